@@ -1,0 +1,161 @@
+"""Extractive composer: picks the sentences that answer the question and cites them; never invents text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot import messages
+from bot.answer import Citation
+from retrieval.tokenize import sudachi_tokens
+from retrieval.types import Chunk, Hit
+
+IdfFn = Callable[[str], float]
+_SENTENCE_END = re.compile(r"(?<=。)")
+MAX_QUOTES = 3
+MAX_UNIT_CHARS = 160
+SECTION_CREDIT = 0.6  # a query term found only in the heading path counts this much
+
+
+@lru_cache(maxsize=8192)
+def _tokens(text: str) -> frozenset[str]:
+    return frozenset(sudachi_tokens(text))
+
+
+def query_terms(question: str) -> list[str]:
+    """Unique content terms of a question, in order."""
+    return list(dict.fromkeys(sudachi_tokens(question)))
+
+
+def units(chunk: Chunk) -> list[str]:
+    """Quotable units of a chunk: its lines, long lines split into sentences."""
+    out: list[str] = []
+    for line in chunk.body.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if len(line) <= MAX_UNIT_CHARS:
+            out.append(line)
+        else:
+            out.extend(s.strip() for s in _SENTENCE_END.split(line) if s.strip())
+    return out
+
+
+def _weighted(terms: Sequence[str], found: Callable[[str], float], idf: IdfFn) -> float:
+    total = sum(idf(t) for t in terms)
+    return sum(idf(t) * found(t) for t in terms) / total if total else 0.0
+
+
+def coverage(terms: Sequence[str], chunk: Chunk, idf: IdfFn) -> float:
+    """IDF-weighted share of the question's terms that a chunk (heading path included) contains."""
+    have = _tokens(chunk.text)
+    return _weighted(terms, lambda t: 1.0 if t in have else 0.0, idf)
+
+
+_DEFINITION = re.compile(r"^[(（]?※?[)）]?\s*[^、。]{1,20}(:|：|とは|＝)")
+
+
+def unit_score(terms: Sequence[str], unit: str, section: str, idf: IdfFn) -> float:
+    """How well one sentence answers: its own terms count fully, heading-path terms partly.
+
+    Ties go to the focused sentence: a definition line (「X:…」) or a short one scores a little higher.
+    """
+    own, head = _tokens(unit), _tokens(section)
+    base = _weighted(terms, lambda t: 1.0 if t in own else (SECTION_CREDIT if t in head else 0.0), idf)
+    focus = 1.0 + 0.1 * (1.0 - min(len(unit), 200) / 200)
+    if _DEFINITION.match(unit) and any(t in _tokens(_DEFINITION.match(unit).group(0)) for t in terms):  # type: ignore[union-attr]
+        focus += 0.25
+    return base * focus
+
+
+@dataclass
+class Quote:
+    """A picked sentence and the hit it came from."""
+
+    hit: Hit
+    text: str
+    score: float
+
+
+def pick_quotes(terms: Sequence[str], hits: Sequence[Hit], idf: IdfFn, max_quotes: int = MAX_QUOTES) -> list[Quote]:
+    """The best sentences: the top one, then others scoring close to it, at most one per chunk after the first."""
+    scored: list[Quote] = []
+    for rank, hit in enumerate(hits[:5]):
+        damp = 1.0 / (1.0 + 0.15 * rank)
+        for unit in units(hit.chunk):
+            score = unit_score(terms, unit, hit.chunk.section, idf) * damp
+            scored.append(Quote(hit, unit, score))
+    if not scored:
+        return []
+    scored.sort(key=lambda q: -q.score)
+    best = scored[0]
+    picked = [best]
+    per_chunk: dict[str, int] = {best.hit.chunk.id: 1}
+    for quote in scored[1:]:
+        if len(picked) >= max_quotes or quote.score < 0.6 * best.score or quote.score <= 0:
+            break
+        if per_chunk.get(quote.hit.chunk.id, 0) >= (2 if quote.hit.chunk.id == best.hit.chunk.id else 1):
+            continue
+        per_chunk[quote.hit.chunk.id] = per_chunk.get(quote.hit.chunk.id, 0) + 1
+        picked.append(quote)
+    return picked
+
+
+def compose(quotes: Sequence[Quote]) -> tuple[str, list[Citation]]:
+    """Answer text (lead line, quotes with [n], 出典 list) and its citations."""
+    citations: list[Citation] = []
+    numbers: dict[str, int] = {}
+    lines: list[str] = []
+    first = quotes[0].hit.chunk
+    lines.append(messages.lead_for(first.section, first.kind == "measure", first.title))
+    for quote in quotes:
+        chunk = quote.hit.chunk
+        if chunk.id not in numbers:
+            numbers[chunk.id] = len(numbers) + 1
+        n = numbers[chunk.id]
+        flag = f"（{messages.UNVERIFIED}）" if not chunk.verified else ""
+        lines.append(f"・{quote.text}{flag} [{n}]")
+        citations.append(
+            Citation(
+                n=n,
+                chunk_id=chunk.id,
+                title=chunk.title,
+                section=chunk.section,
+                url=chunk.url,
+                as_of=chunk.as_of,
+                quote=quote.text,
+                verified=chunk.verified,
+            )
+        )
+    if any(not c.verified for c in citations):
+        lines.append(messages.UNVERIFIED_NOTE)
+    lines.append("")
+    lines.append(messages.SOURCES_HEADING)
+    listed: set[int] = set()
+    for c in citations:
+        if c.n in listed:
+            continue
+        listed.add(c.n)
+        when = f"（{c.as_of} 時点）" if c.as_of else ""
+        link = f" {c.url}" if c.url.startswith("http") else ""
+        mark = f" {messages.UNVERIFIED}" if not c.verified else ""
+        lines.append(f"[{c.n}] {c.title} — {c.section}{when}{link}{mark}")
+    return "\n".join(lines), citations
+
+
+def suggestions(hits: Sequence[Hit], cited: set[str], limit: int = 3) -> list[str]:
+    """Follow-up questions built from the sections of related hits that were not quoted."""
+    out: list[str] = []
+    for hit in hits:
+        chunk = hit.chunk
+        if chunk.id in cited:
+            continue
+        topic = chunk.title if chunk.kind == "measure" else chunk.section.split(" > ")[-1].strip("()（）")
+        question = f"{topic}について教えてください"
+        if topic and question not in out:
+            out.append(question)
+        if len(out) >= limit:
+            break
+    return out

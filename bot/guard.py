@@ -1,0 +1,54 @@
+"""Input checks (empty, too long, binary) and detection of attempts to reveal or override instructions."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.errors import Code, DeskError
+
+_INJECTION = re.compile(
+    "|".join(
+        [
+            r"(指示|命令|ルール|設定|制約|プロンプト)(を|は)?(全て|すべて|全部)?(無視|忘れ|破棄|リセット|上書き)",
+            r"(無視|忘れ)(して|しろ|せよ).{0,12}(指示|命令|ルール|制約)",
+            r"(システム|初期|内部|隠し|秘密)の?(プロンプト|指示|命令|設定|メッセージ)",
+            r"プロンプト(を|の)?(全文|内容|中身)?(を)?(表示|出力|教え|見せ|開示|公開|書き出|貼り)",
+            r"(あなた|君|お前)(は|の)(今から|これから).{0,20}(として|になり|になって|です|だ)",
+            r"(開発者|管理者|デバッグ|脱獄|制限解除)モード",
+            r"ignore\s+(all\s+|any\s+|the\s+)?(previous|prior|above|earlier|your)\s+(instructions|prompts?|rules)",
+            r"disregard\s+(all\s+|the\s+|your\s+)?(previous|prior|above|earlier)?\s*(instructions|rules|prompt)",
+            r"(system|hidden|initial|developer)\s+(prompt|instructions|message)",
+            r"(reveal|print|show|repeat|output|dump)\s+(me\s+)?(your|the)\s+(system\s+)?(prompt|instructions)",
+            r"\bjailbreak\b|\bDAN\b|do anything now",
+            r"you\s+are\s+now\s+(a|an|in)\b",
+        ]
+    ),
+    re.IGNORECASE,
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+
+
+def looks_like_injection(text: str) -> bool:
+    """True when the text asks to reveal, ignore or replace the desk's instructions."""
+    folded = unicodedata.normalize("NFKC", text)
+    return bool(_INJECTION.search(folded))
+
+
+def check_question(question: object, max_chars: int) -> str:
+    """Return the stripped question or raise ``DeskError`` saying in Japanese what is wrong."""
+    if not isinstance(question, str):
+        raise DeskError(Code.INVALID_INPUT, "質問は文字列で入力してください。")
+    text = question.strip()
+    if not text:
+        raise DeskError(Code.EMPTY_INPUT, "質問が空です。", "知りたいことを文章で入力してください。")
+    if len(text) > max_chars:
+        raise DeskError(
+            Code.TOO_LONG,
+            f"質問が長すぎます（{len(text):,}文字）。",
+            f"{max_chars:,}文字以内で、要点をしぼって入力してください。",
+        )
+    controls = len(_CONTROL.findall(text))
+    if controls > max(2, len(text) // 20):
+        raise DeskError(Code.BINARY_INPUT, "質問に読めない文字（制御文字やバイナリ）が含まれています。", "文章で入力してください。")
+    return _CONTROL.sub("", text)

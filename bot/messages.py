@@ -1,0 +1,31 @@
+"""Fixed Japanese phrases of the desk (the only text it writes that is not quoted from a source)."""
+
+from __future__ import annotations
+
+WHERE_TO_ASK = (
+    "ご不明な点は、ワンストップ相談窓口（各府省庁の地方支分部局等の支援窓口）、"
+    "お近くのよろず支援拠点、または地域の経済産業局にご相談ください。"
+)
+NOT_IN_SOURCES = "資料には記載がありません。"
+REFUSE_OUT_OF_SCOPE = (
+    NOT_IN_SOURCES
+    + "このご質問には、登録されている資料（地域未来戦略の基本的な考え方・国の支援施策カタログ）からはお答えできません。"
+    + WHERE_TO_ASK
+)
+REFUSE_INSTRUCTIONS = (
+    "そのご依頼にはお応えできません。この窓口の設定や指示の内容は開示・変更できません。"
+    "地域未来戦略や国の支援施策についてのご質問をどうぞ。"
+)
+UNVERIFIED = "要確認"
+UNVERIFIED_NOTE = "（要確認：この施策の情報には公式資料で確認できていない事項があります。申請前に所管機関へご確認ください）"
+SOURCES_HEADING = "出典:"
+DISCLAIMER = "この回答は公開資料に基づく参考情報です。正式な判断は各窓口にご確認ください。"
+LLM_FALLBACK_NOTE = "生成に失敗したため資料の該当箇所を表示します。"
+
+
+def lead_for(section: str, is_measure: bool, title: str) -> str:
+    """The one-line conclusion: where in the sources the answer stands."""
+    if is_measure:
+        return f"「{title}」について、支援施策カタログには次の記載があります。"
+    short = " > ".join(section.split(" > ")[-2:]) if section else title
+    return f"資料（{short}）には次のとおり記載されています。"

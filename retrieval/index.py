@@ -1,0 +1,136 @@
+"""An index generation on disk (chunks, BM25 files, manifest) and the loaded, searchable index."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.errors import Code, DeskError
+from retrieval.bm25 import LexicalIndex
+from retrieval.store import Store
+from retrieval.types import Chunk
+
+CHANNELS_LEXICAL = ("bm25", "bigram")
+REBUILD_HINT = "`madoguchi ingest --rebuild` で索引を作り直してください。"
+
+
+def corpus_version(chunks: Sequence[Chunk], embedder_id: str) -> str:
+    """A short hash naming the content of an index (changes when any chunk or the embedder does)."""
+    digest = hashlib.sha256(embedder_id.encode("utf-8"))
+    for chunk in sorted(chunks, key=lambda c: c.id):
+        digest.update(f"{chunk.id}\x1f{chunk.content_hash}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def chunk_to_json(chunk: Chunk) -> str:
+    """One line of ``chunks.jsonl``."""
+    data = asdict(chunk)
+    data["plan_types"] = list(chunk.plan_types)
+    return json.dumps(data, ensure_ascii=False)
+
+
+def chunk_from_json(line: str) -> Chunk:
+    """Parse one line of ``chunks.jsonl``."""
+    data = json.loads(line)
+    data["plan_types"] = tuple(data.get("plan_types", ()))
+    return Chunk(**data)
+
+
+def write_generation(directory: Path, chunks: Sequence[Chunk], manifest: dict[str, Any]) -> None:
+    """Write chunks, both lexical indexes and the manifest into a fresh directory, atomically."""
+    tmp = directory.with_name(directory.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    (tmp / "chunks.jsonl").write_text("".join(chunk_to_json(c) + "\n" for c in chunks), encoding="utf-8")
+    texts = [c.text for c in chunks]
+    for channel in CHANNELS_LEXICAL:
+        LexicalIndex(channel).build(texts).save(tmp)
+    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    shutil.rmtree(directory, ignore_errors=True)
+    tmp.rename(directory)
+
+
+@dataclass
+class LoadedIndex:
+    """A searchable generation: chunks in order, lexical indexes and the dense collection."""
+
+    generation: str
+    corpus_version: str
+    embedder_id: str
+    chunks: list[Chunk]
+    lexical: dict[str, LexicalIndex]
+    collection: Any
+    manifest: dict[str, Any]
+
+    def position(self) -> dict[str, int]:
+        """Chunk id → position in ``chunks``."""
+        return {c.id: i for i, c in enumerate(self.chunks)}
+
+
+def _load_local(directory: Path, pointer: dict[str, Any], store: Store) -> LoadedIndex:
+    try:
+        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+        lines = (directory / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
+        chunks = [chunk_from_json(line) for line in lines if line.strip()]
+        lexical = {ch: LexicalIndex.load(directory, ch) for ch in CHANNELS_LEXICAL}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DeskError(Code.INDEX_CORRUPT, f"索引ファイルが壊れています（{directory.name}）。", REBUILD_HINT) from exc
+    if any(ix.n_docs != len(chunks) for ix in lexical.values()) or manifest.get("chunk_count") != len(chunks):
+        raise DeskError(Code.INDEX_CORRUPT, f"索引ファイルの件数が一致しません（{directory.name}）。", REBUILD_HINT)
+    return LoadedIndex(
+        generation=pointer["generation"],
+        corpus_version=pointer["corpus_version"],
+        embedder_id=pointer["embedder"],
+        chunks=chunks,
+        lexical=lexical,
+        collection=store.collection(pointer["collection"]),
+        manifest=manifest,
+    )
+
+
+def load_index(store: Store, index_dir: Path) -> LoadedIndex:
+    """Load the active generation; rebuild the local lexical cache from the store when it is absent."""
+    pointer = store.active()
+    if pointer is None:
+        raise DeskError(Code.INDEX_MISSING, "索引がまだありません。", "`madoguchi ingest` を実行して索引を作成してください。")
+    directory = index_dir / pointer["generation"]
+    if not directory.exists():
+        collection = store.collection(pointer["collection"])
+        chunks = sorted(Store.chunks(collection), key=lambda c: c.id)
+        manifest = {**pointer, "chunk_count": len(chunks), "chunks": {c.id: c.content_hash for c in chunks}}
+        write_generation(directory, chunks, manifest)
+    return _load_local(directory, pointer, store)
+
+
+class IndexHolder:
+    """Holds the loaded index and swaps in a newer generation when the store's pointer moves."""
+
+    def __init__(self, store: Store, index_dir: Path, check_every: float = 5.0) -> None:
+        self.store = store
+        self.index_dir = index_dir
+        self.check_every = check_every
+        self._index: LoadedIndex | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    def get(self) -> LoadedIndex:
+        """The current index, reloaded when another process has published a new generation."""
+        now = time.monotonic()
+        if self._index is not None and now - self._checked < self.check_every:
+            return self._index
+        with self._lock:
+            if self._index is None:
+                self._index = load_index(self.store, self.index_dir)
+            elif now - self._checked >= self.check_every:
+                pointer = self.store.active()
+                if pointer and pointer.get("generation") != self._index.generation:
+                    self._index = load_index(self.store, self.index_dir)
+            self._checked = time.monotonic()
+            return self._index

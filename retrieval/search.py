@@ -1,0 +1,115 @@
+"""Search: BM25 ∥ bigram ∥ dense, fused by weighted reciprocal-rank fusion, with metadata filters."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from retrieval.embed import Embedder
+from retrieval.index import IndexHolder, LoadedIndex
+from retrieval.normalize import normalize
+from retrieval.store import Store
+from retrieval.types import Chunk, Hit
+
+MODES = ("hybrid", "bm25", "bigram", "dense")
+FILTER_KEYS = ("kind", "plan_type", "agency", "doc_id")
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Fusion weights per channel and the RRF constant."""
+
+    bm25: float = 1.0
+    bigram: float = 0.5
+    dense: float = 0.3
+    rrf_k: int = 60
+
+    def of(self, channel: str) -> float:
+        """Weight of one channel."""
+        return float(getattr(self, channel))
+
+
+def _matches(chunk: Chunk, filters: Mapping[str, str]) -> bool:
+    for key, value in filters.items():
+        if key == "plan_type":
+            if value not in chunk.plan_types:
+                return False
+        elif getattr(chunk, key) != value:
+            return False
+    return True
+
+
+def _where(filters: Mapping[str, str]) -> dict[str, Any] | None:
+    clauses: list[dict[str, Any]] = []
+    for key, value in filters.items():
+        clauses.append({f"pt_{value}": True} if key == "plan_type" else {key: value})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class Retriever:
+    """Finds the chunks that answer a query in the active index generation."""
+
+    def __init__(self, holder: IndexHolder, embedder: Embedder, weights: Weights, candidates: int = 50) -> None:
+        self.holder = holder
+        self.embedder = embedder
+        self.weights = weights
+        self.candidates = candidates
+        self._masks: dict[tuple[str, tuple[tuple[str, str], ...]], np.ndarray] = {}
+
+    @property
+    def index(self) -> LoadedIndex:
+        """The active index (reloaded when a newer generation is published)."""
+        return self.holder.get()
+
+    def _mask(self, index: LoadedIndex, filters: Mapping[str, str]) -> np.ndarray | None:
+        if not filters:
+            return None
+        key = (index.generation, tuple(sorted(filters.items())))
+        if key not in self._masks:
+            self._masks = {k: v for k, v in self._masks.items() if k[0] == index.generation}
+            self._masks[key] = np.array([_matches(c, filters) for c in index.chunks], dtype=bool)
+        return self._masks[key]
+
+    def channel(self, channel: str, query: str, n: int, filters: Mapping[str, str] | None = None) -> list[tuple[int, float]]:
+        """Ranked (chunk position, score) of one channel."""
+        index = self.index
+        filters = dict(filters or {})
+        if channel in index.lexical:
+            return index.lexical[channel].top(query, n, self._mask(index, filters))
+        if channel == "dense":
+            if index.embedder_id != self.embedder.id:
+                raise ValueError(f"index was built with {index.embedder_id}, not {self.embedder.id}: re-ingest")
+            vector = self.embedder.embed([query])[0]
+            positions = index.position()
+            found = Store.query(index.collection, vector, min(n, len(index.chunks)), _where(filters))
+            return [(positions[i], s) for i, s in found if i in positions]
+        raise ValueError(f"unknown retriever {channel!r}: use one of {', '.join(MODES)}")
+
+    def search(self, query: str, k: int = 5, mode: str = "hybrid", filters: Mapping[str, str] | None = None) -> list[Hit]:
+        """The ``k`` best chunks for ``query`` by one channel or the fused hybrid."""
+        if mode not in MODES:
+            raise ValueError(f"unknown retriever {mode!r}: use one of {', '.join(MODES)}")
+        bad = set(filters or {}) - set(FILTER_KEYS)
+        if bad:
+            raise ValueError(f"unknown filter(s) {sorted(bad)}: use {', '.join(FILTER_KEYS)}")
+        query = normalize(query)
+        index = self.index
+        channels = ("bm25", "bigram", "dense") if mode == "hybrid" else (mode,)
+        n = max(self.candidates, k)
+        fused: dict[int, float] = {}
+        ranks: dict[int, dict[str, int]] = {}
+        for channel in channels:
+            weight = self.weights.of(channel) if mode == "hybrid" else 1.0
+            if weight <= 0:
+                continue
+            for rank, (pos, score) in enumerate(self.channel(channel, query, n, filters), start=1):
+                ranks.setdefault(pos, {})[channel] = rank
+                contribution = weight / (self.weights.rrf_k + rank) if mode == "hybrid" else score
+                fused[pos] = fused.get(pos, 0.0) + contribution
+        best = sorted(fused.items(), key=lambda p: (-p[1], p[0]))[:k]
+        return [Hit(chunk=index.chunks[pos], score=score, ranks=ranks[pos]) for pos, score in best]

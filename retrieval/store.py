@@ -1,0 +1,210 @@
+"""The vector store: Chroma, embedded (``PersistentClient``) or a server (``HttpClient``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from bot.errors import Code, DeskError
+from retrieval.types import Chunk
+
+PREFIX = "madoguchi-"
+POINTER = "madoguchi-active"
+_BATCH = 1000
+
+
+def _unavailable(exc: Exception) -> DeskError:
+    return DeskError(
+        Code.STORE_UNAVAILABLE,
+        "検索データベースに接続できません。",
+        "しばらくしてからもう一度お試しください（管理者は Chroma サーバーの状態を確認してください）。",
+    )
+
+
+class Store:
+    """Chroma collections of chunk embeddings plus the pointer to the active generation."""
+
+    def __init__(self, path: Path | None = None, url: str | None = None) -> None:
+        self.path = path
+        self.url = url
+        self._client: Any = None
+
+    @property
+    def client(self) -> Any:
+        """The Chroma client, created on first use."""
+        if self._client is None:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+
+            chroma_settings = ChromaSettings(anonymized_telemetry=False)
+            try:
+                if self.url:
+                    parsed = urlparse(self.url)
+                    self._client = chromadb.HttpClient(
+                        host=parsed.hostname or "127.0.0.1",
+                        port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                        ssl=parsed.scheme == "https",
+                        settings=chroma_settings,
+                    )
+                else:
+                    assert self.path is not None
+                    self.path.mkdir(parents=True, exist_ok=True)
+                    self._client = chromadb.PersistentClient(path=str(self.path), settings=chroma_settings)
+            except Exception as exc:
+                raise _unavailable(exc) from exc
+        return self._client
+
+    def heartbeat(self) -> bool:
+        """True when the store answers."""
+        try:
+            self.client.heartbeat()
+            return True
+        except Exception:
+            return False
+
+    # --- the active-generation pointer ---------------------------------------------------------
+    def active(self) -> dict[str, Any] | None:
+        """The active generation's pointer (collection, corpus version, embedder) or None."""
+        try:
+            names = {c if isinstance(c, str) else c.name for c in self.client.list_collections()}
+            if POINTER not in names:
+                return None
+            meta = self.client.get_collection(POINTER, embedding_function=None).metadata or {}
+        except DeskError:
+            raise
+        except Exception as exc:
+            raise _unavailable(exc) from exc
+        raw = meta.get("pointer")
+        return json.loads(raw) if isinstance(raw, str) else None
+
+    def set_active(self, pointer: dict[str, Any]) -> None:
+        """Swap the active generation in one metadata write."""
+        collection = self.client.get_or_create_collection(POINTER, embedding_function=None)
+        collection.modify(metadata={"pointer": json.dumps(pointer, ensure_ascii=False)})
+
+    # --- generations -------------------------------------------------------------------------
+    def generations(self) -> list[str]:
+        """Names of every chunk collection this project made."""
+        names = [c if isinstance(c, str) else c.name for c in self.client.list_collections()]
+        return sorted(n for n in names if n.startswith(PREFIX) and n != POINTER)
+
+    def create(self, name: str) -> Any:
+        """A new, empty cosine collection (embeddings are always passed in, never computed by Chroma)."""
+        try:
+            self.client.delete_collection(name)
+        except Exception:
+            pass
+        return self.client.create_collection(
+            name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+        )
+
+    def collection(self, name: str) -> Any:
+        """An existing collection."""
+        try:
+            return self.client.get_collection(name, embedding_function=None)
+        except Exception as exc:
+            raise DeskError(
+                Code.INDEX_CORRUPT,
+                f"索引のコレクション {name} が見つかりません。",
+                "`madoguchi ingest --rebuild` で索引を作り直してください。",
+            ) from exc
+
+    def drop(self, name: str) -> None:
+        """Delete a collection, ignoring one that is already gone."""
+        try:
+            self.client.delete_collection(name)
+        except Exception:
+            pass
+
+    @staticmethod
+    def add(collection: Any, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        """Write chunks with their vectors in batches."""
+        for start in range(0, len(chunks), _BATCH):
+            part = chunks[start : start + _BATCH]
+            metadatas = []
+            for c in part:
+                meta = c.metadata()
+                meta["body"] = c.body
+                meta["plan_types"] = ",".join(c.plan_types)
+                meta["extra"] = json.dumps(c.extra, ensure_ascii=False)
+                metadatas.append(meta)
+            collection.add(
+                ids=[c.id for c in part],
+                embeddings=vectors[start : start + _BATCH].tolist(),
+                documents=[c.text for c in part],
+                metadatas=metadatas,
+            )
+
+    @staticmethod
+    def stored_hashes(collection: Any) -> dict[str, str]:
+        """Chunk id → content hash of everything in a collection."""
+        out: dict[str, str] = {}
+        for ids, metas, _ in _pages(collection, include=["metadatas"]):
+            out.update({i: str((m or {}).get("hash", "")) for i, m in zip(ids, metas, strict=True)})
+        return out
+
+    @staticmethod
+    def vectors(collection: Any, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by chunk id."""
+        out: dict[str, np.ndarray] = {}
+        for start in range(0, len(ids), _BATCH):
+            got = collection.get(ids=list(ids[start : start + _BATCH]), include=["embeddings"])
+            out.update({i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"], strict=True)})
+        return out
+
+    @staticmethod
+    def chunks(collection: Any) -> list[Chunk]:
+        """Rebuild every chunk from a collection (used where no local cache exists)."""
+        out: list[Chunk] = []
+        for ids, metas, docs in _pages(collection, include=["metadatas", "documents"]):
+            for chunk_id, meta, doc in zip(ids, metas, docs, strict=True):
+                m = meta or {}
+                out.append(
+                    Chunk(
+                        id=chunk_id,
+                        doc_id=str(m.get("doc_id", "")),
+                        kind=str(m.get("kind", "document")),
+                        title=str(m.get("title", "")),
+                        section=str(m.get("section", "")),
+                        text=doc or "",
+                        body=str(m.get("body", "")),
+                        url=str(m.get("url", "")),
+                        as_of=str(m.get("as_of", "")),
+                        verified=bool(m.get("verified", True)),
+                        plan_types=tuple(p for p in str(m.get("plan_types", "")).split(",") if p),
+                        agency=str(m.get("agency", "")),
+                        extra=json.loads(str(m.get("extra") or "{}")),
+                    )
+                )
+        return out
+
+    @staticmethod
+    def query(collection: Any, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """Nearest chunks as (id, cosine similarity)."""
+        try:
+            result = collection.query(
+                query_embeddings=[vector.tolist()], n_results=n, where=where or None, include=["distances"]
+            )
+        except Exception as exc:
+            raise _unavailable(exc) from exc
+        ids = result["ids"][0] if result["ids"] else []
+        dists = result["distances"][0] if result.get("distances") else []
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
+
+
+def _pages(collection: Any, include: list[str]) -> Iterator[tuple[list[str], list[Any], list[Any]]]:
+    offset = 0
+    while True:
+        got = collection.get(include=include, limit=_BATCH, offset=offset)
+        ids = got["ids"]
+        if not ids:
+            return
+        metas = got.get("metadatas") or [None] * len(ids)
+        docs = got.get("documents") or [None] * len(ids)
+        yield ids, metas, docs
+        offset += len(ids)

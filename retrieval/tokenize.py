@@ -1,0 +1,73 @@
+"""Tokenizers for the lexical channels: Sudachi normalized forms and character bigrams."""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from typing import Any
+
+from retrieval.normalize import normalize
+
+# Parts of speech that carry no content for search.
+_DROP_POS = {"助詞", "助動詞", "補助記号", "記号", "空白"}
+# Words that frame a question rather than say what it is about.
+STOPWORDS = frozenset(
+    """
+    する ある いる なる れる られる せる できる 出来る 思う 言う いう 教える 知る 分かる 分る わかる 聞く 伺う 尋ねる
+    ください 下さい 頂く いただく くれる もらう 貰う 欲しい ほしい 良い よい いい
+    こと 事 もの 物 ため 為 よう 様 とき 時 ところ 所 方 ほう 何 なに なん 何か どれ どこ どの どう どんな どうやって
+    いつ 誰 だれ これ それ あれ この その あの ここ そこ 際 点 等 など 場合 について 関する 対する 上 中 内 以下
+    です ます お 御 ご さん 様 的 とは 意味 内容 教え 知り 本当 まず 又 また 及び 並びに かつ 例えば
+    下さる 付く つく 就く 頂ける 貰える 呉れる 為る 有る 居る 成る 致す 御座る 云う 出来る 定義 概要 説明 詳細 具体 具体的
+    """.split()
+)
+# Sudachi rejects inputs above ~49 KB; longer text is tokenized in slices.
+_MAX_SLICE = 4000
+_lock = threading.Lock()
+# 「ハブ度って何」: Sudachi reads 「度って」 as the verb 測る; a space before って keeps the noun.
+_TTE = re.compile(r"(?<=[^\u3040-\u309f\s])って")
+
+
+@lru_cache(maxsize=1)
+def _sudachi() -> Any:
+    from sudachipy import Dictionary, SplitMode
+
+    dictionary = Dictionary(dict="core")
+    make = getattr(dictionary, "tokenizer", None) or dictionary.create
+    return make(mode=SplitMode.C)
+
+
+def _slices(text: str) -> list[str]:
+    return [text[i : i + _MAX_SLICE] for i in range(0, len(text), _MAX_SLICE)] or [""]
+
+
+def sudachi_tokens(text: str, *, keep_stopwords: bool = False) -> list[str]:
+    """Content words of ``text`` as Sudachi normalized forms (particles and symbols dropped)."""
+    out: list[str] = []
+    tokenizer = _sudachi()
+    for part in _slices(_TTE.sub(" って", normalize(text).lower())):
+        with _lock:  # Sudachi's tokenizer object is not thread-safe
+            morphemes = [(m.part_of_speech()[0], m.normalized_form()) for m in tokenizer.tokenize(part)]
+        for pos, form in morphemes:
+            if pos in _DROP_POS or not form.strip():
+                continue
+            if not keep_stopwords and form in STOPWORDS:
+                continue
+            out.append(form)
+    return out
+
+
+_NON_WORD = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def bigram_tokens(text: str) -> list[str]:
+    """Overlapping character bigrams of the normalized text, punctuation and spaces removed."""
+    runs = [run for run in _NON_WORD.split(normalize(text).lower()) if run]
+    out: list[str] = []
+    for run in runs:
+        if len(run) == 1:
+            out.append(run)
+        else:
+            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return out
