@@ -7,7 +7,7 @@ import importlib.util
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from bot.clikit import err_console, handle_errors, out_console, print_json, settings
 from bot.desk import Desk
@@ -41,7 +41,7 @@ def ingest(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err_console, transient=True,
     ) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
             label = {"embed": "埋め込み", "store": "保存", "lexical": "BM25索引"}.get(stage, stage)

@@ -12,6 +12,7 @@ from bot.answer import Answer, HitOut
 from bot.compose import compose, coverage, pick_quotes, query_terms, suggestions
 from bot.config import Settings, get_settings
 from bot.conversation import Turn, carry_terms, parse_history
+from bot.events import DeskEvent, Listener, emit
 from bot.guard import check_question, looks_like_injection
 from retrieval.corpus import Corpus, load_corpus
 from retrieval.embed import Embedder, get_embedder
@@ -33,6 +34,11 @@ class Desk:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
+        self.listeners: list[Listener] = []  # e.g. the audit log and metrics, attached by the doors
+
+    def emit(self, event: DeskEvent) -> None:
+        """Tell the listeners about an answered request (never raises)."""
+        emit(self.listeners, event)
 
     # --- parts, built on first use (no work at import or construction time) ----------------
     @cached_property
@@ -90,6 +96,7 @@ class Desk:
         mode: str = "hybrid",
         audience: str = "staff",
         filters: Mapping[str, str] | None = None,
+        channel: str = "api",
     ) -> Answer:
         """Answer a question from the sources with citations, or decline."""
         started = time.perf_counter()
@@ -103,6 +110,20 @@ class Desk:
             meta["query"] = query
             answer = self._extractive(query, k, mode, filters, meta)
         answer.meta["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        self.emit(
+            DeskEvent(
+                kind="ask",
+                channel=channel,
+                audience=audience,
+                question=text,
+                answer_id=answer.answer_id,
+                text=answer.text,
+                refused=answer.refused,
+                citations=[c.public() for c in answer.citations],
+                latency_ms=answer.meta["latency_ms"],
+                meta={k: v for k, v in answer.meta.items() if k != "latency_ms"} | {"mode": answer.mode},
+            )
+        )
         return answer
 
     def _extractive(self, query: str, k: int | None, mode: str, filters: Mapping[str, str] | None, meta: dict[str, Any]) -> Answer:
@@ -132,14 +153,37 @@ class Desk:
         yield {"event": "done", "data": answer}
 
     # --- plan analysis (bot.match / bot.precheck) ------------------------------------------------
-    def match(self, plan: Plan | str, n: int = 5) -> MatchResult:
+    def match(self, plan: Plan | str, n: int = 5, *, channel: str = "api", audience: str = "staff") -> MatchResult:
         """Support measures that fit a draft plan, each with reasons and sources."""
         from bot.match import match_plan
 
-        return match_plan(self, plan, n=n)
+        started = time.perf_counter()
+        result = match_plan(self, plan, n=n)
+        self._emit_plan("match", plan, result, started, channel, audience)
+        return result
 
-    def precheck(self, plan: Plan | str, plan_type: str | None = None) -> PrecheckReport:
+    def precheck(
+        self, plan: Plan | str, plan_type: str | None = None, *, channel: str = "api", audience: str = "staff"
+    ) -> PrecheckReport:
         """Check a draft plan against its plan type's requirements: met / partial / missing."""
         from bot.precheck import precheck_plan
 
-        return precheck_plan(self, plan, plan_type=plan_type)
+        started = time.perf_counter()
+        report = precheck_plan(self, plan, plan_type=plan_type)
+        self._emit_plan("precheck", plan, report, started, channel, audience)
+        return report
+
+    def _emit_plan(self, kind: str, plan: Any, result: Any, started: float, channel: str, audience: str) -> None:
+        plan_text = plan if isinstance(plan, str) else getattr(plan, "text", str(plan))
+        self.emit(
+            DeskEvent(
+                kind=kind,
+                channel=channel,
+                audience=audience,
+                question=plan_text,
+                answer_id=result.answer_id,
+                text=result.markdown(),
+                refused=False,
+                latency_ms=round((time.perf_counter() - started) * 1000, 2),
+            )
+        )

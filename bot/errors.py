@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Code(str, Enum):
+class Code(StrEnum):
     """Error codes with the HTTP status each maps to."""
 
     EMPTY_INPUT = "empty_input"

@@ -95,7 +95,8 @@ def ingest(
     todo = [c for c in chunks if c.id not in reuse]
     progress("embed", 0, len(todo))
     fresh = dict(zip((c.id for c in todo), _embed(embedder, todo, batch, progress), strict=True))
-    vectors = np.vstack([reuse.get(c.id, fresh.get(c.id)) for c in chunks]) if chunks else np.zeros((0, 1))
+    merged = {**reuse, **fresh}
+    vectors = np.vstack([merged[c.id] for c in chunks]) if chunks else np.zeros((0, 1), dtype=np.float32)
 
     generation = datetime.now(UTC).strftime("g%Y%m%dt%H%M%S") + secrets.token_hex(3)
     collection_name = PREFIX + generation
