@@ -122,6 +122,13 @@ def corpus_validate(path: Path = typer.Argument(None, help="コーパスのデ�
     )
 
 
+def _installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:  # the parent package is not there either
+        return False
+
+
 for _name in PLUGINS:
-    if importlib.util.find_spec(_name) is not None:
+    if _installed(_name):
         importlib.import_module(_name).register(app)

@@ -137,8 +137,8 @@ def measure_body(measure: Measure) -> str:
     lines += [f"支援内容: {p}" for p in measure.provides]
     lines += [f"要件: {e}" for e in measure.eligibility]
     lines += [f"金額等: {a}" for a in measure.amounts]
-    who = "、".join(APPLICANT_NAMES.get(a, a) for a in measure.applicants)
-    lines.append(f"対象: {who}")
+    if measure.applicants:
+        lines.append("対象: " + "、".join(APPLICANT_NAMES.get(a, a) for a in measure.applicants))
     lines.append("関係する計画: " + "、".join(PLAN_TYPE_NAMES[p] for p in measure.plan_types))
     if measure.contact:
         lines.append(f"窓口: {measure.contact}")
@@ -150,14 +150,14 @@ def chunk_measure(measure: Measure, catalog_title: str = "国の支援施策カ�
     """One chunk per catalog entry: name, aliases and agency lead the indexed text."""
     body = measure_body(measure)
     head = normalize(" / ".join([measure.name, *measure.aliases]) + f"({measure.agency})")
-    needs = "関連するニーズ: " + "、".join(measure.needs)
+    needs = "関連するニーズ: " + "、".join(measure.needs) if measure.needs else ""
     return Chunk(
         id=f"measure:{measure.id}",
         doc_id="support_measures",
         kind="measure",
         title=normalize(measure.name),
         section=f"{catalog_title}{SECTION_SEP}{normalize(measure.name)}",
-        text=f"{head}\n{body}\n{needs}",
+        text="\n".join(part for part in (head, body, needs) if part),
         body=body,
         url=measure.source_url,
         as_of=measure.as_of,

@@ -50,9 +50,9 @@ class Measure(BaseModel):
     aliases: list[str] = Field(default_factory=list)
     agency: str = Field(min_length=1)
     kind: str
-    applicants: list[str] = Field(min_length=1)
+    applicants: list[str]  # required; [] = the source does not say who applies
     plan_types: list[PlanTypeId] = Field(min_length=1)
-    needs: list[str] = Field(min_length=1)
+    needs: list[str]
     summary: str = Field(min_length=5)
     provides: list[str] = Field(default_factory=list)
     eligibility: list[str] = Field(default_factory=list)
@@ -60,7 +60,7 @@ class Measure(BaseModel):
     criteria: list[Criterion] = Field(default_factory=list)
     policy_refs: list[str] = Field(default_factory=list)
     policy_wording: str = ""
-    source_url: str = Field(min_length=1)
+    source_url: str  # "" only for an unverified entry whose source is unknown
     sources: list[str] = Field(default_factory=list)
     as_of: str = Field(pattern=r"^\d{4}-\d{2}(-\d{2})?$")
     verified: bool
@@ -94,6 +94,8 @@ class Measure(BaseModel):
     def _unverified_listed(self) -> Measure:
         if not self.verified and not self.unverified:
             raise ValueError("verified is false but 'unverified' lists no fact")
+        if not self.source_url and self.verified:
+            raise ValueError("missing field 'source_url' (only an unverified entry may leave it empty)")
         return self
 
 
