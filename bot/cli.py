@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import sys
 from pathlib import Path
 
 import typer
@@ -64,7 +65,7 @@ def ingest(
 @app.command()
 @handle_errors
 def ask(
-    question: str = typer.Argument(..., help="質問（日本語）"),
+    question: str = typer.Argument(..., help="質問（日本語）。- で標準入力から読む"),
     json_out: bool = typer.Option(False, "--json", help="JSON で出力"),
     k: int = typer.Option(None, "-k", help="検索するチャンク数"),
     retriever: str = typer.Option("hybrid", "--retriever", help="hybrid | bm25 | bigram | dense"),
@@ -73,7 +74,9 @@ def ask(
     """Answer one question with citations (or decline)."""
     if retriever not in MODES:
         raise DeskError(Code.INVALID_INPUT, f"--retriever は {' / '.join(MODES)} のいずれかです。")
-    answer = Desk().ask(question, k=k, mode=retriever, audience=audience)
+    if question == "-":
+        question = sys.stdin.read(settings().max_question_chars * 8)
+    answer = Desk().ask(question, k=k, mode=retriever, audience=audience, channel="cli")
     if json_out:
         print_json(answer.public())
     else:
@@ -98,7 +101,7 @@ def chat(audience: str = typer.Option("staff", "--audience")) -> None:
         if not question:
             break
         try:
-            answer = desk.ask(question, history[-desk.settings.max_history_turns :], audience=audience)
+            answer = desk.ask(question, history[-desk.settings.max_history_turns :], audience=audience, channel="cli")
         except DeskError as exc:
             err_console.print(f"エラー: {exc.user_text()}", highlight=False)
             continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -48,22 +48,29 @@ def _weighted(terms: Sequence[str], found: Callable[[str], float], idf: IdfFn) -
     return sum(idf(t) * found(t) for t in terms) / total if total else 0.0
 
 
-def coverage(terms: Sequence[str], chunk: Chunk, idf: IdfFn) -> float:
-    """IDF-weighted share of the question's terms that a chunk (heading path included) contains."""
-    have = _tokens(chunk.text)
-    return _weighted(terms, lambda t: 1.0 if t in have else 0.0, idf)
+Synonyms = Mapping[str, Sequence[str]]
+
+
+def _has(term: str, tokens: frozenset[str], synonyms: Synonyms) -> bool:
+    return term in tokens or any(alt in tokens for alt in synonyms.get(term, ()))
+
+
+def coverage(terms: Sequence[str], chunk: Chunk, idf: IdfFn, synonyms: Synonyms | None = None) -> float:
+    """IDF-weighted share of the question's terms (or their synonyms) that a chunk contains."""
+    have, syn = _tokens(chunk.text), synonyms or {}
+    return _weighted(terms, lambda t: 1.0 if _has(t, have, syn) else 0.0, idf)
 
 
 _DEFINITION = re.compile(r"^[(（]?※?[)）]?\s*[^、。]{1,20}(:|：|とは|＝)")
 
 
-def unit_score(terms: Sequence[str], unit: str, section: str, idf: IdfFn) -> float:
+def unit_score(terms: Sequence[str], unit: str, section: str, idf: IdfFn, synonyms: Synonyms | None = None) -> float:
     """How well one sentence answers: its own terms count fully, heading-path terms partly.
 
     Ties go to the focused sentence: a definition line (「X:…」) or a short one scores a little higher.
     """
-    own, head = _tokens(unit), _tokens(section)
-    base = _weighted(terms, lambda t: 1.0 if t in own else (SECTION_CREDIT if t in head else 0.0), idf)
+    own, head, syn = _tokens(unit), _tokens(section), synonyms or {}
+    base = _weighted(terms, lambda t: 1.0 if _has(t, own, syn) else (SECTION_CREDIT if _has(t, head, syn) else 0.0), idf)
     focus = 1.0 + 0.1 * (1.0 - min(len(unit), 200) / 200)
     if _DEFINITION.match(unit) and any(t in _tokens(_DEFINITION.match(unit).group(0)) for t in terms):  # type: ignore[union-attr]
         focus += 0.25
@@ -79,17 +86,20 @@ class Quote:
     score: float
 
 
-def pick_quotes(terms: Sequence[str], hits: Sequence[Hit], idf: IdfFn, max_quotes: int = MAX_QUOTES) -> list[Quote]:
+def pick_quotes(
+    terms: Sequence[str], hits: Sequence[Hit], idf: IdfFn, synonyms: Synonyms | None = None, max_quotes: int = MAX_QUOTES
+) -> list[Quote]:
     """The best sentences: the top one, then others scoring close to it, at most one per chunk after the first."""
     scored: list[Quote] = []
     for rank, hit in enumerate(hits[:5]):
         damp = 1.0 / (1.0 + 0.15 * rank)
         for unit in units(hit.chunk):
-            score = unit_score(terms, unit, hit.chunk.section, idf) * damp
+            score = unit_score(terms, unit, hit.chunk.section, idf, synonyms) * damp
             scored.append(Quote(hit, unit, score))
     if not scored:
         return []
     scored.sort(key=lambda q: -q.score)
+    scored = [_whole_list(q) for q in scored]
     best = scored[0]
     picked = [best]
     per_chunk: dict[str, int] = {best.hit.chunk.id: 1}
@@ -98,9 +108,22 @@ def pick_quotes(terms: Sequence[str], hits: Sequence[Hit], idf: IdfFn, max_quote
             break
         if per_chunk.get(quote.hit.chunk.id, 0) >= (2 if quote.hit.chunk.id == best.hit.chunk.id else 1):
             continue
+        if any(quote.text in p.text or p.text in quote.text for p in picked):
+            continue
         per_chunk[quote.hit.chunk.id] = per_chunk.get(quote.hit.chunk.id, 0) + 1
         picked.append(quote)
     return picked
+
+
+LIST_ITEM_CHARS = 40
+
+
+def _whole_list(quote: Quote) -> Quote:
+    """A list of short items (記載項目, 支援メニュー) is quoted whole: one item alone misleads."""
+    items = units(quote.hit.chunk)
+    if len(items) >= 3 and all(len(item) <= LIST_ITEM_CHARS for item in items):
+        return Quote(quote.hit, "\n".join(items), quote.score)
+    return quote
 
 
 def compose(quotes: Sequence[Quote]) -> tuple[str, list[Citation]]:
@@ -116,7 +139,8 @@ def compose(quotes: Sequence[Quote]) -> tuple[str, list[Citation]]:
             numbers[chunk.id] = len(numbers) + 1
         n = numbers[chunk.id]
         flag = f"（{messages.UNVERIFIED}）" if not chunk.verified else ""
-        lines.append(f"・{quote.text}{flag} [{n}]")
+        body = quote.text.replace("\n", "\n  ")
+        lines.append(f"・{body}{flag} [{n}]")
         citations.append(
             Citation(
                 n=n,

@@ -73,9 +73,9 @@ class LexicalIndex:
             return np.zeros(self.n_docs, dtype=np.float32)
         return np.asarray(self.model.get_scores(known), dtype=np.float32)
 
-    def top(self, query: str, n: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """The ``n`` best documents with a positive score, optionally restricted by a boolean mask."""
-        scores = self.scores(self.tokenize(query))
+    def top(self, query: str | Sequence[str], n: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The ``n`` best documents for a query (text, or tokens already made), optionally masked."""
+        scores = self.scores(self.tokenize(query) if isinstance(query, str) else query)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         n = min(n, len(scores))

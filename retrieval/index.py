@@ -8,7 +8,7 @@ import shutil
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,8 @@ class LoadedIndex:
     lexical: dict[str, LexicalIndex]
     collection: Any
     manifest: dict[str, Any]
+    plan_type_names: dict[str, list[str]] = field(default_factory=dict)
+    synonyms: dict[str, list[str]] = field(default_factory=dict)
 
     def position(self) -> dict[str, int]:
         """Chunk id → position in ``chunks``."""
@@ -92,6 +94,8 @@ def _load_local(directory: Path, pointer: dict[str, Any], store: Store) -> Loade
         lexical=lexical,
         collection=store.collection(pointer["collection"]),
         manifest=manifest,
+        plan_type_names={str(k): [str(a) for a in v] for k, v in (pointer.get("plan_types") or {}).items()},
+        synonyms={str(k): [str(a) for a in v] for k, v in (pointer.get("synonyms") or {}).items()},
     )
 
 

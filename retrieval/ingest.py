@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import shutil
 import time
@@ -16,6 +17,7 @@ from retrieval.corpus import load_corpus, require_valid
 from retrieval.embed import Embedder
 from retrieval.index import corpus_version, write_generation
 from retrieval.store import PREFIX, Store
+from retrieval.synonyms import load_synonyms
 from retrieval.types import Chunk
 
 Progress = Callable[[str, int, int], None]
@@ -85,7 +87,10 @@ def ingest(
     started = time.perf_counter()
     corpus = require_valid(load_corpus(corpus_dir, extra_paths))
     chunks = corpus.chunks()
-    version = corpus_version(chunks, embedder.id)
+    plan_type_names = {p.id: [p.name, *p.aliases] for p in corpus.plan_types}
+    synonyms = load_synonyms(corpus_dir)
+    lookup = json.dumps([plan_type_names, synonyms], ensure_ascii=False, sort_keys=True)
+    version = corpus_version(chunks, embedder.id + lookup)
     pointer = store.active()
     if pointer and not rebuild and pointer.get("corpus_version") == version:
         # Nothing changed. Where the local lexical cache is absent it is rebuilt from the store on load.
@@ -111,6 +116,8 @@ def ingest(
         "embedder": embedder.id,
         "dim": int(vectors.shape[1]) if len(chunks) else 0,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "plan_types": plan_type_names,
+        "synonyms": synonyms,
     }
     manifest = {**new_pointer, "chunk_count": len(chunks), "chunks": {c.id: c.content_hash for c in chunks}}
     progress("lexical", 0, 1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,9 +12,13 @@ from retrieval.embed import Embedder
 from retrieval.index import IndexHolder, LoadedIndex
 from retrieval.normalize import normalize
 from retrieval.store import Store
+from retrieval.synonyms import expand
+from retrieval.tokenize import sudachi_tokens
 from retrieval.types import Chunk, Hit
 
 MODES = ("hybrid", "bm25", "bigram", "dense")
+PLAN_TYPE_BOOST = 1.5  # a chunk of the plan type the question names
+OTHER_PLAN_TYPE = 0.6  # a chunk that belongs only to another plan type
 FILTER_KEYS = ("kind", "plan_type", "agency", "doc_id")
 
 
@@ -51,6 +55,22 @@ def _where(filters: Mapping[str, str]) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+def plan_type_hint(query: str, names: Mapping[str, Sequence[str]]) -> str | None:
+    """The one plan type a question names (「地場産業成長プランの…」), or None when it names none or several."""
+    found: dict[str, int] = {}
+    for plan_type, aliases in names.items():
+        longest = max((len(a) for a in aliases if a and a in query), default=0)
+        if longest:
+            found[plan_type] = longest
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def _plan_type_factor(chunk: Chunk, hint: str | None) -> float:
+    if hint is None or not chunk.plan_types:
+        return 1.0
+    return PLAN_TYPE_BOOST if hint in chunk.plan_types else OTHER_PLAN_TYPE
+
+
 class Retriever:
     """Finds the chunks that answer a query in the active index generation."""
 
@@ -75,10 +95,18 @@ class Retriever:
             self._masks[key] = np.array([_matches(c, filters) for c in index.chunks], dtype=bool)
         return self._masks[key]
 
+    def query_tokens(self, query: str) -> list[str]:
+        """Sudachi query tokens plus the synonyms of every word asked with (e.g. 書く → 記載)."""
+        table = self.index.synonyms
+        asked = sudachi_tokens(query, keep_stopwords=True)
+        return expand(sudachi_tokens(query), {t: table.get(t, ()) for t in asked})
+
     def channel(self, channel: str, query: str, n: int, filters: Mapping[str, str] | None = None) -> list[tuple[int, float]]:
         """Ranked (chunk position, score) of one channel."""
         index = self.index
         filters = dict(filters or {})
+        if channel == "bm25":
+            return index.lexical[channel].top(self.query_tokens(query), n, self._mask(index, filters))
         if channel in index.lexical:
             return index.lexical[channel].top(query, n, self._mask(index, filters))
         if channel == "dense":
@@ -111,5 +139,8 @@ class Retriever:
                 ranks.setdefault(pos, {})[channel] = rank
                 contribution = weight / (self.weights.rrf_k + rank) if mode == "hybrid" else score
                 fused[pos] = fused.get(pos, 0.0) + contribution
+        hint = plan_type_hint(query, index.plan_type_names)
+        if hint:
+            fused = {pos: score * _plan_type_factor(index.chunks[pos], hint) for pos, score in fused.items()}
         best = sorted(fused.items(), key=lambda p: (-p[1], p[0]))[:k]
         return [Hit(chunk=index.chunks[pos], score=score, ranks=ranks[pos]) for pos, score in best]

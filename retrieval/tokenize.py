@@ -35,7 +35,7 @@ def _sudachi() -> Any:
 
     dictionary = Dictionary(dict="core")
     make = getattr(dictionary, "tokenizer", None) or dictionary.create
-    return make(mode=SplitMode.C)
+    return make(mode=SplitMode.B)
 
 
 def _slices(text: str) -> list[str]:
