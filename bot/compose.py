@@ -9,14 +9,15 @@ from functools import lru_cache
 
 from bot import messages
 from bot.answer import Citation
-from retrieval.tokenize import sudachi_tokens
+from retrieval.tokenize import STOPWORDS, sudachi_tokens
 from retrieval.types import Chunk, Hit
 
 IdfFn = Callable[[str], float]
 _SENTENCE_END = re.compile(r"(?<=。)")
 MAX_QUOTES = 3
 MAX_UNIT_CHARS = 160
-SECTION_CREDIT = 0.6  # a query term found only in the heading path counts this much
+SECTION_CREDIT = 0.6
+INTENT_BONUS = 0.5  # the sentence holds what the question word asks for (a date for いつ, 円 for いくら)  # a query term found only in the heading path counts this much
 
 
 @lru_cache(maxsize=8192)
@@ -64,7 +65,20 @@ def coverage(terms: Sequence[str], chunk: Chunk, idf: IdfFn, synonyms: Synonyms 
 _DEFINITION = re.compile(r"^[(（]?※?[)）]?\s*[^、。]{1,20}(:|：|とは|＝)")
 
 
-def unit_score(terms: Sequence[str], unit: str, section: str, idf: IdfFn, synonyms: Synonyms | None = None) -> float:
+def intent_terms(question: str, synonyms: Synonyms) -> frozenset[str]:
+    """Words that answer the question word (いつ → 期限, いくら → 円): a sentence with one is preferred."""
+    asked = sudachi_tokens(question, keep_stopwords=True)
+    return frozenset(alt for token in asked if token in STOPWORDS for alt in synonyms.get(token, ()))
+
+
+def unit_score(
+    terms: Sequence[str],
+    unit: str,
+    section: str,
+    idf: IdfFn,
+    synonyms: Synonyms | None = None,
+    intent: frozenset[str] = frozenset(),
+) -> float:
     """How well one sentence answers: its own terms count fully, heading-path terms partly.
 
     Ties go to the focused sentence: a definition line (「X:…」) or a short one scores a little higher.
@@ -72,9 +86,10 @@ def unit_score(terms: Sequence[str], unit: str, section: str, idf: IdfFn, synony
     own, head, syn = _tokens(unit), _tokens(section), synonyms or {}
     base = _weighted(terms, lambda t: 1.0 if _has(t, own, syn) else (SECTION_CREDIT if _has(t, head, syn) else 0.0), idf)
     focus = 1.0 + 0.1 * (1.0 - min(len(unit), 200) / 200)
+    bonus = INTENT_BONUS if intent and intent & own else 0.0
     if _DEFINITION.match(unit) and any(t in _tokens(_DEFINITION.match(unit).group(0)) for t in terms):  # type: ignore[union-attr]
         focus += 0.25
-    return base * focus
+    return base * focus + bonus
 
 
 @dataclass
@@ -87,14 +102,19 @@ class Quote:
 
 
 def pick_quotes(
-    terms: Sequence[str], hits: Sequence[Hit], idf: IdfFn, synonyms: Synonyms | None = None, max_quotes: int = MAX_QUOTES
+    terms: Sequence[str],
+    hits: Sequence[Hit],
+    idf: IdfFn,
+    synonyms: Synonyms | None = None,
+    max_quotes: int = MAX_QUOTES,
+    intent: frozenset[str] = frozenset(),
 ) -> list[Quote]:
     """The best sentences: the top one, then others scoring close to it, at most one per chunk after the first."""
     scored: list[Quote] = []
     for rank, hit in enumerate(hits[:5]):
         damp = 1.0 / (1.0 + 0.15 * rank)
         for unit in units(hit.chunk):
-            score = unit_score(terms, unit, hit.chunk.section, idf, synonyms) * damp
+            score = unit_score(terms, unit, hit.chunk.section, idf, synonyms, intent) * damp
             scored.append(Quote(hit, unit, score))
     if not scored:
         return []
@@ -104,9 +124,9 @@ def pick_quotes(
     picked = [best]
     per_chunk: dict[str, int] = {best.hit.chunk.id: 1}
     for quote in scored[1:]:
-        if len(picked) >= max_quotes or quote.score < 0.6 * best.score or quote.score <= 0:
+        if len(picked) >= max_quotes or quote.score < 0.5 * best.score or quote.score <= 0:
             break
-        if per_chunk.get(quote.hit.chunk.id, 0) >= (2 if quote.hit.chunk.id == best.hit.chunk.id else 1):
+        if per_chunk.get(quote.hit.chunk.id, 0) >= (3 if quote.hit.chunk.id == best.hit.chunk.id else 1):
             continue
         if any(quote.text in p.text or p.text in quote.text for p in picked):
             continue

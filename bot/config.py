@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     weight_bigram: float = Field(default=0.5, ge=0, description="Fusion weight of the character-bigram channel.")
     weight_dense: float = Field(default=0.3, ge=0, description="Fusion weight of the dense (embedding) channel.")
     min_coverage: float = Field(
-        default=0.5, ge=0, le=1, description="Share of the question's key terms the evidence must cover."
+        default=0.3, ge=0, le=1, description="Share of the question's key terms the evidence must cover."
     )
 
     # --- limits --------------------------------------------------------------------------------
@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     public_url: str | None = Field(default=None, description="Public origin of the desk (widget links).")
     allowed_origins: str = Field(default="", description="Comma-separated CORS allowlist; `*` = any (warned).")
     rate_limit: str = Field(default="30/minute", description="Per-client rate limit (limits syntax).")
+    trusted_proxies: str = Field(
+        default="", description="Comma-separated proxy IPs whose X-Forwarded-For is honoured; empty = none."
+    )
     help_url: str = Field(
         default="https://www.smrj.go.jp/", description="Link to the human window shown by the widget."
     )
@@ -77,6 +80,14 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(default=None, description="Redis for shared rate limits and answer cache.")
     log_retention_days: int = Field(default=365, ge=1, description="Audit-log retention.")
     mask_pii: bool = Field(default=True, description="Mask e-mail, phone and ID numbers before storage.")
+    pii_patterns: list[str] = Field(
+        default_factory=list, description="Extra regexes masked before storage (JSON list in the env var)."
+    )
+    audit_queue_max: int = Field(
+        default=100_000, ge=100, description="Audit rows held in memory while the database is unreachable."
+    )
+    log_level: str = Field(default="INFO", description="Log level of `madoguchi serve` (stdlib names).")
+    log_format: str = Field(default="json", pattern="^(json|text)$", description="`json` (one object a line) or `text`.")
 
     # --- Slack (read without the prefix, as Slack's own tooling names them) -------------------
     slack_bot_token: str | None = Field(default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN"))

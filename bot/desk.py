@@ -8,12 +8,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from bot import messages
-from bot.answer import Answer, HitOut
-from bot.compose import compose, coverage, pick_quotes, query_terms, suggestions
+from bot.answer import Answer
+from bot.compose_llm import LLMComposer, text_events
 from bot.config import Settings, get_settings
 from bot.conversation import Turn, carry_terms, parse_history
 from bot.events import DeskEvent, Listener, emit
-from bot.guard import check_question, looks_like_injection
+from bot.extractive import extractive_answer
+from bot.guard import check_question, looks_like_injection, unanswerable_intent
 from retrieval.corpus import Corpus, load_corpus
 from retrieval.embed import Embedder, get_embedder
 from retrieval.index import IndexHolder
@@ -99,16 +100,25 @@ class Desk:
         channel: str = "api",
     ) -> Answer:
         """Answer a question from the sources with citations, or decline."""
+        if self.settings.llm_enabled:
+            events = self._ask_llm(question, history, k=k, mode=mode, audience=audience, filters=filters, channel=channel)
+            return next(e["data"] for e in events if e["event"] == "done")
         started = time.perf_counter()
         text = check_question(question, self.settings.max_question_chars)
         turns = self._history(history)
         meta: dict[str, Any] = {"audience": audience, "retriever": mode}
         if looks_like_injection(text):
             answer = Answer(text=messages.REFUSE_INSTRUCTIONS, refused=True, meta={**meta, "reason": "instructions"})
+        elif unanswerable_intent(text):
+            answer = Answer(text=messages.REFUSE_UNKNOWABLE, refused=True, meta={**meta, "reason": "unknowable"})
         else:
             query = carry_terms(text, turns)
             meta["query"] = query
             answer = self._extractive(query, k, mode, filters, meta)
+        self._record(answer, text, started, channel, audience)
+        return answer
+
+    def _record(self, answer: Answer, text: str, started: float, channel: str, audience: str) -> None:
         answer.meta["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
         self.emit(
             DeskEvent(
@@ -124,31 +134,66 @@ class Desk:
                 meta={k: v for k, v in answer.meta.items() if k != "latency_ms"} | {"mode": answer.mode},
             )
         )
-        return answer
 
     def _extractive(self, query: str, k: int | None, mode: str, filters: Mapping[str, str] | None, meta: dict[str, Any]) -> Answer:
+        return self._evidence(query, k, mode, filters, meta)[1]
+
+    def _evidence(
+        self, query: str, k: int | None, mode: str, filters: Mapping[str, str] | None, meta: dict[str, Any]
+    ) -> tuple[list[Hit], Answer]:
+        """Retrieve, check the evidence covers the query, and build the extractive answer (or the refusal)."""
         hits = self.search(query, k=k, mode=mode, filters=filters)
-        hit_out = [HitOut.of(h) for h in hits]
-        index = self.holder.get()
-        idf = index.lexical["bm25"].idf
-        terms = query_terms(query)
-        best = max((coverage(terms, h.chunk, idf) for h in hits[:3]), default=0.0)
-        meta["coverage"] = round(best, 3)
-        meta["corpus_version"] = index.corpus_version
-        if not terms or best < self.settings.min_coverage:
-            return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, hits=hit_out, meta={**meta, "reason": "no_evidence"})
-        quotes = pick_quotes(terms, hits, idf)
-        if not quotes:
-            return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, hits=hit_out, meta={**meta, "reason": "no_evidence"})
-        text, citations = compose(quotes)
-        follow = suggestions(hits, {c.chunk_id for c in citations})
-        return Answer(text=text, citations=citations, hits=hit_out, suggestions=follow, meta=meta)
+        return hits, extractive_answer(self.holder.get(), query, hits, self.settings.min_coverage, meta)
 
     def ask_stream(self, question: str, history: Sequence[Any] | None = None, **kwargs: Any) -> Iterator[dict[str, Any]]:
-        """Stream an answer as events: ``delta`` pieces, then ``citations``, then ``done`` with the Answer."""
+        """Stream an answer as events: ``delta`` pieces, then ``citations``, then ``done`` with the Answer.
+
+        In LLM mode the deltas are the model's tokens; a ``replace`` event (full text) withdraws the deltas
+        sent so far when the generation fails mid-way or is rejected (see docs/llm.md).
+        """
+        if self.settings.llm_enabled:
+            yield from self._ask_llm(question, history, **kwargs)
+            return
         answer = self.ask(question, history, **kwargs)
         for start in range(0, len(answer.text), STREAM_PIECE):
             yield {"event": "delta", "data": answer.text[start : start + STREAM_PIECE]}
+        yield {"event": "citations", "data": [c.public() for c in answer.citations]}
+        yield {"event": "done", "data": answer}
+
+    @cached_property
+    def composer(self) -> LLMComposer:
+        """The LLM composer (LLM mode only; the client is built on first use)."""
+        return LLMComposer(self.settings)
+
+    def _ask_llm(
+        self,
+        question: str,
+        history: Sequence[Any] | None = None,
+        *,
+        k: int | None = None,
+        mode: str = "hybrid",
+        audience: str = "staff",
+        filters: Mapping[str, str] | None = None,
+        channel: str = "api",
+    ) -> Iterator[dict[str, Any]]:
+        """LLM mode: same checks and retrieval as extractive mode; the model composes only from found evidence."""
+        started = time.perf_counter()
+        text = check_question(question, self.settings.max_question_chars)
+        turns = self._history(history)
+        meta: dict[str, Any] = {"audience": audience, "retriever": mode}
+        if looks_like_injection(text):
+            answer = Answer(text=messages.REFUSE_INSTRUCTIONS, refused=True, meta={**meta, "reason": "instructions"})
+            yield from text_events(answer.text)
+        else:
+            query = self.composer.standalone_query(text, turns, meta)
+            meta["query"] = query
+            hits, answer = self._evidence(query, k, mode, filters, meta)
+            if answer.refused:
+                yield from text_events(answer.text)
+            else:
+                idf = self.holder.get().lexical["bm25"].idf
+                answer = yield from self.composer.stream(text, query, hits, answer, idf)
+        self._record(answer, text, started, channel, audience)
         yield {"event": "citations", "data": [c.public() for c in answer.citations]}
         yield {"event": "done", "data": answer}
 

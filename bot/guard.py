@@ -26,6 +26,22 @@ _INJECTION = re.compile(
     ),
     re.IGNORECASE,
 )
+# Questions no document can answer, whatever it says: promises of approval, forecasts, and the amount
+# a particular body will get. The desk says so instead of quoting something near.
+_UNANSWERABLE = re.compile(
+    "|".join(
+        [
+            r"必ず.{0,12}(採択|採用|もらえ|通る|受かる|通過)",
+            r"(採択|審査|交付|合格).{0,12}(保証|約束|確約)",
+            r"確実に.{0,12}(採択|もらえ|通る|受かる)",
+            r"(株価|為替|相場|天気|天候|景気).{0,12}(予想|予測|見通し|どうなる|上がる|下がる)",
+            r"(来年度|来年|次年度|再来年).{0,30}(いくら|何円|何億|金額).{0,10}(配分|交付|もらえ)",
+            r"(うちの|当|我が|本)(市|町|村|県|区).{0,20}(配分|交付)(額|される|されます)",
+            r"\bguarantee",
+            r"\b(predict|forecast)\b",
+        ]
+    )
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
 
@@ -33,6 +49,11 @@ def looks_like_injection(text: str) -> bool:
     """True when the text asks to reveal, ignore or replace the desk's instructions."""
     folded = unicodedata.normalize("NFKC", text)
     return bool(_INJECTION.search(folded))
+
+
+def unanswerable_intent(text: str) -> bool:
+    """True for requests for a promise of approval, a forecast, or one body's future allocation."""
+    return bool(_UNANSWERABLE.search(unicodedata.normalize("NFKC", text)))
 
 
 def check_question(question: object, max_chars: int) -> str:

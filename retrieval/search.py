@@ -131,16 +131,18 @@ class Retriever:
         n = max(self.candidates, k)
         fused: dict[int, float] = {}
         ranks: dict[int, dict[str, int]] = {}
+        raw: dict[int, dict[str, float]] = {}
         for channel in channels:
             weight = self.weights.of(channel) if mode == "hybrid" else 1.0
             if weight <= 0:
                 continue
             for rank, (pos, score) in enumerate(self.channel(channel, query, n, filters), start=1):
                 ranks.setdefault(pos, {})[channel] = rank
+                raw.setdefault(pos, {})[channel] = round(score, 6)
                 contribution = weight / (self.weights.rrf_k + rank) if mode == "hybrid" else score
                 fused[pos] = fused.get(pos, 0.0) + contribution
         hint = plan_type_hint(query, index.plan_type_names)
         if hint:
             fused = {pos: score * _plan_type_factor(index.chunks[pos], hint) for pos, score in fused.items()}
         best = sorted(fused.items(), key=lambda p: (-p[1], p[0]))[:k]
-        return [Hit(chunk=index.chunks[pos], score=score, ranks=ranks[pos]) for pos, score in best]
+        return [Hit(chunk=index.chunks[pos], score=score, ranks=ranks[pos], raw=raw[pos]) for pos, score in best]

@@ -19,6 +19,8 @@ STOPWORDS = frozenset(
     こと 事 もの 物 ため 為 よう 様 とき 時 ところ 所 方 ほう 何 なに なん 何か どれ どこ どの どう どんな どうやって
     いつ 誰 だれ これ それ あれ この その あの ここ そこ 際 点 等 など 場合 について 関する 対する 上 中 内 以下
     です ます お 御 ご さん 様 的 とは 意味 内容 教え 知り 本当 まず 又 また 及び 並びに かつ 例えば
+    a an the of to in on for and or is are be was it this that what which who how when where why do does can
+    please me my your you i we our tell about
     下さる 付く つく 就く 頂ける 貰える 呉れる 為る 有る 居る 成る 致す 御座る 云う 出来る 定義 概要 説明 詳細 具体 具体的
     """.split()
 )
@@ -42,13 +44,22 @@ def _slices(text: str) -> list[str]:
     return [text[i : i + _MAX_SLICE] for i in range(0, len(text), _MAX_SLICE)] or [""]
 
 
+_ASCII_WORD = re.compile(r"^[0-9a-z][0-9a-z._-]*$")
+
+
+def _form(morpheme: Any) -> str:
+    """Normalized form, except Latin words: Sudachi would turn 'ignore' into katakana."""
+    surface = str(morpheme.surface())
+    return surface if _ASCII_WORD.match(surface) else str(morpheme.normalized_form())
+
+
 def sudachi_tokens(text: str, *, keep_stopwords: bool = False) -> list[str]:
     """Content words of ``text`` as Sudachi normalized forms (particles and symbols dropped)."""
     out: list[str] = []
     tokenizer = _sudachi()
     for part in _slices(_TTE.sub(" って", normalize(text).lower())):
         with _lock:  # Sudachi's tokenizer object is not thread-safe
-            morphemes = [(m.part_of_speech()[0], m.normalized_form()) for m in tokenizer.tokenize(part)]
+            morphemes = [(m.part_of_speech()[0], _form(m)) for m in tokenizer.tokenize(part)]
         for pos, form in morphemes:
             if pos in _DROP_POS or not form.strip():
                 continue

@@ -67,8 +67,9 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved chunk with its fused score and per-channel ranks (1-based)."""
+    """A retrieved chunk with its fused score, per-channel ranks (1-based) and raw channel scores."""
 
     chunk: Chunk
     score: float
     ranks: dict[str, int] = field(default_factory=dict)
+    raw: dict[str, float] = field(default_factory=dict)  # each channel's own score (BM25, cosine)
