@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from bot.cli_log import attach_cli_listeners
 from bot.clikit import err_console, handle_errors, out_console, print_json, settings
 from bot.desk import Desk
 from bot.errors import Code, DeskError
@@ -76,7 +77,9 @@ def ask(
         raise DeskError(Code.INVALID_INPUT, f"--retriever は {' / '.join(MODES)} のいずれかです。")
     if question == "-":
         question = sys.stdin.read(settings().max_question_chars * 8)
-    answer = Desk().ask(question, k=k, mode=retriever, audience=audience, channel="cli")
+    desk = Desk()
+    attach_cli_listeners(desk)
+    answer = desk.ask(question, k=k, mode=retriever, audience=audience, channel="cli")
     if json_out:
         print_json(answer.public())
     else:
@@ -90,6 +93,7 @@ def ask(
 def chat(audience: str = typer.Option("staff", "--audience")) -> None:
     """A conversation in the terminal, with citations; an empty line or Ctrl-D ends it."""
     desk = Desk()
+    attach_cli_listeners(desk)
     desk.ready()
     history: list[dict[str, str]] = []
     out_console.print("madoguchi（窓口）です。地域未来戦略や国の支援施策についてご質問ください。（空行で終了）")

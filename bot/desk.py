@@ -107,16 +107,24 @@ class Desk:
         text = check_question(question, self.settings.max_question_chars)
         turns = self._history(history)
         meta: dict[str, Any] = {"audience": audience, "retriever": mode}
-        if looks_like_injection(text):
-            answer = Answer(text=messages.REFUSE_INSTRUCTIONS, refused=True, meta={**meta, "reason": "instructions"})
-        elif unanswerable_intent(text):
-            answer = Answer(text=messages.REFUSE_UNKNOWABLE, refused=True, meta={**meta, "reason": "unknowable"})
+        refusal = self._refusal(text, meta)
+        if refusal is not None:
+            answer = refusal
         else:
             query = carry_terms(text, turns)
             meta["query"] = query
             answer = self._extractive(query, k, mode, filters, meta)
         self._record(answer, text, started, channel, audience)
         return answer
+
+    @staticmethod
+    def _refusal(text: str, meta: dict[str, Any]) -> Answer | None:
+        """The refusal for a request to reveal/override instructions or an unknowable question, else None."""
+        if looks_like_injection(text):
+            return Answer(text=messages.REFUSE_INSTRUCTIONS, refused=True, meta={**meta, "reason": "instructions"})
+        if unanswerable_intent(text):
+            return Answer(text=messages.REFUSE_UNKNOWABLE, refused=True, meta={**meta, "reason": "unknowable"})
+        return None
 
     def _record(self, answer: Answer, text: str, started: float, channel: str, audience: str) -> None:
         answer.meta["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
@@ -181,8 +189,9 @@ class Desk:
         text = check_question(question, self.settings.max_question_chars)
         turns = self._history(history)
         meta: dict[str, Any] = {"audience": audience, "retriever": mode}
-        if looks_like_injection(text):
-            answer = Answer(text=messages.REFUSE_INSTRUCTIONS, refused=True, meta={**meta, "reason": "instructions"})
+        refusal = self._refusal(text, meta)
+        if refusal is not None:
+            answer = refusal
             yield from text_events(answer.text)
         else:
             query = self.composer.standalone_query(text, turns, meta)
@@ -191,8 +200,7 @@ class Desk:
             if answer.refused:
                 yield from text_events(answer.text)
             else:
-                idf = self.holder.get().lexical["bm25"].idf
-                answer = yield from self.composer.stream(text, query, hits, answer, idf)
+                answer = yield from self.composer.stream(text, query, hits, answer, self.holder.get())
         self._record(answer, text, started, channel, audience)
         yield {"event": "citations", "data": [c.public() for c in answer.citations]}
         yield {"event": "done", "data": answer}
