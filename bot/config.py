@@ -90,13 +90,19 @@ class Settings(BaseSettings):
     log_format: str = Field(default="json", pattern="^(json|text)$", description="`json` (one object a line) or `text`.")
 
     # --- Slack (read without the prefix, as Slack's own tooling names them) -------------------
-    slack_bot_token: str | None = Field(default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN"))
-    slack_signing_secret: str | None = Field(
-        default=None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET")
+    slack_bot_token: str | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN"), description="Bot token (xoxb-…)."
     )
-    slack_app_token: str | None = Field(default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN"))
+    slack_signing_secret: str | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET"), description="Verifies Slack's requests."
+    )
+    slack_app_token: str | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN"), description="App token (xapp-…) for Socket Mode."
+    )
     slack_api_url: str = Field(
-        default="https://slack.com/api/", validation_alias=AliasChoices("SLACK_API_URL")
+        default="https://slack.com/api/",
+        validation_alias=AliasChoices("SLACK_API_URL"),
+        description="Slack Web API base URL (a proxy or a test server).",
     )
     slack_escalation_channel: str | None = Field(default=None, description="Channel for 担当者に相談.")
     slack_channels_file: Path | None = Field(default=None, description="Per-channel settings (YAML).")
