@@ -77,7 +77,8 @@ class SentenceTransformersEmbedder:
                     "sentence-transformers is not installed: pip install 'madoguchi[st]'"
                 ) from exc
             self._model = SentenceTransformer(self.model_name, device="cpu", local_files_only=True)
-            self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+            dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+            self.dim = int(dimension() or 0)
         return self._model
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from bot.errors import Code, DeskError
 from retrieval.embed import Embedder
 from retrieval.index import IndexHolder, LoadedIndex
 from retrieval.normalize import normalize
@@ -111,7 +112,11 @@ class Retriever:
             return index.lexical[channel].top(query, n, self._mask(index, filters))
         if channel == "dense":
             if index.embedder_id != self.embedder.id:
-                raise ValueError(f"index was built with {index.embedder_id}, not {self.embedder.id}: re-ingest")
+                raise DeskError(
+                    Code.INDEX_CORRUPT,
+                    f"索引は別の埋め込みモデル（{index.embedder_id}）で作られています（設定: {self.embedder.id}）。",
+                    "`madoguchi ingest --rebuild` で作り直す（re-ingest）か、MADOGUCHI_EMBEDDER を戻してください。",
+                )
             vector = self.embedder.embed([query])[0]
             positions = index.position()
             found = Store.query(index.collection, vector, min(n, len(index.chunks)), _where(filters))
