@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot import messages
 from bot.answer import Answer
+from bot.cache import AnswerCache, request_key
 from bot.compose_llm import LLMComposer, text_events
 from bot.config import Settings, get_settings
 from bot.conversation import Turn, carry_terms, parse_history
@@ -88,6 +89,11 @@ class Desk:
         s = self.settings
         return parse_history(history, s.max_history_turns, s.max_question_chars)
 
+    @cached_property
+    def cache(self) -> AnswerCache:
+        """Answers to repeated questions (in-process LRU, or Redis shared by every worker)."""
+        return AnswerCache.from_settings(self.settings)
+
     def ask(
         self,
         question: str,
@@ -99,7 +105,30 @@ class Desk:
         filters: Mapping[str, str] | None = None,
         channel: str = "api",
     ) -> Answer:
-        """Answer a question from the sources with citations, or decline."""
+        """Answer a question from the sources with citations, or decline; a repeat is served from the cache."""
+        started = time.perf_counter()
+        key = request_key(self, question, history, k=k, mode=mode, audience=audience, filters=filters)
+        cached = self.cache.get(key) if key else None
+        if cached is not None:  # a new answer id and its own audit row, like any answer
+            self._record(cached, question.strip(), started, channel, audience)
+            return cached
+        answer = self._answer(question, history, k=k, mode=mode, audience=audience, filters=filters, channel=channel)
+        if key:
+            self.cache.put(key, answer)
+        return answer
+
+    def _answer(
+        self,
+        question: str,
+        history: Sequence[Any] | None = None,
+        *,
+        k: int | None = None,
+        mode: str = "hybrid",
+        audience: str = "staff",
+        filters: Mapping[str, str] | None = None,
+        channel: str = "api",
+    ) -> Answer:
+        """Answer without the cache."""
         if self.settings.llm_enabled:
             events = self._ask_llm(question, history, k=k, mode=mode, audience=audience, filters=filters, channel=channel)
             return next(e["data"] for e in events if e["event"] == "done")
@@ -206,12 +235,20 @@ class Desk:
         yield {"event": "done", "data": answer}
 
     # --- plan analysis (bot.match / bot.precheck) ------------------------------------------------
-    def match(self, plan: Plan | str, n: int = 5, *, channel: str = "api", audience: str = "staff") -> MatchResult:
+    def match(
+        self,
+        plan: Plan | str,
+        n: int = 5,
+        *,
+        plan_type: str | None = None,
+        channel: str = "api",
+        audience: str = "staff",
+    ) -> MatchResult:
         """Support measures that fit a draft plan, each with reasons and sources."""
         from bot.match import match_plan
 
         started = time.perf_counter()
-        result = match_plan(self, plan, n=n)
+        result = match_plan(self, plan, n=n, plan_type=plan_type)
         self._emit_plan("match", plan, result, started, channel, audience)
         return result
 

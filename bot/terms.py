@@ -1,0 +1,186 @@
+"""Reading a plan's words: sentences with verbatim spans, term patterns and the markers that weaken them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.numbers import Quantity, find_quantities, nfkc
+from retrieval.normalize import fix_ocr
+
+GAP = 24  # most characters between the parts of an ``A…B`` term
+_SENTENCE_END = re.compile(r"[。！？!?]|\n")
+_BULLET_HEAD = re.compile(r"^[\s　]*(?:[#■□◆◇●○・\-*]+|\d+[.．)）]|[（(][^）)]{1,12}[）)]|【[^】]{1,16}】)?[\s　]*")
+_CLAUSE_BREAK = re.compile(r"(?:が、|ものの、|けれども、|一方で?、?|ただし、?)")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of the plan: the verbatim text and its normalized form for matching.
+
+    ``norm`` starts with the heading the sentence stands under (``## 核となる企業`` → 「核となる企業：」), so a
+    heading's words count for the sentences of its section; ``text`` is only the sentence, as written.
+    """
+
+    text: str  # exactly as written in the plan (stripped)
+    norm: str  # heading context + sentence: NFKC, OCR fixes, lower-case Latin
+    index: int
+    context: str = ""  # the heading, as shown (NFKC)
+
+    @property
+    def shown(self) -> str:
+        """``norm`` with the original letter case (same offsets when the lengths agree)."""
+        shown = self.context + fix_ocr(nfkc(self.text))
+        return shown if len(shown) == len(self.norm) else self.norm
+
+
+def norm(text: str) -> str:
+    """The form plan text and terms are compared in."""
+    return fix_ocr(nfkc(text)).lower()
+
+
+_HEADING_LINE = re.compile(r"^\s*(?:#{1,6}\s*(?P<md>.+?)\s*#*|(?P<label>[■□◆◇●○]?\s*(?:\d+[.．]\s*)?(?:【[^】]{1,24}】|[^。:：]{1,24}[:：])))\s*$")
+_HEADING_TRIM = re.compile(r"^[\s#■□◆◇●○【(（\d.．]+|[\s】)）:：]+$")
+
+
+def _heading(line: str) -> str | None:
+    """The heading text when a line is a heading (``## 目標``, ``【核となる企業】``, ``核となる企業：``)."""
+    m = _HEADING_LINE.match(line)
+    if not m:
+        return None
+    return _HEADING_TRIM.sub("", m.group("md") or m.group("label") or "") or None
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences (and list items / lines) of a plan, each a verbatim substring of ``text``.
+
+    Heading lines are not sentences: they become the context of the sentences under them.
+    """
+    out: list[Sentence] = []
+    context = ""
+    for line in text.splitlines():
+        heading = _heading(line)
+        if heading is not None:
+            context = fix_ocr(nfkc(heading)) + ":"
+            continue
+        start = 0
+        for m in _SENTENCE_END.finditer(line + "\n"):
+            piece = (line + "\n")[start : m.end()].strip()
+            start = m.end()
+            if not piece or not re.search(r"[\w\u3040-\u30ff\u4e00-\u9fff]", piece):
+                continue
+            out.append(Sentence(text=piece, norm=(context + norm(piece)).lower(), index=len(out), context=context))
+    return out
+
+
+def body_of(sentence: Sentence) -> str:
+    """The sentence without a leading bullet or heading label (for short display)."""
+    return _BULLET_HEAD.sub("", sentence.text, count=1) or sentence.text
+
+
+@lru_cache(maxsize=4096)
+def compile_term(term: str) -> re.Pattern[str]:
+    """A term as a pattern: ``A|B`` alternatives, ``A…B`` = A then B within a few characters."""
+    parts = [norm(p) for p in term.replace("...", "…").split("…") if p]
+    alts = ["(?:" + "|".join(re.escape(a) for a in part.split("|") if a) + ")" for part in parts]
+    return re.compile(f".{{0,{GAP}}}?".join(alts))
+
+
+@dataclass(frozen=True)
+class TermHit:
+    """Where a term was found in a sentence."""
+
+    term: str
+    surface: str  # the matched normalized text
+    start: int
+    end: int
+
+
+def find_terms(sentence: Sentence, terms: Iterable[str]) -> list[TermHit]:
+    """Every term of ``terms`` found in the sentence (one hit per term, leftmost)."""
+    hits: list[TermHit] = []
+    for term in terms:
+        m = compile_term(term).search(sentence.norm)
+        if m:
+            hits.append(TermHit(term=term, surface=m.group(0), start=m.start(), end=m.end()))
+    return hits
+
+
+def surface(sentence: Sentence, hit: TermHit) -> str:
+    """The hit as written (NFKC, original letter case) for showing to a person."""
+    return sentence.shown[hit.start : hit.end]
+
+
+def clause_bounds(sentence: Sentence, position: int) -> tuple[int, int]:
+    """The clause (split at が、/ただし …) of the sentence that holds ``position``."""
+    start, end = 0, len(sentence.norm)
+    for m in _CLAUSE_BREAK.finditer(sentence.norm):
+        if m.end() <= position:
+            start = m.end()
+        elif m.start() > position:
+            end = m.start()
+            break
+    return start, end
+
+
+def marked(sentence: Sentence, hit: TermHit, markers: Sequence[str]) -> bool:
+    """True when a marker (negation / vagueness) in the hit's clause ends after the hit begins."""
+    start, end = clause_bounds(sentence, hit.start)
+    clause = sentence.norm[start:end]
+    for marker in markers:
+        for m in compile_term(marker).finditer(clause):
+            if start + m.end() > hit.start:
+                return True
+    return False
+
+
+def quantities(sentence: Sentence, kind: str = "any") -> list[Quantity]:
+    """Quantities (amounts, counts, rates) stated in the sentence."""
+    return find_quantities(sentence.norm, kind)
+
+
+def actors(sentence: Sentence, patterns: Sequence[str]) -> list[str]:
+    """Named organisations in the sentence (regular expressions from plan_terms.yaml)."""
+    found: list[str] = []
+    shown = sentence.shown
+    for pattern in patterns:
+        for m in _regex(pattern).finditer(sentence.norm):
+            name = shown[m.start() : m.end()]
+            if name not in found:
+                found.append(name)
+    return found
+
+
+@lru_cache(maxsize=256)
+def _regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+TERMS_FILE = "plan_terms.yaml"
+
+
+@lru_cache(maxsize=8)
+def _load_terms(path: str, mtime: float) -> dict[str, Any]:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: top level must be a mapping")
+    return data
+
+
+def plan_terms(corpus_dir: Path) -> dict[str, Any]:
+    """The vocabulary of plan analysis (needs, applicants, figures, markers) from ``corpus/plan_terms.yaml``."""
+    from bot.errors import Code, DeskError
+
+    path = corpus_dir / TERMS_FILE
+    if not path.is_file():
+        path = Path(__file__).resolve().parent.parent / "corpus" / TERMS_FILE
+    try:
+        return _load_terms(str(path), path.stat().st_mtime)
+    except (OSError, yaml.YAMLError, ValueError) as exc:
+        raise DeskError(Code.CORPUS_INVALID, f"{TERMS_FILE} を読み込めません: {exc}".splitlines()[0]) from exc
