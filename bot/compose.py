@@ -71,24 +71,35 @@ def intent_terms(question: str, synonyms: Synonyms) -> frozenset[str]:
     return frozenset(alt for token in asked if token in STOPWORDS for alt in synonyms.get(token, ()))
 
 
+def context_tokens(chunk: Chunk) -> frozenset[str]:
+    """Words the context already names: the heading path, and a measure's name and aliases."""
+    head = chunk.section
+    if chunk.kind == "measure":
+        head += "\n" + chunk.text.split("\n", 1)[0]
+    return _tokens(head)
+
+
 def unit_score(
     terms: Sequence[str],
     unit: str,
-    section: str,
+    context: frozenset[str],
     idf: IdfFn,
     synonyms: Synonyms | None = None,
     intent: frozenset[str] = frozenset(),
 ) -> float:
-    """How well one sentence answers: its own terms count fully, heading-path terms partly.
+    """How well one sentence answers the question.
 
-    Ties go to the focused sentence: a definition line (「X:…」) or a short one scores a little higher.
+    A term counts when the sentence or its context (heading path, measure name) has it: context terms
+    are shared by every sentence of the chunk, so the other words — and a word answering the question
+    word (a date for いつ, 円 for いくら) — decide between them. Ties go to a definition line or a short one.
     """
-    own, head, syn = _tokens(unit), _tokens(section), synonyms or {}
-    base = _weighted(terms, lambda t: 1.0 if _has(t, own, syn) else (SECTION_CREDIT if _has(t, head, syn) else 0.0), idf)
+    own, syn = _tokens(unit), synonyms or {}
+    base = _weighted(terms, lambda t: 1.0 if _has(t, own, syn) or _has(t, context, syn) else 0.0, idf)
     focus = 1.0 + 0.1 * (1.0 - min(len(unit), 200) / 200)
-    bonus = INTENT_BONUS if intent and intent & own else 0.0
-    if _DEFINITION.match(unit) and any(t in _tokens(_DEFINITION.match(unit).group(0)) for t in terms):  # type: ignore[union-attr]
+    definition = _DEFINITION.match(unit)
+    if definition and any(t in _tokens(definition.group(0)) for t in terms):
         focus += 0.25
+    bonus = INTENT_BONUS if intent and intent & own else 0.0
     return base * focus + bonus
 
 
@@ -113,8 +124,9 @@ def pick_quotes(
     scored: list[Quote] = []
     for rank, hit in enumerate(hits[:5]):
         damp = 1.0 / (1.0 + 0.15 * rank)
+        context = context_tokens(hit.chunk)
         for unit in units(hit.chunk):
-            score = unit_score(terms, unit, hit.chunk.section, idf, synonyms, intent) * damp
+            score = unit_score(terms, unit, context, idf, synonyms, intent) * damp
             scored.append(Quote(hit, unit, score))
     if not scored:
         return []

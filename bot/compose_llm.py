@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,16 @@ from langchain_core.language_models import BaseChatModel
 
 from bot import messages
 from bot.answer import Answer, Citation
-from bot.compose import MAX_UNIT_CHARS, IdfFn, Synonyms, query_terms, suggestions, unit_score, units
+from bot.compose import (
+    MAX_UNIT_CHARS,
+    IdfFn,
+    Synonyms,
+    context_tokens,
+    query_terms,
+    suggestions,
+    unit_score,
+    units,
+)
 from bot.config import Settings
 from bot.conversation import Turn, carry_terms
 from bot.guard import looks_like_injection
@@ -99,7 +108,8 @@ def llm_citations(
         citing = " ".join(s for s in said if f"[{n}]" in s) or body
         terms = query_terms(without_citations(citing))
         candidates = units(chunk) or [chunk.body.strip()[:MAX_UNIT_CHARS]]
-        quote = max(candidates, key=lambda u: unit_score(terms, u, chunk.section, idf, synonyms))
+        context = context_tokens(chunk)
+        quote = max(candidates, key=lambda u: unit_score(terms, u, context, idf, synonyms))
         out.append(
             Citation(
                 n=n, chunk_id=chunk.id, title=chunk.title, section=chunk.section, url=chunk.url,
@@ -178,7 +188,13 @@ class LLMComposer:
         """The query-rewrite prompt."""
         return chat_prompt("rewrite", self.prompts_dir)
 
-    def standalone_query(self, question: str, turns: Sequence[Turn], meta: dict[str, Any]) -> str:
+    def standalone_query(
+        self,
+        question: str,
+        turns: Sequence[Turn],
+        meta: dict[str, Any],
+        fallback: Callable[[str, Sequence[Turn]], str] | None = None,
+    ) -> str:
         """Rewrite a follow-up into a standalone query with the LLM; on failure carry terms as extractive mode does."""
         if not any(t.role == "user" for t in turns):
             meta["query_rewrite"] = "none"
@@ -198,7 +214,7 @@ class LLMComposer:
             log.warning("query rewrite failed: %s", reason)
         meta["query_rewrite"] = "carry_terms"
         meta["query_rewrite_error"] = reason
-        return carry_terms(question, turns)
+        return (fallback or carry_terms)(question, turns)
 
     def stream(
         self, question: str, query: str, hits: Sequence[Hit], extractive: Answer, index: LoadedIndex

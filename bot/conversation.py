@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -14,7 +14,7 @@ from retrieval.tokenize import sudachi_tokens
 _FOLLOW_UP = re.compile(
     r"^(それ|その|そちら|こちら|この|これ|あれ|同じ|上記|前記|では|じゃあ|なら|だと|で[、,]|また|さらに|ほかに|他に)"
     r"|(それ|その|これ|この|そちら)(の|は|に|で|を|って)"
-    r"|(の場合|だと|では|なら|はどう|は？|は\?)$"
+    r"|(の場合|だと|では|なら|はどう|は？|は\?|どうなりますか|どうですか|どうなる|場合は)[？?]?$"
 )
 MAX_CARRIED_TERMS = 6
 
@@ -53,11 +53,44 @@ def is_follow_up(question: str) -> bool:
     return len(stripped) <= 12 or bool(_FOLLOW_UP.search(stripped))
 
 
-def carry_terms(question: str, history: Sequence[Turn]) -> str:
-    """In extractive mode, prefix a follow-up with the key terms of the previous user turn."""
+_DEMONSTRATIVE = re.compile(r"(それ|その|これ|この|そちら|こちら|同じ)")
+ANSWER_TERMS = 3  # key terms taken from the previous answer when the question points back at it
+
+
+def _other_plan_type_tokens(question: str, plan_type_names: Mapping[str, Sequence[str]]) -> set[str]:
+    """Tokens of the plan types a question does not name, when it names one (「地場産業成長プランだと？」)."""
+    named = {pt for pt, names in plan_type_names.items() if any(n and n in question for n in names)}
+    if not named:
+        return set()
+    own = {t for pt in named for n in plan_type_names[pt] for t in sudachi_tokens(n)}
+    others = {t for pt, names in plan_type_names.items() if pt not in named for n in names for t in sudachi_tokens(n)}
+    return others - own
+
+
+def carry_terms(
+    question: str,
+    history: Sequence[Turn],
+    *,
+    term_weight: Callable[[str], float] | None = None,
+    plan_type_names: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    """In extractive mode, prefix a follow-up with the key terms of the previous turn.
+
+    The previous question's words are carried; when the follow-up points back (「それの…」) the rarest
+    words of the previous answer too (``term_weight`` ranks them, 0 = unknown to the corpus); and when
+    the follow-up names another plan type, the words of the plan type it replaces are left behind.
+    """
     previous = next((t.content for t in reversed(history) if t.role == "user"), "")
     if not previous or not is_follow_up(question):
         return question
     own = set(sudachi_tokens(question))
-    carried = [t for t in dict.fromkeys(sudachi_tokens(previous)) if t not in own][:MAX_CARRIED_TERMS]
+    drop = own | _other_plan_type_tokens(question, plan_type_names or {})
+    carried = [t for t in dict.fromkeys(sudachi_tokens(previous)) if t not in drop][:MAX_CARRIED_TERMS]
+    answer = next((t.content for t in reversed(history) if t.role == "assistant"), "")
+    if term_weight and answer and _DEMONSTRATIVE.search(question):
+        ranked = sorted(
+            (t for t in dict.fromkeys(sudachi_tokens(answer)) if t not in drop and t not in carried and term_weight(t) > 0),
+            key=lambda t: -term_weight(t),
+        )
+        carried += ranked[:ANSWER_TERMS]
     return " ".join(carried + [question]) if carried else question

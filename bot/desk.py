@@ -85,6 +85,17 @@ class Desk:
         """Retrieve the best chunks for a query."""
         return self.retriever.search(query, k=k or self.settings.top_k, mode=mode, filters=filters)
 
+    def follow_up_query(self, question: str, turns: Sequence[Turn]) -> str:
+        """The retrieval query of a question in a conversation (extractive mode: carried key terms)."""
+        index = self.holder.get()
+        lexical = index.lexical["bm25"]
+        return carry_terms(
+            question,
+            turns,
+            term_weight=lambda t: lexical.idf(t) if t in lexical.df else 0.0,
+            plan_type_names=index.plan_type_names,
+        )
+
     def _history(self, history: Sequence[Any] | None) -> list[Turn]:
         s = self.settings
         return parse_history(history, s.max_history_turns, s.max_question_chars)
@@ -140,7 +151,7 @@ class Desk:
         if refusal is not None:
             answer = refusal
         else:
-            query = carry_terms(text, turns)
+            query = self.follow_up_query(text, turns)
             meta["query"] = query
             answer = self._extractive(query, k, mode, filters, meta)
         self._record(answer, text, started, channel, audience)
@@ -223,7 +234,7 @@ class Desk:
             answer = refusal
             yield from text_events(answer.text)
         else:
-            query = self.composer.standalone_query(text, turns, meta)
+            query = self.composer.standalone_query(text, turns, meta, fallback=self.follow_up_query)
             meta["query"] = query
             hits, answer = self._evidence(query, k, mode, filters, meta)
             if answer.refused:

@@ -89,12 +89,12 @@ class DeskTarget:
 
         Used when the answer does not record its query (a request declined before retrieval).
         """
-        from bot.conversation import carry_terms, parse_history
+        from bot.conversation import parse_history
         from bot.guard import check_question
 
         s = self.desk.settings
         text = check_question(question, s.max_question_chars)
-        return carry_terms(text, parse_history(list(history), s.max_history_turns, s.max_question_chars))
+        return self.desk.follow_up_query(text, parse_history(list(history), s.max_history_turns, s.max_question_chars))
 
     def warm_up(self, modes: Sequence[str]) -> None:
         """Load the index and models before timing (first-use loading is not answer latency)."""

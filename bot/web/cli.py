@@ -1,0 +1,58 @@
+"""``madoguchi serve``: the web API, the widget and the demo page under uvicorn."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import typer
+
+from bot.clikit import handle_errors, out_console, settings
+from bot.config import Settings
+
+
+def _configure_logging(s: Settings) -> dict[str, Any]:
+    """Configure the root logger; uvicorn's own loggers then propagate to it (one format, with request ids)."""
+    try:
+        from bot.logging_setup import configure_from_settings
+    except ImportError:
+        logging.basicConfig(level=s.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    else:
+        configure_from_settings(s)
+    return {"log_config": None, "log_level": s.log_level.lower()}
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``serve`` command."""
+
+    @app.command()
+    @handle_errors
+    def serve(
+        host: str = typer.Option(None, "--host", help="待ち受けるアドレス（既定: MADOGUCHI_HOST または 127.0.0.1）"),
+        port: int = typer.Option(None, "--port", help="ポート番号（既定: MADOGUCHI_PORT または 8000）"),
+        workers: int = typer.Option(1, "--workers", min=1, help="ワーカープロセス数（2以上は MADOGUCHI_REDIS_URL で制限を共有）"),
+    ) -> None:
+        """Serve the API (/docs), the OpenAI-compatible chat, the widget (/widget.js) and a demo page (/)."""
+        import uvicorn
+
+        from bot.web.app import create_app
+
+        s = settings()
+        host = host or s.host
+        port = port or s.port
+        logging_options = _configure_logging(s)
+        shown = "localhost" if host in ("0.0.0.0", "::") else host
+        out_console.print(
+            f"madoguchi を http://{shown}:{port} で起動します（デモページ: / 、API ドキュメント: /docs 、停止: Ctrl-C）",
+            highlight=False,
+        )
+        common: dict[str, Any] = {"host": host, "port": port, "proxy_headers": False, **logging_options}
+        if workers > 1:
+            if not s.redis_url:
+                logging.getLogger("madoguchi.web").warning(
+                    "--workers %d without MADOGUCHI_REDIS_URL: each worker keeps its own rate-limit counts", workers
+                )
+            common.pop("log_config")  # worker processes start fresh: keep uvicorn's own log setup there
+            uvicorn.run("bot.web.app:create_app", factory=True, workers=workers, **common)
+        else:
+            uvicorn.run(create_app(s), **common)

@@ -1,0 +1,151 @@
+"""Request caps: per-client rate limits (the ``limits`` library) and the body-size caps of each endpoint."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Sequence
+
+from limits import RateLimitItem, parse_many
+from limits.aio.storage import MemoryStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.storage import storage_from_string
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.config import Settings
+from bot.errors import Code
+from bot.web.errors import HTTPRefusal, error_response
+
+log = logging.getLogger("madoguchi.web")
+
+MAX_JSON_BYTES = 256 * 1024  # JSON bodies: a 2,000-character question plus 20 turns of history fit with room
+MULTIPART_OVERHEAD = 64 * 1024  # multipart framing and form fields beside the plan file
+UPLOAD_PATHS = ("/v1/match", "/v1/precheck")
+BODYLESS_METHODS = {"GET", "HEAD", "OPTIONS"}
+DISABLED = {"", "off", "none", "0", "unlimited"}
+RATE_LIMITED_PATHS = ("/v1/",)
+RATE_LIMITED_MESSAGE = "短時間に多くのご質問をいただきました。{seconds}秒ほど待ってからもう一度お試しください。"
+
+
+def upload_body_cap(settings: Settings) -> int:
+    """Largest request body accepted by the plan-upload endpoints (the file cap plus multipart framing)."""
+    return settings.max_upload_bytes + MULTIPART_OVERHEAD
+
+
+def body_cap(path: str, settings: Settings) -> int:
+    """The largest body accepted on a path: plan uploads get the file cap, everything else the JSON cap."""
+    return upload_body_cap(settings) if path.rstrip("/") in UPLOAD_PATHS else MAX_JSON_BYTES
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f}MB" if n >= 1024 * 1024 else f"{n // 1024}KB"
+
+
+def too_large_message(cap: int) -> str:
+    """The Japanese 413 message for a cap."""
+    return f"送信されたデータが大きすぎます（上限 {_size(cap)}）。質問や会話履歴、ファイルを小さくしてください。"
+
+
+class BodySizeMiddleware:
+    """413 in the JSON error shape: a declared Content-Length over the cap is refused before reading,
+    an undeclared (chunked) body is counted while it streams in."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in BODYLESS_METHODS:
+            await self.app(scope, receive, send)
+            return
+        cap = body_cap(scope["path"], self.settings)
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > cap:
+            await error_response(413, Code.TOO_LARGE.value, too_large_message(cap))(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > cap:
+                    raise HTTPRefusal(413, Code.TOO_LARGE.value, too_large_message(cap))
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def parse_rate(text: str) -> list[RateLimitItem]:
+    """Parse ``MADOGUCHI_RATE_LIMIT`` (e.g. ``30/minute`` or ``30/minute;500/day``); empty or ``off`` = none."""
+    if text.strip().lower() in DISABLED:
+        return []
+    try:
+        return list(parse_many(text))
+    except ValueError as exc:
+        raise ValueError(f"MADOGUCHI_RATE_LIMIT「{text}」を解釈できません（例: 30/minute, 30/minute;500/day）。") from exc
+
+
+def make_storage(redis_url: str | None) -> Storage:
+    """Memory storage (one process) or Redis (shared across workers and hosts)."""
+    if not redis_url:
+        return MemoryStorage()
+    uri = redis_url if redis_url.startswith("async+") else f"async+{redis_url}"
+    storage = storage_from_string(uri, implementation="redispy")
+    assert isinstance(storage, Storage)
+    return storage
+
+
+class ClientRateLimiter:
+    """A moving-window limit per client key; a storage failure lets the request through (logged)."""
+
+    def __init__(self, items: Sequence[RateLimitItem], storage: Storage) -> None:
+        self.items = list(items)
+        self.limiter = MovingWindowRateLimiter(storage)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ClientRateLimiter | None:
+        """The limiter the settings ask for, or None when rate limiting is off."""
+        items = parse_rate(settings.rate_limit)
+        return cls(items, make_storage(settings.redis_url)) if items else None
+
+    async def hit(self, key: str) -> int | None:
+        """Count one request for ``key``; None when allowed, else the seconds to wait."""
+        try:
+            for item in self.items:
+                if not await self.limiter.test(item, "madoguchi", key):
+                    stats = await self.limiter.get_window_stats(item, "madoguchi", key)
+                    return max(1, math.ceil(stats.reset_time - time.time()))
+            for item in self.items:
+                await self.limiter.hit(item, "madoguchi", key)
+        except Exception:  # the limiter's storage is down: serving beats refusing everyone
+            log.exception("rate-limit storage failed; request allowed")
+        return None
+
+
+def client_key(scope: Scope) -> str:
+    """The client address (X-Forwarded-For is applied earlier, and only for trusted proxies)."""
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+class RateLimitMiddleware:
+    """Refuse API POSTs over the per-client rate with 429 and Retry-After, before the body is read."""
+
+    def __init__(self, app: ASGIApp, limiter: ClientRateLimiter) -> None:
+        self.app = app
+        self.limiter = limiter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"].startswith(RATE_LIMITED_PATHS):
+            wait = await self.limiter.hit(client_key(scope))
+            if wait is not None:
+                response = error_response(
+                    429, Code.RATE_LIMITED.value, RATE_LIMITED_MESSAGE.format(seconds=wait), {"Retry-After": str(wait)}
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

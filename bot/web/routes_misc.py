@@ -1,0 +1,118 @@
+"""Health, readiness, feedback, metrics, the widget's config, and the static widget files and demo page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, JSONResponse, Response
+
+from bot import messages
+from bot.errors import Code, DeskError
+from bot.web.deps import Audit, AuditDep, ChannelDep, DeskDep, SettingsDep
+from bot.web.errors import ApiError
+from bot.web.schemas import ERROR_RESPONSES, FeedbackRequest, FeedbackResponse, Health, Ready, WidgetConfig
+
+router = APIRouter()
+STATIC = Path(__file__).resolve().parent / "static"
+WIDGET_TITLE = "事業者向け 支援施策の相談窓口"
+WIDGET_GREETING = (
+    "地域未来戦略や国の支援施策（補助金・税制・相談窓口など）について、公開資料をもとにお答えします。"
+    "知りたいことを入力するか、下の質問例を選んでください。"
+)
+HELP_LABEL = "担当窓口に相談する"
+STARTER_QUESTIONS = [
+    "よろず支援拠点では何を相談できますか？",
+    "中小企業の賃上げや設備投資に使える補助金はありますか？",
+    "海外展開を考える中小企業が使える支援はありますか？",
+    "事業者が使える税制の支援措置はありますか？",
+]
+STATIC_CACHE = "public, max-age=300"
+
+
+@router.get("/healthz", tags=["ops"], response_model=Health, summary="The process is up")
+async def healthz() -> Health:
+    """Liveness: answers as long as the process serves requests."""
+    return Health()
+
+
+@router.get("/readyz", tags=["ops"], response_model=Ready, summary="Index loaded and store reachable",
+            responses={503: ERROR_RESPONSES[503]})
+async def readyz(desk: DeskDep) -> JSONResponse:
+    """Readiness: 200 when the index is loaded and the store reachable, else 503 with the reason."""
+    info: dict[str, Any] = await run_in_threadpool(desk.ready)
+    return JSONResponse({"status": "ready", **info})
+
+
+def _record(audit: Audit, body: FeedbackRequest, channel: str) -> None:
+    try:
+        audit.record_feedback(body.answer_id, body.rating, body.comment, channel=channel)
+    except DeskError as exc:
+        if exc.code is not Code.NOT_FOUND:
+            raise
+        audit.flush()  # the answer may still be queued for writing
+        audit.record_feedback(body.answer_id, body.rating, body.comment, channel=channel)
+
+
+@router.post("/v1/feedback", tags=["feedback"], response_model=FeedbackResponse, summary="👍 / 👎 on an answer",
+             responses={404: {"description": "Unknown answer id"}, 501: {"description": "Audit log not installed"},
+                        **ERROR_RESPONSES})
+async def feedback(body: FeedbackRequest, audit: AuditDep, channel: ChannelDep) -> FeedbackResponse:
+    """Store a rating (and optional comment) for an answer id returned by /v1/ask."""
+    if audit is None:
+        raise ApiError(501, "not_implemented", "フィードバックの保存機能はこのサーバーではまだ利用できません。")
+    await run_in_threadpool(_record, audit, body, channel)
+    return FeedbackResponse(answer_id=body.answer_id, rating=body.rating)
+
+
+@router.get("/metrics", tags=["ops"], summary="Prometheus metrics", response_class=Response)
+async def metrics() -> Response:
+    """Request and answer metrics in the Prometheus text format."""
+    try:
+        from bot.metrics import get_metrics
+    except ImportError as exc:
+        raise ApiError(501, "not_implemented", "メトリクスはこのサーバーではまだ利用できません。") from exc
+    body, content_type = get_metrics().render()
+    return Response(content=body, headers={"Content-Type": content_type})
+
+
+@router.get("/v1/widget-config", tags=["widget"], response_model=WidgetConfig, summary="What the widget shows first")
+async def widget_config(settings: SettingsDep) -> WidgetConfig:
+    """Title, greeting, disclaimer, the human window's link, starter questions and the input caps."""
+    return WidgetConfig(
+        title=WIDGET_TITLE,
+        greeting=WIDGET_GREETING,
+        disclaimer=messages.DISCLAIMER,
+        help_url=settings.help_url,
+        help_label=HELP_LABEL,
+        suggestions=STARTER_QUESTIONS,
+        max_question_chars=settings.max_question_chars,
+        max_history_turns=settings.max_history_turns,
+    )
+
+
+def _static(name: str, media_type: str, cross_origin: bool = False) -> FileResponse:
+    headers = {"Cache-Control": STATIC_CACHE}
+    if cross_origin:  # a public, credential-free file any page may load
+        headers["Access-Control-Allow-Origin"] = "*"
+    return FileResponse(STATIC / name, media_type=media_type, headers=headers)
+
+
+@router.get("/widget.js", include_in_schema=False)
+async def widget_js() -> FileResponse:
+    """The embeddable widget (one script tag)."""
+    return _static("widget.js", "text/javascript; charset=utf-8", cross_origin=True)
+
+
+@router.get("/widget.css", include_in_schema=False)
+async def widget_css() -> FileResponse:
+    """The widget's styles (loaded into its shadow root)."""
+    return _static("widget.css", "text/css; charset=utf-8", cross_origin=True)
+
+
+@router.get("/", include_in_schema=False)
+async def demo_page() -> FileResponse:
+    """A demo municipality page with the widget embedded."""
+    return FileResponse(STATIC / "demo.html", media_type="text/html; charset=utf-8", headers={"Cache-Control": "no-cache"})
