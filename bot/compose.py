@@ -201,14 +201,33 @@ def compose(quotes: Sequence[Quote]) -> tuple[str, list[Citation]]:
     return "\n".join(lines), citations
 
 
-def suggestions(hits: Sequence[Hit], cited: set[str], limit: int = 3) -> list[str]:
-    """Follow-up questions built from the sections of related hits that were not quoted."""
+_HEADING_NUMBER = re.compile(r"^(\d+\.|[(（]\d+[)）])\s*")
+_STAFF_ONLY = ("依頼事項", "向け】", "照会", "スケジュール", "枠組み")
+
+
+def _topic(chunk: Chunk) -> str:
+    """A short topic for a follow-up question: a measure's name, or「top section の last heading」."""
+    if chunk.kind == "measure":
+        return chunk.title
+    parts = [_HEADING_NUMBER.sub("", p).strip("()（）「」") for p in chunk.section.split(" > ") if p]
+    if not parts:
+        return ""
+    return parts[0] if len(parts) == 1 else f"{parts[0]}の{parts[-1]}"
+
+
+def suggestions(
+    hits: Sequence[Hit], cited: Sequence[Citation], limit: int = 3, audience: str = "staff"
+) -> list[str]:
+    """Follow-up questions from related sections not quoted (businesses get measures, not procedure)."""
     out: list[str] = []
+    seen = {c.section for c in cited}
     for hit in hits:
         chunk = hit.chunk
-        if chunk.id in cited:
+        if chunk.section in seen:
             continue
-        topic = chunk.title if chunk.kind == "measure" else chunk.section.split(" > ")[-1].strip("()（）")
+        if audience == "public" and (chunk.kind != "measure" or any(w in chunk.section for w in _STAFF_ONLY)):
+            continue
+        topic = _topic(chunk)
         question = f"{topic}について教えてください"
         if topic and question not in out:
             out.append(question)

@@ -261,7 +261,7 @@ class LLMComposer:
             log.warning("LLM answer rejected: %s", verdict.reason)
             return fallback(extractive, verdict.reason, meta)
         citations = llm_citations(hits, verdict.cited, verdict.text, index.lexical["bm25"].idf, index.synonyms)
-        follow = suggestions(hits, {c.chunk_id for c in citations})
+        follow = suggestions(hits, citations, audience=str(extractive.meta.get("audience", "staff")))
         return Answer(
             text=f"{verdict.text}\n\n{sources_text(citations)}",
             citations=citations,

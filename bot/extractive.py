@@ -52,5 +52,5 @@ def extractive_answer(index: LoadedIndex, query: str, hits: Sequence[Hit], min_c
     if not quotes:
         return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, hits=hit_out, meta={**meta, "reason": "no_evidence"})
     text, citations = compose(quotes)
-    follow = suggestions(hits, {c.chunk_id for c in citations})
+    follow = suggestions(hits, citations, audience=str(meta.get("audience", "staff")))
     return Answer(text=text, citations=citations, hits=hit_out, suggestions=follow, meta=meta)
