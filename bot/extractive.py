@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,6 +10,7 @@ from bot import messages
 from bot.answer import Answer, HitOut
 from bot.compose import compose, coverage, intent_terms, pick_quotes, query_terms, suggestions
 from retrieval.index import LoadedIndex
+from retrieval.normalize import compact, normalize
 from retrieval.types import Hit
 
 
@@ -17,6 +19,70 @@ def evidence_coverage(index: LoadedIndex, query: str, hits: Sequence[Hit]) -> fl
     idf = index.lexical["bm25"].idf
     terms = query_terms(query)
     return max((coverage(terms, h.chunk, idf, index.synonyms) for h in hits[:3]), default=0.0)
+
+
+ANCHORED_COVERAGE = 0.35  # share of the corpus-known words to cover when the question names the domain
+AGREEING_CHANNELS = 1  # channels that must rank the top hit in their top 3 for an anchored question
+_LABEL = re.compile(r"【([^】]{2,24})】")
+_DEFINED = re.compile(r"^(?:\(※\))?\s*([^:：、。()]{2,12})[:：]", re.M)
+_SPECIFIC = re.compile(
+    r"第[0-9一二三四五六七八九十]+(弾|回|次|期)|[0-9]+次公募|(令和|平成)[0-9元]+年度?|20[0-9]{2}年度?"
+)
+
+
+def missing_specifics(query: str, hits: Sequence[Hit]) -> list[str]:
+    """Ordinals and years the question asks about (「第2弾」「令和9年度」) that no retrieved text mentions."""
+    asked = {m.group(0) for m in _SPECIFIC.finditer(normalize(query))}
+    if not asked:
+        return []
+    found = " ".join(compact(h.chunk.text) for h in hits[:5])
+    return sorted(a for a in asked if compact(a) not in found)
+
+
+_ANCHORS: dict[str, tuple[str, ...]] = {}
+
+
+def _anchors(index: LoadedIndex) -> tuple[str, ...]:
+    """Names that tie a question to the corpus: plan types, measures, requirement labels, defined terms."""
+    if index.generation in _ANCHORS:
+        return _ANCHORS[index.generation]
+    names = [n for names in index.plan_type_names.values() for n in names]
+    for chunk in index.chunks:
+        if chunk.kind == "measure":
+            head = chunk.text.split("\n", 1)[0].rsplit("(", 1)[0]
+            names += [part.strip() for part in head.split(" / ")]
+        elif chunk.kind == "policy":  # requirement labels (【外部依存性】) and defined terms (コネクター度:)
+            names += [m for m in _LABEL.findall(chunk.body) if "参照" not in m]
+            names += _DEFINED.findall(chunk.body)
+    found = tuple(sorted({normalize(n) for n in names if len(n) >= 3}, key=len, reverse=True))
+    _ANCHORS.clear()  # one generation is served at a time
+    _ANCHORS[index.generation] = found
+    return found
+
+
+def anchored(index: LoadedIndex, query: str) -> bool:
+    """True when the question names a plan type or a support measure of the corpus."""
+    text = normalize(query)
+    return any(name in text for name in _anchors(index))
+
+
+def known_coverage(index: LoadedIndex, query: str, hits: Sequence[Hit]) -> float:
+    """Coverage counting only the words the corpus knows: long polite questions carry many others."""
+    lexical = index.lexical["bm25"]
+    terms = [t for t in query_terms(query) if t in lexical.df or t in index.synonyms]
+    return max((coverage(terms, h.chunk, lexical.idf, index.synonyms) for h in hits[:3]), default=0.0)
+
+
+def covered(index: LoadedIndex, query: str, hits: Sequence[Hit], min_coverage: float) -> tuple[bool, float]:
+    """Whether the evidence answers the question, and the coverage it was judged on."""
+    cov = evidence_coverage(index, query, hits)
+    if cov >= min_coverage:
+        return not (mode_is_hybrid(hits) and weak_everywhere(hits, cov)), cov
+    if anchored(index, query) and hits:
+        agreeing = sum(1 for rank in hits[0].ranks.values() if rank <= 3)
+        known = known_coverage(index, query, hits)
+        return known >= ANCHORED_COVERAGE and agreeing >= AGREEING_CHANNELS, cov
+    return False, cov
 
 
 def mode_is_hybrid(hits: Sequence[Hit]) -> bool:
@@ -42,10 +108,10 @@ def extractive_answer(index: LoadedIndex, query: str, hits: Sequence[Hit], min_c
     """Quote the sentences that answer ``query`` with citations, or decline when the evidence is weak."""
     hit_out = [HitOut.of(h) for h in hits]
     terms = query_terms(query)
-    best = evidence_coverage(index, query, hits)
+    ok, best = covered(index, query, hits, min_coverage)
     meta["coverage"] = round(best, 3)
     meta["corpus_version"] = index.corpus_version
-    if not terms or best < min_coverage or (mode_is_hybrid(hits) and weak_everywhere(hits, best)):
+    if not ok or not terms or missing_specifics(query, hits):
         return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, hits=hit_out, meta={**meta, "reason": "no_evidence"})
     idf = index.lexical["bm25"].idf
     quotes = pick_quotes(terms, hits, idf, index.synonyms, intent=intent_terms(query, index.synonyms))

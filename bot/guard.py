@@ -22,6 +22,10 @@ _INJECTION = re.compile(
             r"(reveal|print|show|repeat|output|dump)\s+(me\s+)?(your|the)\s+(system\s+)?(prompt|instructions)",
             r"\bjailbreak\b|\bDAN\b|do anything now",
             r"you\s+are\s+now\s+(a|an|in)\b",
+            r"(あなた|君|お前)(に|へ)(与えられ|渡され|設定され|指定され)\S{0,3}(指示|命令|ルール|プロンプト|設定)",
+            r"\b(developer|debug|god|admin)\s+mode\b",
+            r"forget\s+(everything|all|anything)\s+(above|before|earlier|you\s+were\s+told)",
+            r"(tell|give|show|send|write)\s+(me\s+)?(all\s+)?(of\s+)?your\s+(\w+\s+)?(instructions|prompt|rules)",
         ]
     ),
     re.IGNORECASE,
@@ -37,6 +41,8 @@ _UNANSWERABLE = re.compile(
             r"(株価|為替|相場|天気|天候|景気).{0,12}(予想|予測|見通し|どうなる|上がる|下がる)",
             r"(来年度|来年|次年度|再来年).{0,30}(いくら|何円|何億|金額).{0,10}(配分|交付|もらえ)",
             r"(うちの|当|我が|本)(市|町|村|県|区).{0,20}(配分|交付)(額|される|されます)",
+            # the figures of one named company are not in any public source the desk holds
+            r"(株式会社|有限会社|合同会社|㈱|\(株\)|〇〇).{0,40}(数値|何%|何パーセント|実際の|いくら|売上高は|金額は)",
             r"\bguarantee",
             r"\b(predict|forecast)\b",
         ]
