@@ -105,3 +105,45 @@ def test_langchain_retriever(desk: Desk) -> None:
 
     docs = MadoguchiRetriever(retriever=desk.retriever, k=3).invoke("ハブ度とは")
     assert docs and "ハブ度" in docs[0].page_content and docs[0].metadata["chunk_id"]
+
+
+def test_long_polite_question_naming_the_domain_is_answered(desk: Desk) -> None:
+    answer = desk.ask(
+        "うちは町役場なんですが、地域産業クラスター計画って県じゃなくて市町村でも策定できますか？お手数ですがよろしくお願いします。"
+    )
+    assert not answer.refused
+    assert "市町村首長が策定することも可" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "地域産業クラスター計画の第2弾の提出締切は、具体的に何月何日ですか？",
+        "株式会社みらい精機のコネクター度の実際の数値を教えてください。",
+        "うちの市に来年度、地域未来交付金がいくら配分されるか教えてください。",
+        "大規模成長投資補助金に申請したら必ず採択されますか？",
+    ],
+)
+def test_specifics_the_sources_cannot_know_are_declined(desk: Desk, question: str) -> None:
+    answer = desk.ask(question)
+    assert answer.refused and "資料には記載がありません" in answer.text
+
+
+def test_question_word_picks_the_sentence_that_answers_it(desk: Desk) -> None:
+    assert "2028年3月31日" in desk.ask("地域未来投資促進税制はいつまで使えますか？").text
+    assert "5億円" in desk.ask("成長加速化補助金の上限額はいくらですか？").text
+
+
+def test_follow_up_naming_another_plan_type_switches_to_it(desk: Desk) -> None:
+    history = [
+        {"role": "user", "content": "地域産業クラスター計画では、自治体のコミットメントとして何を求められますか？"},
+        {"role": "assistant", "content": "伴走支援体制の確立と、知事等としての発表が求められます。"},
+    ]
+    answer = desk.ask("地場産業成長プランだとどうなりますか？", history)
+    assert "相談窓口の設置" in answer.text
+
+
+def test_public_audience_gets_measure_suggestions_only(desk: Desk) -> None:
+    answer = desk.ask("海外に販路を広げたい中小企業が使える支援は？", audience="public")
+    assert answer.suggestions
+    assert all("依頼事項" not in s and "向け】" not in s for s in answer.suggestions)
