@@ -14,6 +14,8 @@ import yaml
 from bot.errors import Code, DeskError
 
 MAX_PLAN_BYTES = 10 * 1024 * 1024
+MAX_FIELD_DEPTH = 50  # nesting of a structured (.yaml / .json) plan
+MAX_FIELD_VALUES = 50_000  # values of a structured plan, counted after YAML aliases are expanded
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text", ""}
 STRUCTURED_SUFFIXES = {".yaml", ".yml", ".json"}
 SUFFIXES = TEXT_SUFFIXES | STRUCTURED_SUFFIXES | {".docx", ".pdf"}
@@ -163,14 +165,34 @@ def _render(value: Any, indent: str = "") -> list[str]:
     return lines
 
 
+def _check_shape(data: Any) -> None:
+    """Refuse a structured plan nested too deep or holding too many values (YAML aliases can multiply a tiny file)."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    seen = 0
+    while stack:
+        value, depth = stack.pop()
+        seen += 1
+        if depth > MAX_FIELD_DEPTH:
+            raise _fail(Code.INVALID_INPUT, "構造化された計画の入れ子が深すぎます。", "項目の階層を浅くしてください。")
+        if seen > MAX_FIELD_VALUES:
+            raise _fail(Code.TOO_LARGE, "構造化された計画の項目が多すぎます。", "本文だけを抜き出すか、ファイルを分けてください。")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+
+
 def _structured(text: str, suffix: str) -> dict[str, Any]:
+    kind = "JSON" if suffix == ".json" else "YAML"
     try:
         data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        kind = "JSON" if suffix == ".json" else "YAML"
         raise _fail(Code.INVALID_INPUT, f"{kind} の書式が正しくありません: {str(exc).splitlines()[0]}") from exc
+    except RecursionError as exc:
+        raise _fail(Code.INVALID_INPUT, f"{kind} の入れ子が深すぎます。", "項目の階層を浅くしてください。") from exc
     if not isinstance(data, dict):
         raise _fail(Code.INVALID_INPUT, "構造化された計画は、項目名と値の組（マッピング）で書いてください。", "例: plan_type, region, sector, core_companies, goals, kpis")
+    _check_shape(data)
     return data
 
 

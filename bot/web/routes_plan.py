@@ -80,7 +80,7 @@ async def read_plan_input(request: Request, settings: Settings) -> PlanInput:
     if ctype.startswith("application/json") or not ctype:
         try:
             body = json.loads(await request.body() or b"null")
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: [[[…]]] 10,000 deep
             raise RequestValidationError([{"type": "json_invalid", "loc": ("body",), "msg": str(exc), "input": None}]) from exc
         options = _options(body if isinstance(body, dict) else {"_": body})
         if not options.plan.strip():
