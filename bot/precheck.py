@@ -11,7 +11,17 @@ from bot.degree import Degree, degrees_from_plan
 from bot.errors import Code, DeskError
 from bot.plan import Plan, as_plan
 from bot.plan_type import PlanTypeGuess, detect_plan_type, resolve_plan_type
-from bot.terms import Sentence, actors, find_terms, marked, plan_terms, quantities, split_sentences, surface
+from bot.terms import (
+    Sentence,
+    actors,
+    attached_quantities,
+    find_terms,
+    marked,
+    plan_terms,
+    quantities,
+    split_sentences,
+    surface,
+)
 from retrieval.schema import PlanType, Requirement
 
 if TYPE_CHECKING:
@@ -132,10 +142,21 @@ def _extra(model: Any, key: str, default: Any) -> Any:
 
 
 def _group(
-    group: Any, sentences: Sequence[Sentence], markers: Mapping[str, list[str]], need_number: bool, kind: str, companion: Sequence[str] = ()
+    group: Any,
+    sentences: Sequence[Sentence],
+    markers: Mapping[str, list[str]],
+    need_number: bool,
+    kind: str,
+    companion: Sequence[str] = (),
+    rivals: Sequence[str] = (),
 ) -> _GroupResult:
+    """How clearly one aspect is stated: 2 clear, 1 vague / weak / without its number, 0 absent."""
     strong = list(group.terms)
     weak = list(_extra(group, "weak_terms", []))
+    negation = list(markers.get("negation", []))
+    if _extra(group, "done", False):  # the aspect must already be under way: 「採択後に協議する」 does not count
+        negation += list(markers.get("deferral", []))
+    vague, wish, reported = markers.get("vague", []), markers.get("wish", []), markers.get("reported", [])
     best, number_missing = 0, False
     chosen: list[tuple[int, Sentence]] = []
     negated: list[Sentence] = []
@@ -143,15 +164,20 @@ def _group(
         level, distinct = 0, 0
         if companion and not find_terms(sentence, companion):
             continue
+        others = find_terms(sentence, rivals) if need_number and rivals else []
         for terms, base in ((strong, 2), (weak, 1)):
             for hit in find_terms(sentence, terms):
                 distinct += 1
-                if marked(sentence, hit, markers.get("negation", [])):
+                if marked(sentence, hit, negation):
                     if sentence not in negated:
                         negated.append(sentence)
                     continue
-                value = base - (1 if marked(sentence, hit, markers.get("vague", [])) else 0)
-                if need_number and value == 2 and not quantities(sentence, kind):
+                # A wish or a hedge weakens a clear term to a mention; a wished-for mention is no mention at all.
+                if marked(sentence, hit, wish, reported):
+                    value = base - 1
+                else:
+                    value = 1 if base == 2 and marked(sentence, hit, vague, reported) else base
+                if need_number and value == 2 and not attached_quantities(sentence, hit, kind, others):
                     value, number_missing = 1, True
                 level = max(level, value)
         if level > best:
@@ -196,10 +222,13 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
     default_kind = str(_extra(sig, "number", "any"))
     group_flags = any(_extra(g, "need_number", False) for g in sig.groups)
     terms_of = {g.name: [*g.terms, *_extra(g, "weak_terms", [])] for g in sig.groups}
+    # Targets that each need their own number (域内取引額・売上額・雇用): a number belongs to the nearest one.
+    targets = {g.name: list(g.terms) for g in sig.groups if _extra(g, "need_number", False)}
     results = [
         _group(
             g, sentences, markers, bool(_extra(g, "need_number", False)), str(_extra(g, "number", default_kind)),
             terms_of.get(str(_extra(g, "with_group", "")), []),
+            [t for name, terms in targets.items() if name != g.name for t in terms],
         )
         for g in sig.groups
     ]
@@ -219,14 +248,14 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
                 lacking.append("目標などの数値が記載されていません")
     actor_only = False
     if sig.need_actor:
-        patterns = vocab.get("actor_patterns", [])
-        named_hits = [s for r in results for s in r.sentences if actors(s, patterns)]
+        patterns, names = vocab.get("actor_patterns", []), vocab.get("actor_names")
+        named_hits = [s for r in results for s in r.sentences if actors(s, patterns, names)]
         if not named_hits:
             lacking.append("具体的な企業・団体の名前がありません")
-        elif not any(actors(s, patterns) for s in evidence):
+        elif not any(actors(s, patterns, names) for s in evidence):
             evidence.append(named_hits[0])
         if not any(r.level for r in results):
-            named = [s for s in sentences if actors(s, patterns)][:2]
+            named = [s for s in sentences if actors(s, patterns, names)][:2]
             actor_only, evidence = bool(named), named
     cautions = [s for s in sentences if find_terms(s, _extra(sig, "caution_terms", []))]
     for r in results:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from bot.actors import named_organisations
 from bot.numbers import Quantity, find_quantities, nfkc
 from retrieval.normalize import fix_ocr
 
@@ -129,13 +130,17 @@ def clause_bounds(sentence: Sentence, position: int) -> tuple[int, int]:
     return start, end
 
 
-def marked(sentence: Sentence, hit: TermHit, markers: Sequence[str]) -> bool:
-    """True when a marker (negation / vagueness) in the hit's clause ends after the hit begins."""
+def marked(sentence: Sentence, hit: TermHit, markers: Sequence[str], reported: Sequence[str] = ()) -> bool:
+    """True when a marker (negation / vagueness) in the hit's clause ends after the hit begins.
+
+    A marker right before a ``reported`` cue is someone else's words, not the plan's (「8割が導入したいと回答」).
+    """
     start, end = clause_bounds(sentence, hit.start)
     clause = sentence.norm[start:end]
+    cues = [norm(r) for r in reported]
     for marker in markers:
         for m in compile_term(marker).finditer(clause):
-            if start + m.end() > hit.start:
+            if start + m.end() > hit.start and not any(clause.startswith(c, m.end()) for c in cues):
                 return True
     return False
 
@@ -145,8 +150,28 @@ def quantities(sentence: Sentence, kind: str = "any") -> list[Quantity]:
     return find_quantities(sentence.norm, kind)
 
 
-def actors(sentence: Sentence, patterns: Sequence[str]) -> list[str]:
-    """Named organisations in the sentence (regular expressions from plan_terms.yaml)."""
+_SEGMENT_BREAK = re.compile(r"[、,，;；]")
+
+
+def attached_quantities(sentence: Sentence, hit: TermHit, kind: str = "any", others: Sequence[TermHit] = ()) -> list[Quantity]:
+    """Quantities that belong to ``hit``: after it up to the next other target word, or before it in its own segment.
+
+    「域内取引額、売上額、雇用数をKPIとし、売上額を10億円とする」: 10億円 belongs to 売上額, not to 域内取引額.
+    With no other target word in the sentence every quantity of the sentence counts.
+    """
+    found = quantities(sentence, kind)
+    rivals = [o for o in others if o.end <= hit.start or o.start >= hit.end]
+    if not found or not rivals:
+        return found
+    text = sentence.norm
+    right = min([o.start for o in rivals if o.start >= hit.end] + [len(text)])
+    breaks = [m.end() for m in _SEGMENT_BREAK.finditer(text, 0, hit.start)]
+    left = max([o.end for o in rivals if o.end <= hit.start] + breaks + [0])
+    return [q for q in found if (hit.end <= q.start and q.end <= right) or (left <= q.start and q.end <= hit.start)]
+
+
+def actors(sentence: Sentence, patterns: Sequence[str], names: Mapping[str, Any] | None = None) -> list[str]:
+    """Named organisations in the sentence: ``actor_patterns`` (regular expressions) and ``actor_names`` rules."""
     found: list[str] = []
     shown = sentence.shown
     for pattern in patterns:
@@ -154,6 +179,9 @@ def actors(sentence: Sentence, patterns: Sequence[str]) -> list[str]:
             name = shown[m.start() : m.end()]
             if name not in found:
                 found.append(name)
+    for name in named_organisations(sentence.norm, shown, names):
+        if not any(name in f or f in name for f in found):
+            found.append(name)
     return found
 
 
