@@ -12,7 +12,7 @@ from bot.errors import Code, DeskError
 from retrieval.tokenize import sudachi_tokens
 
 _FOLLOW_UP = re.compile(
-    r"^(それ|その|そちら|こちら|この|これ|あれ|同じ|上記|前記|では|じゃあ|なら|だと|で[、,]|また|さらに|ほかに|他に)"
+    r"^(それ|その|そちら|こちら|この|これ|あれ|そこ|あそこ|ここ|同じ|上記|前記|では|じゃあ|なら|だと|で[、,]|また|さらに|ほかに|他に)"
     r"|(それ|その|これ|この|そちら)(の|は|に|で|を|って)"
     r"|(の場合|だと|では|なら|はどう|は？|は\?|どうなりますか|どうですか|どうなる|場合は)[？?]?$"
     r"|も(お願い|教えて|知りたい|聞きたい|伺いたい)"
@@ -54,7 +54,7 @@ def is_follow_up(question: str) -> bool:
     return len(stripped) <= 12 or bool(_FOLLOW_UP.search(stripped))
 
 
-_DEMONSTRATIVE = re.compile(r"(それ|その|これ|この|そちら|こちら|同じ)")
+_DEMONSTRATIVE = re.compile(r"(それ|その|これ|この|そちら|こちら|そこ|ここ|同じ)")
 ANSWER_TERMS = 3  # key terms taken from the previous answer when the question points back at it
 
 
@@ -74,15 +74,17 @@ def carry_terms(
     *,
     term_weight: Callable[[str], float] | None = None,
     plan_type_names: Mapping[str, Sequence[str]] | None = None,
+    inherits_topic: bool = False,
 ) -> str:
     """In extractive mode, prefix a follow-up with the key terms of the previous turn.
 
     The previous question's words are carried; when the follow-up points back (「それの…」) the rarest
     words of the previous answer too (``term_weight`` ranks them, 0 = unknown to the corpus); and when
     the follow-up names another plan type, the words of the plan type it replaces are left behind.
+    ``inherits_topic`` marks a question that names no topic of its own while the previous one did.
     """
     previous = next((t.content for t in reversed(history) if t.role == "user"), "")
-    if not previous or not is_follow_up(question):
+    if not previous or not (inherits_topic or is_follow_up(question)):
         return question
     own = set(sudachi_tokens(question))
     drop = own | _other_plan_type_tokens(question, plan_type_names or {})

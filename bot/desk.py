@@ -14,7 +14,7 @@ from bot.compose_llm import LLMComposer, text_events
 from bot.config import Settings, get_settings
 from bot.conversation import Turn, carry_terms, parse_history
 from bot.events import DeskEvent, Listener, emit
-from bot.extractive import extractive_answer
+from bot.extractive import anchored, extractive_answer
 from bot.guard import check_question, looks_like_injection, unanswerable_intent
 from retrieval.corpus import Corpus, load_corpus
 from retrieval.embed import Embedder, get_embedder
@@ -89,11 +89,13 @@ class Desk:
         """The retrieval query of a question in a conversation (extractive mode: carried key terms)."""
         index = self.holder.get()
         lexical = index.lexical["bm25"]
+        previous = next((t.content for t in reversed(turns) if t.role == "user"), "")
         return carry_terms(
             question,
             turns,
             term_weight=lambda t: lexical.idf(t) if t in lexical.df else 0.0,
             plan_type_names=index.plan_type_names,
+            inherits_topic=bool(previous) and not anchored(index, question) and anchored(index, previous),
         )
 
     def _history(self, history: Sequence[Any] | None) -> list[Turn]:

@@ -26,17 +26,21 @@ AGREEING_CHANNELS = 1  # channels that must rank the top hit in their top 3 for 
 _LABEL = re.compile(r"【([^】]{2,24})】")
 _DEFINED = re.compile(r"^(?:\(※\))?\s*([^:：、。()]{2,12})[:：]", re.M)
 _SPECIFIC = re.compile(
-    r"第[0-9一二三四五六七八九十]+(弾|回|次|期)|[0-9]+次公募|(令和|平成)[0-9元]+年度?|20[0-9]{2}年度?"
+    r"第[0-9一二三四五六七八九十]+(弾|回|次|期|工場|号|段階)|[0-9]+次公募|(令和|平成)[0-9元]+年度?|20[0-9]{2}年度?"
 )
+_ASKS_DAY = re.compile(r"何月何日|何日まで|何日から|日付|期日")
+_A_DAY = re.compile(r"[0-9]+月[0-9]+日")
 
 
 def missing_specifics(query: str, hits: Sequence[Hit]) -> list[str]:
-    """Ordinals and years the question asks about (「第2弾」「令和9年度」) that no retrieved text mentions."""
-    asked = {m.group(0) for m in _SPECIFIC.finditer(normalize(query))}
-    if not asked:
-        return []
+    """Ordinals, years and days the question asks about (「第2弾」「令和9年度」「何月何日」) that no retrieved text gives."""
+    text = normalize(query)
+    asked = {m.group(0) for m in _SPECIFIC.finditer(text)}
     found = " ".join(compact(h.chunk.text) for h in hits[:5])
-    return sorted(a for a in asked if compact(a) not in found)
+    missing = sorted(a for a in asked if compact(a) not in found)
+    if _ASKS_DAY.search(text) and not _A_DAY.search(found):  # a day is asked for; no text gives one
+        missing.append("日付")
+    return missing
 
 
 _ANCHORS: dict[str, tuple[str, ...]] = {}
@@ -76,9 +80,10 @@ def known_coverage(index: LoadedIndex, query: str, hits: Sequence[Hit]) -> float
 def covered(index: LoadedIndex, query: str, hits: Sequence[Hit], min_coverage: float) -> tuple[bool, float]:
     """Whether the evidence answers the question, and the coverage it was judged on."""
     cov = evidence_coverage(index, query, hits)
+    named = anchored(index, query)
     if cov >= min_coverage:
-        return not (mode_is_hybrid(hits) and weak_everywhere(hits, cov)), cov
-    if anchored(index, query) and hits:
+        return named or not (mode_is_hybrid(hits) and weak_everywhere(hits, cov)), cov
+    if named and hits:
         agreeing = sum(1 for rank in hits[0].ranks.values() if rank <= 3)
         known = known_coverage(index, query, hits)
         return known >= ANCHORED_COVERAGE and agreeing >= AGREEING_CHANNELS, cov

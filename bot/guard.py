@@ -21,6 +21,8 @@ _INJECTION = re.compile(
             r"(system|hidden|initial|developer)\s+(prompt|instructions|message)",
             r"(reveal|print|show|repeat|output|dump)\s+(me\s+)?(your|the)\s+(system\s+)?(prompt|instructions)",
             r"\bjailbreak\b|\bDAN\b|do anything now",
+            r"[【\[(（]?(管理者|運営者|開発者|システム管理者|運営)(より|から)(の)?(命令|指示|通知|連絡|お知らせ)?[】\])）]",
+            r"(回答|出力)?(制限|ルール|制約|フィルター)(は|を|が)?(すべて|全て)?(解除|無効|撤廃|オフ)",
             r"you\s+are\s+now\s+(a|an|in)\b",
             r"(あなた|君|お前)(に|へ)(与えられ|渡され|設定され|指定され)\S{0,3}(指示|命令|ルール|プロンプト|設定)",
             r"\b(developer|debug|god|admin)\s+mode\b",
@@ -43,6 +45,9 @@ _UNANSWERABLE = re.compile(
             r"(うちの|当|我が|本)(市|町|村|県|区).{0,20}(配分|交付)(額|される|されます)",
             # the figures of one named company are not in any public source the desk holds
             r"(株式会社|有限会社|合同会社|㈱|\(株\)|〇〇).{0,40}(数値|何%|何パーセント|実際の|いくら|売上高は|金額は)",
+            r"(予想|予測|占)(して|しろ|せよ|しなさい|してください|を教えて)",
+            r"(誰|だれ)が(当選|勝つ|勝ち|優勝)",
+            r"(株式会社|有限会社|合同会社|㈱|\(株\)).{0,40}(載って|入って|掲載され|選ばれ|採択され)",
             r"\bguarantee",
             r"\b(predict|forecast)\b",
         ]

@@ -21,6 +21,7 @@ STOPWORDS = frozenset(
     です ます お 御 ご さん 様 的 とは 意味 内容 教え 知り 本当 まず 又 また 及び 並びに かつ 例えば
     a an the of to in on for and or is are be was it this that what which who how when where why do does can
     please me my your you i we our tell about
+    幾ら 幾つ 何故 何時 何処
     下さる 付く つく 就く 頂ける 貰える 呉れる 為る 有る 居る 成る 致す 御座る 云う 出来る 定義 概要 説明 詳細 具体 具体的
     """.split()
 )
