@@ -12,6 +12,9 @@ organisation name is built:
 - a name in 「」 that ends in an organisation word (「〇〇推進協議会」);
 - a name right before the firm's particulars in brackets (X（従業員420人）, X（創業1890年）).
 
+With a legal form the name may be a placeholder (「株式会社M漆工」「◇◇森林組合」「□□漆器協同組合」): the legal form says a
+particular body is meant. Without one a masked name (〇〇工業) is not a name.
+
 The proper part must keep something after leading generic words are removed (県内, 地元, 精密, 自動車 …), must not be
 a masked name (〇〇, ○○, ××), and the suffix must not run on into a generic head noun (水産加工, 機械メーカー).
 """
@@ -28,8 +31,11 @@ _NAME_CH = r"\u4e00-\u9fff\u3005\u30a1-\u30fa\u30fc\uff66-\uff9fa-z0-9&"
 _NAME_RUN = re.compile(f"[{_NAME_CH}]+$")
 _HIRA_RUN = re.compile(r"[\u3041-\u3096]+$")
 _BOUNDARY = set(" \t　、。,.:：;；・「『(（【[“\"'/／")
-_MASK = set("〇○◯×✕△▲＊*")  # 伏せ字(〇〇工業、△△製作所)
+_MASK = set("〇○◯×✕△▲＊*□■◇◆")  # 伏せ字(〇〇工業、△△製作所)
+_MASKS = "".join(sorted(_MASK)).replace("*", r"\*")
+_PARTICLE = re.compile(r"(?:が|は|と|を|に|の|も|で|や|から|など)")
 _MAX_NAME = 16
+_MASKED_BEFORE = re.compile(f"[{_MASKS}]{{2,}}[{_NAME_CH}]{{0,{_MAX_NAME}}}$")
 
 
 @dataclass(frozen=True)
@@ -64,7 +70,7 @@ def _spec(key: tuple[tuple[str, tuple[str, ...]], ...]) -> NameSpec:
     legal = data.get("legal_forms", ())
     org_words = [*data.get("business_suffixes", ()), *data.get("organisation_suffixes", ())]
     return NameSpec(
-        legal_prefix=_compile(legal, r"(?:{alt})\s*(?=[" + _NAME_CH + r"\u3041-\u3096])"),
+        legal_prefix=_compile(legal, r"(?:{alt})\s*(?=[" + _NAME_CH + _MASKS + r"\u3041-\u3096])"),
         legal_suffix=_compile(legal, r"(?:{alt})"),
         suffix=_compile(org_words, r"(?:{alt})"),
         brand=_compile(data.get("brand_endings", ()), r"(?:{alt})"),
@@ -144,8 +150,10 @@ def named_organisations(norm: str, shown: str, config: Mapping[str, Any] | None)
 
     if spec.legal_prefix:
         for m in spec.legal_prefix.finditer(text):
-            tail = re.match(f"[{_NAME_CH}\u3041-\u3096]{{1,{_MAX_NAME}}}", text[m.end() :])
-            if tail and not any(ch in _MASK for ch in tail.group(0)):
+            if _PARTICLE.match(text, m.end()):  # 「…協同組合と株式会社M漆工」: 協同組合 ends a name here
+                continue
+            tail = re.match(f"[{_NAME_CH}{_MASKS}\u3041-\u3096]{{1,{_MAX_NAME}}}", text[m.end() :])
+            if tail:
                 # the name ends at the first particle written after a kanji/katakana (「ゆずの里が」→「ゆずの里」)
                 name = re.split(r"(?<=[^\u3041-\u3096])(?:が|は|と|を|に|の|も|で|や|から|など)", tail.group(0))[0]
                 if name:
@@ -159,6 +167,10 @@ def named_organisations(norm: str, shown: str, config: Mapping[str, Any] | None)
             found = _proper_part(text, m.start(), spec)
             if found:
                 add(found[0], m.end())
+            elif pattern is spec.legal_suffix:  # 「◇◇森林組合」: a placeholder name with a legal form
+                masked = _MASKED_BEFORE.search(text, max(0, m.start() - 2 * _MAX_NAME), m.start())
+                if masked:
+                    add(masked.start(), m.end())
     for m in spec.sha.finditer(text):
         found = _proper_part(text, m.start(), spec)
         if found and re.search(r"[a-z\u30a1-\u30fa]", found[1]) and not found[1][-1].isdigit():

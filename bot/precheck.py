@@ -17,6 +17,7 @@ from bot.terms import (
     attached_quantities,
     find_terms,
     marked,
+    metric_figures,
     plan_terms,
     quantities,
     split_sentences,
@@ -234,17 +235,26 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
     ]
     evidence = [s for r in results for s in r.sentences[:1]]
     lacking: list[str] = []
+    ok = [r.name for r in results if r.level == 2]
+    # 「域内取引額、売上額、雇用・賃上げ等」: examples of one effect — enough of them, clearly stated, meet the rule.
+    enough = int(_extra(sig, "enough_groups", 0) or 0)
+    spared = enough > 0 and len(ok) >= enough
     for r in results:
+        if spared and r.level < 2:
+            continue
         if r.level == 0:
             lacking.append(f"『{r.name}』の記載が見当たりません")
         elif r.level == 1:
             lacking.append(f"『{r.name}』は{'数値がありません' if r.number_missing else '具体性が足りません'}")
-    ok = [r.name for r in results if r.level == 2]
     cores_missing = [r.name for r, g in zip(results, sig.groups, strict=True) if _extra(g, "core", False) and r.level == 0]
     if sig.need_number and not group_flags and results:
         kind_needed = default_kind
         if not any(quantities(s, kind_needed) for s in evidence):
-            if any(r.level for r in results):
+            # 「KPIは付加価値額、域内取引額、雇用者数とする」: the numbers may stand in earlier sentences of the section.
+            stated = metric_figures(evidence, sentences, vocab.get("metrics", []), kind_needed)
+            if stated:
+                evidence += stated
+            elif any(r.level for r in results):
                 lacking.append("目標などの数値が記載されていません")
     actor_only = False
     if sig.need_actor:
@@ -254,7 +264,8 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
             lacking.append("具体的な企業・団体の名前がありません")
         elif not any(actors(s, patterns, names) for s in evidence):
             evidence.append(named_hits[0])
-        if not any(r.level for r in results):
+        declined_role = any(r.negated for r in results)  # 「運営する事業者は今後公募する」: the core actor is still to be found
+        if not any(r.level for r in results) and not declined_role:
             named = [s for s in sentences if actors(s, patterns, names)][:2]
             actor_only, evidence = bool(named), named
     cautions = [s for s in sentences if find_terms(s, _extra(sig, "caution_terms", []))]
@@ -281,7 +292,11 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
         return CheckItem(status="missing", evidence=_quote(declined), suggestion=sig.suggestion, reason=reason, **base)
     if not lacking:
         found = "』『".join(ok)
-        return CheckItem(status="met", evidence=_quote(evidence), suggestion="", reason=f"『{found}』を確認しました。", **base)
+        note = ""
+        if spared and len(ok) < len(results):
+            rest = "』『".join(r.name for r in results if r.level < 2)
+            note = f"（『{rest}』も数値で示すとさらに明確になります。）"
+        return CheckItem(status="met", evidence=_quote(evidence), suggestion="", reason=f"『{found}』を確認しました。{note}", **base)
     found = f"『{'』『'.join(ok)}』は確認できましたが、" if ok else ""
     return CheckItem(
         status="partial", evidence=_quote(evidence), suggestion=sig.suggestion, reason=found + "、".join(lacking) + "。", **base

@@ -33,6 +33,7 @@ class Sentence:
     norm: str  # heading context + sentence: NFKC, OCR fixes, lower-case Latin
     index: int
     context: str = ""  # the heading, as shown (NFKC)
+    block: int = 0  # the section / paragraph: a heading line or a blank line starts a new one
 
     @property
     def shown(self) -> str:
@@ -65,10 +66,15 @@ def split_sentences(text: str) -> list[Sentence]:
     """
     out: list[Sentence] = []
     context = ""
+    block = 0
     for line in text.splitlines():
+        if not line.strip():
+            block += 1
+            continue
         heading = _heading(line)
         if heading is not None:
             context = fix_ocr(nfkc(heading)) + ":"
+            block += 1
             continue
         start = 0
         for m in _SENTENCE_END.finditer(line + "\n"):
@@ -76,7 +82,9 @@ def split_sentences(text: str) -> list[Sentence]:
             start = m.end()
             if not piece or not re.search(r"[\w\u3040-\u30ff\u4e00-\u9fff]", piece):
                 continue
-            out.append(Sentence(text=piece, norm=(context + norm(piece)).lower(), index=len(out), context=context))
+            out.append(
+                Sentence(text=piece, norm=(context + norm(piece)).lower(), index=len(out), context=context, block=block)
+            )
     return out
 
 
@@ -118,16 +126,37 @@ def surface(sentence: Sentence, hit: TermHit) -> str:
     return sentence.shown[hit.start : hit.end]
 
 
+_BRACKET = re.compile(r"[(（][^()（）]*[)）]")
+
+
 def clause_bounds(sentence: Sentence, position: int) -> tuple[int, int]:
-    """The clause (split at が、/ただし …) of the sentence that holds ``position``."""
-    start, end = 0, len(sentence.norm)
-    for m in _CLAUSE_BREAK.finditer(sentence.norm):
+    """The clause (split at が、/ただし …) of the sentence that holds ``position``.
+
+    A bracketed aside is its own clause: 「増設が検討されている(投資額は未定)」— 未定 is said of 投資額 only.
+    """
+    text = sentence.norm
+    for m in _BRACKET.finditer(text):
+        if m.start() < position < m.end():
+            return m.start() + 1, m.end() - 1
+    start, end = 0, len(text)
+    for m in _CLAUSE_BREAK.finditer(text):
         if m.end() <= position:
             start = m.end()
         elif m.start() > position:
             end = m.start()
             break
     return start, end
+
+
+_OWN_SUBJECT = re.compile(r"[^\u3041-\u3096(（](?:は|が)")
+
+
+def _outside_brackets(clause: str) -> str:
+    """The clause with the bracketed asides that have their own subject (「(投資額は未定)」) blanked out.
+
+    Same length, so offsets stay valid. An aside without a subject (「新工場(未定)」) still speaks of the clause.
+    """
+    return _BRACKET.sub(lambda m: " " * len(m.group(0)) if _OWN_SUBJECT.search(m.group(0)) else m.group(0), clause)
 
 
 def marked(sentence: Sentence, hit: TermHit, markers: Sequence[str], reported: Sequence[str] = ()) -> bool:
@@ -137,6 +166,8 @@ def marked(sentence: Sentence, hit: TermHit, markers: Sequence[str], reported: S
     """
     start, end = clause_bounds(sentence, hit.start)
     clause = sentence.norm[start:end]
+    if not (start > 0 and sentence.norm[start - 1] in "(（"):
+        clause = _outside_brackets(clause)
     cues = [norm(r) for r in reported]
     for marker in markers:
         for m in compile_term(marker).finditer(clause):
@@ -168,6 +199,30 @@ def attached_quantities(sentence: Sentence, hit: TermHit, kind: str = "any", oth
     breaks = [m.end() for m in _SEGMENT_BREAK.finditer(text, 0, hit.start)]
     left = max([o.end for o in rivals if o.end <= hit.start] + breaks + [0])
     return [q for q in found if (hit.end <= q.start and q.end <= right) or (left <= q.start and q.end <= hit.start)]
+
+
+def metric_figures(
+    stated_in: Sequence[Sentence], sentences: Sequence[Sentence], metrics: Sequence[str], kind: str = "any"
+) -> list[Sentence]:
+    """Sentences of the same section that give a number for a metric named in ``stated_in``.
+
+    「KPIは付加価値額、域内取引額、雇用者数とし…」 names its metrics; 「付加価値額を120億円から200億円に…」 earlier in
+    the section gives the number. ``metrics`` are term alternatives (``売上額|売上高|売上``), one per metric.
+    """
+    found: list[Sentence] = []
+    for s in stated_in:
+        named = [m for m in metrics if find_terms(s, [m])]
+        if not named:
+            continue
+        for other in sentences:
+            if other is s or other.block != s.block or other in found:
+                continue
+            hits = find_terms(other, metrics)
+            for hit in hits:
+                if hit.term in named and attached_quantities(other, hit, kind, [h for h in hits if h is not hit]):
+                    found.append(other)
+                    break
+    return found
 
 
 def actors(sentence: Sentence, patterns: Sequence[str], names: Mapping[str, Any] | None = None) -> list[str]:

@@ -236,3 +236,152 @@ def test_a_localisation_roadmap_in_years_counts(desk: Desk) -> None:
         "5年目までに製造技術を県内の協力工場へ移転する。利益の一部は県内工場に再投資する。"
     )
     assert status(desk.precheck(REGIONAL.format(extra=extra), "regional_cluster"), "現地化") == "met"
+
+
+# --- evidence read across a section, examples of one effect, two-part comparisons (holdout2 diagnosis) ---------
+
+
+def test_kpis_named_in_one_sentence_take_their_numbers_from_the_same_section(desk: Desk) -> None:
+    plan = (
+        "R県 地域産業クラスター計画\n\n"
+        "## 波及と評価\n"
+        "県内企業への外注額を年8億円から年15億円に増やし、雇用を60人増やす。\n"
+        "KPIは外注額と雇用者数とし、3年目の中間評価で届かない場合は支援内容を見直す。\n"
+    )
+    ebpm = next(i for i in desk.precheck(plan, "regional_cluster").items if i.label == "EBPMメルクマール")
+    assert ebpm.status == "met"
+    assert any("年8億円" in e for e in ebpm.evidence)  # the sentence with the numbers is quoted
+
+
+def test_numbers_in_another_section_do_not_count_for_named_kpis(desk: Desk) -> None:
+    plan = (
+        "R県 地域産業クラスター計画\n\n"
+        "## 波及\n"
+        "県内企業への外注額を年8億円から年15億円に増やす。\n\n"
+        "## 評価\n"
+        "KPIは外注額と雇用者数とし、3年目の中間評価で届かない場合は支援内容を見直す。\n"
+    )
+    assert status(desk.precheck(plan, "regional_cluster"), "EBPMメルクマール") == "partial"
+
+
+def test_metric_figures_match_only_the_named_metric() -> None:
+    from bot.terms import metric_figures, split_sentences
+
+    sents = split_sentences("売上高を30億円に伸ばす。\n雇用を増やす。\nKPIは雇用者数とする。\n")
+    metrics = ["売上額|売上高|売上", "雇用者数|雇用数|雇用"]
+    assert metric_figures([sents[2]], sents, metrics) == []
+    sents = split_sentences("売上高を30億円に伸ばす。\nKPIは売上高とする。\n")
+    assert metric_figures([sents[1]], sents, metrics) == [sents[0]]
+
+
+@pytest.mark.parametrize(
+    ("ripple", "expected"),
+    [
+        ("域内取引額を年20億円から35億円に、新規雇用を80人とする。", "met"),  # two of the three examples, with numbers
+        ("域内取引額を年20億円から35億円に増やし、売上も伸ばす。", "partial"),  # one with a number
+        ("域内取引と雇用の拡大を目指す。", "partial"),  # no numbers
+    ],
+)
+def test_ripple_effects_are_examples_two_with_numbers_suffice(desk: Desk, ripple: str, expected: str) -> None:
+    for ptype, title in (("regional_cluster", "S県 地域産業クラスター計画"), ("local_industry", "S町 地場産業成長プラン")):
+        report = desk.precheck(f"{title}\n域内への波及：{ripple}\n", ptype)
+        item_ = next(i for i in report.items if i.label == "域内への波及")
+        assert item_.status == expected, (ptype, item_.reason)
+        if expected == "met":
+            assert "売上" in item_.reason  # the example not given is still pointed out
+
+
+@pytest.mark.parametrize(
+    ("comparison", "expected"),
+    [
+        ("1人当たり付加価値額を1,200万円とし、同業種の全国平均の1.3倍、県内製造業平均の1.5倍とする。", "met"),
+        ("1人当たり付加価値額を同業種平均の1.5倍とする。", "partial"),
+        ("1人当たり付加価値額を1,200万円とし、本県の製造業平均（800万円）を上回る。", "partial"),
+    ],
+)
+def test_cost_effectiveness_needs_both_comparisons(desk: Desk, comparison: str, expected: str) -> None:
+    report = desk.precheck(f"T県 地域産業クラスター計画\n費用対効果：{comparison}\n", "regional_cluster")
+    assert status(report, "費用対効果") == expected
+
+
+# --- intentions, asides and deferred talks ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "地元経済界とは今後連携を図る。",
+        "地元企業との連携を進め、雇用の拡大に努める。",
+    ],
+)
+def test_an_intended_partnership_is_partial(desk: Desk, line: str) -> None:
+    assert status(desk.precheck(STRATEGIC.format(budget="") + line + "\n", "strategic_cluster"), "経済界等との連携") == "partial"
+
+
+def test_an_aim_kept_in_view_is_not_evidence_of_world_class(desk: Desk) -> None:
+    line = "将来的には欧州市場への輸出も視野に入れたい。\n"
+    assert status(desk.precheck(STRATEGIC.format(budget="") + line, "strategic_cluster"), "競争優位性") == "partial"
+
+
+def test_an_aside_with_its_own_subject_negates_only_itself(vocab: dict[str, Any]) -> None:
+    negation = vocab["markers"]["negation"]
+    s = sentence("工場の増設が検討されている(投資額は未定)。")
+    assert not marked(s, _hit(s, "増設"), negation)
+    assert marked(s, _hit(s, "投資額"), negation)
+    s2 = sentence("工場の増設(未定)を見込む。")  # an aside without a subject still speaks of what it follows
+    assert marked(s2, _hit(s2, "増設"), negation)
+
+
+def test_an_investment_stated_as_an_amount_counts(desk: Desk) -> None:
+    line = "投資：地元のB重工業と進出するC社が合計800億円を投資する予定である。\n"
+    assert status(desk.precheck(STRATEGIC.format(budget="") + line, "strategic_cluster"), "投資との整合性") == "met"
+
+
+def test_reinvestment_left_to_later_talks_is_partial_localisation(desk: Desk) -> None:
+    extra = (
+        "誘致：県外の軸受メーカーを誘致する。誘致企業は3年以内に従業員の8割を県内から採用する。"
+        "収益の再投資については今後協議する。"
+    )
+    report = desk.precheck(REGIONAL.format(extra=extra), "regional_cluster")
+    loc = next(i for i in report.items if i.label == "現地化")
+    assert loc.status == "partial" and "再投資" in loc.reason
+
+
+def test_a_core_operator_still_to_be_recruited_is_missing_despite_other_names(desk: Desk) -> None:
+    plan = "U村 地場産業成長プラン\n大手量販店R社が商品の企画を支援する。\n店舗を運営する事業者は今後公募で選ぶ。\n"
+    assert status(desk.precheck(plan, "local_industry"), "実現可能性") == "missing"
+
+
+# --- names with a legal form, stage of the value chain kept in the region -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("推進の核は□□漆器協同組合と株式会社M漆工である。", ["□□漆器協同組合", "株式会社M漆工"]),
+        ("推進の核は◇◇森林組合と製材所の有限会社O木材である。", ["◇◇森林組合", "有限会社O木材"]),
+        ("事業は株式会社〇〇が担う。", ["株式会社〇〇"]),
+    ],
+)
+def test_placeholder_names_with_a_legal_form_are_names(text: str, expected: list[str], vocab: dict[str, Any]) -> None:
+    assert names(text, vocab) == expected
+
+
+@pytest.mark.parametrize("text", ["核は□□工業である。", "町の森林組合が参加する。", "協同組合と連携する。"])
+def test_placeholders_and_kinds_without_a_legal_form_are_not_names(text: str, vocab: dict[str, Any]) -> None:
+    assert names(text, vocab) == []
+
+
+def test_core_named_after_kaku_wa_meets_feasibility(desk: Desk) -> None:
+    plan = "V町 地場産業成長プラン\n推進の核は△△茶業協同組合と有限会社S製茶である。\n"
+    assert status(desk.precheck(plan, "local_industry"), "実現可能性") == "met"
+
+
+def test_valuable_steps_carried_out_in_the_region_count(desk: Desk) -> None:
+    extra = "調達：成形・検査など付加価値の高い工程は県内の協力工場が担う。"
+    assert status(desk.precheck(REGIONAL.format(extra=extra), "regional_cluster"), "外部依存性") == "met"
+
+
+def test_several_sales_routes_are_not_over_dependence(desk: Desk) -> None:
+    plan = "W市 地場産業成長プラン\n販売は直営店、EC、海外見本市など複数の経路で行う。\n"
+    assert status(desk.precheck(plan, "local_industry"), "外部依存性") == "met"
