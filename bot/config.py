@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     # --- log and scale-out -----------------------------------------------------------------
     database_url: str | None = Field(default=None, description="SQLAlchemy URL of the audit log; unset = SQLite.")
     redis_url: str | None = Field(default=None, description="Redis for shared rate limits and answer cache.")
+    cache_ttl_seconds: int = Field(default=3600, ge=0, description="Answer-cache lifetime in seconds; 0 = no cache.")
+    cache_size: int = Field(default=1024, ge=0, description="Answers kept by the in-process cache; 0 = no cache.")
     log_retention_days: int = Field(default=365, ge=1, description="Audit-log retention.")
     mask_pii: bool = Field(default=True, description="Mask e-mail, phone and ID numbers before storage.")
     pii_patterns: list[str] = Field(

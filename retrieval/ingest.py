@@ -10,17 +10,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from retrieval.corpus import load_corpus, require_valid
+from retrieval.corpus import Corpus, load_corpus, require_valid
 from retrieval.embed import Embedder
-from retrieval.index import corpus_version, write_generation
+from retrieval.embed_pool import Embedding
+from retrieval.index import build_lexical, corpus_version, write_generation
 from retrieval.store import PREFIX, Store
 from retrieval.synonyms import load_synonyms
 from retrieval.types import Chunk
 
 Progress = Callable[[str, int, int], None]
+ADD_BATCH = 2500  # vectors per Chroma add: 1000 costs ~25 % more per vector; the last add waits for the last batch
 
 
 @dataclass
@@ -53,12 +56,28 @@ def _reusable(store: Store, pointer: dict[str, object] | None, embedder_id: str,
     return Store.vectors(old, same) if same else {}
 
 
-def _embed(embedder: Embedder, chunks: Sequence[Chunk], batch: int, progress: Progress) -> np.ndarray:
-    parts: list[np.ndarray] = []
-    for start in range(0, len(chunks), batch):
-        parts.append(embedder.embed([c.text for c in chunks[start : start + batch]]))
-        progress("embed", min(start + batch, len(chunks)), len(chunks))
-    return np.vstack(parts) if parts else np.zeros((0, 1), dtype=np.float32)
+def _store_vectors(collection: Any, chunks: Sequence[Chunk], reuse: dict[str, np.ndarray], job: Embedding,
+                   progress: Progress) -> int:
+    """Add reused vectors, then fresh ones as their batches arrive; returns the vector dimension (0 if none)."""
+    dim, stored = 0, 0
+    pending: list[tuple[Chunk, np.ndarray]] = [(c, reuse[c.id]) for c in chunks if c.id in reuse]
+
+    def flush(final: bool) -> None:
+        nonlocal dim, stored, pending
+        while pending and (final or len(pending) >= ADD_BATCH):
+            part, pending = pending[:ADD_BATCH], pending[ADD_BATCH:]
+            vectors = np.vstack([v for _, v in part])
+            dim = int(vectors.shape[1])
+            Store.add(collection, [c for c, _ in part], vectors)
+            stored += len(part)
+            progress("store", stored, len(chunks))
+
+    flush(False)
+    for part, vectors in job.batches():
+        pending += list(zip(part, vectors, strict=True))
+        flush(False)
+    flush(True)
+    return dim
 
 
 def _cleanup(store: Store, index_dir: Path, keep: set[str]) -> None:
@@ -87,6 +106,16 @@ def ingest(
     started = time.perf_counter()
     corpus = require_valid(load_corpus(corpus_dir, extra_paths))
     chunks = corpus.chunks()
+    # A large corpus embeds in a child process (its model loads meanwhile) while this one builds BM25 and
+    # stores vectors (docs/performance.md).
+    with Embedding(embedder, batch, progress, expected=len(chunks)) as job:
+        return _ingest(store, index_dir, corpus_dir, corpus, chunks, embedder, job, rebuild, progress, started)
+
+
+def _ingest(
+    store: Store, index_dir: Path, corpus_dir: Path, corpus: Corpus, chunks: list[Chunk], embedder: Embedder,
+    job: Embedding, rebuild: bool, progress: Progress, started: float,
+) -> IngestReport:
     plan_type_names = {p.id: [p.name, *p.aliases] for p in corpus.plan_types}
     synonyms = load_synonyms(corpus_dir)
     lookup = json.dumps([plan_type_names, synonyms], ensure_ascii=False, sort_keys=True)
@@ -98,31 +127,28 @@ def ingest(
 
     reuse = {} if rebuild else _reusable(store, pointer, embedder.id, chunks)
     todo = [c for c in chunks if c.id not in reuse]
-    progress("embed", 0, len(todo))
-    fresh = dict(zip((c.id for c in todo), _embed(embedder, todo, batch, progress), strict=True))
-    merged = {**reuse, **fresh}
-    vectors = np.vstack([merged[c.id] for c in chunks]) if chunks else np.zeros((0, 1), dtype=np.float32)
-
     generation = datetime.now(UTC).strftime("g%Y%m%dt%H%M%S") + secrets.token_hex(3)
     collection_name = PREFIX + generation
+    progress("embed", 0, len(todo))
+    job.submit(todo)
+    progress("lexical", 0, 1)
+    lexical = build_lexical(chunks)
+    progress("lexical", 1, 1)
     progress("store", 0, len(chunks))
     collection = store.create(collection_name)
-    Store.add(collection, chunks, vectors)
-    progress("store", len(chunks), len(chunks))
+    dim = _store_vectors(collection, chunks, reuse, job, progress)
     new_pointer = {
         "generation": generation,
         "collection": collection_name,
         "corpus_version": version,
         "embedder": embedder.id,
-        "dim": int(vectors.shape[1]) if len(chunks) else 0,
+        "dim": dim,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "plan_types": plan_type_names,
         "synonyms": synonyms,
     }
     manifest = {**new_pointer, "chunk_count": len(chunks), "chunks": {c.id: c.content_hash for c in chunks}}
-    progress("lexical", 0, 1)
-    write_generation(index_dir / generation, chunks, manifest)
-    progress("lexical", 1, 1)
+    write_generation(index_dir / generation, chunks, manifest, lexical)
     store.set_active(new_pointer)  # the swap: readers see the old generation until this write
     keep = {generation} | ({str(pointer["generation"])} if pointer else set())
     _cleanup(store, index_dir, keep)

