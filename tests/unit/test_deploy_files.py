@@ -162,7 +162,9 @@ def test_compose_has_the_scaled_setup() -> None:
 @pytest.mark.parametrize("name", sorted(madoguchi_services()))
 def test_compose_commands_exist_in_the_cli(name: str) -> None:
     command = madoguchi_services()[name]["command"]
-    check_madoguchi_command(command if isinstance(command, list) else shlex.split(command))
+    argv = command if isinstance(command, list) else shlex.split(command)
+    assert argv[:1] == ["madoguchi"], f"{name} does not run madoguchi: {argv}"
+    check_madoguchi_command(argv)
 
 
 def test_compose_env_vars_are_settings_and_point_at_the_services() -> None:
