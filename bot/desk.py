@@ -133,15 +133,15 @@ class Desk:
     def _answer(
         self,
         question: str,
-        history: Sequence[Any] | None = None,
+        history: Sequence[Any] | None,
         *,
-        k: int | None = None,
-        mode: str = "hybrid",
-        audience: str = "staff",
-        filters: Mapping[str, str] | None = None,
-        channel: str = "api",
+        k: int | None,
+        mode: str,
+        audience: str,
+        filters: Mapping[str, str] | None,
+        channel: str,
     ) -> Answer:
-        """Answer without the cache."""
+        """Answer without the cache (``ask`` owns the defaults)."""
         if self.settings.llm_enabled:
             events = self._ask_llm(question, history, k=k, mode=mode, audience=audience, filters=filters, channel=channel)
             return next(e["data"] for e in events if e["event"] == "done")
