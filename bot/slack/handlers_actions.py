@@ -66,18 +66,27 @@ def escalation_blocks(user: str, channel: str, question: str, answer: str, link_
     ]
 
 
+def _allowed_clicker(door: SlackDoor, body: dict[str, Any], client: WebClient) -> tuple[str, str, str] | None:
+    """Start a button request: new request id; (user, channel, thread), or None after telling a user not allowed."""
+    request_id.set(new_request_id())
+    user = str((body.get("user") or {}).get("id") or "")
+    channel, _ts, thread = where(body)
+    if not door.channels.rule(channel or None).allows(user):
+        ephemeral(client, channel, user, texts.NOT_ALLOWED, thread)
+        return None
+    return user, channel, thread
+
+
 def register(app: App, door: SlackDoor) -> None:
     """Attach the feedback and escalation button handlers."""
 
     @app.action(re.compile(f"^({ACTION_UP}|{ACTION_DOWN})$"))
     def on_feedback(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
-        request_id.set(new_request_id())
-        user = str((body.get("user") or {}).get("id") or "")
-        channel, _ts, thread = where(body)
-        if not door.channels.rule(channel or None).allows(user):
-            ephemeral(client, channel, user, texts.NOT_ALLOWED, thread)
+        allowed = _allowed_clicker(door, body, client)
+        if allowed is None:
             return
+        user, channel, thread = allowed
         rating = "up" if action.get("action_id") == ACTION_UP else "down"
         answer_id = str(action.get("value") or "")
         note = texts.FEEDBACK_THANKS_UP if rating == "up" else texts.FEEDBACK_THANKS_DOWN
@@ -94,12 +103,10 @@ def register(app: App, door: SlackDoor) -> None:
     @app.action(ACTION_ESCALATE)
     def on_escalate(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
-        request_id.set(new_request_id())
-        user = str((body.get("user") or {}).get("id") or "")
-        channel, _ts, thread = where(body)
-        if not door.channels.rule(channel or None).allows(user):
-            ephemeral(client, channel, user, texts.NOT_ALLOWED, thread)
+        allowed = _allowed_clicker(door, body, client)
+        if allowed is None:
             return
+        user, channel, thread = allowed
         target = door.settings.slack_escalation_channel
         if not target:
             ephemeral(client, channel, user, texts.NO_ESCALATION_CHANNEL, thread)
