@@ -12,20 +12,19 @@ ENV PIP_NO_CACHE_DIR=1 \
     PATH=/opt/venv/bin:$PATH
 RUN python -m venv /opt/venv
 WORKDIR /app
-# Dependencies first (cached while only the code changes), then the code as an editable install so that
-# prompts/ and corpus/ stay beside the packages where bot/ looks for them.
+# A regular (not editable) install: corpus/, prompts/, templates, static files, migrations and the eval suites
+# are package data, found with importlib.resources wherever the wheel is installed.
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY retrieval ./retrieval
 COPY evals ./evals
 COPY prompts ./prompts
 COPY corpus ./corpus
-RUN pip install -e ".[pg,redis]"
+RUN pip install ".[pg,redis]"
 # Bake the index of the shipped corpus (embedded Chroma + BM25) so a single container serves at once.
 ENV MADOGUCHI_DATA_DIR=/app/data \
-    MADOGUCHI_CORPUS_DIR=/app/corpus \
     MADOGUCHI_EMBED_THREADS=1
-RUN madoguchi ingest
+RUN madoguchi ingest && rm -rf /app/bot /app/retrieval /app/evals /app/prompts
 
 # ---- runtime: the venv, the code and the index; no compilers, no pip cache, not root -------------------
 FROM python:3.11-slim AS runtime
@@ -34,7 +33,6 @@ ENV VIRTUAL_ENV=/opt/venv \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     MADOGUCHI_DATA_DIR=/app/data \
-    MADOGUCHI_CORPUS_DIR=/app/corpus \
     MADOGUCHI_EMBED_THREADS=1 \
     MADOGUCHI_PORT=8000
 RUN groupadd --system --gid 10001 madoguchi \

@@ -280,7 +280,7 @@ def _wait_ready(proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
 
 def audit_rows(database_url: str) -> tuple[int, int]:
     """(answers, feedback) rows stored in an audit database."""
-    from bot.log_store import AuditStore
+    from bot.audit.store import AuditStore
 
     store = AuditStore(database_url)
     try:

@@ -1,5 +1,5 @@
 """``python -m bot`` runs the madoguchi CLI."""
 
-from bot.cli import app
+from bot.cli.main import app
 
 app()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SHIPPED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+SHIPPED_CORPUS = Path(str(resources.files("corpus")))  # package data: the checkout or the installed wheel
 
 
 def default_threads() -> int:

@@ -8,14 +8,16 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from bot import messages
-from bot.answer import Answer
-from bot.cache import AnswerCache, request_key
-from bot.compose_llm import LLMComposer, text_events
+from bot.answering.answer import Answer
+from bot.answering.cache import AnswerCache, generator_id, request_key
+from bot.answering.compose_llm import LLMComposer, text_events
+from bot.answering.conversation import Turn, carry_terms, parse_history
+from bot.answering.extractive import anchored, extractive_answer
+from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
 from bot.config import Settings, get_settings
-from bot.conversation import Turn, carry_terms, parse_history
 from bot.events import DeskEvent, Listener, emit
-from bot.extractive import anchored, extractive_answer
-from bot.guard import check_question, looks_like_injection, unanswerable_intent
+from bot.plans import match_plan, plan_terms, precheck_plan
+from bot.plans.report import plan_markdown
 from retrieval.corpus import Corpus, load_corpus
 from retrieval.embed import Embedder, get_embedder
 from retrieval.index import IndexHolder
@@ -24,9 +26,9 @@ from retrieval.store import Store
 from retrieval.types import Hit
 
 if TYPE_CHECKING:
-    from bot.match import MatchResult
-    from bot.plan import Plan
-    from bot.precheck import PrecheckReport
+    from bot.plans.match import MatchResult
+    from bot.plans.plan import Plan
+    from bot.plans.precheck import PrecheckReport
 
 STREAM_PIECE = 24  # characters per streamed delta in extractive mode
 
@@ -75,7 +77,7 @@ class Desk:
         """Readiness: index loaded and store reachable (raises ``DeskError`` when not)."""
         index = self.holder.get()
         if not self.store.heartbeat():
-            from bot.errors import Code, DeskError
+            from retrieval.errors import Code, DeskError
 
             raise DeskError(Code.STORE_UNAVAILABLE, "検索データベースに接続できません。")
         return {"generation": index.generation, "corpus_version": index.corpus_version, "chunks": len(index.chunks)}
@@ -107,6 +109,12 @@ class Desk:
         """Answers to repeated questions (in-process LRU, or Redis shared by every worker)."""
         return AnswerCache.from_settings(self.settings)
 
+    def _generator_id(self) -> str:
+        versions: tuple[str, ...] = ()
+        if self.settings.llm_enabled:
+            versions = (self.composer.answer_prompt.version, self.composer.rewrite_prompt.version)
+        return generator_id(self.settings, versions)
+
     def ask(
         self,
         question: str,
@@ -120,7 +128,10 @@ class Desk:
     ) -> Answer:
         """Answer a question from the sources with citations, or decline; a repeat is served from the cache."""
         started = time.perf_counter()
-        key = request_key(self, question, history, k=k, mode=mode, audience=audience, filters=filters)
+        key = request_key(
+            self.cache, self.settings, question, history, k=k, mode=mode, audience=audience, filters=filters,
+            corpus_version=lambda: self.holder.get().corpus_version, generator=self._generator_id,
+        )
         cached = self.cache.get(key) if key else None
         if cached is not None:  # a new answer id and its own audit row, like any answer
             self._record(cached, question.strip(), started, channel, audience)
@@ -247,7 +258,7 @@ class Desk:
         yield {"event": "citations", "data": [c.public() for c in answer.citations]}
         yield {"event": "done", "data": answer}
 
-    # --- plan analysis (bot.match / bot.precheck) ------------------------------------------------
+    # --- plan analysis (bot.plans.match / bot.plans.precheck) ------------------------------------------------
     def match(
         self,
         plan: Plan | str,
@@ -258,10 +269,8 @@ class Desk:
         audience: str = "staff",
     ) -> MatchResult:
         """Support measures that fit a draft plan, each with reasons and sources."""
-        from bot.match import match_plan
-
         started = time.perf_counter()
-        result = match_plan(self, plan, n=n, plan_type=plan_type)
+        result = match_plan(plan, corpus=self.corpus, vocab=plan_terms(self.settings.corpus_dir), search=self.search, n=n, plan_type=plan_type)
         self._emit_plan("match", plan, result, started, channel, audience)
         return result
 
@@ -269,10 +278,8 @@ class Desk:
         self, plan: Plan | str, plan_type: str | None = None, *, channel: str = "api", audience: str = "staff"
     ) -> PrecheckReport:
         """Check a draft plan against its plan type's requirements: met / partial / missing."""
-        from bot.precheck import precheck_plan
-
         started = time.perf_counter()
-        report = precheck_plan(self, plan, plan_type=plan_type)
+        report = precheck_plan(plan, corpus=self.corpus, vocab=plan_terms(self.settings.corpus_dir), plan_type=plan_type)
         self._emit_plan("precheck", plan, report, started, channel, audience)
         return report
 
@@ -285,7 +292,7 @@ class Desk:
                 audience=audience,
                 question=plan_text,
                 answer_id=result.answer_id,
-                text=result.markdown(),
+                text=plan_markdown(result),
                 refused=False,
                 latency_ms=round((time.perf_counter() - started) * 1000, 2),
             )

@@ -11,10 +11,10 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bot.clikit import err_console, handle_errors, settings
-from bot.errors import Code, DeskError
+from bot.cli.kit import err_console, handle_errors, settings
 from evals import compare, runner
 from evals.dataset import DatasetError, Suite, load
+from retrieval.errors import Code, DeskError
 from retrieval.search import MODES
 
 SHIPPED = Path(__file__).resolve().parent / "datasets"

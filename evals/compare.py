@@ -19,6 +19,8 @@ METRIC_KEYS: tuple[str, ...] = (
     "ask.answer.citation_validity",
     "ask.answer.refusal_accuracy",
     "ask.answer.false_refusal_rate",
+    "ask.answer.precision",
+    "ask.answer.coverage",
     "ask.latency_ms.p50",
     "ask.latency_ms.p95",
     "match.recall@5",

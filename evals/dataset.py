@@ -14,9 +14,12 @@ STATUSES = ("met", "partial", "missing", "not_applicable")
 TASKS = ("ask", "match", "precheck")
 ROLES = ("user", "assistant")
 KNOWN_FIELDS: dict[str, frozenset[str]] = {
-    "ask": frozenset({"id", "task", "question", "history", "evidence", "must_include", "refuse"}),
-    "match": frozenset({"id", "task", "plan", "plan_type", "expected_measures"}),
-    "precheck": frozenset({"id", "task", "plan", "plan_type", "expected_status"}),
+    "ask": frozenset({
+        "id", "task", "question", "history", "evidence", "must_include", "refuse", "category", "lang", "must_not",
+        "expected_measures",
+    }),
+    "match": frozenset({"id", "task", "plan", "plan_type", "expected_measures", "must_not", "category"}),
+    "precheck": frozenset({"id", "task", "plan", "plan_type", "expected_status", "evidence_must", "category"}),
 }
 
 
@@ -32,6 +35,10 @@ class AskCase:
     history: tuple[dict[str, str], ...] = ()
     where: str = ""
     task: Literal["ask"] = "ask"
+    category: str = ""
+    lang: str = "ja"
+    must_not: tuple[str, ...] = ()
+    expected_measures: tuple[str, ...] = ()  # regexes a situation answer must name (measure name or alias)
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,8 @@ class MatchCase:
     plan_type: str | None = None
     where: str = ""
     task: Literal["match"] = "match"
+    must_not: tuple[str, ...] = ()  # regexes of measures that must not be in the top 5
+    category: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,8 @@ class PrecheckCase:
     expected_status: dict[str, str] = field(default_factory=dict)
     where: str = ""
     task: Literal["precheck"] = "precheck"
+    evidence_must: dict[str, tuple[str, ...]] = field(default_factory=dict)  # label → plan words the evidence quotes
+    category: str = ""
 
 
 Case = AskCase | MatchCase | PrecheckCase
@@ -116,6 +127,20 @@ def _strings(data: dict[str, Any], key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _optional_strings(data: dict[str, Any], key: str) -> tuple[str, ...]:
+    return _strings(data, key) if key in data else ()
+
+
+def _regexes(data: dict[str, Any], key: str) -> tuple[str, ...]:
+    patterns = _optional_strings(data, key)
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise _Bad(f"'{key}' の正規表現 {pattern!r} が不正です: {exc}") from None
+    return patterns
+
+
 def _history(data: dict[str, Any]) -> tuple[dict[str, str], ...]:
     raw = data.get("history")
     if raw is None:
@@ -142,8 +167,9 @@ def _ask(data: dict[str, Any], where: str) -> AskCase:
     if not isinstance(refuse, bool):
         raise _Bad("'refuse' は true か false にしてください" if "refuse" in data else "'refuse' がありません")
     evidence = _strings(data, "evidence")
-    if not refuse and not evidence:
-        raise _Bad("回答すべきケース（refuse: false）には 'evidence' が1つ以上必要です")
+    measures = _regexes(data, "expected_measures")
+    if not refuse and not evidence and not measures:
+        raise _Bad("回答すべきケース（refuse: false）には 'evidence' か 'expected_measures' が1つ以上必要です")
     return AskCase(
         id=str(data["id"]),
         question=str(_text(data, "question")),
@@ -152,24 +178,27 @@ def _ask(data: dict[str, Any], where: str) -> AskCase:
         refuse=refuse,
         history=_history(data),
         where=where,
+        category=str(data.get("category") or ""),
+        lang=str(data.get("lang") or "ja"),
+        must_not=_optional_strings(data, "must_not"),
+        expected_measures=measures,
     )
 
 
 def _match(data: dict[str, Any], where: str) -> MatchCase:
-    patterns = _strings(data, "expected_measures")
+    if "expected_measures" not in data:
+        raise _Bad("'expected_measures' がありません")
+    patterns = _regexes(data, "expected_measures")
     if not patterns:
         raise _Bad("'expected_measures' が空です")
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise _Bad(f"'expected_measures' の正規表現 {pattern!r} が不正です: {exc}") from None
     return MatchCase(
         id=str(data["id"]),
         plan=str(_text(data, "plan")),
         expected_measures=patterns,
         plan_type=_plan_type(data, required=False),
         where=where,
+        must_not=_regexes(data, "must_not"),
+        category=str(data.get("category") or ""),
     )
 
 
@@ -180,12 +209,19 @@ def _precheck(data: dict[str, Any], where: str) -> PrecheckCase:
     for label, status in expected.items():
         if status not in STATUSES:
             raise _Bad(f"'expected_status' の「{label}」の状態 {status!r} が不正です（{' / '.join(STATUSES)}）")
+    evidence_must = data.get("evidence_must") or {}
+    if not isinstance(evidence_must, dict) or not all(
+        isinstance(v, list) and all(isinstance(s, str) and s.strip() for s in v) for v in evidence_must.values()
+    ):
+        raise _Bad("'evidence_must' は {要件ラベル: [計画の語句, …]} にしてください")
     return PrecheckCase(
         id=str(data["id"]),
         plan=str(_text(data, "plan")),
         plan_type=str(_plan_type(data, required=True)),
         expected_status=dict(expected),
         where=where,
+        evidence_must={str(k): tuple(v) for k, v in evidence_must.items()},
+        category=str(data.get("category") or ""),
     )
 
 

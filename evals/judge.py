@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
-from bot.errors import Code, DeskError
 from evals.dataset import AskCase
 from evals.targets import AskRun
+from retrieval.errors import Code, DeskError
 
 PROMPTS = Path(__file__).resolve().parent / "templates" / "judge.toml"
 ASPECTS = ("faithfulness", "answer_relevancy")

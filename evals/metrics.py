@@ -50,6 +50,28 @@ def facts_found(answer: str, must_include: Sequence[str]) -> list[bool]:
     return [contains(answer, fact) for fact in must_include]
 
 
+def forbidden_found(answer: str, must_not: Sequence[str]) -> list[str]:
+    """The must_not strings the answer contains (after normalization)."""
+    return [s for s in must_not if contains(answer, s)]
+
+
+def measures_named(answer: str, patterns: Sequence[str]) -> list[bool]:
+    """For each expected-measure regex: whether the answer names that measure (NFKC-normalized text)."""
+    text = compact(answer)
+    return [bool(re.search(p, text) or re.search(p, answer)) for p in patterns]
+
+
+def precision(given_right: Sequence[bool]) -> float | None:
+    """Share of the answers given (not declined) that are right: they carry the asked facts and should not
+    have been declined. None when nothing was answered."""
+    return _share(given_right)
+
+
+def coverage(answerable_right: Sequence[bool]) -> float | None:
+    """Share of the answerable questions answered right."""
+    return _share(answerable_right)
+
+
 def fact_recall(found_per_case: Sequence[Sequence[bool]]) -> float | None:
     """Share of all must_include strings (pooled over cases) found in the answers."""
     return _share(flag for flags in found_per_case for flag in flags)

@@ -1,4 +1,4 @@
-"""Reading match and pre-check results (objects of bot.match / bot.precheck, or their JSON forms)."""
+"""Reading match and pre-check results (objects of bot.plans.match / bot.plans.precheck, or their JSON forms)."""
 
 from __future__ import annotations
 
@@ -89,4 +89,17 @@ def statuses_of(report: Any) -> dict[str, str]:
         out[label] = status
         if is_requirement:
             from_requirement.add(label)
+    return out
+
+
+def evidence_of(report: Any) -> dict[str, str]:
+    """Requirement label → the plan words quoted as evidence (joined), for ``evidence_must`` checks."""
+    out: dict[str, str] = {}
+    for item in _as_list(report, _LIST_KEYS_PRECHECK):
+        requirement = _get(item, "requirement")
+        label = _text(_get(item, "label") or (_get(requirement, "label") if requirement is not None else None))
+        evidence = _get(item, "evidence")
+        quotes = [evidence] if isinstance(evidence, str) else list(evidence or [])
+        if label and label not in out:
+            out[label] = "\n".join(str(_get(q, "quote") or q) if not isinstance(q, str) else q for q in quotes)
     return out

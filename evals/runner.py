@@ -19,6 +19,10 @@ REASONS_JA = {
     "missing_facts": "必要な事実が回答にない",
     "invalid_citations": "引用が検索結果と一致しない",
     "not_refused": "辞退すべき質問に回答した",
+    "forbidden": "回答に含めてはならない語がある",
+    "measures_not_named": "期待した支援施策を回答が挙げていない",
+    "unwanted_measure": "上位5件に入ってはならない施策がある",
+    "evidence_missing": "根拠に期待した計画の記述がない",
     "measures_missing": "期待した施策が上位5件にない",
     "status_mismatch": "判定が期待と異なる",
     "error": "エラー",
@@ -38,8 +42,11 @@ def _round(value: float | None, digits: int = 4) -> float | None:
 def ask_case(case: AskCase, run: AskRun, depth: int) -> dict[str, Any]:
     """The per-case entry of an ask case: pass/fail, reasons and what was retrieved and answered."""
     texts = [h.text for h in run.ranked]
-    rank = m.first_relevant_rank(texts, case.evidence, depth) if not case.refuse else None
+    rank = m.first_relevant_rank(texts, case.evidence, depth) if not case.refuse and case.evidence else None
     facts = m.facts_found(run.answer, case.must_include) if not run.refused else [False] * len(case.must_include)
+    forbidden = m.forbidden_found(run.answer, case.must_not)
+    cited = " ".join(f"{c.get('chunk_id', '')} {c.get('title', '')}" for c in run.citations)
+    named = m.measures_named(f"{run.answer}\n{cited}", case.expected_measures) if not run.refused else [False] * len(case.expected_measures)
     valid = [m.citation_valid(str(c.get("chunk_id", "")), str(c.get("quote", "")), run.answer_hits) for c in run.citations]
     reasons: list[str] = []
     if run.error:
@@ -47,13 +54,19 @@ def ask_case(case: AskCase, run: AskRun, depth: int) -> dict[str, Any]:
     elif case.refuse:
         if not run.refused:
             reasons.append("not_refused")
+        if forbidden:
+            reasons.append("forbidden")
     else:
-        if rank is None:
+        if rank is None and case.evidence:
             reasons.append("retrieval_miss")
         if run.refused:
             reasons.append("refused")
         if not all(facts):
             reasons.append("missing_facts")
+        if not all(named):
+            reasons.append("measures_not_named")
+        if forbidden and not run.refused:
+            reasons.append("forbidden")
     if not all(valid):
         reasons.append("invalid_citations")
     details: dict[str, Any] = {
@@ -78,6 +91,10 @@ def ask_case(case: AskCase, run: AskRun, depth: int) -> dict[str, Any]:
         "answer": run.answer,
         "refused": run.refused,
         "facts": dict(zip(case.must_include, facts, strict=True)),
+        "forbidden": forbidden,
+        "measures": dict(zip(case.expected_measures, named, strict=True)),
+        "category": case.category,
+        "right": _right(case, run, facts, forbidden, named),
         "citations": [
             {"n": c.get("n"), "chunk_id": c.get("chunk_id"), "quote": c.get("quote"), "valid": ok}
             for c, ok in zip(run.citations, valid, strict=True)
@@ -90,11 +107,38 @@ def ask_case(case: AskCase, run: AskRun, depth: int) -> dict[str, Any]:
     return {"id": case.id, "task": "ask", "passed": not reasons, "details": details}
 
 
+def _right(case: AskCase, run: AskRun, facts: Sequence[bool], forbidden: Sequence[str], named: Sequence[bool]) -> bool:
+    """A declined case is right when it should be declined and volunteers nothing it must not; an answered case
+    when it should be answered, carries every asked fact and measure, and nothing it must not."""
+    if run.error:
+        return False
+    if case.refuse:
+        return run.refused and not forbidden
+    return not run.refused and all(facts) and all(named) and not forbidden
+
+
+def judgement(pairs: Sequence[tuple[AskCase, dict[str, Any]]]) -> dict[str, Any]:
+    """Precision, coverage and refusal figures over (case, details) pairs."""
+    given = [d for c, d in pairs if not d["refused"] and not d.get("error")]
+    answerable = [d for c, d in pairs if not c.refuse]
+    declines = [d for c, d in pairs if c.refuse]
+    return {
+        "n": len(pairs),
+        "answered": len(given),
+        "precision": _round(m.precision([bool(d["right"]) for d in given])),
+        "coverage": _round(m.coverage([bool(d["right"]) for d in answerable])),
+        "refusal_accuracy": _round(m.refusal_accuracy([bool(d["right"]) for d in declines])),
+        "false_refusal_rate": _round(m.false_refusal_rate([bool(d["refused"]) for d in answerable])),
+    }
+
+
 def ask_metrics(cases: Sequence[AskCase], entries: Sequence[dict[str, Any]], depth: int = 10) -> dict[str, Any]:
     """The ask block of the report from the per-case entries."""
     answerable = [(c, e["details"]) for c, e in zip(cases, entries, strict=True) if not c.refuse]
     refuse = [(c, e["details"]) for c, e in zip(cases, entries, strict=True) if c.refuse]
-    ranks = [d["rank"] for _, d in answerable]
+    ranks = [d["rank"] for c, d in answerable if c.evidence]
+    pairs = [(c, e["details"]) for c, e in zip(cases, entries, strict=True)]
+    categories = sorted({c.category for c in cases if c.category})
     latencies = [float(e["details"]["latency_ms"]) for e in entries if e["details"].get("latency_ms") is not None]
     return {
         "n": len(cases),
@@ -111,9 +155,12 @@ def ask_metrics(cases: Sequence[AskCase], entries: Sequence[dict[str, Any]], dep
         "answer": {
             "fact_recall": _round(m.fact_recall([list(d["facts"].values()) for _, d in answerable])),
             "citation_validity": _round(m.citation_validity([[c["valid"] for c in e["details"]["citations"]] for e in entries])),
-            "refusal_accuracy": _round(m.refusal_accuracy([bool(d["refused"]) for _, d in refuse])),
+            "refusal_accuracy": _round(m.refusal_accuracy([bool(d["right"]) for _, d in refuse])),
             "false_refusal_rate": _round(m.false_refusal_rate([bool(d["refused"]) for _, d in answerable])),
+            "precision": judgement(pairs)["precision"],
+            "coverage": judgement(pairs)["coverage"],
         },
+        "categories": {cat: judgement([(c, d) for c, d in pairs if c.category == cat]) for cat in categories},
         "latency_ms": {"p50": _round(m.percentile(latencies, 50), 2), "p95": _round(m.percentile(latencies, 95), 2)},
     }
 
@@ -146,6 +193,7 @@ def run_match(target: Target, cases: Sequence[MatchCase], tick: Tick = _noop) ->
     """Run the match cases; ``not supported`` (n=0, metrics null, cases skipped) when plan analysis is missing."""
     entries: list[dict[str, Any]] = []
     all_ranks: list[list[int | None]] = []
+    violations = 0
     unsupported: str | None = None
     for case in cases:
         if unsupported:
@@ -167,13 +215,17 @@ def run_match(target: Target, cases: Sequence[MatchCase], tick: Tick = _noop) ->
             tick("match")
             continue
         ranks = [m.measure_rank(p, ranked, 5) for p in case.expected_measures]
+        unwanted = [p for p in case.must_not if m.measure_rank(p, ranked, 5) is not None]
         all_ranks.append(ranks)
+        violations += len(unwanted)
         details["expected"] = dict(zip(case.expected_measures, ranks, strict=True))
+        details["unwanted"] = unwanted
         details["top"] = [{"rank": i, "id": r.id, "name": r.name} for i, r in enumerate(ranked[:5], start=1)]
-        details["reasons"] = [] if all(r is not None for r in ranks) else ["measures_missing"]
+        details["reasons"] = ([] if all(r is not None for r in ranks) else ["measures_missing"]) + (["unwanted_measure"] if unwanted else [])
         entries.append({"id": case.id, "task": "match", "passed": not details["reasons"], "details": details})
         tick("match")
-    block: dict[str, Any] = {"n": len(all_ranks), "recall@5": _round(m.match_recall(all_ranks)), "mrr": _round(m.match_mrr(all_ranks))}
+    block: dict[str, Any] = {"n": len(all_ranks), "recall@5": _round(m.match_recall(all_ranks)), "mrr": _round(m.match_mrr(all_ranks)),
+                             "must_not_violations": violations}
     if unsupported:
         block.update(n=0, supported=False, reason=unsupported, **{"recall@5": None, "mrr": None})
     return block, entries
@@ -183,6 +235,8 @@ def run_precheck(target: Target, cases: Sequence[PrecheckCase], tick: Tick = _no
     """Run the pre-check cases; ``not supported`` when plan analysis is missing."""
     entries: list[dict[str, Any]] = []
     all_matches: list[dict[str, bool]] = []
+    evidence_checks: list[int] = []
+    evidence_misses: list[int] = []
     unsupported: str | None = None
     for case in cases:
         if unsupported:
@@ -191,7 +245,7 @@ def run_precheck(target: Target, cases: Sequence[PrecheckCase], tick: Tick = _no
             continue
         details: dict[str, Any] = {"plan": case.plan, "plan_type": case.plan_type, "expected": case.expected_status}
         try:
-            actual = target.precheck(case.plan, case.plan_type)
+            verdicts = target.precheck(case.plan, case.plan_type)
         except Unsupported as exc:
             unsupported = str(exc)
             entries.append(_skipped(case, unsupported))
@@ -203,16 +257,27 @@ def run_precheck(target: Target, cases: Sequence[PrecheckCase], tick: Tick = _no
             entries.append({"id": case.id, "task": "precheck", "passed": False, "details": details})
             tick("precheck")
             continue
+        actual = verdicts.status
         matches = m.status_matches(case.expected_status, actual)
         all_matches.append(matches)
         details["actual"] = {label: actual.get(label) for label in case.expected_status}
         details["mismatches"] = {
             label: {"expected": case.expected_status[label], "actual": actual.get(label)} for label, ok in matches.items() if not ok
         }
-        details["reasons"] = ["status_mismatch"] if details["mismatches"] else []
+        missing_evidence = {
+            label: [s for s in wanted if not m.contains(verdicts.evidence.get(label, ""), s)]
+            for label, wanted in case.evidence_must.items()
+        }
+        missing_evidence = {label: v for label, v in missing_evidence.items() if v}
+        evidence_checks.append(sum(len(v) for v in case.evidence_must.values()))
+        evidence_misses.append(sum(len(v) for v in missing_evidence.values()))
+        details["evidence_missing"] = missing_evidence
+        details["reasons"] = (["status_mismatch"] if details["mismatches"] else []) + (["evidence_missing"] if missing_evidence else [])
         entries.append({"id": case.id, "task": "precheck", "passed": not details["reasons"], "details": details})
         tick("precheck")
     block: dict[str, Any] = {"n": len(all_matches), "accuracy": _round(m.precheck_accuracy(all_matches))}
+    if sum(evidence_checks):
+        block["evidence_recall"] = _round(1 - sum(evidence_misses) / sum(evidence_checks))
     if unsupported:
         block.update(n=0, accuracy=None, supported=False, reason=unsupported)
     return block, entries

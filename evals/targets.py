@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -10,10 +9,10 @@ from typing import Any, Protocol
 
 import httpx
 
-from bot.errors import Code, DeskError
 from evals.dataset import AskCase
 from evals.metrics import CitedHit, MeasureRef
-from evals.plans import measures_of, statuses_of
+from evals.plans import evidence_of, measures_of, statuses_of
+from retrieval.errors import Code, DeskError
 
 RETRIEVAL_K = 10
 MATCH_N = 5
@@ -62,18 +61,22 @@ class Target(Protocol):
         """Ranked measures for a plan (raises ``Unsupported``)."""
         ...
 
-    def precheck(self, plan: str, plan_type: str) -> dict[str, str]:
-        """Requirement label → status for a plan (raises ``Unsupported``)."""
+    def precheck(self, plan: str, plan_type: str) -> Verdicts:
+        """Requirement label → status (and the evidence quoted) for a plan (raises ``Unsupported``)."""
         ...
 
 
-def _module_missing(name: str) -> str | None:
-    """Why plan analysis is unavailable (None when the module imports)."""
-    try:
-        importlib.import_module(name)
-    except ImportError as exc:  # ModuleNotFoundError included
-        return f"not supported: {name} がありません（{exc}）"
-    return None
+@dataclass(frozen=True)
+class Verdicts:
+    """A pre-check as the eval sees it: label → status, and label → the plan words quoted as evidence."""
+
+    status: dict[str, str]
+    evidence: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, report: Any) -> Verdicts:
+        """From a pre-check report object or its JSON."""
+        return cls(statuses_of(report), evidence_of(report))
 
 
 class DeskTarget:
@@ -89,8 +92,8 @@ class DeskTarget:
 
         Used when the answer does not record its query (a request declined before retrieval).
         """
-        from bot.conversation import parse_history
-        from bot.guard import check_question
+        from bot.answering.conversation import parse_history
+        from bot.answering.guard import check_question
 
         s = self.desk.settings
         text = check_question(question, s.max_question_chars)
@@ -130,18 +133,12 @@ class DeskTarget:
 
     def match(self, plan: str, plan_type: str | None) -> list[MeasureRef]:
         """The desk's top 5 measures for the plan."""
-        reason = _module_missing("bot.match")
-        if reason:
-            raise Unsupported(reason)
         result = self.desk.match(plan, n=MATCH_N, channel="eval")
         return measures_of(result, self._catalog())
 
-    def precheck(self, plan: str, plan_type: str) -> dict[str, str]:
-        """The desk's status per requirement label."""
-        reason = _module_missing("bot.precheck")
-        if reason:
-            raise Unsupported(reason)
-        return statuses_of(self.desk.precheck(plan, plan_type=plan_type, channel="eval"))
+    def precheck(self, plan: str, plan_type: str) -> Verdicts:
+        """The desk's status and evidence per requirement label."""
+        return Verdicts.of(self.desk.precheck(plan, plan_type=plan_type, channel="eval"))
 
 
 def _error_text(response: httpx.Response) -> str:
@@ -237,6 +234,6 @@ class HttpTarget:
         """POST /v1/match {plan, n: 5}."""
         return measures_of(self._plan_call("/v1/match", {"plan": plan, "n": MATCH_N}), self._catalog())
 
-    def precheck(self, plan: str, plan_type: str) -> dict[str, str]:
+    def precheck(self, plan: str, plan_type: str) -> Verdicts:
         """POST /v1/precheck {plan, plan_type}."""
-        return statuses_of(self._plan_call("/v1/precheck", {"plan": plan, "plan_type": plan_type}))
+        return Verdicts.of(self._plan_call("/v1/precheck", {"plan": plan, "plan_type": plan_type}))

@@ -6,8 +6,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.errors import Code, DeskError
 from retrieval.chunk import chunk_document, chunk_measure
+from retrieval.errors import Code, DeskError
 from retrieval.loaders import DOCUMENT_SUFFIXES, load_document
 from retrieval.schema import CorpusProblem, Measure, PlanType, validate_measures, validate_requirements
 from retrieval.types import SECTION_SEP, Chunk, Document

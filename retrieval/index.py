@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.errors import Code, DeskError
 from retrieval.bm25 import LexicalIndex
+from retrieval.errors import Code, DeskError
 from retrieval.store import Store
 from retrieval.types import Chunk
 

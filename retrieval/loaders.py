@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.errors import Code, DeskError
+from retrieval.errors import Code, DeskError
 from retrieval.types import Document
 
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")

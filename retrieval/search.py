@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from bot.errors import Code, DeskError
 from retrieval.embed import Embedder
+from retrieval.errors import Code, DeskError
 from retrieval.index import IndexHolder, LoadedIndex
 from retrieval.normalize import normalize
 from retrieval.store import Store

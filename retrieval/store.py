@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from bot.errors import Code, DeskError
+from retrieval.errors import Code, DeskError
 from retrieval.types import Chunk
 
 PREFIX = "madoguchi-"

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.audit import Audit
 from bot.config import Settings
-from bot.errors import Code, DeskError
 from bot.slack import handlers_actions, handlers_commands, handlers_messages, texts
 from bot.slack.channels import load_channels
 from bot.slack.dedupe import TTLSet, skip_repeats
 from bot.slack.door import SlackDoor, attach_audit_log
 from bot.slack.replies import post
+from retrieval.errors import Code, DeskError
 
 if TYPE_CHECKING:
     from bot.desk import Desk
@@ -32,13 +33,13 @@ def web_client(settings: Settings) -> WebClient:
     return WebClient(token=settings.slack_bot_token, base_url=base, timeout=30)
 
 
-def build_slack_app(desk: Desk, settings: Settings, client: WebClient | None = None) -> App:
+def build_slack_app(desk: Desk, settings: Settings, *, client: WebClient | None = None, audit: Audit | None = None) -> App:
     """Build the Bolt App: mentions, DMs, threads, /madoguchi, the plan modal, feedback and escalation."""
     door = SlackDoor(
         desk=desk,
         settings=settings,
         channels=load_channels(settings.slack_channels_file),
-        audit=attach_audit_log(desk, settings),
+        audit=attach_audit_log(desk, settings, audit),
         seen=TTLSet(),
     )
     app = App(

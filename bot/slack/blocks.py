@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bot import messages
-from bot.answer import Answer, Citation
+from bot.answering.answer import Answer, Citation
 from bot.slack import texts
 from bot.slack.mrkdwn import escape, link, to_mrkdwn, truncate
 
@@ -138,7 +138,7 @@ def text_blocks(text: str) -> list[Block]:
     return sections(to_mrkdwn(text))
 
 
-# --- plan reports (duck-typed against bot.precheck / bot.match results) ---------------------------------
+# --- plan reports (duck-typed against bot.plans.precheck / bot.plans.match results) ---------------------------------
 def _status(value: Any) -> str:
     return str(getattr(value, "value", value)).lower()
 

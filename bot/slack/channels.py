@@ -8,7 +8,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.errors import Code, DeskError
+from retrieval.errors import Code, DeskError
 
 
 class ChannelRule(BaseModel):

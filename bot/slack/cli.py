@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from bot.clikit import handle_errors, out_console, settings
-from bot.errors import Code, DeskError
+from bot.cli.kit import handle_errors, out_console, settings
+from retrieval.errors import Code, DeskError
 
 
 def register(app: typer.Typer) -> None:

@@ -14,8 +14,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
-from bot.errors import Code, DeskError
+from bot.plans.report import plan_markdown
 from bot.slack import texts
+from retrieval.errors import Code, DeskError
 
 log = logging.getLogger("madoguchi.slack")
 PLAN_SUFFIXES = (".md", ".markdown", ".txt", ".docx", ".pdf", ".yaml", ".yml", ".json")
@@ -89,7 +90,7 @@ def fetch_plan_file(client: WebClient, settings: Settings, file_id: str) -> tupl
 def upload_report(client: WebClient, channel: str, thread_ts: str | None, result: Any, stem: str) -> None:
     """Upload the full report (Markdown, and HTML when the result renders it) into the thread."""
     uploads: list[dict[str, Any]] = [
-        {"content": result.markdown(), "filename": f"{stem}.md", "title": f"{stem}.md"}
+        {"content": plan_markdown(result), "filename": f"{stem}.md", "title": f"{stem}.md"}
     ]
     html = getattr(result, "html", None)
     if callable(html):

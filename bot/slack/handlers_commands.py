@@ -16,7 +16,7 @@ from bot.slack.blocks import answer_blocks, answer_fallback
 from bot.slack.door import SlackDoor
 from bot.slack.files import fetch_plan_file, file_id_from
 from bot.slack.mrkdwn import escape, truncate
-from bot.slack.plans import Kind, analyze, plan_features_available, post_result
+from bot.slack.plans import Kind, analyze, post_result
 from bot.slack.replies import post, user_error_text
 
 log = logging.getLogger("madoguchi.slack")
@@ -146,9 +146,6 @@ def register(app: App, door: SlackDoor) -> None:
         if sub == "ask":
             ack(text=f"{texts.THINKING}（{escape(truncate(rest, 80))}）")
             _answer_command(door, rest, rule.audience, respond)
-            return
-        if not plan_features_available("match" if sub == "match" else "precheck"):
-            ack(text=texts.PLAN_FEATURE_UNAVAILABLE)
             return
         ack()
         try:

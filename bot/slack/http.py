@@ -10,8 +10,8 @@ from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_r
 from starlette.concurrency import run_in_threadpool
 
 from bot.config import Settings
-from bot.errors import Code, DeskError
 from bot.slack.app import build_slack_app
+from retrieval.errors import Code, DeskError
 
 if TYPE_CHECKING:
     from bot.desk import Desk
@@ -40,7 +40,7 @@ def mount_slack(app: FastAPI, desk: Desk, settings: Settings) -> None:
             "Slack の HTTP 受信には SLACK_BOT_TOKEN と SLACK_SIGNING_SECRET が必要です。",
             "Slack アプリの設定画面（Basic Information / OAuth & Permissions）で確認してください。",
         )
-    bolt = build_slack_app(desk, settings)
+    bolt = build_slack_app(desk, settings, audit=getattr(app.state, "audit", None))
     handler = ThreadedSlackRequestHandler(bolt)
 
     async def slack_events(request: Request) -> Response:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import re
 from typing import TYPE_CHECKING, Any, Literal
 
 from slack_sdk import WebClient
 
-from bot.errors import Code, DeskError
+from bot.plans import parse_plan
 from bot.slack import texts
 from bot.slack.blocks import plan_blocks, plan_fallback
 from bot.slack.files import upload_report
@@ -24,11 +23,6 @@ _WANTS_MATCH = re.compile(r"施策|支援策|マッチ|match", re.I)
 MATCH_N = 5
 
 
-def plan_features_available(kind: Kind) -> bool:
-    """True once plan parsing and the requested analysis (bot.precheck or bot.match) are installed."""
-    return all(importlib.util.find_spec(m) is not None for m in ("bot.plan", f"bot.{kind}"))
-
-
 def kind_for(text: str) -> Kind:
     """What a file share asks for: measures (「施策」「マッチ」) or, by default, the pre-check."""
     return "match" if _WANTS_MATCH.search(text or "") else "precheck"
@@ -38,10 +32,6 @@ def analyze(
     desk: Desk, kind: Kind, data: bytes | str, filename: str, audience: str, plan_type: str | None = None
 ) -> Any:
     """Parse the plan and run the desk's match or precheck on it (channel ``slack``)."""
-    if not plan_features_available(kind):
-        raise DeskError(Code.CONFIG, texts.PLAN_FEATURE_UNAVAILABLE)
-    from bot.plan import parse_plan
-
     plan = parse_plan(data, filename)
     if kind == "match":
         return desk.match(plan, n=MATCH_N, channel="slack", audience=audience)

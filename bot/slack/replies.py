@@ -10,8 +10,8 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.errors import DeskError
 from bot.slack import texts
+from retrieval.errors import DeskError
 
 log = logging.getLogger("madoguchi.slack")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,13 +12,15 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.middleware.cors import CORSMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from bot.audit import open_audit_log
 from bot.config import Settings, get_settings
 from bot.desk import Desk
-from bot.errors import DeskError
+from bot.metrics import get_metrics
 from bot.web import errors, routes_ask, routes_misc, routes_openai, routes_plan
 from bot.web.context import RequestContextMiddleware
 from bot.web.limits import BodySizeMiddleware, ClientRateLimiter, RateLimitMiddleware
 from bot.web.origins import ALLOW_HEADERS, EXPOSE_HEADERS, OriginGuardMiddleware, OriginPolicy
+from retrieval.errors import DeskError
 
 log = logging.getLogger("madoguchi.web")
 
@@ -37,37 +38,10 @@ Errors always have the shape `{"error": {"code": "...", "message": "（日本語
 """
 
 
-def _installed(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-def _open_audit(settings: Settings) -> Any | None:
-    if not _installed("bot.log"):
-        log.info("bot.log is not installed: answers are not audit-logged and feedback is unavailable")
-        return None
-    from bot.log import open_audit_log
-
-    return open_audit_log(settings)
-
-
-def _metrics() -> Any | None:
-    if not _installed("bot.metrics"):
-        return None
-    from bot.metrics import get_metrics
-
-    return get_metrics()
-
-
 def _mount_slack(app: FastAPI, desk: Desk, settings: Settings) -> None:
     if not (settings.slack_bot_token and settings.slack_signing_secret):
         return
-    if not _installed("bot.slack.http"):
-        log.warning("Slack tokens are set but bot.slack.http is not installed: /slack/events is not mounted")
-        return
-    from bot.slack.http import mount_slack
+    from bot.slack.http import mount_slack  # imported only when Slack is configured
 
     mount_slack(app, desk, settings)
 
@@ -94,19 +68,16 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
     desk = desk or Desk(settings)
     limiter = ClientRateLimiter.from_settings(settings)
     policy = OriginPolicy(settings)
-    audit = _open_audit(settings)
-    metrics = _metrics()
-    if audit is not None:
-        _attach(desk, audit.listener)
-    if metrics is not None:
-        _attach(desk, metrics.listener)
+    audit = open_audit_log(settings)
+    metrics = get_metrics()
+    _attach(desk, audit.listener)
+    _attach(desk, metrics.listener)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(warm_up, desk)
         yield
-        if audit is not None:
-            await run_in_threadpool(audit.flush)
+        await run_in_threadpool(audit.flush)
 
     app = FastAPI(
         title="madoguchi（窓口）API",
@@ -138,5 +109,5 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
     proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
     if proxies:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
-    app.add_middleware(RequestContextMiddleware, observe=metrics.observe_request if metrics is not None else None)
+    app.add_middleware(RequestContextMiddleware, observe=metrics.observe_request)
     return app

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from bot.clikit import handle_errors, out_console, settings
+from bot.cli.kit import handle_errors, out_console, settings
 from bot.config import Settings
 
 

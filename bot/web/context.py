@@ -10,9 +10,9 @@ from collections.abc import Callable
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.errors import Code
 from bot.events import new_request_id, request_id
 from bot.web.errors import INTERNAL_MESSAGE, error_response
+from retrieval.errors import Code
 
 log = logging.getLogger("madoguchi.web")
 

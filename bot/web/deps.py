@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Protocol
+from typing import Annotated
 
 from fastapi import Depends, Request
 
+from bot.audit.protocol import Audit
 from bot.config import Settings
 from bot.desk import Desk
 from bot.web.context import WIDGET_HEADER
-
-
-class Audit(Protocol):
-    """What the web door needs from the audit log (``bot.log.AuditLog``)."""
-
-    def record_feedback(self, answer_id: str, rating: str, comment: str | None = None, channel: str = "api") -> Any:
-        """Store a 👍/👎 for an answer (raises DeskError NOT_FOUND for an unknown id)."""
-
-    def feedback(self, answer_id: str) -> Any:
-        """The feedback stored for an answer."""
-
-    def flush(self) -> Any:
-        """Write what is queued."""
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -36,9 +24,9 @@ def get_desk(request: Request) -> Desk:
     return desk
 
 
-def get_audit(request: Request) -> Audit | None:
-    """The audit log, or None while ``bot.log`` is not installed."""
-    audit: Audit | None = request.app.state.audit
+def get_audit(request: Request) -> Audit:
+    """The app's audit log."""
+    audit: Audit = request.app.state.audit
     return audit
 
 
@@ -49,5 +37,5 @@ def get_channel(request: Request) -> str:
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 DeskDep = Annotated[Desk, Depends(get_desk)]
-AuditDep = Annotated[Audit | None, Depends(get_audit)]
+AuditDep = Annotated[Audit, Depends(get_audit)]
 ChannelDep = Annotated[str, Depends(get_channel)]

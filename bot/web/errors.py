@@ -11,8 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot.errors import Code, DeskError
 from bot.events import request_id
+from retrieval.errors import Code, DeskError
 
 log = logging.getLogger("madoguchi.web")
 
@@ -28,6 +28,32 @@ _HTTP_ERRORS: dict[int, tuple[str, str]] = {
     422: (Code.INVALID_INPUT.value, "入力が正しくありません。"),
     429: (Code.RATE_LIMITED.value, "短時間に多くのリクエストがありました。しばらく待ってからお試しください。"),
 }
+
+HTTP_STATUS: dict[Code, int] = {
+    Code.EMPTY_INPUT: 422,
+    Code.TOO_LONG: 422,
+    Code.BINARY_INPUT: 422,
+    Code.INVALID_INPUT: 422,
+    Code.TOO_LARGE: 413,
+    Code.UNSUPPORTED_FILE: 415,
+    Code.UNREADABLE_FILE: 422,
+    Code.NO_TEXT: 422,
+    Code.UNKNOWN_PLAN_TYPE: 422,
+    Code.NOT_FOUND: 404,
+    Code.RATE_LIMITED: 429,
+    Code.CORPUS_INVALID: 500,
+    Code.INDEX_MISSING: 503,
+    Code.INDEX_CORRUPT: 503,
+    Code.STORE_UNAVAILABLE: 503,
+    Code.CONFIG: 500,
+    Code.INTERNAL: 500,
+}
+
+
+def http_status(code: Code) -> int:
+    """The HTTP status a domain error code maps to (500 for anything unmapped)."""
+    return HTTP_STATUS.get(code, 500)
+
 
 
 class ApiError(Exception):
@@ -62,7 +88,7 @@ def error_response(status: int, code: str, message: str, headers: Mapping[str, s
 
 def desk_error_response(exc: DeskError, headers: Mapping[str, str] | None = None) -> JSONResponse:
     """The response for a ``DeskError`` (its code decides the status)."""
-    return JSONResponse(exc.to_dict(), status_code=exc.code.http_status, headers=dict(headers or {}))
+    return JSONResponse(exc.to_dict(), status_code=http_status(exc.code), headers=dict(headers or {}))
 
 
 def _field(loc: Sequence[Any]) -> str:
@@ -122,7 +148,7 @@ def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:
 
 async def _desk_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DeskError)
-    if exc.code.http_status >= 500:
+    if http_status(exc.code) >= 500:
         log.warning("desk unavailable: %s %s", exc.code.value, exc.message, extra={"request_id": request_id.get()})
     return desk_error_response(exc)
 

@@ -15,8 +15,8 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.config import Settings
-from bot.errors import Code
 from bot.web.errors import HTTPRefusal, error_response
+from retrieval.errors import Code
 
 log = logging.getLogger("madoguchi.web")
 

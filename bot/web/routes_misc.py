@@ -10,10 +10,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 from bot import messages
-from bot.errors import Code, DeskError
-from bot.web.deps import Audit, AuditDep, ChannelDep, DeskDep, SettingsDep
-from bot.web.errors import ApiError
+from bot.audit.protocol import Audit
+from bot.metrics import get_metrics
+from bot.web.deps import AuditDep, ChannelDep, DeskDep, SettingsDep
 from bot.web.schemas import ERROR_RESPONSES, FeedbackRequest, FeedbackResponse, Health, Ready, WidgetConfig
+from retrieval.errors import Code, DeskError
 
 router = APIRouter()
 STATIC = Path(__file__).resolve().parent / "static"
@@ -57,12 +58,10 @@ def _record(audit: Audit, body: FeedbackRequest, channel: str) -> None:
 
 
 @router.post("/v1/feedback", tags=["feedback"], response_model=FeedbackResponse, summary="👍 / 👎 on an answer",
-             responses={404: {"description": "Unknown answer id"}, 501: {"description": "Audit log not installed"},
+             responses={404: {"description": "Unknown answer id"},
                         **ERROR_RESPONSES})
 async def feedback(body: FeedbackRequest, audit: AuditDep, channel: ChannelDep) -> FeedbackResponse:
     """Store a rating (and optional comment) for an answer id returned by /v1/ask."""
-    if audit is None:
-        raise ApiError(501, "not_implemented", "フィードバックの保存機能はこのサーバーではまだ利用できません。")
     await run_in_threadpool(_record, audit, body, channel)
     return FeedbackResponse(answer_id=body.answer_id, rating=body.rating)
 
@@ -70,10 +69,6 @@ async def feedback(body: FeedbackRequest, audit: AuditDep, channel: ChannelDep) 
 @router.get("/metrics", tags=["ops"], summary="Prometheus metrics", response_class=Response)
 async def metrics() -> Response:
     """Request and answer metrics in the Prometheus text format."""
-    try:
-        from bot.metrics import get_metrics
-    except ImportError as exc:
-        raise ApiError(501, "not_implemented", "メトリクスはこのサーバーではまだ利用できません。") from exc
     body, content_type = get_metrics().render()
     return Response(content=body, headers={"Content-Type": content_type})
 

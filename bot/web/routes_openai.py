@@ -14,11 +14,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from bot.answer import Answer
-from bot.errors import Code, DeskError
+from bot.answering.answer import Answer
 from bot.web.deps import DeskDep, SettingsDep
 from bot.web.schemas import ERROR_RESPONSES, ChatMessage, ChatRequest
 from bot.web.streaming import Event, jsonable, start_stream
+from retrieval.errors import Code, DeskError
 
 router = APIRouter(prefix="/v1", tags=["openai"])
 MODEL_ID = "madoguchi"

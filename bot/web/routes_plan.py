@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -17,13 +15,12 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from bot.config import Settings
-from bot.errors import Code, DeskError
+from bot.plans import parse_plan
 from bot.web.deps import ChannelDep, DeskDep, SettingsDep
-from bot.web.errors import ApiError
 from bot.web.schemas import ERROR_RESPONSES, PlanRequest
+from retrieval.errors import Code, DeskError
 
 router = APIRouter(prefix="/v1", tags=["plan"])
-NOT_READY = "計画書の分析機能（{what}）はこのサーバーではまだ利用できません。"
 _MULTIPART_SCHEMA = {
     "type": "object",
     "required": ["file"],
@@ -89,17 +86,6 @@ async def read_plan_input(request: Request, settings: Settings) -> PlanInput:
     raise DeskError(Code.UNSUPPORTED_FILE, "この形式の送信は受け付けていません。", "JSON または multipart/form-data で送ってください。")
 
 
-def plan_parser(kind: str) -> Callable[[bytes | str, str | None], Any]:
-    """``bot.plan.parse_plan`` once plan analysis is installed; 501 until then (checked per request)."""
-    try:
-        from bot.plan import parse_plan
-
-        importlib.import_module(f"bot.{kind}")
-    except ImportError as exc:
-        raise ApiError(501, "not_implemented", NOT_READY.format(what=kind)) from exc
-    return parse_plan
-
-
 def result_response(result: Any) -> Response:
     """A match / precheck result as JSON (``to_json()`` may give a dict or a JSON string)."""
     data = result.to_json()
@@ -109,11 +95,11 @@ def result_response(result: Any) -> Response:
 
 
 @router.post("/match", summary="Suggest support measures for a draft plan", openapi_extra=OPENAPI_BODY,
-             responses={501: {"description": "Plan analysis not installed"}, **ERROR_RESPONSES})
+             responses=ERROR_RESPONSES)
 async def match(request: Request, desk: DeskDep, settings: SettingsDep, channel: ChannelDep) -> Response:
     """The support measures that fit a draft plan, each with reasons and sources."""
     given = await read_plan_input(request, settings)
-    parse = plan_parser("match")
+    parse = parse_plan
     plan = await run_in_threadpool(parse, given.data, given.filename)
     result = await run_in_threadpool(
         partial(desk.match, plan, given.options.n, channel=channel, audience=given.options.audience)
@@ -122,11 +108,11 @@ async def match(request: Request, desk: DeskDep, settings: SettingsDep, channel:
 
 
 @router.post("/precheck", summary="Check a draft plan against its plan type's requirements",
-             openapi_extra=OPENAPI_BODY, responses={501: {"description": "Plan analysis not installed"}, **ERROR_RESPONSES})
+             openapi_extra=OPENAPI_BODY, responses=ERROR_RESPONSES)
 async def precheck(request: Request, desk: DeskDep, settings: SettingsDep, channel: ChannelDep) -> Response:
     """Requirements and required sections of the plan's type: met / partial / missing, with evidence."""
     given = await read_plan_input(request, settings)
-    parse = plan_parser("precheck")
+    parse = parse_plan
     plan = await run_in_threadpool(parse, given.data, given.filename)
     result = await run_in_threadpool(
         partial(desk.precheck, plan, given.options.plan_type, channel=channel, audience=given.options.audience)

@@ -11,9 +11,9 @@ from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
 from pydantic import BaseModel
 from sse_starlette import ServerSentEvent
 
-from bot.answer import Answer
-from bot.errors import Code, DeskError
+from bot.answering.answer import Answer
 from bot.web.errors import INTERNAL_MESSAGE, error_body
+from retrieval.errors import Code, DeskError
 
 log = logging.getLogger("madoguchi.web")
 Event = dict[str, Any]

@@ -5,7 +5,6 @@ Screenshots are saved under artifacts/screenshots/ (gitignored) for a person to 
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -163,11 +162,6 @@ def ask_and_wait(page: Any, question: str) -> Any:
     return answer
 
 
-def has_audit_log() -> bool:
-    """True once bot/log.py is installed."""
-    return importlib.util.find_spec("bot.log") is not None
-
-
 def embed_page(desk_url: str) -> str:
     """A municipality page on another origin that embeds the widget with the one script tag."""
     return (
@@ -223,13 +217,10 @@ def test_ask_stream_cite_rate_and_reload(live: LiveDesk, new_page: Callable[...,
         "() => { const s = JSON.parse(Object.entries(sessionStorage).find(([k]) => k.startsWith('madoguchi'))[1]);"
         " return s.messages.filter(m => m.role === 'assistant').pop().answerId; }"
     )
-    if has_audit_log():
-        assert rated.value.status == 200
-        live.app.state.audit.flush()
-        stored = live.app.state.audit.feedback(answer_id)
-        assert [(f["rating"], f["channel"]) for f in stored] == [("up", "widget")]
-    else:
-        assert rated.value.status == 501
+    assert rated.value.status == 200
+    live.app.state.audit.flush()
+    stored = live.app.state.audit.feedback(answer_id)
+    assert [(f["rating"], f["channel"]) for f in stored] == [("up", "widget")]
     screenshot(page, "05-feedback")
 
     page.reload()

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bot.audit.log import AuditLog, open_audit_log
+from bot.audit.models import answers
 from bot.config import Settings
 from bot.desk import Desk
-from bot.errors import Code, DeskError
 from bot.events import DeskEvent, request_id
-from bot.log import AuditLog, open_audit_log
-from bot.log_models import answers
 from bot.metrics import get_metrics
+from retrieval.errors import Code, DeskError
 
 ANSWERABLE = "コネクター度の定義は？"
 OUT_OF_SCOPE = "おすすめのラーメン屋を教えて"
@@ -99,7 +99,7 @@ def test_unknown_answer_id_and_bad_rating_are_rejected(recorded: Desk, audit: Au
     answer = recorded.ask(ANSWERABLE)
     with pytest.raises(DeskError) as unknown:
         audit.record_feedback("0" * 32, "up")
-    assert unknown.value.code is Code.NOT_FOUND and unknown.value.code.http_status == 404
+    assert unknown.value.code is Code.NOT_FOUND and unknown.value.code.caller_can_fix
     with pytest.raises(DeskError) as bad:
         audit.record_feedback(answer.answer_id, "great")
     assert bad.value.code is Code.INVALID_INPUT
@@ -219,7 +219,7 @@ def test_a_cli_run_keeps_its_rows_when_the_process_exits(cli_env: dict[str, str]
     url = f"sqlite:///{tmp_path / 'cli-audit.sqlite3'}"
     script = (
         "from bot.desk import Desk\n"
-        "from bot.cli_log import attach_cli_listeners\n"
+        "from bot.cli.log import attach_cli_listeners\n"
         "desk = Desk()\n"
         "attach_cli_listeners(desk)\n"
         f"print(desk.ask({ANSWERABLE!r}, channel='cli').answer_id)\n"

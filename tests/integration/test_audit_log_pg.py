@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.audit.log import AuditLog, open_audit_log
 from bot.config import Settings
 from bot.desk import Desk
 from bot.events import DeskEvent
-from bot.log import AuditLog, open_audit_log
 
 pytestmark = pytest.mark.services
 

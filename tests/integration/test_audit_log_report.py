@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.audit.log import AuditLog, open_audit_log
 from bot.config import Settings
 from bot.desk import Desk
-from bot.log import AuditLog, open_audit_log
 
 MADOGUCHI = str(Path(sys.executable).with_name("madoguchi"))
 CHROMIUM = "/usr/bin/chromium"

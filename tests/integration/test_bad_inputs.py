@@ -16,7 +16,7 @@ import httpx
 import pytest
 from test_web_api import QUESTION, assert_error
 
-from bot.log import AuditLog, open_audit_log
+from bot.audit.log import AuditLog, open_audit_log
 from bot.web.app import create_app
 from bot.web.limits import MAX_JSON_BYTES
 from bot.web.server import serve_in_thread

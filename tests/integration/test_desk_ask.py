@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.desk import Desk
-from bot.errors import Code, DeskError
+from retrieval.errors import Code, DeskError
 
 GOLDEN = [
     ("コネクター度の定義は？", "2. 地域産業クラスター", "域外販売額"),

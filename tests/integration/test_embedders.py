@@ -10,8 +10,8 @@ import pytest
 
 from bot.config import Settings
 from bot.desk import Desk
-from bot.errors import DeskError
 from retrieval.embed import LangChainEmbeddings, get_embedder
+from retrieval.errors import DeskError
 from retrieval.ingest import ingest
 from retrieval.store import Store
 

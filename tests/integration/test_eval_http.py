@@ -106,7 +106,9 @@ def test_metrics_over_http_by_hand(tmp_path: Path, cli_env: dict[str, str], scri
     ask = report["ask"]
     assert ask["retrieval"]["recall@1"] == 0.5 and ask["retrieval"]["recall@5"] == 1.0
     assert ask["retrieval"]["mrr@10"] == 0.75  # (1/2 + 1/1) / 2
-    assert ask["answer"] == {"fact_recall": 0.5, "citation_validity": 1.0, "refusal_accuracy": 1.0, "false_refusal_rate": 0.5}
+    assert ask["answer"] == {"fact_recall": 0.5, "citation_validity": 1.0, "refusal_accuracy": 1.0, "false_refusal_rate": 0.5,
+                             # the one answer given carries its facts (1/1); the other answerable case was declined (1/2)
+                             "precision": 1.0, "coverage": 0.5}
     assert report["match"]["n"] == 1 and report["match"]["recall@5"] == 0.5 and report["match"]["mrr"] == 0.5
     assert report["precheck"]["n"] == 1 and report["precheck"]["accuracy"] == 0.5
     cases = {c["id"]: c for c in report["cases"]}

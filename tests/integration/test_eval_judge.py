@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
-from bot.errors import DeskError
 from evals import compare, runner
 from evals.dataset import AskCase, Suite
 from evals.judge import Judge
 from evals.targets import DeskTarget
+from retrieval.errors import DeskError
 
 ANSWERED = AskCase(id="j-conn", question="コネクター度はどうやって計算するのですか？", evidence=("コネクター度",),
                    must_include=("域外販売額",), refuse=False)

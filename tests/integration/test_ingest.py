@@ -15,8 +15,8 @@ import yaml
 
 from bot.config import Settings
 from bot.desk import Desk
-from bot.errors import Code, DeskError
 from retrieval.embed import get_embedder
+from retrieval.errors import Code, DeskError
 from retrieval.ingest import ingest
 from retrieval.store import Store
 

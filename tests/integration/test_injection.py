@@ -22,10 +22,11 @@ import pytest
 from fakes.fake_openai import FakeOpenAI, Recorded, Reply
 
 from bot import messages
-from bot.answer import Answer
+from bot.answering.answer import Answer
+from bot.answering.prompts import PROMPTS_DIR, load_prompt_file
 from bot.config import Settings
 from bot.desk import Desk
-from bot.prompts import PROMPTS_DIR, load_prompt_file
+from bot.plans.report import plan_markdown
 from bot.web.app import create_app
 from bot.web.server import serve_in_thread
 from retrieval.embed import get_embedder
@@ -322,7 +323,7 @@ def test_plan_injection(case: dict[str, Any], mode: str, desks: dict[str, Desk],
     measures = {m.id for m in desk.corpus.measures}
     found = [r["id"] for r in result.to_json()["results"]]
     assert found and set(found) <= measures
-    for output in (report.markdown(), strings(report.to_json()), result.markdown(), strings(result.to_json())):
+    for output in (plan_markdown(report), strings(report.to_json()), plan_markdown(result), strings(result.to_json())):
         window = leaked(output)
         assert window is None, f"{case['id']}: prompt text in the report: {window!r}"
         assert not unquoted_markers(output, plan), f"{case['id']}: obeyed in the report"

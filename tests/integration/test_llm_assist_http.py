@@ -10,10 +10,10 @@ import pytest
 from fakes.fake_openai import FakeOpenAI, Reply
 from pydantic import BaseModel
 
+from bot.answering.llm import make_chat_model
+from bot.answering.prompts import chat_prompt
 from bot.config import Settings
-from bot.llm import make_chat_model
-from bot.llm_assist import assist_match_reason, assist_precheck_item
-from bot.prompts import chat_prompt
+from bot.plans.llm_assist import assist_match_reason, assist_precheck_item
 
 PLAN = "地場産業成長プラン（案）\n本市は、市長が記者会見で本計画を発表し、産業振興課に相談窓口を設置する。\n目標: 域内取引額を3年で10%増やす。"
 

@@ -11,10 +11,10 @@ import pytest
 from fakes.fake_openai import FakeOpenAI, Reply
 
 from bot import messages
-from bot.answer import Answer
-from bot.conversation import Turn, carry_terms
+from bot.answering.answer import Answer
+from bot.answering.conversation import Turn, carry_terms
+from bot.answering.prompts import chat_prompt
 from bot.desk import Desk
-from bot.prompts import chat_prompt
 
 TIMEOUT = 3.0
 QUESTION = "地場産業成長プランの要件は？"

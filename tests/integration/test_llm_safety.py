@@ -11,11 +11,11 @@ import pytest
 from fakes.fake_openai import FakeOpenAI, Reply
 
 from bot import messages
-from bot.answer import Answer
+from bot.answering.answer import Answer
+from bot.answering.prompts import chat_prompt
+from bot.answering.verify import LeakDetector
 from bot.config import Settings
 from bot.desk import Desk
-from bot.prompts import chat_prompt
-from bot.verify import LeakDetector
 from retrieval.embed import get_embedder
 from retrieval.ingest import ingest
 from retrieval.store import Store

@@ -13,10 +13,10 @@ import pytest
 from conftest import free_port
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.audit.log import open_audit_log
 from bot.config import Settings
 from bot.desk import Desk
 from bot.events import DeskEvent, request_id
-from bot.log import open_audit_log
 from bot.logging_setup import configure_logging
 from bot.metrics import Metrics, get_metrics
 

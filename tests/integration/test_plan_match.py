@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.desk import Desk
-from bot.errors import Code, DeskError
-from bot.plan import parse_plan
+from bot.plans.plan import parse_plan
+from bot.plans.report import plan_markdown
+from retrieval.errors import Code, DeskError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "plans"
 
@@ -69,7 +70,7 @@ def test_policy_promises_for_the_plan_type(desk: Desk) -> None:
     quotes = " ".join(p["quote"] for p in result.promises)
     assert "優先採択" in quotes and "どの計画に資するのか具体的に記載" in quotes
     assert "地域未来投資促進税制" in quotes
-    md = result.markdown()
+    md = plan_markdown(result)
     assert "政策文書が地域産業クラスター計画に示していること" in md
 
 
@@ -86,7 +87,7 @@ def test_match_json_shape(desk: Desk) -> None:
 
 def test_match_markdown_and_answer_id(desk: Desk) -> None:
     result = desk.match(FACTORY_PLAN)
-    md = result.markdown()
+    md = plan_markdown(result)
     assert md.startswith("# 計画に合う支援施策") and "出典:" in md and result.answer_id in md
     assert "要確認:" in md
 

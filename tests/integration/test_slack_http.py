@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import json
 import threading
@@ -19,6 +18,7 @@ import uvicorn
 from conftest import free_port
 from fakes.fake_slack import BOT_USER_ID, TEAM_ID, Call, FakeSlack, signed_headers
 
+from bot.audit.log import open_audit_log
 from bot.desk import Desk
 from bot.events import DeskEvent
 from bot.slack import texts
@@ -59,10 +59,6 @@ PLAN_MD = """\
 ## 4. 外部依存性
 特定の大企業への依存を避け、窯元の共同ブランドで販路を分散する。
 """
-needs_precheck = pytest.mark.skipif(
-    importlib.util.find_spec("bot.precheck") is None or importlib.util.find_spec("bot.plan") is None,
-    reason="plan pre-check (bot.precheck / bot.plan) is not installed yet",
-)
 _event_ids = itertools.count(1)
 
 
@@ -318,7 +314,6 @@ def test_slash_help_and_question_without_subcommand(door: Door) -> None:
     assert "よろず支援拠点" in block_text(answer.body["blocks"])
 
 
-@needs_precheck
 def test_slash_precheck_opens_a_modal_and_its_submission_is_sent_by_dm(door: Door) -> None:
     assert door.command("precheck", "pc-1").status_code == 200
     [opened] = door.fake.wait_for("views.open", lambda c: c.body.get("trigger_id") == "trigger-pc-1")
@@ -350,13 +345,10 @@ def test_thumbs_up_is_stored_as_feedback(door: Door) -> None:
     assert press(door, reply, ACTION_UP).status_code == 200
     [thanks] = door.fake.wait_for("chat.postEphemeral", lambda c: c.body.get("text") == texts.FEEDBACK_THANKS_UP)
     assert thanks.body["user"] == STAFF and thanks.body["thread_ts"] == ts
-    if importlib.util.find_spec("bot.log") is not None:
-        from bot.log import open_audit_log
-
-        audit = open_audit_log(door.settings)
-        assert audit.flush(30)
-        rows = audit.feedback(answer_id)
-        assert [(r["rating"], r["channel"]) for r in rows] == [("up", "slack")]
+    audit = open_audit_log(door.settings)
+    assert audit.flush(30)
+    rows = audit.feedback(answer_id)
+    assert [(r["rating"], r["channel"]) for r in rows] == [("up", "slack")]
 
 
 def test_escalation_posts_question_answer_and_link_to_the_escalation_channel(door: Door) -> None:
@@ -370,17 +362,13 @@ def test_escalation_posts_question_answer_and_link_to_the_escalation_channel(doo
     link = door.fake.calls_to("chat.getPermalink", lambda c: c.body.get("message_ts") == ts)
     assert link and link[0].response["permalink"] in text
     door.fake.wait_for("chat.postEphemeral", lambda c: c.body.get("user") == STAFF and "担当者に相談内容を共有しました" in c.body["text"])
-    if importlib.util.find_spec("bot.log") is not None:
-        from bot.log import open_audit_log
-
-        audit = open_audit_log(door.settings)
-        assert audit.flush(30)
-        answer_id = json.loads(button(reply.body["blocks"], ACTION_ESCALATE)["value"])["a"]
-        assert [r["target"] for r in audit.escalations(answer_id)] == [ESCALATION_CH]
+    audit = open_audit_log(door.settings)
+    assert audit.flush(30)
+    answer_id = json.loads(button(reply.body["blocks"], ACTION_ESCALATE)["value"])["a"]
+    assert [r["target"] for r in audit.escalations(answer_id)] == [ESCALATION_CH]
 
 
 # --- files --------------------------------------------------------------------------------------------------
-@needs_precheck
 def test_shared_plan_file_gets_a_precheck_and_the_report_in_the_thread(door: Door) -> None:
     door.fake.add_file("F0PLANMD01", "plan.md", PLAN_MD.encode(), "text/markdown")
     ts = door.mention("事前チェックをお願いします", files=[{"id": "F0PLANMD01", "name": "plan.md"}])
@@ -439,7 +427,6 @@ def test_slack_retries_and_duplicate_deliveries_are_not_answered_twice(door: Doo
     assert not door.fake.calls_to("reactions.add", for_thread(unseen))
 
 
-@pytest.mark.skipif(importlib.util.find_spec("bot.match") is None, reason="bot.match is not installed yet")
 def test_shared_plan_file_with_measures_asked_gets_matching_measures(door: Door) -> None:
     door.fake.add_file("F0PLANMD02", "plan.md", PLAN_MD.encode(), "text/markdown")
     ts = door.mention("この計画に合う支援施策は？", files=[{"id": "F0PLANMD02", "name": "plan.md"}])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 from collections.abc import Iterator
 
@@ -12,10 +11,6 @@ from test_web_api import assert_error
 
 from bot.web.app import create_app
 from bot.web.server import serve_in_thread
-
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("bot.match") is None, reason="bot/match.py (plan analysis) is not installed yet"
-)
 
 PLAN = """\
 # みらい市 地場産業成長プラン（案）

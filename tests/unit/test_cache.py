@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.answer import Answer, Citation
-from bot.cache import AnswerCache, MemoryBackend, cacheable
+from bot.answering.answer import Answer, Citation
+from bot.answering.cache import AnswerCache, MemoryBackend, cacheable
+from bot.answering.conversation import Turn
 from bot.config import Settings
-from bot.conversation import Turn
 
 BASE: dict[str, Any] = {
     "audience": "staff", "mode": "hybrid", "k": 5, "filters": None, "corpus_version": "v1", "generator": "extractive",

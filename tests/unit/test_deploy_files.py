@@ -13,7 +13,7 @@ import pytest
 import typer
 import yaml
 
-from bot.cli import app
+from bot.cli.main import app
 from bot.config import Settings
 
 REPO = Path(__file__).resolve().parents[2]

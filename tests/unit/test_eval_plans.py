@@ -63,7 +63,7 @@ def test_unreadable_result_says_what_was_expected() -> None:
 
 
 def test_statuses_prefer_requirements_over_content_items() -> None:
-    from bot.precheck import CheckItem
+    from bot.plans.precheck import CheckItem
 
     def item(label: str, kind: str, status: str) -> CheckItem:
         return CheckItem(label=label, kind=kind, status=status, evidence=[], rule="", section="", suggestion="")

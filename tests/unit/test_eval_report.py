@@ -72,7 +72,7 @@ def test_html_report_is_self_contained_with_charts_cases_and_diff() -> None:
     entries = [ask_case(CASE, good_run(), 10), ask_case(REFUSE, AskRun(query="x", answer="はい", latency_ms=3.0), 10)]
     block = ask_metrics(cases, entries)
     report = {
-        "ask": block, "match": {"n": 0, "recall@5": None, "mrr": None, "supported": False, "reason": "not supported: bot.match がありません"},
+        "ask": block, "match": {"n": 0, "recall@5": None, "mrr": None, "supported": False, "reason": "not supported: bot.plans.match がありません"},
         "precheck": {"n": 0, "accuracy": None}, "cases": entries,
         "retrievers": {"hybrid": block, "bm25": block},
         "meta": {"target": "desk", "retriever": "hybrid", "datasets": ["qa.jsonl"], "finished_at": "now", "seconds": 1},
@@ -87,7 +87,7 @@ def test_html_report_is_self_contained_with_charts_cases_and_diff() -> None:
         assert base64.b64decode(data).startswith(b"\x89PNG")
     assert 'id="case-qa-x"' in html and 'id="case-qa-r"' in html
     assert "辞退すべき質問に回答した" in html  # the reason of the failing case
-    assert "not supported: bot.match" in html
+    assert "not supported: bot.plans.match" in html
     assert "ベースラインとの差分" in html and "qa-r" in html
 
 

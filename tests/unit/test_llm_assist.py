@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from bot.llm_assist import apply_precheck_proposal, parse_json_object
+from bot.plans.llm_assist import apply_precheck_proposal, parse_json_object
 
 PLAN = """地場産業成長プラン（案）
 本市は、市長が記者会見で本計画を発表し、産業振興課に相談窓口を設置する。

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import re
 
-from bot.compose_llm import HOLD_BACK, _Guard, clean_rewrite, fence_safe, render_context, render_history
-from bot.conversation import Turn
-from bot.prompts import chat_prompt
-from bot.verify import LeakDetector
+from bot.answering.compose_llm import (
+    HOLD_BACK,
+    _Guard,
+    clean_rewrite,
+    fence_safe,
+    render_context,
+    render_history,
+)
+from bot.answering.conversation import Turn
+from bot.answering.prompts import chat_prompt
+from bot.answering.verify import LeakDetector
 from retrieval.types import Chunk, Hit
 
 FENCE = re.compile(r"<<<資料\[(\d+)\]\n(.*?)\n>>>", re.DOTALL)

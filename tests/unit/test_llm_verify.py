@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.prompts import chat_prompt
-from bot.verify import (
+from bot.answering.prompts import chat_prompt
+from bot.answering.verify import (
     LeakDetector,
     cited_numbers,
     clean_citations,

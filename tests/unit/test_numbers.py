@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.numbers import (
+from bot.plans.numbers import (
     era_to_year,
     find_amounts,
     find_counts,

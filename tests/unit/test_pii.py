@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from bot.audit.pii import (
+    CARD_TOKEN,
+    EMAIL_TOKEN,
+    EXTRA_TOKEN,
+    MY_NUMBER_TOKEN,
+    PHONE_TOKEN,
+    build_masker,
+    mask,
+)
 from bot.config import Settings
-from bot.pii import CARD_TOKEN, EMAIL_TOKEN, EXTRA_TOKEN, MY_NUMBER_TOKEN, PHONE_TOKEN, build_masker, mask
 
 
 @pytest.mark.parametrize(

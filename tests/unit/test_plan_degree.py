@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.degree import CONNECTOR_RULE, HUB_RULE, SECTION, compute, parse_yen
-from bot.errors import Code, DeskError
+from bot.plans.degree import CONNECTOR_RULE, HUB_RULE, SECTION, compute, parse_yen
+from retrieval.errors import Code, DeskError
 
 
 def test_connector_and_hub_from_japanese_amounts() -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import Code, DeskError
-from bot.plan import Plan, as_plan, parse_plan
+from bot.plans.plan import Plan, as_plan, parse_plan
+from retrieval.errors import Code, DeskError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "plans"
 IPA_FONT = Path("/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf")

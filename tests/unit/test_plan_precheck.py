@@ -10,9 +10,10 @@ import pytest
 
 from bot.config import Settings
 from bot.desk import Desk
-from bot.errors import Code, DeskError
-from bot.plan import parse_plan
-from bot.precheck import PrecheckReport
+from bot.plans.plan import parse_plan
+from bot.plans.precheck import PrecheckReport
+from bot.plans.report import plan_markdown, precheck_html
+from retrieval.errors import Code, DeskError
 from retrieval.schema import validate_requirements
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -181,7 +182,7 @@ def test_plan_type_names_are_accepted_as_override(desk: Desk) -> None:
 def test_low_confidence_guess_is_flagged(desk: Desk) -> None:
     report = desk.precheck("計画案\n市内の製造業の振興を図る。核となる企業はA工業株式会社（従業員50名）である。")
     assert report.low_confidence
-    assert "確度が低い" in report.markdown()
+    assert "確度が低い" in plan_markdown(report)
 
 
 def test_no_recognisable_content_is_refused(desk: Desk) -> None:
@@ -210,7 +211,7 @@ def test_json_shape(desk: Desk) -> None:
 
 
 def test_markdown_report(desk: Desk) -> None:
-    md = desk.precheck(REGIONAL_NO_INVITE).markdown()
+    md = plan_markdown(desk.precheck(REGIONAL_NO_INVITE))
     assert "地域産業クラスター計画" in md and "確度" in md
     assert re.search(r"要件 8 件中: ✅ \d+ ⚠️ \d+ ❌ \d+ ➖ 1", md)
     assert "### ➖ 現地化" in md and "政策文書の基準:" in md and "追記の提案:" in md
@@ -218,7 +219,7 @@ def test_markdown_report(desk: Desk) -> None:
 
 def test_html_report_is_self_contained_and_escaped(desk: Desk) -> None:
     text = REGIONAL_NO_INVITE.replace("地元のN硝子株式会社", "地元のN硝子株式会社<script>alert(1)</script>")
-    html = desk.precheck(text).html()
+    html = precheck_html(desk.precheck(text))
     assert html.startswith("<!DOCTYPE html>") and "<style>" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "src=" not in html and "<link" not in html

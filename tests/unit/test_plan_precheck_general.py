@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from bot.actors import named_organisations
 from bot.config import Settings
 from bot.desk import Desk
-from bot.precheck import PrecheckReport
-from bot.terms import Sentence, attached_quantities, find_terms, marked, norm, plan_terms
+from bot.plans.actors import named_organisations
+from bot.plans.precheck import PrecheckReport
+from bot.plans.terms import Sentence, attached_quantities, find_terms, marked, norm, plan_terms
 
 REPO = Path(__file__).resolve().parent.parent.parent
 CORPUS = REPO / "corpus"
@@ -265,7 +265,7 @@ def test_numbers_in_another_section_do_not_count_for_named_kpis(desk: Desk) -> N
 
 
 def test_metric_figures_match_only_the_named_metric() -> None:
-    from bot.terms import metric_figures, split_sentences
+    from bot.plans.terms import metric_figures, split_sentences
 
     sents = split_sentences("売上高を30億円に伸ばす。\n雇用を増やす。\nKPIは雇用者数とする。\n")
     metrics = ["売上額|売上高|売上", "雇用者数|雇用数|雇用"]

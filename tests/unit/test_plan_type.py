@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.errors import DeskError
-from bot.plan_type import detect_plan_type, resolve_plan_type
+from bot.plans.plan_type import detect_plan_type, resolve_plan_type
+from retrieval.errors import DeskError
 from retrieval.schema import validate_requirements
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "corpus"

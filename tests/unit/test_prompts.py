@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.prompts import PROMPTS_DIR, PromptError, chat_prompt, load_prompt_file
-from bot.verify import DECLINE_TOKEN
+from bot.answering.prompts import PROMPTS_DIR, PromptError, chat_prompt, load_prompt_file
+from bot.answering.verify import DECLINE_TOKEN
 
 TASKS = ("answer", "rewrite", "precheck_assist", "match_assist")
 

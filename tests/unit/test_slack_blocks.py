@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import messages
-from bot.answer import Answer, Citation
+from bot.answering.answer import Answer, Citation
 from bot.slack.blocks import (
     ACTION_DOWN,
     ACTION_ESCALATE,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import Code, DeskError
 from bot.slack.channels import ChannelSettings, load_channels
+from retrieval.errors import Code, DeskError
 
 YAML = """\
 defaults:

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.usage_report import aggregate, period, question_key
-from bot.usage_report_html import render_html
+from bot.audit.usage_report import aggregate, period, question_key
+from bot.audit.usage_report_html import render_html
 
 
 def _row(answer_id: str, at: str, kind: str, channel: str, refused: bool, question: str, latency: float = 0.0,

@@ -1,0 +1,127 @@
+"""The extractive path: judge whether the hits answer the question, then quote and cite them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from bot import messages
+from bot.answering.answer import Answer, HitOut
+from bot.answering.compose import compose, coverage, intent_terms, pick_quotes, query_terms, suggestions
+from retrieval.index import LoadedIndex
+from retrieval.normalize import compact, normalize
+from retrieval.types import Hit
+
+
+def evidence_coverage(index: LoadedIndex, query: str, hits: Sequence[Hit]) -> float:
+    """How much of the question the best of the top three hits covers (synonyms count)."""
+    idf = index.lexical["bm25"].idf
+    terms = query_terms(query)
+    return max((coverage(terms, h.chunk, idf, index.synonyms) for h in hits[:3]), default=0.0)
+
+
+ANCHORED_COVERAGE = 0.35  # share of the corpus-known words to cover when the question names the domain
+AGREEING_CHANNELS = 1  # channels that must rank the top hit in their top 3 for an anchored question
+_LABEL = re.compile(r"【([^】]{2,24})】")
+_DEFINED = re.compile(r"^(?:\(※\))?\s*([^:：、。()]{2,12})[:：]", re.M)
+_SPECIFIC = re.compile(
+    r"第[0-9一二三四五六七八九十]+(弾|回|次|期|工場|号|段階)|[0-9]+次公募|(令和|平成)[0-9元]+年度?|20[0-9]{2}年度?"
+)
+_ASKS_DAY = re.compile(r"何月何日|何日まで|何日から|日付|期日")
+_A_DAY = re.compile(r"[0-9]+月[0-9]+日")
+
+
+def missing_specifics(query: str, hits: Sequence[Hit]) -> list[str]:
+    """Ordinals, years and days the question asks about (「第2弾」「令和9年度」「何月何日」) that no retrieved text gives."""
+    text = normalize(query)
+    asked = {m.group(0) for m in _SPECIFIC.finditer(text)}
+    found = " ".join(compact(h.chunk.text) for h in hits[:5])
+    missing = sorted(a for a in asked if compact(a) not in found)
+    if _ASKS_DAY.search(text) and not _A_DAY.search(found):  # a day is asked for; no text gives one
+        missing.append("日付")
+    return missing
+
+
+_ANCHORS: dict[str, tuple[str, ...]] = {}
+
+
+def _anchors(index: LoadedIndex) -> tuple[str, ...]:
+    """Names that tie a question to the corpus: plan types, measures, requirement labels, defined terms."""
+    if index.generation in _ANCHORS:
+        return _ANCHORS[index.generation]
+    names = [n for names in index.plan_type_names.values() for n in names]
+    for chunk in index.chunks:
+        if chunk.kind == "measure":
+            head = chunk.text.split("\n", 1)[0].rsplit("(", 1)[0]
+            names += [part.strip() for part in head.split(" / ")]
+        elif chunk.kind == "policy":  # requirement labels (【外部依存性】) and defined terms (コネクター度:)
+            names += [m for m in _LABEL.findall(chunk.body) if "参照" not in m]
+            names += _DEFINED.findall(chunk.body)
+    found = tuple(sorted({normalize(n) for n in names if len(n) >= 3}, key=len, reverse=True))
+    _ANCHORS.clear()  # one generation is served at a time
+    _ANCHORS[index.generation] = found
+    return found
+
+
+def anchored(index: LoadedIndex, query: str) -> bool:
+    """True when the question names a plan type or a support measure of the corpus."""
+    text = normalize(query)
+    return any(name in text for name in _anchors(index))
+
+
+def known_coverage(index: LoadedIndex, query: str, hits: Sequence[Hit]) -> float:
+    """Coverage counting only the words the corpus knows: long polite questions carry many others."""
+    lexical = index.lexical["bm25"]
+    terms = [t for t in query_terms(query) if t in lexical.df or t in index.synonyms]
+    return max((coverage(terms, h.chunk, lexical.idf, index.synonyms) for h in hits[:3]), default=0.0)
+
+
+def covered(index: LoadedIndex, query: str, hits: Sequence[Hit], min_coverage: float) -> tuple[bool, float]:
+    """Whether the evidence answers the question, and the coverage it was judged on."""
+    cov = evidence_coverage(index, query, hits)
+    named = anchored(index, query)
+    if cov >= min_coverage:
+        return named or not (mode_is_hybrid(hits) and weak_everywhere(hits, cov)), cov
+    if named and hits:
+        agreeing = sum(1 for rank in hits[0].ranks.values() if rank <= 3)
+        known = known_coverage(index, query, hits)
+        return known >= ANCHORED_COVERAGE and agreeing >= AGREEING_CHANNELS, cov
+    return False, cov
+
+
+def mode_is_hybrid(hits: Sequence[Hit]) -> bool:
+    """True when the hits carry scores from the dense channel (hybrid retrieval)."""
+    return any("dense" in h.raw for h in hits)
+
+
+WEAK_COVERAGE = 0.5  # below this, the other channels must back the evidence up
+WEAK_DENSE = 0.3  # cosine similarity of the nearest chunk
+WEAK_BM25 = 3.0  # BM25 score of the best lexical match
+
+
+def weak_everywhere(hits: Sequence[Hit], cov: float) -> bool:
+    """True when coverage is middling and neither the dense nor the lexical channel found a close match."""
+    if cov >= WEAK_COVERAGE or not hits:
+        return False
+    dense = max((h.raw.get("dense", 0.0) for h in hits), default=0.0)
+    lexical = max((h.raw.get("bm25", 0.0) for h in hits), default=0.0)
+    return dense < WEAK_DENSE and lexical < WEAK_BM25
+
+
+def extractive_answer(index: LoadedIndex, query: str, hits: Sequence[Hit], min_coverage: float, meta: dict[str, Any]) -> Answer:
+    """Quote the sentences that answer ``query`` with citations, or decline when the evidence is weak."""
+    hit_out = [HitOut.of(h) for h in hits]
+    terms = query_terms(query)
+    ok, best = covered(index, query, hits, min_coverage)
+    meta["coverage"] = round(best, 3)
+    meta["corpus_version"] = index.corpus_version
+    if not ok or not terms or missing_specifics(query, hits):
+        return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, hits=hit_out, meta={**meta, "reason": "no_evidence"})
+    idf = index.lexical["bm25"].idf
+    quotes = pick_quotes(terms, hits, idf, index.synonyms, intent=intent_terms(query, index.synonyms))
+    if not quotes:
+        return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, hits=hit_out, meta={**meta, "reason": "no_evidence"})
+    text, citations = compose(quotes)
+    follow = suggestions(hits, citations, audience=str(meta.get("audience", "staff")))
+    return Answer(text=text, citations=citations, hits=hit_out, suggestions=follow, meta=meta)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the audit log, run in code by ``bot.audit.store.migrate``."""

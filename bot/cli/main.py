@@ -1,0 +1,132 @@
+"""The ``madoguchi`` command line (Typer): ingest, ask, chat, corpus validate, and the plug-in commands."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from bot.cli.kit import err_console, handle_errors, out_console, print_json, settings
+from bot.cli.log import attach_cli_listeners
+from bot.desk import Desk
+from retrieval.corpus import load_corpus
+from retrieval.embed import get_embedder
+from retrieval.errors import Code, DeskError
+from retrieval.ingest import ingest as run_ingest
+from retrieval.search import MODES
+from retrieval.store import Store
+
+app = typer.Typer(help="madoguchi（窓口）— 地域未来戦略の相談窓口", no_args_is_help=True, add_completion=False)
+corpus_app = typer.Typer(help="コーパス（資料・カタログ）の操作", no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+
+# Modules that add their own commands with a ``register(app)`` function; one not installed is skipped.
+PLUGINS: tuple[str, ...] = ("bot.cli.plan", "evals.cli", "bot.web.cli", "bot.slack.cli", "bot.cli.log")
+
+
+@app.command()
+@handle_errors
+def ingest(
+    paths: list[Path] = typer.Argument(None, help="追加で索引に入れる文書（ファイルまたはディレクトリ）"),
+    rebuild: bool = typer.Option(False, "--rebuild", help="差分を使わず全件を作り直す"),
+    if_needed: bool = typer.Option(False, "--if-needed", help="変更がなければ何もしない（make run 用）"),
+) -> None:
+    """Build or update the index (only changed chunks are re-embedded; the old index serves until the swap)."""
+    s = settings()
+    store = Store(path=None if s.chroma_url else s.chroma_dir, url=s.chroma_url)
+    embedder = get_embedder(s.embedder, threads=s.embed_threads, batch=s.embed_batch)
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err_console, transient=True,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            label = {"embed": "埋め込み", "store": "保存", "lexical": "BM25索引"}.get(stage, stage)
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(label, total=max(total, 1))
+            bar.update(tasks[stage], completed=done, total=max(total, 1))
+
+        report = run_ingest(store, s.index_dir, s.corpus_dir, embedder, extra_paths=paths or (), rebuild=rebuild, progress=progress)
+    if report.up_to_date:
+        out_console.print(f"索引は最新です（{report.chunks} チャンク, corpus {report.corpus_version}）。")
+        return
+    rate = report.chunks / report.seconds if report.seconds else 0.0
+    out_console.print(
+        f"索引を更新しました: {report.chunks} チャンク（埋め込み {report.embedded} / 再利用 {report.reused}）, "
+        f"{report.seconds:.1f} 秒 ({rate:.0f} チャンク/秒), corpus {report.corpus_version}"
+    )
+    _ = if_needed  # --if-needed is the default behaviour; kept for make run's readability
+
+
+@app.command()
+@handle_errors
+def ask(
+    question: str = typer.Argument(..., help="質問（日本語）。- で標準入力から読む"),
+    json_out: bool = typer.Option(False, "--json", help="JSON で出力"),
+    k: int = typer.Option(None, "-k", help="検索するチャンク数"),
+    retriever: str = typer.Option("hybrid", "--retriever", help="hybrid | bm25 | bigram | dense"),
+    audience: str = typer.Option("staff", "--audience", help="staff | public"),
+) -> None:
+    """Answer one question with citations (or decline)."""
+    if retriever not in MODES:
+        raise DeskError(Code.INVALID_INPUT, f"--retriever は {' / '.join(MODES)} のいずれかです。")
+    if question == "-":
+        question = sys.stdin.read(settings().max_question_chars * 8)
+    desk = Desk()
+    attach_cli_listeners(desk)
+    answer = desk.ask(question, k=k, mode=retriever, audience=audience, channel="cli")
+    if json_out:
+        print_json(answer.public())
+    else:
+        out_console.print(answer.text, highlight=False, markup=False)
+    if answer.refused and not json_out:
+        raise typer.Exit(0)
+
+
+@app.command()
+@handle_errors
+def chat(audience: str = typer.Option("staff", "--audience")) -> None:
+    """A conversation in the terminal, with citations; an empty line or Ctrl-D ends it."""
+    desk = Desk()
+    attach_cli_listeners(desk)
+    desk.ready()
+    history: list[dict[str, str]] = []
+    out_console.print("madoguchi（窓口）です。地域未来戦略や国の支援施策についてご質問ください。（空行で終了）")
+    while True:
+        try:
+            question = input("\n質問> ").strip()
+        except EOFError:
+            break
+        if not question:
+            break
+        try:
+            answer = desk.ask(question, history[-desk.settings.max_history_turns :], audience=audience, channel="cli")
+        except DeskError as exc:
+            err_console.print(f"エラー: {exc.user_text()}", highlight=False)
+            continue
+        out_console.print(answer.text, highlight=False, markup=False)
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
+
+
+@corpus_app.command("validate")
+@handle_errors
+def corpus_validate(path: Path = typer.Argument(None, help="コーパスのディレクトリ（既定: MADOGUCHI_CORPUS_DIR）")) -> None:
+    """Validate the corpus; print each problem with file and entry; exit 1 when any."""
+    corpus = load_corpus(path or settings().corpus_dir)
+    for problem in corpus.problems:
+        err_console.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+    if corpus.problems:
+        err_console.print(f"{len(corpus.problems)} 件の問題があります。")
+        raise typer.Exit(1)
+    out_console.print(
+        f"OK: 文書 {len(corpus.documents)} 件, 支援施策 {len(corpus.measures)} 件, "
+        f"計画類型 {len(corpus.plan_types)} 件, チャンク {len(corpus.chunks())} 件"
+    )
+
+
+for _name in PLUGINS:
+    importlib.import_module(_name).register(app)

@@ -1,1 +1,0 @@
-"""Alembic migrations of the audit log, run in code by ``bot.log_store.migrate``."""

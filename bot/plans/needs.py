@@ -1,0 +1,117 @@
+"""What a plan asks for: its needs (海外販路, 設備投資 …), who would apply, and the figures it states."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.plans.numbers import Quantity, find_quantities, format_yen
+from bot.plans.terms import Sentence, find_terms, marked, surface
+
+
+@dataclass
+class NeedHit:
+    """One need of the plan with the plan's own words it rests on."""
+
+    tag: str
+    words: list[str] = field(default_factory=list)  # matched plan words (normalized)
+    sentences: list[Sentence] = field(default_factory=list)
+    requested: list[Sentence] = field(default_factory=list)  # sentences asking for support (活用したい …)
+
+    @property
+    def weight(self) -> float:
+        """How strongly the plan states this need (distinct words, more when requested)."""
+        return min(len(self.words), 3) + (1.0 if self.requested else 0.0)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure the plan states, with the words it was read from."""
+
+    field: str
+    value: float
+    text: str
+    sentence: str
+
+    def shown(self) -> str:
+        """The value as a person writes it (40億円, 420人, 5%)."""
+        if self.field.endswith("_yen"):
+            return format_yen(self.value)
+        if self.field.endswith("_pct"):
+            return f"{self.value:g}%"
+        return f"{self.value:,.0f}人"
+
+
+def detect_needs(sentences: Sequence[Sentence], vocab: Mapping[str, Any]) -> list[NeedHit]:
+    """Needs found in the plan, strongest first; each keeps the words and sentences it rests on."""
+    requests = list(vocab.get("markers", {}).get("request", []))
+    found: dict[str, NeedHit] = {}
+    for tag, terms in (vocab.get("needs") or {}).items():
+        for sentence in sentences:
+            hits = find_terms(sentence, terms)
+            if not hits:
+                continue
+            need = found.setdefault(tag, NeedHit(tag=tag))
+            for hit in hits:
+                word = surface(sentence, hit)
+                if word not in need.words:
+                    need.words.append(word)
+            if sentence not in need.sentences:
+                need.sentences.append(sentence)
+            if any(marked(sentence, hit, requests) for hit in hits) and sentence not in need.requested:
+                need.requested.append(sentence)
+    return sorted(found.values(), key=lambda n: -n.weight)
+
+
+def detect_figures(sentences: Sequence[Sentence], vocab: Mapping[str, Any]) -> dict[str, list[Figure]]:
+    """Figures by criterion field (investment_yen, employees, sales_yen, wage_increase_pct, capital_yen)."""
+    out: dict[str, list[Figure]] = {}
+    for name, spec in (vocab.get("figures") or {}).items():
+        kind, window = spec.get("kind", "any"), int(spec.get("window", 10))
+        for sentence in sentences:
+            taken: set[tuple[int, int]] = set()
+            for term in sorted(spec.get("terms", []), key=len, reverse=True):
+                start = sentence.norm.find(term)
+                while start >= 0:
+                    tail = sentence.norm[start + len(term) : start + len(term) + window + 12]
+                    for q in _near(tail, kind, window):
+                        key = (start + len(term) + q.start, start + len(term) + q.end)
+                        if key in taken:
+                            continue
+                        taken.add(key)
+                        out.setdefault(name, []).append(Figure(name, q.value, term + tail[: q.end], sentence.text))
+                        break
+                    start = sentence.norm.find(term, start + 1)
+    return out
+
+
+def _near(tail: str, kind: str, window: int) -> list[Quantity]:
+    found = [q for q in find_quantities(tail, kind) if q.start <= window]
+    found = [q for q in found if not tail[q.end : q.end + 3].startswith(("当たり", "あたり", "当り"))]
+    if kind == "count":
+        found = [q for q in found if q.unit in ("人", "名")]
+    return sorted(found, key=lambda q: q.start)
+
+
+def detect_applicants(
+    sentences: Sequence[Sentence], vocab: Mapping[str, Any], figures: Mapping[str, list[Figure]]
+) -> dict[str, list[str]]:
+    """Who would apply (applicant type → the plan's words or figures that say so)."""
+    found: dict[str, list[str]] = {}
+    for applicant, terms in (vocab.get("applicants") or {}).items():
+        for sentence in sentences:
+            for hit in find_terms(sentence, terms):
+                words = found.setdefault(applicant, [])
+                word = hit.surface.rstrip("はがとの・") or hit.surface
+                if word not in words:
+                    words.append(word)
+    for figure in figures.get("employees", []):
+        for size in vocab.get("size_classes", []):
+            if figure.value <= float(size["max_employees"]):
+                words = found.setdefault(str(size["applicant"]), [])
+                label = f"従業員{figure.value:,.0f}人"
+                if label not in words:
+                    words.append(label)
+                break
+    return found

@@ -1,0 +1,98 @@
+"""Which of the three plan types a draft is, from its title and content, with a confidence."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.plans.terms import norm
+from retrieval.errors import Code, DeskError
+from retrieval.schema import PlanType
+
+
+@dataclass
+class PlanTypeGuess:
+    """The detected plan type, how sure the desk is, and the words it decided on."""
+
+    plan_type: str
+    confidence: float
+    low_confidence: bool
+    overridden: bool = False
+    scores: dict[str, float] = field(default_factory=dict)
+    reasons: dict[str, list[str]] = field(default_factory=dict)
+
+    def note(self, names: Mapping[str, str]) -> str:
+        """One Japanese line saying how the type was chosen."""
+        name = names.get(self.plan_type, self.plan_type)
+        if self.overridden:
+            return f"計画類型: {name}（指定）"
+        words = "』『".join(self.reasons.get(self.plan_type, [])[:5])
+        basis = f"（根拠: 『{words}』）" if words else ""
+        line = f"計画類型: {name}（推定、確度 {self.confidence:.0%}）{basis}"
+        if self.low_confidence:
+            line += " ※確度が低い推定です。--plan-type で類型を指定してください。"
+        return line
+
+
+def resolve_plan_type(value: str, plan_types: Sequence[PlanType]) -> str:
+    """A plan type id from an id, a name or an alias; raises ``DeskError`` for an unknown one."""
+    wanted = norm(value.strip())
+    for p in plan_types:
+        if wanted in (p.id, norm(p.name), *(norm(a) for a in p.aliases)):
+            return p.id
+    ids = " / ".join(p.id for p in plan_types)
+    raise DeskError(Code.UNKNOWN_PLAN_TYPE, f"計画類型「{value}」は知りません。", f"{ids} のいずれかを指定してください。")
+
+
+def _names(p: PlanType) -> list[str]:
+    names = [p.name, *p.aliases]
+    return sorted({norm(n) for n in names if len(n) >= 4}, key=len, reverse=True)
+
+
+def _strip_contained(text: str, names: Sequence[str]) -> str:
+    for name in names:
+        text = text.replace(name, "\x00")
+    return text
+
+
+def detect_plan_type(title: str, text: str, plan_types: Sequence[PlanType], weights: Mapping[str, Any]) -> PlanTypeGuess:
+    """Score each plan type by its names in the title/body and its cue words; the best one wins."""
+    title_n, body_n = norm(title), norm(text)
+    all_names = {p.id: _names(p) for p in plan_types}
+    scores: dict[str, float] = {}
+    reasons: dict[str, list[str]] = {}
+    for p in plan_types:
+        # Names of other types that contain this type's name must not count for it (地場産業 ⊂ 地場産業成長プラン).
+        others = [n for q in plan_types if q.id != p.id for n in all_names[q.id]]
+        score = 0.0
+        words: list[str] = []
+        title_rest, body_rest = _strip_contained(title_n, others), _strip_contained(body_n, others)
+        for name in all_names[p.id]:
+            if name in title_rest:
+                score += float(weights.get("name_in_title", 8.0))
+                words.append(name)
+                break
+        for name in all_names[p.id]:
+            if name in body_rest:
+                score += float(weights.get("name_in_body", 4.0))
+                if name not in words:
+                    words.append(name)
+                break
+        for cue in p.cues:
+            c = norm(cue)
+            if c and c in body_rest and c not in words:
+                score += float(weights.get("cue", 1.0))
+                words.append(c)
+        scores[p.id], reasons[p.id] = score, words
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    best, top = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    total = sum(scores.values())
+    confidence = top / total if total > 0 else 0.0
+    low = (
+        top <= 0
+        or confidence < float(weights.get("confident", 0.6))
+        or top - second < float(weights.get("margin", 3.0))
+    )
+    return PlanTypeGuess(best, round(confidence, 3), low, scores=scores, reasons=reasons)

@@ -1,0 +1,333 @@
+"""Pre-check of a draft plan against its plan type's requirements (要件) and content items (記載項目)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bot.answering.answer import new_answer_id
+from bot.plans.degree import Degree, degrees_from_plan
+from bot.plans.labels import ICONS
+from bot.plans.plan import Plan, as_plan
+from bot.plans.plan_type import PlanTypeGuess, detect_plan_type, resolve_plan_type
+from bot.plans.terms import (
+    Sentence,
+    actors,
+    attached_quantities,
+    find_terms,
+    marked,
+    metric_figures,
+    quantities,
+    split_sentences,
+    surface,
+)
+from retrieval.errors import Code, DeskError
+from retrieval.schema import PlanType, Requirement
+
+if TYPE_CHECKING:
+    from retrieval.corpus import Corpus
+
+STATUSES = ("met", "partial", "missing", "not_applicable")
+MAX_EVIDENCE = 5
+
+
+@dataclass
+class CheckItem:
+    """The verdict on one requirement or content item, with the plan's words and the policy's rule."""
+
+    label: str
+    kind: str  # "requirement" | "content_item"
+    status: str
+    evidence: list[str]
+    rule: str
+    section: str
+    suggestion: str
+    reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The item as in ``precheck --format json``."""
+        return {
+            "label": self.label,
+            "kind": self.kind,
+            "status": self.status,
+            "evidence": list(self.evidence),
+            "rule": self.rule,
+            "section": self.section,
+            "suggestion": self.suggestion,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class PrecheckReport:
+    """A plan's checklist: its type and confidence, one item per requirement and content item, degrees."""
+
+    plan_type: str
+    plan_type_name: str
+    confidence: float
+    low_confidence: bool
+    items: list[CheckItem]
+    guess: PlanTypeGuess
+    title: str = ""
+    source_name: str = ""
+    degrees: list[Degree] = field(default_factory=list)
+    answer_id: str = field(default_factory=new_answer_id)
+
+    def counts(self, kind: str = "requirement") -> dict[str, int]:
+        """How many items of a kind have each status."""
+        out = dict.fromkeys(STATUSES, 0)
+        for item in self.items:
+            if item.kind == kind:
+                out[item.status] += 1
+        return out
+
+    def summary(self) -> str:
+        """One line: 「要件 8 件中: ✅ 3 ⚠️ 2 ❌ 2 ➖ 1」 (and the content items after ／)."""
+        parts = []
+        for kind, name in (("requirement", "要件"), ("content_item", "記載項目")):
+            c = self.counts(kind)
+            total = sum(c.values())
+            if total:
+                parts.append(f"{name} {total} 件中: " + " ".join(f"{ICONS[s]} {c[s]}" for s in STATUSES))
+        return " ／ ".join(parts)
+
+    def type_note(self) -> str:
+        """How the plan type was chosen, in Japanese."""
+        return self.guess.note({self.plan_type: self.plan_type_name})
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"plan_type", "confidence", "items", "degrees"?, "answer_id", "low_confidence", …}``."""
+        data: dict[str, Any] = {
+            "answer_id": self.answer_id,
+            "plan_type": self.plan_type,
+            "plan_type_name": self.plan_type_name,
+            "confidence": self.confidence,
+            "low_confidence": self.low_confidence,
+            "plan_type_overridden": self.guess.overridden,
+            "title": self.title,
+            "summary": self.summary(),
+            "items": [item.to_json() for item in self.items],
+        }
+        if self.degrees:
+            data["degrees"] = [d.to_json() for d in self.degrees]
+        return data
+
+
+
+@dataclass
+class _GroupResult:
+    name: str
+    level: int  # 2 = clearly stated, 1 = vague / without the number, 0 = not found
+    sentences: list[Sentence]
+    negated: list[Sentence]
+    number_missing: bool = False
+
+
+def _extra(model: Any, key: str, default: Any) -> Any:
+    extra = getattr(model, "model_extra", None) or {}
+    return extra.get(key, default)
+
+
+def _group(
+    group: Any,
+    sentences: Sequence[Sentence],
+    markers: Mapping[str, list[str]],
+    need_number: bool,
+    kind: str,
+    companion: Sequence[str] = (),
+    rivals: Sequence[str] = (),
+) -> _GroupResult:
+    """How clearly one aspect is stated: 2 clear, 1 vague / weak / without its number, 0 absent."""
+    strong = list(group.terms)
+    weak = list(_extra(group, "weak_terms", []))
+    negation = list(markers.get("negation", []))
+    if _extra(group, "done", False):  # the aspect must already be under way: 「採択後に協議する」 does not count
+        negation += list(markers.get("deferral", []))
+    vague, wish, reported = markers.get("vague", []), markers.get("wish", []), markers.get("reported", [])
+    best, number_missing = 0, False
+    chosen: list[tuple[int, Sentence]] = []
+    negated: list[Sentence] = []
+    for sentence in sentences:
+        level, distinct = 0, 0
+        if companion and not find_terms(sentence, companion):
+            continue
+        others = find_terms(sentence, rivals) if need_number and rivals else []
+        for terms, base in ((strong, 2), (weak, 1)):
+            for hit in find_terms(sentence, terms):
+                distinct += 1
+                if marked(sentence, hit, negation):
+                    if sentence not in negated:
+                        negated.append(sentence)
+                    continue
+                # A wish or a hedge weakens a clear term to a mention; a wished-for mention is no mention at all.
+                if marked(sentence, hit, wish, reported):
+                    value = base - 1
+                else:
+                    value = 1 if base == 2 and marked(sentence, hit, vague, reported) else base
+                if need_number and value == 2 and not attached_quantities(sentence, hit, kind, others):
+                    value, number_missing = 1, True
+                level = max(level, value)
+        if level > best:
+            best, chosen = level, [(distinct, sentence)]
+        elif level == best and level > 0:
+            chosen.append((distinct, sentence))
+    if best == 2:
+        number_missing = False
+    ranked = [s for _, s in sorted(chosen, key=lambda c: (-c[0], c[1].index))]
+    return _GroupResult(group.name, best, ranked, negated, number_missing)
+
+
+def _quote(sentences: Sequence[Sentence]) -> list[str]:
+    out: list[str] = []
+    for s in sorted(dict.fromkeys(sentences), key=lambda s: s.index):
+        if s.text not in out:
+            out.append(s.text)
+    return out[:MAX_EVIDENCE]
+
+
+def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab: Mapping[str, Any]) -> CheckItem:
+    """Judge one requirement or content item from its signals (data in requirements.yaml)."""
+    sig = item.signals
+    markers: Mapping[str, list[str]] = vocab.get("markers", {})
+    base = {"label": item.label, "kind": kind, "rule": item.text, "section": item.section}
+    if sig.applies_when:
+        applies: list[Sentence] = []
+        declined: list[Sentence] = []
+        for s in sentences:
+            for hit in find_terms(s, sig.applies_when):
+                (declined if marked(s, hit, markers.get("negation", [])) else applies).append(s)
+        if not applies:
+            reason = sig.not_applicable_reason or "この計画には当てはまらない要件です。"
+            return CheckItem(status="not_applicable", evidence=_quote(declined), suggestion="", reason=reason, **base)
+    negatives = [s for s in sentences if find_terms(s, sig.negative_terms)]
+    if negatives:
+        words = "』『".join(dict.fromkeys(surface(s, h) for s in negatives for h in find_terms(s, sig.negative_terms)))
+        reason = _extra(sig, "negative_reason", "") or "計画の記載が要件に反しています。"
+        return CheckItem(
+            status="missing", evidence=_quote(negatives), suggestion=sig.suggestion, reason=f"計画に『{words}』とあります: {reason}", **base
+        )
+    default_kind = str(_extra(sig, "number", "any"))
+    group_flags = any(_extra(g, "need_number", False) for g in sig.groups)
+    terms_of = {g.name: [*g.terms, *_extra(g, "weak_terms", [])] for g in sig.groups}
+    # Targets that each need their own number (域内取引額・売上額・雇用): a number belongs to the nearest one.
+    targets = {g.name: list(g.terms) for g in sig.groups if _extra(g, "need_number", False)}
+    results = [
+        _group(
+            g, sentences, markers, bool(_extra(g, "need_number", False)), str(_extra(g, "number", default_kind)),
+            terms_of.get(str(_extra(g, "with_group", "")), []),
+            [t for name, terms in targets.items() if name != g.name for t in terms],
+        )
+        for g in sig.groups
+    ]
+    evidence = [s for r in results for s in r.sentences[:1]]
+    lacking: list[str] = []
+    ok = [r.name for r in results if r.level == 2]
+    # 「域内取引額、売上額、雇用・賃上げ等」: examples of one effect — enough of them, clearly stated, meet the rule.
+    enough = int(_extra(sig, "enough_groups", 0) or 0)
+    spared = enough > 0 and len(ok) >= enough
+    for r in results:
+        if spared and r.level < 2:
+            continue
+        if r.level == 0:
+            lacking.append(f"『{r.name}』の記載が見当たりません")
+        elif r.level == 1:
+            lacking.append(f"『{r.name}』は{'数値がありません' if r.number_missing else '具体性が足りません'}")
+    cores_missing = [r.name for r, g in zip(results, sig.groups, strict=True) if _extra(g, "core", False) and r.level == 0]
+    if sig.need_number and not group_flags and results:
+        kind_needed = default_kind
+        if not any(quantities(s, kind_needed) for s in evidence):
+            # 「KPIは付加価値額、域内取引額、雇用者数とする」: the numbers may stand in earlier sentences of the section.
+            stated = metric_figures(evidence, sentences, vocab.get("metrics", []), kind_needed)
+            if stated:
+                evidence += stated
+            elif any(r.level for r in results):
+                lacking.append("目標などの数値が記載されていません")
+    actor_only = False
+    if sig.need_actor:
+        patterns, names = vocab.get("actor_patterns", []), vocab.get("actor_names")
+        named_hits = [s for r in results for s in r.sentences if actors(s, patterns, names)]
+        if not named_hits:
+            lacking.append("具体的な企業・団体の名前がありません")
+        elif not any(actors(s, patterns, names) for s in evidence):
+            evidence.append(named_hits[0])
+        declined_role = any(r.negated for r in results)  # 「運営する事業者は今後公募する」: the core actor is still to be found
+        if not any(r.level for r in results) and not declined_role:
+            named = [s for s in sentences if actors(s, patterns, names)][:2]
+            actor_only, evidence = bool(named), named
+    cautions = [s for s in sentences if find_terms(s, _extra(sig, "caution_terms", []))]
+    for r in results:
+        if r.level == 0 and r.negated:
+            lacking[lacking.index(f"『{r.name}』の記載が見当たりません")] = f"『{r.name}』は計画自身が未定・未実施としています"
+            evidence += r.negated[:1]
+    if cautions:
+        lacking.append(_extra(sig, "caution_reason", "") or "要件を弱める記載があります")
+        evidence += cautions[:2]
+    core_negated = [
+        r for r, g in zip(results, sig.groups, strict=True) if _extra(g, "core", False) and r.level > 0 and r.negated
+    ]
+    for r in core_negated:
+        lacking.append(f"『{r.name}』について計画自身がまだ済んでいない部分があると述べています")
+        evidence += r.negated[:1]
+    if cores_missing or not evidence or not (any(r.level for r in results) or actor_only):
+        names = cores_missing or [r.name for r in results if r.level == 0]
+        why = "、".join(f"『{n}』" for n in names)
+        declined = [s for r in results for s in r.negated]
+        reason = f"{why}に当たる記載が見当たりません。"
+        if declined:
+            reason += "計画には未定・未実施・先送りとする記載だけがあります。"
+        return CheckItem(status="missing", evidence=_quote(declined), suggestion=sig.suggestion, reason=reason, **base)
+    if not lacking:
+        found = "』『".join(ok)
+        note = ""
+        if spared and len(ok) < len(results):
+            rest = "』『".join(r.name for r in results if r.level < 2)
+            note = f"（『{rest}』も数値で示すとさらに明確になります。）"
+        return CheckItem(status="met", evidence=_quote(evidence), suggestion="", reason=f"『{found}』を確認しました。{note}", **base)
+    found = f"『{'』『'.join(ok)}』は確認できましたが、" if ok else ""
+    return CheckItem(
+        status="partial", evidence=_quote(evidence), suggestion=sig.suggestion, reason=found + "、".join(lacking) + "。", **base
+    )
+
+
+def choose_plan_type(plan: Plan, plan_types: Sequence[PlanType], plan_type: str | None, weights: Mapping[str, Any]) -> PlanTypeGuess:
+    """The override, else the type a structured plan declares, else the detected one."""
+    chosen = plan_type or plan.declared_plan_type
+    guess = detect_plan_type(plan.title, plan.text, plan_types, weights)
+    if chosen:
+        pid = resolve_plan_type(chosen, plan_types)
+        return PlanTypeGuess(pid, 1.0, False, overridden=True, scores=guess.scores, reasons=guess.reasons)
+    return guess
+
+
+def precheck_plan(
+    plan: Plan | str, *, corpus: Corpus, vocab: Mapping[str, Any], plan_type: str | None = None
+) -> PrecheckReport:
+    """Check a plan against every requirement and content item of its (detected or given) type."""
+    plan = as_plan(plan)
+    if not corpus.plan_types:
+        raise DeskError(Code.CORPUS_INVALID, "要件カタログ（requirements.yaml）が読み込めません。", "`madoguchi corpus validate` で確認してください。")
+    guess = choose_plan_type(plan, corpus.plan_types, plan_type, vocab.get("plan_type_detection", {}))
+    ptype = corpus.plan_type(guess.plan_type)
+    sentences = split_sentences(plan.text)
+    items = [evaluate(r, "requirement", sentences, vocab) for r in ptype.requirements]
+    items += [evaluate(r, "content_item", sentences, vocab) for r in ptype.content_items]
+    recognised = any(item.evidence for item in items) or max(guess.scores.values(), default=0) > 0
+    if not recognised:
+        raise DeskError(
+            Code.NO_TEXT,
+            "計画として読み取れる内容が見つかりません。",
+            "計画案の本文（目標、核となる企業、KPI、体制など）を記載したものを渡してください。",
+        )
+    degrees = degrees_from_plan(plan, sentences, vocab.get("actor_patterns", []))
+    return PrecheckReport(
+        plan_type=ptype.id,
+        plan_type_name=ptype.name,
+        confidence=guess.confidence,
+        low_confidence=guess.low_confidence,
+        items=items,
+        guess=guess,
+        title=plan.title,
+        source_name=plan.source_name,
+        degrees=degrees,
+    )

@@ -1,0 +1,270 @@
+"""Reading a plan's words: sentences with verbatim spans, term patterns and the markers that weaken them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.plans.actors import named_organisations
+from bot.plans.numbers import Quantity, find_quantities, nfkc
+from retrieval.normalize import fix_ocr
+
+GAP = 24  # most characters between the parts of an ``A…B`` term
+_SENTENCE_END = re.compile(r"[。！？!?]|\n")
+_BULLET_HEAD = re.compile(r"^[\s　]*(?:[#■□◆◇●○・\-*]+|\d+[.．)）]|[（(][^）)]{1,12}[）)]|【[^】]{1,16}】)?[\s　]*")
+_CLAUSE_BREAK = re.compile(r"(?:が、|ものの、|けれども、|一方で?、?|ただし、?)")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of the plan: the verbatim text and its normalized form for matching.
+
+    ``norm`` starts with the heading the sentence stands under (``## 核となる企業`` → 「核となる企業：」), so a
+    heading's words count for the sentences of its section; ``text`` is only the sentence, as written.
+    """
+
+    text: str  # exactly as written in the plan (stripped)
+    norm: str  # heading context + sentence: NFKC, OCR fixes, lower-case Latin
+    index: int
+    context: str = ""  # the heading, as shown (NFKC)
+    block: int = 0  # the section / paragraph: a heading line or a blank line starts a new one
+
+    @property
+    def shown(self) -> str:
+        """``norm`` with the original letter case (same offsets when the lengths agree)."""
+        shown = self.context + fix_ocr(nfkc(self.text))
+        return shown if len(shown) == len(self.norm) else self.norm
+
+
+def norm(text: str) -> str:
+    """The form plan text and terms are compared in."""
+    return fix_ocr(nfkc(text)).lower()
+
+
+_HEADING_LINE = re.compile(r"^\s*(?:#{1,6}\s*(?P<md>.+?)\s*#*|(?P<label>[■□◆◇●○]?\s*(?:\d+[.．]\s*)?(?:【[^】]{1,24}】|[^。:：]{1,24}[:：])))\s*$")
+_HEADING_TRIM = re.compile(r"^[\s#■□◆◇●○【(（\d.．]+|[\s】)）:：]+$")
+
+
+def _heading(line: str) -> str | None:
+    """The heading text when a line is a heading (``## 目標``, ``【核となる企業】``, ``核となる企業：``)."""
+    m = _HEADING_LINE.match(line)
+    if not m:
+        return None
+    return _HEADING_TRIM.sub("", m.group("md") or m.group("label") or "") or None
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences (and list items / lines) of a plan, each a verbatim substring of ``text``.
+
+    Heading lines are not sentences: they become the context of the sentences under them.
+    """
+    out: list[Sentence] = []
+    context = ""
+    block = 0
+    for line in text.splitlines():
+        if not line.strip():
+            block += 1
+            continue
+        heading = _heading(line)
+        if heading is not None:
+            context = fix_ocr(nfkc(heading)) + ":"
+            block += 1
+            continue
+        start = 0
+        for m in _SENTENCE_END.finditer(line + "\n"):
+            piece = (line + "\n")[start : m.end()].strip()
+            start = m.end()
+            if not piece or not re.search(r"[\w\u3040-\u30ff\u4e00-\u9fff]", piece):
+                continue
+            out.append(
+                Sentence(text=piece, norm=(context + norm(piece)).lower(), index=len(out), context=context, block=block)
+            )
+    return out
+
+
+def body_of(sentence: Sentence) -> str:
+    """The sentence without a leading bullet or heading label (for short display)."""
+    return _BULLET_HEAD.sub("", sentence.text, count=1) or sentence.text
+
+
+@lru_cache(maxsize=4096)
+def compile_term(term: str) -> re.Pattern[str]:
+    """A term as a pattern: ``A|B`` alternatives, ``A…B`` = A then B within a few characters."""
+    parts = [norm(p) for p in term.replace("...", "…").split("…") if p]
+    alts = ["(?:" + "|".join(re.escape(a) for a in part.split("|") if a) + ")" for part in parts]
+    return re.compile(f".{{0,{GAP}}}?".join(alts))
+
+
+@dataclass(frozen=True)
+class TermHit:
+    """Where a term was found in a sentence."""
+
+    term: str
+    surface: str  # the matched normalized text
+    start: int
+    end: int
+
+
+def find_terms(sentence: Sentence, terms: Iterable[str]) -> list[TermHit]:
+    """Every term of ``terms`` found in the sentence (one hit per term, leftmost)."""
+    hits: list[TermHit] = []
+    for term in terms:
+        m = compile_term(term).search(sentence.norm)
+        if m:
+            hits.append(TermHit(term=term, surface=m.group(0), start=m.start(), end=m.end()))
+    return hits
+
+
+def surface(sentence: Sentence, hit: TermHit) -> str:
+    """The hit as written (NFKC, original letter case) for showing to a person."""
+    return sentence.shown[hit.start : hit.end]
+
+
+_BRACKET = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def clause_bounds(sentence: Sentence, position: int) -> tuple[int, int]:
+    """The clause (split at が、/ただし …) of the sentence that holds ``position``.
+
+    A bracketed aside is its own clause: 「増設が検討されている(投資額は未定)」— 未定 is said of 投資額 only.
+    """
+    text = sentence.norm
+    for m in _BRACKET.finditer(text):
+        if m.start() < position < m.end():
+            return m.start() + 1, m.end() - 1
+    start, end = 0, len(text)
+    for m in _CLAUSE_BREAK.finditer(text):
+        if m.end() <= position:
+            start = m.end()
+        elif m.start() > position:
+            end = m.start()
+            break
+    return start, end
+
+
+_OWN_SUBJECT = re.compile(r"[^\u3041-\u3096(（](?:は|が)")
+
+
+def _outside_brackets(clause: str) -> str:
+    """The clause with the bracketed asides that have their own subject (「(投資額は未定)」) blanked out.
+
+    Same length, so offsets stay valid. An aside without a subject (「新工場(未定)」) still speaks of the clause.
+    """
+    return _BRACKET.sub(lambda m: " " * len(m.group(0)) if _OWN_SUBJECT.search(m.group(0)) else m.group(0), clause)
+
+
+def marked(sentence: Sentence, hit: TermHit, markers: Sequence[str], reported: Sequence[str] = ()) -> bool:
+    """True when a marker (negation / vagueness) in the hit's clause ends after the hit begins.
+
+    A marker right before a ``reported`` cue is someone else's words, not the plan's (「8割が導入したいと回答」).
+    """
+    start, end = clause_bounds(sentence, hit.start)
+    clause = sentence.norm[start:end]
+    if not (start > 0 and sentence.norm[start - 1] in "(（"):
+        clause = _outside_brackets(clause)
+    cues = [norm(r) for r in reported]
+    for marker in markers:
+        for m in compile_term(marker).finditer(clause):
+            if start + m.end() > hit.start and not any(clause.startswith(c, m.end()) for c in cues):
+                return True
+    return False
+
+
+def quantities(sentence: Sentence, kind: str = "any") -> list[Quantity]:
+    """Quantities (amounts, counts, rates) stated in the sentence."""
+    return find_quantities(sentence.norm, kind)
+
+
+_SEGMENT_BREAK = re.compile(r"[、,，;；]")
+
+
+def attached_quantities(sentence: Sentence, hit: TermHit, kind: str = "any", others: Sequence[TermHit] = ()) -> list[Quantity]:
+    """Quantities that belong to ``hit``: after it up to the next other target word, or before it in its own segment.
+
+    「域内取引額、売上額、雇用数をKPIとし、売上額を10億円とする」: 10億円 belongs to 売上額, not to 域内取引額.
+    With no other target word in the sentence every quantity of the sentence counts.
+    """
+    found = quantities(sentence, kind)
+    rivals = [o for o in others if o.end <= hit.start or o.start >= hit.end]
+    if not found or not rivals:
+        return found
+    text = sentence.norm
+    right = min([o.start for o in rivals if o.start >= hit.end] + [len(text)])
+    breaks = [m.end() for m in _SEGMENT_BREAK.finditer(text, 0, hit.start)]
+    left = max([o.end for o in rivals if o.end <= hit.start] + breaks + [0])
+    return [q for q in found if (hit.end <= q.start and q.end <= right) or (left <= q.start and q.end <= hit.start)]
+
+
+def metric_figures(
+    stated_in: Sequence[Sentence], sentences: Sequence[Sentence], metrics: Sequence[str], kind: str = "any"
+) -> list[Sentence]:
+    """Sentences of the same section that give a number for a metric named in ``stated_in``.
+
+    「KPIは付加価値額、域内取引額、雇用者数とし…」 names its metrics; 「付加価値額を120億円から200億円に…」 earlier in
+    the section gives the number. ``metrics`` are term alternatives (``売上額|売上高|売上``), one per metric.
+    """
+    found: list[Sentence] = []
+    for s in stated_in:
+        named = [m for m in metrics if find_terms(s, [m])]
+        if not named:
+            continue
+        for other in sentences:
+            if other is s or other.block != s.block or other in found:
+                continue
+            hits = find_terms(other, metrics)
+            for hit in hits:
+                if hit.term in named and attached_quantities(other, hit, kind, [h for h in hits if h is not hit]):
+                    found.append(other)
+                    break
+    return found
+
+
+def actors(sentence: Sentence, patterns: Sequence[str], names: Mapping[str, Any] | None = None) -> list[str]:
+    """Named organisations in the sentence: ``actor_patterns`` (regular expressions) and ``actor_names`` rules."""
+    found: list[str] = []
+    shown = sentence.shown
+    for pattern in patterns:
+        for m in _regex(pattern).finditer(sentence.norm):
+            name = shown[m.start() : m.end()]
+            if name not in found:
+                found.append(name)
+    for name in named_organisations(sentence.norm, shown, names):
+        if not any(name in f or f in name for f in found):
+            found.append(name)
+    return found
+
+
+@lru_cache(maxsize=256)
+def _regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+TERMS_FILE = "plan_terms.yaml"
+
+
+@lru_cache(maxsize=8)
+def _load_terms(path: str, mtime: float) -> dict[str, Any]:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: top level must be a mapping")
+    return data
+
+
+def plan_terms(corpus_dir: Path) -> dict[str, Any]:
+    """The vocabulary of plan analysis (needs, applicants, figures, markers) from ``corpus/plan_terms.yaml``."""
+    from retrieval.errors import Code, DeskError
+
+    path = corpus_dir / TERMS_FILE
+    if not path.is_file():
+        path = Path(str(resources.files("corpus"))) / TERMS_FILE
+    try:
+        return _load_terms(str(path), path.stat().st_mtime)
+    except (OSError, yaml.YAMLError, ValueError) as exc:
+        raise DeskError(Code.CORPUS_INVALID, f"{TERMS_FILE} を読み込めません: {exc}".splitlines()[0]) from exc
