@@ -24,7 +24,9 @@ RUN pip install ".[pg,redis]"
 # Bake the index of the shipped corpus (embedded Chroma + BM25) so a single container serves at once.
 ENV MADOGUCHI_DATA_DIR=/app/data \
     MADOGUCHI_EMBED_THREADS=1
-RUN madoguchi ingest && rm -rf /app/bot /app/retrieval /app/evals /app/prompts
+RUN madoguchi ingest
+# The installed package is what runs: drop the copied sources so the runtime image holds one copy.
+RUN rm -rf /app/bot /app/retrieval /app/evals /app/prompts
 
 # ---- runtime: the venv, the code and the index; no compilers, no pip cache, not root -------------------
 FROM python:3.11-slim AS runtime

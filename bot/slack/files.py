@@ -14,7 +14,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
-from bot.plans.report import plan_markdown
+from bot.plans import PrecheckReport
+from bot.plans.report import plan_markdown, precheck_html
 from bot.slack import texts
 from retrieval.errors import Code, DeskError
 
@@ -88,14 +89,13 @@ def fetch_plan_file(client: WebClient, settings: Settings, file_id: str) -> tupl
 
 
 def upload_report(client: WebClient, channel: str, thread_ts: str | None, result: Any, stem: str) -> None:
-    """Upload the full report (Markdown, and HTML when the result renders it) into the thread."""
+    """Upload the full report (Markdown, and HTML for a pre-check) into the thread."""
     uploads: list[dict[str, Any]] = [
         {"content": plan_markdown(result), "filename": f"{stem}.md", "title": f"{stem}.md"}
     ]
-    html = getattr(result, "html", None)
-    if callable(html):
+    if isinstance(result, PrecheckReport):
         try:
-            uploads.append({"content": html(), "filename": f"{stem}.html", "title": f"{stem}.html"})
+            uploads.append({"content": precheck_html(result), "filename": f"{stem}.html", "title": f"{stem}.html"})
         except Exception:  # the Markdown report still goes out
             log.exception("rendering the HTML report failed")
     kwargs: dict[str, Any] = {"file_uploads": uploads, "channel": channel, "initial_comment": texts.REPORT_UPLOADED}

@@ -62,7 +62,9 @@ def test_ask_metrics_from_entries() -> None:
     block = ask_metrics(cases, entries)
     assert block["n"] == 3 and block["answerable"] == 1 and block["refuse"] == 2
     assert block["retrieval"] == {"recall@1": 0.0, "recall@5": 1.0, "recall@10": 1.0, "mrr@10": 0.5, "depth": 10}
-    assert block["answer"] == {"fact_recall": 1.0, "citation_validity": 1.0, "refusal_accuracy": 0.5, "false_refusal_rate": 0.0}
+    # precision: of the two answers given, the weather one should have been declined (1/2); coverage: 1/1
+    assert block["answer"] == {"fact_recall": 1.0, "citation_validity": 1.0, "refusal_accuracy": 0.5, "false_refusal_rate": 0.0,
+                               "precision": 0.5, "coverage": 1.0}
     assert block["latency_ms"] == {"p50": 8.0, "p95": pytest.approx(11.6)}
     assert entries[2]["details"]["reasons"] == ["not_refused"]
 
@@ -102,10 +104,3 @@ def test_charts_draw_every_glyph() -> None:
         assert metrics_chart(report, report)
         assert retrievers_chart({"hybrid": report["ask"], "bm25": report["ask"]})
 
-
-def test_plan_analysis_missing_is_not_supported() -> None:
-    from evals.targets import _module_missing
-
-    assert _module_missing("evals.metrics") is None
-    reason = _module_missing("bot.no_such_analysis")
-    assert reason is not None and reason.startswith("not supported: bot.no_such_analysis")

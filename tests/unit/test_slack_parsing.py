@@ -64,7 +64,7 @@ def test_file_share_asks_for_measures_only_when_said() -> None:
 def _door(reply: str) -> SlackDoor:
     """A door whose channels all use one reply rule (the desk is not needed to decide)."""
     rules = ChannelSettings(defaults=ChannelRule(reply=reply))
-    return SlackDoor(desk=None, settings=Settings(_env_file=None), channels=rules)  # type: ignore[arg-type, call-arg]
+    return SlackDoor(desk=None, settings=Settings(_env_file=None), channels=rules, audit=None)  # type: ignore[arg-type, call-arg]
 
 
 def test_which_message_events_the_desk_answers() -> None:
