@@ -168,8 +168,8 @@ def _ask(data: dict[str, Any], where: str) -> AskCase:
         raise _Bad("'refuse' は true か false にしてください" if "refuse" in data else "'refuse' がありません")
     evidence = _strings(data, "evidence")
     measures = _regexes(data, "expected_measures")
-    if not refuse and not evidence and not measures:
-        raise _Bad("回答すべきケース（refuse: false）には 'evidence' か 'expected_measures' が1つ以上必要です")
+    if not refuse and not evidence and not measures and not data.get("must_include"):
+        raise _Bad("回答すべきケース（refuse: false）には 'evidence'、'must_include' か 'expected_measures' が1つ以上必要です")
     return AskCase(
         id=str(data["id"]),
         question=str(_text(data, "question")),

@@ -54,7 +54,7 @@ def test_unknown_task_and_missing_fields_are_all_reported(tmp_path: Path) -> Non
         {**PRE, "expected_status": {"有望度": "ok"}},
         {**PRE, "id": "p2", "plan_type": "national"},
         {**ASK, "id": "a4", "refuse": "no"},
-        {**ASK, "id": "a5", "evidence": []},
+        {**ASK, "id": "a5", "evidence": [], "must_include": []},
         [1, 2],
     )
     found = problems(path)
@@ -65,7 +65,7 @@ def test_unknown_task_and_missing_fields_are_all_reported(tmp_path: Path) -> Non
     assert found[3].startswith(f"{path}:4: 'expected_status' の「有望度」の状態 'ok' が不正です")
     assert found[4].startswith(f"{path}:5: 'plan_type' が不明です: 'national'")
     assert found[5] == f"{path}:6: 'refuse' は true か false にしてください"
-    assert found[6] == f"{path}:7: 回答すべきケース（refuse: false）には 'evidence' か 'expected_measures' が1つ以上必要です"
+    assert found[6] == f"{path}:7: 回答すべきケース（refuse: false）には 'evidence'、'must_include' か 'expected_measures' が1つ以上必要です"
     assert found[7] == f"{path}:8: 1行に1つの JSON オブジェクトを書いてください"
 
 
