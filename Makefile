@@ -45,8 +45,17 @@ lint: install-dev
 	$(VENV)/bin/ruff check bot retrieval evals tests bench
 	$(VENV)/bin/mypy
 
-bench: install
-	$(PY) bench/retrieval.py
+# Benchmarks run in a runtime install (as `make run` and the Dockerfile install: no dev or test packages),
+# so the figures describe what users run.
+RUNTIME := .venv-runtime
+$(RUNTIME)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(RUNTIME)
+	$(RUNTIME)/bin/python -m pip install -q --upgrade pip
+	$(RUNTIME)/bin/python -m pip install -q .
+	touch $@
+
+bench: $(RUNTIME)/.installed
+	$(RUNTIME)/bin/python bench/retrieval.py
 
 clean:
-	rm -rf $(VENV) .madoguchi
+	rm -rf $(VENV) $(RUNTIME) .madoguchi
