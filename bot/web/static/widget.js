@@ -115,6 +115,12 @@
     try { window.localStorage.setItem(CONSULT_KEY, JSON.stringify(consults)); } catch (e) { /* ignore */ }
   }
   var handoffConfig = { consent_text: "", contact_note: "" };
+  var hf = {};  // the consultation form's elements (built with the panel)
+  var handoffFrom = null;  // the answer that did not help, when the form was opened from it
+  var POLL_MIN = 3000;
+  var POLL_MAX = 60000;
+  var pollDelay = POLL_MIN;
+  var pollTimer = null;
 
   // --- DOM helpers ------------------------------------------------------------------------------
   function el(tag, attrs, children) {
@@ -547,12 +553,6 @@
   }
 
   // --- handoff to staff: the consultation form, staff replies in the conversation, polling with backoff ------
-  var hf = {};
-  var handoffFrom = null;  // the answer that did not help, when the form was opened from it
-  var POLL_MIN = 3000;
-  var POLL_MAX = 60000;
-  var pollDelay = POLL_MIN;
-  var pollTimer = null;
 
   function handoffForm() {
     hf.question = el("textarea", { id: "mw-hf-q", className: "mw-hf-input", rows: "4", maxlength: "4000" });
