@@ -12,6 +12,8 @@ import re
 import secrets
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -150,17 +152,23 @@ class ConsultationStore:
     def __init__(self, store: AuditStore) -> None:
         self.store = store
 
-    def _begin(self) -> Any:
+    @contextmanager
+    def _begin(self) -> Iterator[sa.Connection]:
+        """A transaction; an unreachable database becomes one Japanese STORE_UNAVAILABLE error."""
         try:
             self.store.ensure_schema()
-            return self.store.engine.begin()
+            with self.store.engine.begin() as conn:
+                yield conn
         except sa.exc.OperationalError:
             raise STORE_DOWN from None
 
-    def _connect(self) -> Any:
+    @contextmanager
+    def _connect(self) -> Iterator[sa.Connection]:
+        """A connection for reads; an unreachable database becomes STORE_UNAVAILABLE."""
         try:
             self.store.ensure_schema()
-            return self.store.engine.connect()
+            with self.store.engine.connect() as conn:
+                yield conn
         except sa.exc.OperationalError:
             raise STORE_DOWN from None
 
