@@ -227,9 +227,10 @@ def register(app: App, door: SlackDoor) -> None:
         if row is None:
             return
         user = str(event.get("user") or "")
-        if not door.channels.rule(str(event["channel"])).allows(user):
-            return
-        deliver_reply(store, settings, row["id"], str(event.get("text") or ""), author=user, via="slack")
+        text = str(event.get("text") or "").strip()
+        if not text or not door.channels.rule(str(event["channel"])).allows(user):
+            return  # a file-only message or someone not allowed here: not an answer
+        deliver_reply(store, settings, row["id"], text, author=user, via="slack")
         try:
             client.reactions_add(channel=str(event["channel"]), timestamp=str(event["ts"]), name="white_check_mark")
         except SlackApiError as exc:
