@@ -563,7 +563,7 @@
     hf.consentText = el("span", { text: T.handoffConsent });
     hf.note = el("p", { className: "mw-hf-note" });
     hf.error = el("p", { className: "mw-hf-error", role: "alert" });
-    hf.send = el("button", { type: "submit", className: "mw-send", text: T.handoffSend });
+    hf.send = el("button", { type: "submit", className: "mw-hf-send", text: T.handoffSend });
     function field(id, label, control) {
       return el("div", { className: "mw-hf-field" }, [el("label", { "for": id, text: label }), control]);
     }
