@@ -109,3 +109,23 @@ def test_retention_purges_consultations_with_their_replies(tmp_path: Path) -> No
     assert counts["consultations"] == 1 and counts["consultation_replies"] == 1
     assert store.get(row["id"]) is None
     audit.close()
+
+
+def test_madoguchi_report_shows_the_gap_groups_in_the_terminal_and_html(tmp_path: Path) -> None:
+    settings = _settings(tmp_path / "data")
+    audit = AuditLog(settings)
+    for question in SUBSIDY[:2]:
+        _ask(audit, question, refused=True)
+    audit.close()
+    env = {**os.environ, "MADOGUCHI_DATA_DIR": str(settings.data_dir), "MADOGUCHI_EMBED_THREADS": "1",
+           "MADOGUCHI_CORPUS_DIR": str(CORPUS), "COLUMNS": "200"}
+    terminal = subprocess.run([sys.executable, "-m", "bot", "report"], env=env, capture_output=True, text=True, timeout=120)
+    assert terminal.returncode == 0, terminal.stderr
+    assert "資料の穴（話題別" in terminal.stdout and "ドローン" in terminal.stdout
+    page = tmp_path / "report.html"
+    html = subprocess.run([sys.executable, "-m", "bot", "report", "--html", str(page)], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert html.returncode == 0, html.stderr
+    text = page.read_text(encoding="utf-8")
+    table = text[text.index('id="gap-groups"'):]
+    assert SUBSIDY[0] in table and SUBSIDY[1] in table

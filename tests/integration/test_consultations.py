@@ -264,3 +264,27 @@ def test_consultations_count_against_the_rate_limit(tmp_path: Path) -> None:
         codes = [httpx.post(f"{url}/v1/consultations", json={"question": f"相談{i}"}, timeout=30).status_code
                  for i in range(3)]
     assert codes == [201, 201, 429]
+
+
+def test_assign_and_close_buttons_are_recorded_and_noted_in_the_thread(live: Live) -> None:
+    question = "担当と終了のボタンを試す相談"
+    receipt = live.create(question=question).json()
+    post = live.staff_post_for(question)
+    thread = post.response["ts"]
+    assign = {"action_id": "madoguchi_consult_assign", "value": receipt["id"], "type": "button"}
+    assert live.interact(_button_payload(post, assign)).status_code == 200
+    live.slack.wait_for("chat.postMessage", lambda c: c.body.get("thread_ts") == thread and "担当します" in c.body["text"])
+    assert live.staff("GET", f"/{receipt['id']}").json()["assignee"] == STAFF_USER
+    close = {"action_id": "madoguchi_consult_close", "value": receipt["id"], "type": "button"}
+    assert live.interact(_button_payload(post, close)).status_code == 200
+    live.slack.wait_for("chat.postMessage", lambda c: c.body.get("thread_ts") == thread and "閉じました" in c.body["text"])
+    assert live.wait_status(receipt["id"], receipt["token"], "closed", replies=0)["replies"] == []
+
+
+def test_an_unreachable_database_is_a_japanese_503_not_a_receipt(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, corpus_dir=CORPUS, _env_file=None, rate_limit="off",  # type: ignore[call-arg]
+                        database_url=f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/none")
+    with serve_in_thread(create_app(settings)) as url:
+        r = httpx.post(f"{url}/v1/consultations", json={"question": "届かない相談"}, timeout=60)
+    assert r.status_code == 503 and "データベースに接続できません" in r.json()["error"]["message"]
+    assert "token" not in r.json()
