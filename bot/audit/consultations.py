@@ -33,7 +33,7 @@ MAX_NAME = 100
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
 _PHONE_CHARS = re.compile(r"^[0-9０-９+＋()（）\-‐－ー \u3000]{6,30}$")
 _ID = re.compile(r"^[0-9a-f]{32}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # controls and lone surrogates
 STORE_DOWN = DeskError(Code.STORE_UNAVAILABLE, "相談を記録するデータベースに接続できません。", "しばらくしてからもう一度お試しください。")
 
 
@@ -196,10 +196,10 @@ class ConsultationStore:
         values = {
             "id": uuid.uuid4().hex, "token_hash": token_hash(token), "created_at": now, "updated_at": now,
             "status": "open", "question": question, "conversation": conversation,
-            "answer_id": (answer_id or None) and answer_id[:64], "attempt": attempt,
+            "answer_id": _clean(answer_id)[:64] or None, "attempt": attempt,
             "contact_name": contact.name, "contact_email": contact.email, "contact_phone": contact.phone,
-            "consent": bool(consent and contact.given), "origin": (origin or "")[:200],
-            "page_url": (page_url or None) and page_url[:500], "channel": channel[:32],
+            "consent": bool(consent and contact.given), "origin": _clean(origin)[:200],
+            "page_url": _clean(page_url)[:500] or None, "channel": channel[:32],
             "staff_channel": staff_channel, "slack_ts": None, "assignee": None, "closed_reason": None,
             "notified_at": None,
         }
@@ -224,7 +224,7 @@ class ConsultationStore:
         body = check_reply(text)
         self.require(consultation_id)
         row = {"id": uuid.uuid4().hex, "consultation_id": consultation_id, "created_at": _now(),
-               "author": (author or "staff")[:100], "via": via[:16], "text": body, "faq_candidate": faq_candidate}
+               "author": _clean(author)[:100] or "staff", "via": via[:16], "text": body, "faq_candidate": faq_candidate}
         with self._begin() as conn:
             conn.execute(sa.insert(consultation_replies), row)
             conn.execute(
@@ -236,7 +236,7 @@ class ConsultationStore:
     def assign(self, consultation_id: str, assignee: str) -> None:
         """Record who handles it."""
         self.require(consultation_id)
-        self._update(consultation_id, assignee=(assignee or "")[:100] or None)
+        self._update(consultation_id, assignee=_clean(assignee)[:100] or None)
 
     def close(self, consultation_id: str, reason: str = "") -> None:
         """Close without (further) answer."""
