@@ -110,6 +110,23 @@ class Settings(BaseSettings):
     slack_escalation_channel: str | None = Field(default=None, description="Channel for 担当者に相談.")
     slack_channels_file: Path | None = Field(default=None, description="Per-channel settings (YAML).")
 
+    # --- handoff to staff (consultations) --------------------------------------------------------
+    handoff_slack_channel: str | None = Field(
+        default=None, description="Slack channel that receives consultations; unset = the escalation channel."
+    )
+    handoff_routes_file: Path | None = Field(
+        default=None, description="Per-origin handoff routes (YAML): staff channel and human window per site."
+    )
+    staff_api_key: str | None = Field(
+        default=None, description="Key for the staff consultation API (Bearer); unset = staff API off."
+    )
+    smtp_host: str | None = Field(default=None, description="SMTP server for reply notifications; unset = no e-mail.")
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP port.")
+    smtp_from: str = Field(default="madoguchi@localhost", description="Sender address of reply notifications.")
+    smtp_user: str | None = Field(default=None, description="SMTP login user (optional).")
+    smtp_password: str | None = Field(default=None, description="SMTP login password (optional).")
+    smtp_starttls: bool = Field(default=False, description="Use STARTTLS before logging in to the SMTP server.")
+
     @field_validator("embed_threads")
     @classmethod
     def _cap_threads(cls, value: int) -> int:

@@ -77,3 +77,46 @@ escalations = sa.Table(
 )
 
 TABLES = {"answers": answers, "feedback": feedback, "escalations": escalations}
+
+# --- consultations: a question handed to a person (issue 18) -------------------------------------------------
+consultations = sa.Table(
+    "consultations",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("token_hash", sa.String(64), nullable=False),  # sha256 of the asker's token; the token is never stored
+    sa.Column("created_at", UTCDateTime(), nullable=False, index=True),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, index=True),  # open | answered | closed
+    sa.Column("question", sa.Text(), nullable=False),
+    sa.Column("conversation", sa.JSON(), nullable=False),  # [{role, content}], oldest first
+    sa.Column("answer_id", sa.String(64), nullable=True),  # the desk's attempt, when there was one
+    sa.Column("attempt", sa.JSON(), nullable=False),  # {text, refused, citations}
+    sa.Column("contact_name", sa.String(100), nullable=True),
+    sa.Column("contact_email", sa.String(254), nullable=True),
+    sa.Column("contact_phone", sa.String(40), nullable=True),
+    sa.Column("consent", sa.Boolean(), nullable=False),
+    sa.Column("origin", sa.String(200), nullable=False),
+    sa.Column("page_url", sa.String(500), nullable=True),
+    sa.Column("channel", sa.String(32), nullable=False),  # widget | api
+    sa.Column("staff_channel", sa.String(64), nullable=True),  # the Slack channel it was routed to
+    sa.Column("slack_ts", sa.String(32), nullable=True, index=True),  # the staff-channel message (thread parent)
+    sa.Column("assignee", sa.String(100), nullable=True),
+    sa.Column("closed_reason", sa.Text(), nullable=True),
+    sa.Column("notified_at", UTCDateTime(), nullable=True),  # e-mail notification sent
+)
+
+consultation_replies = sa.Table(
+    "consultation_replies",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column(
+        "consultation_id", sa.String(32), sa.ForeignKey("consultations.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("author", sa.String(100), nullable=False),
+    sa.Column("via", sa.String(16), nullable=False),  # slack | cli | api
+    sa.Column("text", sa.Text(), nullable=False),
+    sa.Column("faq_candidate", sa.Boolean(), nullable=False),
+)
+
+TABLES.update({"consultations": consultations, "consultation_replies": consultation_replies})

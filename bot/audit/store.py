@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.audit.models import answers, escalations, feedback, metadata
+from bot.audit.models import answers, consultation_replies, consultations, escalations, feedback, metadata
 
 log = logging.getLogger("madoguchi.audit")
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -207,7 +207,7 @@ class AuditStore:
         return {"answers": rows, "feedback": fb, "escalations": esc}
 
     def purge(self, before: datetime) -> dict[str, int]:
-        """Delete answers created before ``before`` together with their feedback and escalations."""
+        """Delete answers (with feedback and escalations) and consultations (with replies) created before ``before``."""
         self.ensure_schema()
         old = sa.select(answers.c.answer_id).where(answers.c.created_at < before)
         counts: dict[str, int] = {}
@@ -215,6 +215,11 @@ class AuditStore:
             for table in (feedback, escalations):
                 counts[table.name] = conn.execute(sa.delete(table).where(table.c.answer_id.in_(old))).rowcount
             counts["answers"] = conn.execute(sa.delete(answers).where(answers.c.created_at < before)).rowcount
+            old_consultations = sa.select(consultations.c.id).where(consultations.c.created_at < before)
+            counts["consultation_replies"] = conn.execute(
+                sa.delete(consultation_replies).where(consultation_replies.c.consultation_id.in_(old_consultations))
+            ).rowcount
+            counts["consultations"] = conn.execute(sa.delete(consultations).where(consultations.c.created_at < before)).rowcount
         return counts
 
     def dispose(self) -> None:

@@ -68,6 +68,7 @@ class UsageReport:
     latency_p95_ms: float | None = None
     top_questions: list[tuple[str, int]] = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)
+    gap_groups: list[Any] = field(default_factory=list)  # bot.audit.gaps.GapGroup: declined, 👎, consultations by topic
 
     @property
     def refusal_rate(self) -> float | None:
@@ -198,8 +199,10 @@ def period(since: date | None, until: date | None = None, tz: tzinfo | None = No
     return start, end
 
 
-def build_report(audit: AuditLog, since: date | None = None, until: date | None = None, top_n: int = 10) -> UsageReport:
-    """Load the period's rows from the audit log and aggregate them."""
+def build_report(
+    audit: AuditLog, since: date | None = None, until: date | None = None, top_n: int = 10, search: Any = None
+) -> UsageReport:
+    """Load the period's rows from the audit log and aggregate them (``search`` names each gap's closest source)."""
     tz = report_tz()
     start, end = period(since, until, tz)
     lo = datetime.combine(start, time.min, tz).astimezone(UTC)
@@ -207,4 +210,8 @@ def build_report(audit: AuditLog, since: date | None = None, until: date | None 
     audit.flush(timeout=5.0)
     audit.count_answers()  # opens the log (migration, retention purge) before reading
     rows = audit.store.load_usage(lo, hi)
-    return aggregate(rows["answers"], rows["feedback"], rows["escalations"], since=start, until=end, top_n=top_n, tz=tz)
+    report = aggregate(rows["answers"], rows["feedback"], rows["escalations"], since=start, until=end, top_n=top_n, tz=tz)
+    from bot.audit.gaps import build_gaps
+
+    report.gap_groups = build_gaps(audit, start, end, tz, search)
+    return report

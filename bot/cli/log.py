@@ -56,7 +56,8 @@ def purge(before: str = typer.Option(..., "--before", help="この日付（日�
     counts = _guard(lambda: audit.purge(cutoff))
     out_console.print(
         f"{day} より前の記録を削除しました: 回答 {counts.get('answers', 0)} 件, "
-        f"評価 {counts.get('feedback', 0)} 件, 引き継ぎ {counts.get('escalations', 0)} 件。"
+        f"評価 {counts.get('feedback', 0)} 件, 引き継ぎ {counts.get('escalations', 0)} 件, "
+        f"担当者への相談 {counts.get('consultations', 0)} 件。"
     )
 
 
@@ -116,6 +117,31 @@ def print_summary(report: UsageReport) -> None:
     for g in r.gaps[:20]:
         gaps.add_row(g.question, str(g.asked), str(g.refused), str(g.down), str(g.last_seen))
     out_console.print(gaps)
+    print_gap_groups(r)
+
+
+def print_gap_groups(report: UsageReport) -> None:
+    """The gap section: declined, 👎 and consultations grouped by topic, with the closest existing source."""
+    table = Table(title="資料の穴（話題別: 辞退・低評価・担当者への相談）")
+    for name in ("話題", "計", "辞退", "低評価", "相談", "日別", "いちばん近い資料", "例"):
+        table.add_column(name, overflow="fold")
+    for g in report.gap_groups[:30]:
+        days = ", ".join(f"{d:%m-%d}:{n}" for d, n in g.by_day.items())
+        table.add_row(g.label, str(g.total), str(g.by_kind.get("declined", 0)), str(g.by_kind.get("down", 0)),
+                      str(g.by_kind.get("consultation", 0)), days, g.closest or "—", g.items[0].question[:60])
+    out_console.print(table)
+
+
+def _gap_search() -> object:
+    """The desk's own BM25 retrieval for naming each gap's closest source; None without an index."""
+    from bot.desk import Desk
+
+    desk = Desk(settings())
+    try:
+        desk.search("支援", k=1, mode="bm25")
+    except Exception:
+        return None
+    return lambda q, k=1: desk.search(q, k=k, mode="bm25")
 
 
 def report(
@@ -129,7 +155,8 @@ def report(
     from bot.audit.usage_report import build_report
 
     audit = open_audit_log(settings())
-    result = _guard(lambda: build_report(audit, parse_date(since, "--since"), parse_date(until, "--until"), top))
+    search = _gap_search()
+    result = _guard(lambda: build_report(audit, parse_date(since, "--since"), parse_date(until, "--until"), top, search))
     if html is None:
         print_summary(result)
         return

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 
 from bot.audit import Audit
 from bot.config import Settings
-from bot.slack import handlers_actions, handlers_commands, handlers_messages, texts
+from bot.slack import consultations, handlers_actions, handlers_commands, handlers_messages, texts
 from bot.slack.channels import load_channels
 from bot.slack.dedupe import TTLSet, skip_repeats
 from bot.slack.door import SlackDoor, attach_audit_log
@@ -51,6 +51,7 @@ def build_slack_app(desk: Desk, settings: Settings, *, client: WebClient | None 
         logger=logging.getLogger("madoguchi.slack.bolt"),
     )
     app.use(skip_repeats(door.seen))
+    consultations.register(app, door)  # before messages: a reply in a consultation thread is the staff's answer
     handlers_messages.register(app, door)
     handlers_commands.register(app, door)
     handlers_actions.register(app, door)

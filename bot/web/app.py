@@ -16,7 +16,7 @@ from bot.audit import open_audit_log
 from bot.config import Settings, get_settings
 from bot.desk import Desk
 from bot.metrics import get_metrics
-from bot.web import errors, routes_ask, routes_misc, routes_openai, routes_plan
+from bot.web import errors, routes_ask, routes_consultations, routes_misc, routes_openai, routes_plan
 from bot.web.context import RequestContextMiddleware
 from bot.web.limits import BodySizeMiddleware, ClientRateLimiter, RateLimitMiddleware
 from bot.web.origins import ALLOW_HEADERS, EXPOSE_HEADERS, OriginGuardMiddleware, OriginPolicy
@@ -32,6 +32,8 @@ DESCRIPTION = """\
 * `POST /v1/match`, `POST /v1/precheck` — 計画書（案）に合う支援施策 / 要件の事前チェック
 * `POST /v1/chat/completions`, `GET /v1/models` — OpenAI 互換（model `madoguchi`）
 * `POST /v1/feedback` — 回答への 👍 / 👎
+* `POST /v1/consultations`, `GET /v1/consultations/{id}` — 担当者への相談（引き継ぎ）と担当者からの回答
+* `/v1/staff/consultations…` — 職員用（MADOGUCHI_STAFF_API_KEY）: 一覧・回答・担当・終了
 * `GET /healthz`, `GET /readyz`, `GET /metrics`
 
 Errors always have the shape `{"error": {"code": "...", "message": "（日本語）"}}`.
@@ -44,6 +46,22 @@ def _mount_slack(app: FastAPI, desk: Desk, settings: Settings) -> None:
     from bot.slack.http import mount_slack  # imported only when Slack is configured
 
     mount_slack(app, desk, settings)
+
+
+def _consultation_hooks(app: FastAPI, settings: Settings) -> None:
+    """Post new consultations (and API answers) to the staff channel when a Slack bot token is configured."""
+    app.state.consultation_hooks, app.state.consultation_reply_hooks = [], []
+    if not settings.slack_bot_token:
+        return
+    from bot.audit.consultations import consultation_store
+    from bot.slack.app import web_client
+    from bot.slack.consultations import make_hooks
+
+    bolt = getattr(app.state, "slack_app", None)
+    client = bolt.client if bolt is not None else web_client(settings)
+    on_created, on_replied = make_hooks(client, consultation_store(app.state.audit.store))
+    app.state.consultation_hooks.append(on_created)
+    app.state.consultation_reply_hooks.append(on_replied)
 
 
 def warm_up(desk: Desk) -> None:
@@ -91,7 +109,9 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
     app.include_router(routes_plan.router)
     app.include_router(routes_openai.router)
     app.include_router(routes_misc.router)
+    app.include_router(routes_consultations.router)
     _mount_slack(app, desk, settings)
+    _consultation_hooks(app, settings)
 
     # Added innermost first: the request context wraps everything; body caps and the rate limit sit nearest the routes.
     app.add_middleware(BodySizeMiddleware, settings=settings)

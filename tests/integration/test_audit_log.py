@@ -181,7 +181,7 @@ def test_purge_removes_old_answers_with_their_feedback(recorded: Desk, audit: Au
     assert audit.flush()
     _backdate(audit, old.answer_id, days=10)
     counts = audit.purge(datetime.now(UTC) - timedelta(days=5))
-    assert counts == {"answers": 1, "feedback": 1, "escalations": 0}
+    assert counts == {"answers": 1, "feedback": 1, "escalations": 0, "consultations": 0, "consultation_replies": 0}
     assert audit.answer(old.answer_id) is None and audit.answer(new.answer_id) is not None
 
 

@@ -3,6 +3,7 @@
  * Embed with one tag:
  *   <script src="https://HOST/widget.js" data-title="みらい市 事業者相談窓口" data-audience="public" async></script>
  * Optional: data-help-url (link to the human window), data-launcher-label, data-open="true".
+ * 「担当者に相談する」 hands the question to staff (POST /v1/consultations); their reply appears in the conversation.
  * Everything lives in a shadow root: the host page's CSS cannot reach it and its CSS cannot reach the page.
  */
 (function () {
@@ -52,7 +53,23 @@
     cut: "回答の受信が途中で途切れました。もう一度お試しください。",
     tooLong: "質問が長すぎます。{n}文字以内で入力してください。",
     log: "会話の記録",
-    refOpen: "出典 {n} を表示"
+    refOpen: "出典 {n} を表示",
+    handoff: "担当者に相談する",
+    handoffTitle: "担当者に相談する",
+    handoffIntro: "窓口の職員がお答えします。回答はこの画面（同じブラウザ）に表示されます。",
+    handoffQuestion: "相談内容",
+    handoffName: "お名前（任意）",
+    handoffEmail: "メールアドレス（任意・回答をお知らせします）",
+    handoffPhone: "電話番号（任意）",
+    handoffConsent: "入力したお名前と連絡先を、回答のために自治体の担当者に伝えることに同意します。",
+    handoffNeedConsent: "連絡先を伝えるには、同意の欄にチェックを入れてください（連絡先は空欄でも相談できます）。",
+    handoffSend: "担当者に送る",
+    handoffCancel: "やめる",
+    handoffSent: "担当者に相談しました（受付番号 {id}）。回答が届くとここに表示されます。",
+    handoffWaiting: "担当者からの回答をお待ちください。",
+    handoffClosed: "この相談は担当者が対応を終了しました。",
+    staffReply: "担当者からの回答",
+    staffArrived: "担当者からの回答が届きました。"
   };
   var config = {
     title: DATA.title || T.title,
@@ -82,6 +99,28 @@
   var busy = false;
   var seq = Date.now();
   function newId() { seq += 1; return "m" + seq.toString(36); }
+
+  // --- consultations (handoff to staff): id + token kept in localStorage, only in this browser --------------
+  var CONSULT_KEY = "madoguchi-consult:" + ORIGIN;
+  function loadConsults() {
+    try {
+      var raw = window.localStorage.getItem(CONSULT_KEY);
+      var saved = raw ? JSON.parse(raw) : null;
+      if (saved && Array.isArray(saved.items)) return saved;
+    } catch (e) { /* storage disabled or corrupt */ }
+    return { items: [] };
+  }
+  var consults = loadConsults();
+  function saveConsults() {
+    try { window.localStorage.setItem(CONSULT_KEY, JSON.stringify(consults)); } catch (e) { /* ignore */ }
+  }
+  var handoffConfig = { consent_text: "", contact_note: "" };
+  var hf = {};  // the consultation form's elements (built with the panel)
+  var handoffFrom = null;  // the answer that did not help, when the form was opened from it
+  var POLL_MIN = 3000;
+  var POLL_MAX = 60000;
+  var pollDelay = POLL_MIN;
+  var pollTimer = null;
 
   // --- DOM helpers ------------------------------------------------------------------------------
   function el(tag, attrs, children) {
@@ -145,7 +184,9 @@
   var closeBtn = el("button", { type: "button", className: "mw-icon-btn", "aria-label": T.close, title: T.close }, [icon("close")]);
   var helpLink = el("a", { className: "mw-help", target: "_blank", rel: "noopener noreferrer", text: T.help + " ↗" });
   var disclaimerText = el("span", { text: config.disclaimer });
-  var disclaimer = el("p", { className: "mw-disclaimer", id: "mw-disclaimer" }, [disclaimerText, " ", helpLink]);
+  var handoffBtn = el("button", { type: "button", className: "mw-handoff-open", text: T.handoff,
+    onclick: function () { openHandoff(null); } });
+  var disclaimer = el("p", { className: "mw-disclaimer", id: "mw-disclaimer" }, [disclaimerText, " ", helpLink, " ", handoffBtn]);
   var log = el("div", { className: "mw-log", role: "log", "aria-live": "polite", "aria-label": T.log, tabindex: "0" });
   var input = el("textarea", { id: "mw-input", className: "mw-input", rows: "2", placeholder: T.placeholder, "aria-describedby": "mw-hint" });
   var sendBtn = el("button", { type: "submit", className: "mw-send", text: T.send });
@@ -157,7 +198,7 @@
   var panel = el("div", {
     className: "mw-panel", id: "mw-panel", role: "dialog", "aria-modal": "false",
     "aria-labelledby": "mw-title", "aria-describedby": "mw-disclaimer", hidden: true
-  }, [el("div", { className: "mw-head" }, [title, resetBtn, closeBtn]), disclaimer, log, hint, form, status]);
+  }, [el("div", { className: "mw-head" }, [title, resetBtn, closeBtn]), disclaimer, log, handoffForm(), hint, form, status]);
   var shell = el("div", { className: "mw", "data-loading": "" }, [launcher, panel]);
   root.appendChild(shell);
   function reveal() { shell.removeAttribute("data-loading"); }
@@ -291,6 +332,8 @@
         href: helpUrl, target: "_blank", rel: "noopener noreferrer", text: (config.help_label || T.help) + " ↗"
       })]));
     }
+    var offer = handoffOffer(msg);
+    if (offer) bubble.appendChild(offer);
     node.appendChild(bubble);
     if (!msg.pending) {
       var sources = citationsBlock(msg, node);
@@ -344,6 +387,7 @@
       el("div", { className: "mw-bubble" }, [el("span", { className: "mw-sr", text: T.desk }), config.greeting])
     ]));
     state.messages.forEach(function (m) { log.appendChild(renderMessage(m)); });
+    renderConsultations();
     renderSuggestions();
     scrollDown();
   }
@@ -508,6 +552,179 @@
       });
   }
 
+  // --- handoff to staff: the consultation form, staff replies in the conversation, polling with backoff ------
+
+  function handoffForm() {
+    hf.question = el("textarea", { id: "mw-hf-q", className: "mw-hf-input", rows: "4", maxlength: "4000" });
+    hf.name = el("input", { id: "mw-hf-name", className: "mw-hf-input", type: "text", maxlength: "100", autocomplete: "name" });
+    hf.email = el("input", { id: "mw-hf-email", className: "mw-hf-input", type: "email", maxlength: "254", autocomplete: "email" });
+    hf.phone = el("input", { id: "mw-hf-phone", className: "mw-hf-input", type: "tel", maxlength: "30", autocomplete: "tel" });
+    hf.consent = el("input", { id: "mw-hf-consent", type: "checkbox" });
+    hf.consentText = el("span", { text: T.handoffConsent });
+    hf.note = el("p", { className: "mw-hf-note" });
+    hf.error = el("p", { className: "mw-hf-error", role: "alert" });
+    hf.send = el("button", { type: "submit", className: "mw-hf-send", text: T.handoffSend });
+    function field(id, label, control) {
+      return el("div", { className: "mw-hf-field" }, [el("label", { "for": id, text: label }), control]);
+    }
+    hf.form = el("form", { className: "mw-handoff", hidden: true, "aria-labelledby": "mw-hf-title", novalidate: true }, [
+      el("h3", { className: "mw-hf-title", id: "mw-hf-title", text: T.handoffTitle }),
+      el("p", { className: "mw-hf-note", text: T.handoffIntro }), hf.note,
+      field("mw-hf-q", T.handoffQuestion, hf.question),
+      field("mw-hf-name", T.handoffName, hf.name),
+      field("mw-hf-email", T.handoffEmail, hf.email),
+      field("mw-hf-phone", T.handoffPhone, hf.phone),
+      el("label", { className: "mw-hf-consent", "for": "mw-hf-consent" }, [hf.consent, hf.consentText]),
+      hf.error,
+      el("div", { className: "mw-hf-actions" }, [
+        el("button", { type: "button", className: "mw-hf-cancel", text: T.handoffCancel, onclick: function () { closeHandoff(); } }),
+        hf.send
+      ])
+    ]);
+    hf.form.addEventListener("submit", function (event) { event.preventDefault(); submitHandoff(); });
+    return hf.form;
+  }
+
+  function shortId(id) { return String(id || "").slice(0, 8); }
+
+  function openHandoff(msg) {
+    handoffFrom = msg;
+    var asked = state.messages.filter(function (m) { return m.role === "user" && m.text; }).map(function (m) { return m.text; });
+    hf.question.value = asked.slice(-3).join("\n").slice(0, 4000);
+    hf.error.textContent = "";
+    hf.note.textContent = handoffConfig.contact_note || "";
+    hf.consentText.textContent = handoffConfig.consent_text || T.handoffConsent;
+    hf.form.hidden = false;
+    log.hidden = true;
+    form.hidden = true;
+    if (panel.hidden) openPanel(false);
+    hf.question.focus();
+  }
+
+  function closeHandoff() {
+    hf.form.hidden = true;
+    log.hidden = false;
+    form.hidden = false;
+    scrollDown();
+    input.focus();
+  }
+
+  function submitHandoff() {
+    var question = hf.question.value.trim();
+    var name = hf.name.value.trim();
+    var email = hf.email.value.trim();
+    var phone = hf.phone.value.trim();
+    if (!question) { hf.error.textContent = "相談内容を入力してください。"; hf.question.focus(); return; }
+    if ((name || email || phone) && !hf.consent.checked) { hf.error.textContent = T.handoffNeedConsent; hf.consent.focus(); return; }
+    hf.send.disabled = true;
+    hf.error.textContent = "";
+    post("/v1/consultations", {
+      question: question, conversation: historyFor(), answer_id: (handoffFrom && handoffFrom.answerId) || null,
+      name: name || null, email: email || null, phone: phone || null, consent: hf.consent.checked,
+      page_url: String(location.href).slice(0, 500)
+    }).then(function (res) { return res.json(); }).then(function (body) {
+      consults.items.push({ id: body.id, token: body.token, status: body.status, question: question, replies: [] });
+      saveConsults();
+      hf.name.value = ""; hf.email.value = ""; hf.phone.value = ""; hf.consent.checked = false;
+      closeHandoff();
+      renderAll();
+      status.textContent = T.handoffSent.replace("{id}", shortId(body.id));
+      schedulePoll(true);
+    }).catch(function (err) {
+      hf.error.textContent = (err && err.status) ? err.message : T.network;
+    }).then(function () { hf.send.disabled = false; });
+  }
+
+  function handoffOffer(msg) {
+    if (msg.role !== "assistant" || msg.pending || !(msg.refused || msg.rating === "down")) return null;
+    return el("p", { className: "mw-handoff-offer" }, [el("button", {
+      type: "button", className: "mw-handoff-open", text: T.handoff, onclick: function () { openHandoff(msg); }
+    })]);
+  }
+
+  function renderConsultations() {
+    consults.items.forEach(function (c) {
+      var note = c.status === "closed" ? T.handoffClosed : (c.replies.length ? "" : T.handoffWaiting);
+      log.appendChild(el("div", { className: "mw-msg mw-msg-bot mw-msg-handoff", "data-consultation": c.id }, [
+        el("div", { className: "mw-bubble" }, [
+          el("span", { className: "mw-sr", text: T.desk }),
+          el("p", { text: T.handoffSent.replace("{id}", shortId(c.id)) }),
+          note ? el("p", { className: "mw-hf-status", text: note }) : null
+        ])
+      ]));
+      c.replies.forEach(function (r) {
+        log.appendChild(el("div", { className: "mw-msg mw-msg-staff", "data-reply": r.id }, [
+          el("div", { className: "mw-bubble" }, [
+            el("p", { className: "mw-staff-label", text: T.staffReply }),
+            el("div", { className: "mw-text", text: r.text })
+          ])
+        ]));
+      });
+    });
+  }
+
+  function refreshConsults() {
+    var changed = false;
+    return Promise.all(consults.items.map(function (c) {
+      return fetch(ORIGIN + "/v1/consultations/" + encodeURIComponent(c.id), {
+        mode: "cors", credentials: "omit", headers: { "Authorization": "Bearer " + c.token, "X-Madoguchi-Client": "widget" }
+      }).then(function (res) {
+        if (res.status === 404) { c.gone = true; return null; }  // purged (retention) or not ours
+        return res.ok ? res.json() : null;
+      }).then(function (body) {
+        if (!body) return;
+        if (body.status !== c.status || body.replies.length !== c.replies.length) {
+          changed = true;
+          c.status = body.status;
+          c.replies = body.replies;
+        }
+      }).catch(function () { /* offline: the next poll tries again */ });
+    })).then(function () {
+      var before = consults.items.length;
+      consults.items = consults.items.filter(function (c) { return !c.gone; });
+      if (changed || before !== consults.items.length) {
+        saveConsults();
+        if (!busy && hf.form.hidden) renderAll();
+        if (changed) status.textContent = T.staffArrived;
+      }
+      return changed;
+    });
+  }
+
+  function schedulePoll(reset) {
+    if (reset) pollDelay = POLL_MIN;
+    if (pollTimer) clearTimeout(pollTimer);
+    pollTimer = null;
+    if (!consults.items.some(function (c) { return c.status === "open"; })) return;
+    pollTimer = setTimeout(function () {
+      pollTimer = null;
+      refreshConsults().then(function (changed) {
+        pollDelay = changed ? POLL_MIN : Math.min(POLL_MAX, Math.round(pollDelay * 1.6));
+        schedulePoll(false);
+      });
+    }, pollDelay);
+  }
+
+  function applyRoute() {
+    if (DATA.helpUrl || !handoffConfig.help_url) return;
+    config.help_url = handoffConfig.help_url;
+    config.help_label = handoffConfig.help_label || config.help_label;
+  }
+
+  function startHandoff() {
+    fetch(ORIGIN + "/v1/handoff-config", { mode: "cors", credentials: "omit" })
+      .then(function (res) { return res.ok ? res.json() : null; })
+      .then(function (cfg) {
+        if (!cfg) return;
+        handoffConfig = cfg;
+        applyRoute();
+        applyConfig();
+        if (!busy && hf.form.hidden) renderAll();
+      })
+      .catch(function () { /* the built-in texts serve */ });
+    if (consults.items.length) refreshConsults().then(function () { schedulePoll(true); });
+  }
+
   // --- open / close and keyboard ------------------------------------------------------------------
   function openPanel(focus) {
     state.open = true;
@@ -552,11 +769,13 @@
     applyConfig();
     renderAll();
     if (state.open) openPanel(false);
+    startHandoff();
     fetch(ORIGIN + "/v1/widget-config", { mode: "cors", credentials: "omit" })
       .then(function (res) { return res.ok ? res.json() : null; })
       .then(function (cfg) {
         if (!cfg) return;
         Object.keys(config).forEach(function (k) { if (cfg[k] !== undefined && cfg[k] !== null) config[k] = cfg[k]; });
+        applyRoute();
         applyConfig();
         renderAll();
       })
