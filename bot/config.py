@@ -50,6 +50,26 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=2000, description="Longest accepted question.")
     max_history_turns: int = Field(default=20, description="Most conversation turns accepted.")
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, description="Largest accepted plan file.")
+    plan_max_unzipped_mb: int = Field(
+        default=40, ge=1, description="All parts of a .docx together after decompression (MB), checked while reading."
+    )
+    plan_max_zip_ratio: int = Field(
+        default=100, ge=2, description="Largest unpacked/packed ratio of one .docx part over 1 MB (zip bombs)."
+    )
+    plan_max_chars: int = Field(default=200_000, ge=1000, description="Most characters of text extracted from a plan.")
+    plan_max_pdf_pages: int = Field(default=300, ge=1, description="Most pages of a PDF plan.")
+    plan_parse_timeout: float = Field(
+        default=15.0, gt=0, description="Seconds a plan file may take to read in its worker process before it is killed."
+    )
+    plan_parse_memory_mb: int = Field(
+        default=1024, ge=64, description="Address space (MB) a plan-reading worker process may add before it fails."
+    )
+    plan_parse_workers: int = Field(
+        default=1, ge=1, description="Plan-reading worker processes at once (others wait); keeps cores for answers."
+    )
+    plan_client_concurrency: int = Field(
+        default=1, ge=1, description="Match/precheck requests one client may have in flight; more get 429."
+    )
 
     # --- LLM (optional) --------------------------------------------------------------------
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint; unset = extractive.")
