@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     plan_max_zip_ratio: int = Field(
         default=100, ge=2, description="Largest unpacked/packed ratio of one .docx part over 1 MB (zip bombs)."
     )
-    plan_max_chars: int = Field(default=200_000, ge=1000, description="Most characters of text extracted from a plan.")
+    plan_max_chars: int = Field(default=100_000, ge=1000, description="Most characters of text extracted from a plan.")
     plan_max_pdf_pages: int = Field(default=300, ge=1, description="Most pages of a PDF plan.")
     plan_parse_timeout: float = Field(
         default=15.0, gt=0, description="Seconds a plan file may take to read in its worker process before it is killed."
@@ -92,6 +92,12 @@ class Settings(BaseSettings):
     trusted_proxies: str = Field(
         default="", description="Comma-separated proxy IPs whose X-Forwarded-For is honoured; empty = none."
     )
+    metrics_access: str = Field(
+        default="local",
+        pattern="^(off|local|token|public)$",
+        description="Who may read GET /metrics: `off` (404), `local` (loopback clients), `token` (Bearer), `public`.",
+    )
+    metrics_token: str | None = Field(default=None, description="Bearer token for GET /metrics when access is `token`.")
     help_url: str = Field(
         default="https://www.smrj.go.jp/", description="Link to the human window shown by the widget."
     )
@@ -129,6 +135,9 @@ class Settings(BaseSettings):
     )
     slack_escalation_channel: str | None = Field(default=None, description="Channel for 担当者に相談.")
     slack_channels_file: Path | None = Field(default=None, description="Per-channel settings (YAML).")
+    slack_rate_limit: str = Field(
+        default="300/minute", description="Requests per source address on POST /slack/events (limits syntax; off = none)."
+    )
 
     @field_validator("embed_threads")
     @classmethod

@@ -14,7 +14,7 @@ class PlanLimits:
     max_bytes: int = 10 * MB  # the file as sent
     max_unzipped_bytes: int = 40 * MB  # all parts of a .docx (zip) together, counted while decompressing
     max_zip_ratio: int = 100  # unpacked / packed size of one part (parts over 1 MB unpacked)
-    max_chars: int = 200_000  # extracted text
+    max_chars: int = 100_000  # extracted text (about 60 pages of Japanese; precheck cost grows with it)
     max_pdf_pages: int = 300
 
     def describe(self) -> str:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import hmac
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 from bot import messages
 from bot.audit.protocol import Audit
+from bot.config import Settings
 from bot.metrics import get_metrics
 from bot.web.deps import AuditDep, ChannelDep, DeskDep, SettingsDep
+from bot.web.errors import ApiError
 from bot.web.schemas import ERROR_RESPONSES, FeedbackRequest, FeedbackResponse, Health, Ready, WidgetConfig
 from retrieval.errors import Code, DeskError
 
@@ -66,9 +69,29 @@ async def feedback(body: FeedbackRequest, audit: AuditDep, channel: ChannelDep) 
     return FeedbackResponse(answer_id=body.answer_id, rating=body.rating)
 
 
-@router.get("/metrics", tags=["ops"], summary="Prometheus metrics", response_class=Response)
-async def metrics() -> Response:
-    """Request and answer metrics in the Prometheus text format."""
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+def metrics_allowed(settings: Settings, client: str, authorization: str) -> bool:
+    """Whether this caller may read /metrics under ``MADOGUCHI_METRICS_ACCESS``."""
+    match settings.metrics_access:
+        case "public":
+            return True
+        case "local":
+            return client in LOOPBACK
+        case "token":
+            token = settings.metrics_token or ""
+            return bool(token) and hmac.compare_digest(authorization.encode(), f"Bearer {token}".encode())
+    return False
+
+
+@router.get("/metrics", tags=["ops"], summary="Prometheus metrics", response_class=Response,
+            responses={404: {"description": "Metrics are off or not open to this caller"}})
+async def metrics(request: Request, settings: SettingsDep) -> Response:
+    """Request and answer metrics in the Prometheus text format (who may read them: a setting)."""
+    client = request.client.host if request.client else ""
+    if not metrics_allowed(settings, client, request.headers.get("authorization", "")):
+        raise ApiError(404, "not_found", "指定された URL は見つかりません。")
     body, content_type = get_metrics().render()
     return Response(content=body, headers={"Content-Type": content_type})
 
