@@ -68,3 +68,21 @@ def long_text(chars: int) -> bytes:
     """A UTF-8 text plan of about ``chars`` characters."""
     line = "核となる事業者と地域の計画について記載します。KPI は売上額です。\n"
     return (line * (chars // len(line) + 1)).encode()
+
+
+def heavy_docx(paragraphs: int = 60_000, seed: int = 7) -> bytes:
+    """An honest-looking .docx (varied text, ordinary packing ratio) that takes python-docx seconds to read."""
+    import random
+
+    rng = random.Random(seed)
+    kanji = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
+    parts = [
+        "<w:p><w:r><w:t>" + "".join(rng.choice(kanji) for _ in range(12)) + "</w:t></w:r></w:p>"
+        for _ in range(paragraphs)
+    ]
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+        + "".join(parts) + "</w:body></w:document>"
+    ).encode()
+    return _rewrite(plain_docx(), {"word/document.xml": xml}, {})

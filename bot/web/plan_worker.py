@@ -144,6 +144,7 @@ async def parse_in_worker(
     try:
         await run_in_threadpool(process.start)
         sender.close()
+        log.info("plan worker %d started for %r", process.pid, (filename or "text")[:80])
         while True:
             if receiver.poll():
                 message = await run_in_threadpool(receiver.recv)
