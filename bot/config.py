@@ -98,6 +98,13 @@ class Settings(BaseSettings):
         description="Who may read GET /metrics: `off` (404), `local` (loopback clients), `token` (Bearer), `public`.",
     )
     metrics_token: str | None = Field(default=None, description="Bearer token for GET /metrics when access is `token`.")
+    feedback_secret: str | None = Field(
+        default=None,
+        description="Key that signs feedback tokens and rater ids; set it when several workers serve (else random).",
+    )
+    feedback_rate_limit: str = Field(
+        default="20/minute;200/day", description="Feedback posts per client (limits syntax; off = none)."
+    )
     help_url: str = Field(
         default="https://www.smrj.go.jp/", description="Link to the human window shown by the widget."
     )

@@ -16,6 +16,8 @@ from bot.config import Settings
 from bot.metrics import get_metrics
 from bot.web.deps import AuditDep, ChannelDep, DeskDep, SettingsDep
 from bot.web.errors import ApiError
+from bot.web.feedback import feedback_limiter, signer_of
+from bot.web.limits import client_key
 from bot.web.schemas import ERROR_RESPONSES, FeedbackRequest, FeedbackResponse, Health, Ready, WidgetConfig
 from retrieval.errors import Code, DeskError
 
@@ -50,22 +52,38 @@ async def readyz(desk: DeskDep) -> JSONResponse:
     return JSONResponse({"status": "ready", **info})
 
 
-def _record(audit: Audit, body: FeedbackRequest, channel: str) -> None:
+FEEDBACK_TOKEN_MESSAGE = (
+    "この回答への評価は受け付けられません。回答と一緒に返された feedback_token を添えて送ってください。"
+)
+FEEDBACK_RATE_MESSAGE = "評価の送信が多すぎます。{seconds}秒ほど待ってからもう一度お試しください。"
+
+
+def _record(audit: Audit, body: FeedbackRequest, channel: str, rater: str) -> None:
     try:
-        audit.record_feedback(body.answer_id, body.rating, body.comment, channel=channel)
+        audit.record_feedback(body.answer_id, body.rating, body.comment, channel=channel, rater=rater)
     except DeskError as exc:
         if exc.code is not Code.NOT_FOUND:
             raise
         audit.flush()  # the answer may still be queued for writing
-        audit.record_feedback(body.answer_id, body.rating, body.comment, channel=channel)
+        audit.record_feedback(body.answer_id, body.rating, body.comment, channel=channel, rater=rater)
 
 
 @router.post("/v1/feedback", tags=["feedback"], response_model=FeedbackResponse, summary="👍 / 👎 on an answer",
-             responses={404: {"description": "Unknown answer id"},
+             responses={403: {"description": "Missing or wrong feedback_token"}, 404: {"description": "Unknown answer id"},
                         **ERROR_RESPONSES})
-async def feedback(body: FeedbackRequest, audit: AuditDep, channel: ChannelDep) -> FeedbackResponse:
-    """Store a rating (and optional comment) for an answer id returned by /v1/ask."""
-    await run_in_threadpool(_record, audit, body, channel)
+async def feedback(
+    body: FeedbackRequest, request: Request, audit: AuditDep, channel: ChannelDep, settings: SettingsDep
+) -> FeedbackResponse:
+    """Store a rating for an answer returned by /v1/ask (with its ``feedback_token``); one per answer and client,
+    a new one replaces the earlier."""
+    client = client_key(request.scope)
+    limiter = feedback_limiter(request.app.state, settings)
+    if limiter is not None and (wait := await limiter.hit(f"feedback:{client}")) is not None:
+        raise ApiError(429, Code.RATE_LIMITED.value, FEEDBACK_RATE_MESSAGE.format(seconds=wait), {"Retry-After": str(wait)})
+    signer = signer_of(request.app.state, settings)
+    if not signer.valid(body.answer_id, body.feedback_token):
+        raise ApiError(403, "invalid_token", FEEDBACK_TOKEN_MESSAGE)
+    await run_in_threadpool(_record, audit, body, channel, signer.rater(client))
     return FeedbackResponse(answer_id=body.answer_id, rating=body.rating)
 
 
