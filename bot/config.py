@@ -92,6 +92,15 @@ class Settings(BaseSettings):
     trusted_proxies: str = Field(
         default="", description="Comma-separated proxy IPs whose X-Forwarded-For is honoured; empty = none."
     )
+    serve_header_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds a client has to send a request's headers before it is cut off."
+    )
+    serve_body_timeout: float = Field(
+        default=120.0, gt=0, description="Seconds a client has to send a request's body (a 10 MB plan at ~1 Mbit/s)."
+    )
+    serve_max_connections_per_ip: int = Field(
+        default=64, ge=0, description="Open connections one client address may hold; more are closed at once (0 = no cap)."
+    )
     metrics_access: str = Field(
         default="local",
         pattern="^(off|local|token|public)$",
