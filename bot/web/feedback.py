@@ -28,7 +28,8 @@ class FeedbackSigner:
 
     def valid(self, answer_id: str, token: str | None) -> bool:
         """True when ``token`` was issued with ``answer_id``."""
-        return bool(token) and hmac.compare_digest(self.token(answer_id), str(token))
+        given = str(token or "").encode("utf-8", "surrogatepass")
+        return bool(given) and hmac.compare_digest(self.token(answer_id).encode(), given)
 
     def rater(self, client: str) -> str:
         """A stable pseudonym of a client (its address, keyed): one rating per answer and rater."""
