@@ -40,7 +40,7 @@ def test_forged_and_repeated_feedback_do_not_change_the_report(served) -> None: 
     before = report(app)
     # forged: no token, someone else's token, a made-up token
     other = client.post("/v1/ask", json={"question": "事業者が使える税制の支援措置はありますか？"}).json()
-    for token in (None, other["feedback_token"], "0" * 32):
+    for token in (None, other["feedback_token"], "0" * 32, "トークン"):
         body = {"answer_id": answer["answer_id"], "rating": "down", "feedback_token": token}
         assert_error(client.post("/v1/feedback", json=body), 403, "invalid_token")
     after_forged = report(app)
