@@ -118,6 +118,17 @@ def percentile(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
+def feedback_token_of(text: str, stream: bool) -> str | None:
+    """The feedback token sent with an answer (JSON body, or the SSE ``done`` event)."""
+    try:
+        if not stream:
+            return json.loads(text).get("feedback_token")
+        done = [line for line in text.splitlines() if line.startswith("data:") and "feedback_token" in line]
+        return json.loads(done[-1][5:].strip()).get("feedback_token") if done else None
+    except (ValueError, AttributeError):
+        return None
+
+
 def answer_id_of_stream(text: str) -> str | None:
     """The answer id of an SSE answer (from its ``done`` event), or None when it ended in ``error``."""
     event, answer_id = "", None
@@ -140,6 +151,7 @@ class Driver:
         self.errors: Counter[str] = Counter()
         self.kinds: Counter[str] = Counter()
         self.unrated: deque[str] = deque()
+        self.tokens: dict[str, str | None] = {}  # answer id → its feedback token
         self.answers: set[str] = set()
         self.feedback_ok = 0
 
@@ -166,6 +178,7 @@ class Driver:
             self.errors[f"ask:{response.status_code}"] += 1
             return
         answer_id = answer_id_of_stream(response.text) if stream else response.json().get("answer_id")
+        self.tokens[answer_id or ""] = feedback_token_of(response.text, stream)
         if not answer_id:
             self.errors["ask:stream_error" if stream else "ask:no_answer_id"] += 1
             return
@@ -177,7 +190,8 @@ class Driver:
         self.kinds["feedback"] += 1
         started = time.perf_counter()
         try:
-            response = await self.client.post("/v1/feedback", json={"answer_id": answer_id, "rating": rating})
+            response = await self.client.post("/v1/feedback", json={"answer_id": answer_id, "rating": rating,
+                                                                       "feedback_token": self.tokens.pop(answer_id, None)})
         except httpx.HTTPError as exc:
             self.errors[f"feedback:{type(exc).__name__}"] += 1
             return
@@ -238,7 +252,7 @@ def own_server(cfg: SoakConfig, work: Path) -> Iterator[tuple[str, str]]:
     port = _free_port()
     env = {
         **os.environ, "MADOGUCHI_DATA_DIR": str(data), "MADOGUCHI_DATABASE_URL": audit_url,
-        "MADOGUCHI_RATE_LIMIT": "off", "MADOGUCHI_LOG_LEVEL": "WARNING",
+        "MADOGUCHI_RATE_LIMIT": "off", "MADOGUCHI_FEEDBACK_RATE_LIMIT": "off", "MADOGUCHI_LOG_LEVEL": "WARNING",
     }
     if cfg.corpus_dir:
         env["MADOGUCHI_CORPUS_DIR"] = str(cfg.corpus_dir)

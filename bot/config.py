@@ -50,6 +50,26 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=2000, description="Longest accepted question.")
     max_history_turns: int = Field(default=20, description="Most conversation turns accepted.")
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, description="Largest accepted plan file.")
+    plan_max_unzipped_mb: int = Field(
+        default=40, ge=1, description="All parts of a .docx together after decompression (MB), checked while reading."
+    )
+    plan_max_zip_ratio: int = Field(
+        default=100, ge=2, description="Largest unpacked/packed ratio of one .docx part over 1 MB (zip bombs)."
+    )
+    plan_max_chars: int = Field(default=100_000, ge=1000, description="Most characters of text extracted from a plan.")
+    plan_max_pdf_pages: int = Field(default=300, ge=1, description="Most pages of a PDF plan.")
+    plan_parse_timeout: float = Field(
+        default=15.0, gt=0, description="Seconds a plan file may take to read in its worker process before it is killed."
+    )
+    plan_parse_memory_mb: int = Field(
+        default=1024, ge=64, description="Address space (MB) a plan-reading worker process may add before it fails."
+    )
+    plan_parse_workers: int = Field(
+        default=1, ge=1, description="Plan-reading worker processes at once (others wait); keeps cores for answers."
+    )
+    plan_client_concurrency: int = Field(
+        default=1, ge=1, description="Match/precheck requests one client may have in flight; more get 429."
+    )
 
     # --- LLM (optional) --------------------------------------------------------------------
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint; unset = extractive.")
@@ -71,6 +91,28 @@ class Settings(BaseSettings):
     rate_limit: str = Field(default="30/minute", description="Per-client rate limit (limits syntax).")
     trusted_proxies: str = Field(
         default="", description="Comma-separated proxy IPs whose X-Forwarded-For is honoured; empty = none."
+    )
+    serve_header_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds a client has to send a request's headers before it is cut off."
+    )
+    serve_body_timeout: float = Field(
+        default=120.0, gt=0, description="Seconds a client has to send a request's body (a 10 MB plan at ~1 Mbit/s)."
+    )
+    serve_max_connections_per_ip: int = Field(
+        default=64, ge=0, description="Open connections one client address may hold; more are closed at once (0 = no cap)."
+    )
+    metrics_access: str = Field(
+        default="local",
+        pattern="^(off|local|token|public)$",
+        description="Who may read GET /metrics: `off` (404), `local` (loopback clients), `token` (Bearer), `public`.",
+    )
+    metrics_token: str | None = Field(default=None, description="Bearer token for GET /metrics when access is `token`.")
+    feedback_secret: str | None = Field(
+        default=None,
+        description="Key that signs feedback tokens and rater ids; set it when several workers serve (else random).",
+    )
+    feedback_rate_limit: str = Field(
+        default="20/minute;200/day", description="Feedback posts per client (limits syntax; off = none)."
     )
     help_url: str = Field(
         default="https://www.smrj.go.jp/", description="Link to the human window shown by the widget."
@@ -109,6 +151,9 @@ class Settings(BaseSettings):
     )
     slack_escalation_channel: str | None = Field(default=None, description="Channel for 担当者に相談.")
     slack_channels_file: Path | None = Field(default=None, description="Per-channel settings (YAML).")
+    slack_rate_limit: str = Field(
+        default="300/minute", description="Requests per source address on POST /slack/events (limits syntax; off = none)."
+    )
 
     # --- handoff to staff (consultations) --------------------------------------------------------
     handoff_slack_channel: str | None = Field(

@@ -147,7 +147,7 @@ class AnswerCache:
             corpus_version,
             generator,
         ]
-        return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
+        return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
 
     def get(self, key: str) -> Answer | None:
         """A fresh copy of the cached answer with its own answer id, or None."""

@@ -97,8 +97,10 @@ class AuditLog:
         except Exception:
             log.exception("audit listener failed; answer %s not recorded", getattr(event, "answer_id", "?"))
 
-    def record_feedback(self, answer_id: str, rating: str, comment: str | None = None, channel: str = "api") -> None:
-        """Record 👍 (``up``) or 👎 (``down``) on an answer; unknown answer ids are rejected."""
+    def record_feedback(
+        self, answer_id: str, rating: str, comment: str | None = None, channel: str = "api", rater: str | None = None
+    ) -> None:
+        """Record 👍 (``up``) or 👎 (``down``) on an answer (a rater's new rating replaces their earlier one)."""
         if rating not in RATINGS:
             raise DeskError(Code.INVALID_INPUT, "評価は up（役に立った）か down（役に立たなかった）で指定してください。")
         if comment is not None and len(comment) > MAX_COMMENT_CHARS:
@@ -106,7 +108,8 @@ class AuditLog:
         self._require_answer(answer_id)
         text = self.masker.mask(_clip(comment, MAX_COMMENT_CHARS)) if comment else None
         values = {"id": uuid.uuid4().hex, "answer_id": answer_id, "created_at": datetime.now(UTC),
-                  "rating": rating, "comment": text, "channel": (channel or "api")[:32]}
+                  "rating": rating, "comment": text, "channel": (channel or "api")[:32],
+                  "rater": rater[:64] if rater else None}
         self._enqueue(Row("feedback", values))
 
     def record_escalation(self, answer_id: str, channel: str, target: str, note: str = "") -> None:

@@ -63,6 +63,8 @@ feedback = sa.Table(
     sa.Column("rating", sa.String(8), nullable=False),  # up | down
     sa.Column("comment", sa.Text(), nullable=True),
     sa.Column("channel", sa.String(32), nullable=False),
+    # who rated (a keyed hash of the client, never the address); one rating per answer and rater (migration 0003)
+    sa.Column("rater", sa.String(64), nullable=True, index=True),
 )
 
 escalations = sa.Table(

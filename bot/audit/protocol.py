@@ -13,7 +13,9 @@ class Audit(Protocol):
     def listener(self, event: DeskEvent) -> None:
         """Record an answered request (attached to ``Desk.listeners``)."""
 
-    def record_feedback(self, answer_id: str, rating: str, comment: str | None = None, channel: str = "api") -> Any:
+    def record_feedback(
+        self, answer_id: str, rating: str, comment: str | None = None, channel: str = "api", rater: str | None = None
+    ) -> Any:
         """Store a 👍/👎 for an answer (raises DeskError NOT_FOUND for an unknown id)."""
 
     def record_escalation(self, answer_id: str, channel: str, target: str, note: str = "") -> Any:

@@ -133,8 +133,22 @@ class AuditStore:
         with self.engine.begin() as conn:
             for table in (answers, feedback, escalations):
                 values = [r.values for r in rows if r.table == table.name]
+                if table is feedback:
+                    self._replace_ratings(conn, values)
                 if values:
                     conn.execute(self._insert(table), values)
+
+    @staticmethod
+    def _replace_ratings(conn: sa.Connection, values: list[dict[str, Any]]) -> None:
+        """One rating per answer and rater: a new rating replaces the rater's earlier one (in the same batch too)."""
+        latest: dict[tuple[str, str], dict[str, Any]] = {}
+        for value in values:
+            if value.get("rater"):
+                latest[(value["answer_id"], value["rater"])] = value
+        for answer_id, rater in latest:
+            conn.execute(sa.delete(feedback).where(feedback.c.answer_id == answer_id, feedback.c.rater == rater))
+        keep = [v for v in values if not v.get("rater") or latest[(v["answer_id"], v["rater"])] is v]
+        values[:] = keep
 
     def write_each(self, rows: Iterable[Row]) -> list[Row]:
         """Insert rows one by one; return the rows rejected for good (constraint or bad value)."""
@@ -197,7 +211,8 @@ class AuditStore:
         with self.engine.connect() as conn:
             rows = [dict(r._mapping) for r in conn.execute(sa.select(*cols).where(window).order_by(answers.c.created_at))]
             fb = [dict(r._mapping) for r in conn.execute(
-                sa.select(feedback.c.answer_id, feedback.c.rating, feedback.c.channel, feedback.c.created_at)
+                sa.select(feedback.c.id, feedback.c.answer_id, feedback.c.rating, feedback.c.channel, feedback.c.created_at,
+                          feedback.c.rater)
                 .where(feedback.c.answer_id.in_(in_window))
             )]
             esc = [dict(r._mapping) for r in conn.execute(

@@ -62,6 +62,8 @@ class UsageReport:
     feedback_up: int = 0
     feedback_down: int = 0
     answers_with_feedback: int = 0
+    feedback_raters: int = 0  # distinct raters (a rating without a rater, e.g. a Slack click, counts as one)
+    feedback_bursts: list[tuple[str, int]] = field(default_factory=list)  # (answer id, ratings in one burst window)
     escalations: int = 0
     llm_fallbacks: int = 0
     latency_p50_ms: float | None = None
@@ -114,6 +116,7 @@ def aggregate(
 ) -> UsageReport:
     """Aggregate audit rows (answers with ``created_at`` in UTC) into the report of [since, until]."""
     tz = tz or report_tz()
+    feedback = list(feedback)
     rep = UsageReport(since=since, until=until)
     days = [since + timedelta(days=i) for i in range((until - since).days + 1)]
     per_day: dict[date, Counter[str]] = {d: Counter() for d in days}
@@ -155,6 +158,9 @@ def aggregate(
             rep.feedback_down += 1
             downs[fb["answer_id"]] += 1
     rep.answers_with_feedback = len(rated)
+    kept = [fb for fb in feedback if fb["answer_id"] in seen]
+    rep.feedback_raters = len({fb.get("rater") or f"row:{fb.get('id') or id(fb)}" for fb in kept})
+    rep.feedback_bursts = feedback_bursts(kept)
     rep.escalations = sum(1 for e in escalations if e["answer_id"] in seen)
     rep.by_kind = dict(kinds)
     rep.channels = sorted({ch for counts in per_day.values() for ch in counts})
@@ -165,6 +171,29 @@ def aggregate(
     rep.latency_p95_ms = _percentile(latencies, 0.95)
     rep.top_questions, rep.gaps = _questions(asked, downs, top_n)
     return rep
+
+
+BURST_RATINGS = 5  # this many ratings on one answer …
+BURST_WINDOW = timedelta(minutes=10)  # … within this long is flagged as a burst
+
+
+def feedback_bursts(feedback: Iterable[Mapping[str, Any]]) -> list[tuple[str, int]]:
+    """Answers that got ``BURST_RATINGS`` or more ratings within ``BURST_WINDOW`` (most first), with the peak count."""
+    times: dict[str, list[datetime]] = defaultdict(list)
+    for fb in feedback:
+        if fb.get("created_at") is not None:
+            times[fb["answer_id"]].append(_utc(fb["created_at"]))
+    found: list[tuple[str, int]] = []
+    for answer_id, stamps in times.items():
+        stamps.sort()
+        peak, start = 0, 0
+        for end, stamp in enumerate(stamps):
+            while stamp - stamps[start] > BURST_WINDOW:
+                start += 1
+            peak = max(peak, end - start + 1)
+        if peak >= BURST_RATINGS:
+            found.append((answer_id, peak))
+    return sorted(found, key=lambda item: (-item[1], item[0]))
 
 
 def _questions(asked: dict[str, Any], downs: Counter[str], top_n: int) -> tuple[list[tuple[str, int]], list[Gap]]:

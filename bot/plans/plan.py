@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -11,9 +10,11 @@ from typing import Any
 
 import yaml
 
+from bot.plans.limits import DEFAULT_LIMITS, PlanLimits
+from bot.plans.readers import check_chars, decode_text, docx_text, pdf_text
 from retrieval.errors import Code, DeskError
 
-MAX_PLAN_BYTES = 10 * 1024 * 1024
+MAX_PLAN_BYTES = DEFAULT_LIMITS.max_bytes
 MAX_FIELD_DEPTH = 50  # nesting of a structured (.yaml / .json) plan
 MAX_FIELD_VALUES = 50_000  # values of a structured plan, counted after YAML aliases are expanded
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text", ""}
@@ -80,67 +81,6 @@ def _fail(code: Code, message: str, hint: str = "") -> DeskError:
     return DeskError(code, message, hint)
 
 
-def _decode(data: bytes) -> str:
-    if b"\x00" in data[:4096]:
-        raise _fail(Code.BINARY_INPUT, "テキストとして読めないファイルです。", ".md / .txt / .docx / .pdf / .yaml / .json を渡してください。")
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _fail(Code.UNREADABLE_FILE, "文字コードを判別できません。", "UTF-8 で保存し直してください。")
-
-
-def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                opened = bool(reader.decrypt(""))
-            except Exception:
-                opened = False
-            if not opened:
-                raise _fail(Code.UNREADABLE_FILE, "パスワードで保護された PDF は読めません。", "保護を解除した PDF か、本文のテキストを渡してください。")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except DeskError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as exc:
-        raise _fail(Code.UNREADABLE_FILE, "PDF ファイルが壊れているか、読み取れない形式です。", "PDF を保存し直すか、本文のテキストを渡してください。") from exc
-    except Exception as exc:  # pypdf raises assorted errors on malformed files
-        raise _fail(Code.UNREADABLE_FILE, "PDF ファイルを読み取れませんでした。", "PDF を保存し直すか、本文のテキストを渡してください。") from exc
-    text = "\n".join(pages)
-    if not text.strip():
-        raise _fail(
-            Code.NO_TEXT,
-            "この PDF には文字情報がありません（スキャン画像の PDF と思われます）。",
-            "OCR で文字を埋め込んだ PDF か、Word・テキスト形式で渡してください。",
-        )
-    return text
-
-
-def _docx_text(data: bytes) -> tuple[str, str]:
-    import zipfile
-
-    try:
-        from docx import Document
-
-        document = Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise _fail(Code.UNREADABLE_FILE, "Word ファイル（.docx）が壊れているか、読み取れない形式です。", "Word で保存し直してください（.doc は .docx に変換してください）。") from exc
-    except Exception as exc:
-        raise _fail(Code.UNREADABLE_FILE, "Word ファイル（.docx）を読み取れませんでした。", "Word で保存し直してください。") from exc
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            cells = [c.text.strip() for c in row.cells]
-            lines.append("：".join(dict.fromkeys(c for c in cells if c)))
-    title = (document.core_properties.title or "").strip()
-    return "\n".join(lines), title
-
-
 def _render(value: Any, indent: str = "") -> list[str]:
     """Structured data as readable Japanese lines (``ラベル：値``)."""
     lines: list[str] = []
@@ -188,6 +128,8 @@ def _structured(text: str, suffix: str) -> dict[str, Any]:
         data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise _fail(Code.INVALID_INPUT, f"{kind} の書式が正しくありません: {str(exc).splitlines()[0]}") from exc
+    except ValueError as exc:  # an integer of more than 4,300 digits (int_max_str_digits)
+        raise _fail(Code.INVALID_INPUT, f"{kind} に桁数の多すぎる数値があります。", "数値は 4,300 桁以内で書いてください。") from exc
     except RecursionError as exc:
         raise _fail(Code.INVALID_INPUT, f"{kind} の入れ子が深すぎます。", "項目の階層を浅くしてください。") from exc
     if not isinstance(data, dict):
@@ -217,8 +159,12 @@ def check_content(text: str) -> None:
         )
 
 
-def parse_plan(data: bytes | str, filename: str | None = None, *, max_bytes: int = MAX_PLAN_BYTES) -> Plan:
-    """Read a draft plan from bytes or text; the file name's suffix picks the reader (raises ``DeskError``)."""
+def parse_plan(
+    data: bytes | str, filename: str | None = None, *, max_bytes: int | None = None, limits: PlanLimits | None = None
+) -> Plan:
+    """Read a draft plan from bytes or text within ``limits``; the file name's suffix picks the reader."""
+    limits = limits or DEFAULT_LIMITS
+    max_bytes = limits.max_bytes if max_bytes is None else max_bytes
     name = PurePath(filename).name if filename and filename != "-" else ""
     suffix = PurePath(name).suffix.lower() if name else ""
     size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
@@ -235,18 +181,18 @@ def parse_plan(data: bytes | str, filename: str | None = None, *, max_bytes: int
     if suffix == ".pdf":
         if isinstance(data, str):
             raise _fail(Code.INVALID_INPUT, "PDF はバイト列で渡してください。")
-        text = _pdf_text(data)
+        text = pdf_text(data, limits)
     elif suffix == ".docx":
         if isinstance(data, str):
             raise _fail(Code.INVALID_INPUT, "Word ファイルはバイト列で渡してください。")
-        text, title = _docx_text(data)
+        text, title = docx_text(data, limits)
     else:
-        text = data if isinstance(data, str) else _decode(data)
+        text = check_chars(data, limits) if isinstance(data, str) else decode_text(data, limits)
         if suffix in STRUCTURED_SUFFIXES and text.strip():
             fields = _structured(text, suffix)
             text = "\n".join(_render(fields))
             title = str(fields.get("title") or fields.get("計画名") or "")
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = check_chars(text.replace("\r\n", "\n").replace("\r", "\n").strip(), limits)
     check_content(text)
     return Plan(text=text, title=title or _title_of(text), fields=fields, source_name=name)
 

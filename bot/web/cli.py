@@ -46,7 +46,10 @@ def register(app: typer.Typer) -> None:
             f"madoguchi を http://{shown}:{port} で起動します（デモページ: / 、API ドキュメント: /docs 、停止: Ctrl-C）",
             highlight=False,
         )
-        common: dict[str, Any] = {"host": host, "port": port, "proxy_headers": False, **logging_options}
+        from bot.web.server import PROTOCOL, GuardedHttpToolsProtocol
+
+        GuardedHttpToolsProtocol.configure(s)
+        common: dict[str, Any] = {"host": host, "port": port, "proxy_headers": False, "http": PROTOCOL, **logging_options}
         if workers > 1:
             if not s.redis_url:
                 logging.getLogger("madoguchi.web").warning(

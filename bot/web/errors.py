@@ -172,6 +172,16 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, message, headers)
 
 
+SURROGATE_MESSAGE = "入力に文字として扱えないデータ（対になっていないサロゲート \\ud800 など）が含まれています。文字を確認してください。"
+
+
+async def _unicode_error(request: Request, exc: Exception) -> JSONResponse:
+    """A lone surrogate (``"\\ud800"`` in JSON) reaching text processing is the caller's input: 422, not 500."""
+    if isinstance(exc, UnicodeEncodeError) and "surrogate" in str(exc.reason):
+        return error_response(422, Code.INVALID_INPUT.value, SURROGATE_MESSAGE)
+    return await _unhandled(request, exc)
+
+
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc,
               extra={"request_id": request_id.get()})
@@ -184,4 +194,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(UnicodeEncodeError, _unicode_error)
     app.add_exception_handler(Exception, _unhandled)

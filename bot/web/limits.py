@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
 
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import MemoryStorage, Storage
@@ -16,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.config import Settings
 from bot.web.errors import HTTPRefusal, error_response
-from retrieval.errors import Code
+from retrieval.errors import Code, DeskError
 
 log = logging.getLogger("madoguchi.web")
 
@@ -149,3 +152,39 @@ class RateLimitMiddleware:
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+# --- plan uploads: how many at once -------------------------------------------------------------------------
+
+PLAN_BUSY_MESSAGE = "計画書の読み取りは同時に {n} 件までです。前の結果が出てから、もう一度送ってください。"
+
+
+class PlanSlots:
+    """Match/precheck requests in flight per client (over the cap: 429) and plan-reading workers at once."""
+
+    def __init__(self, per_client: int, workers: int) -> None:
+        self.per_client = per_client
+        self.busy: dict[str, int] = {}
+        self.workers = asyncio.Semaphore(workers)
+
+    @classmethod
+    def of(cls, state: Any, settings: Settings) -> PlanSlots:
+        """The app's slots (made on first use and kept on ``app.state``)."""
+        slots = getattr(state, "plan_slots", None)
+        if not isinstance(slots, PlanSlots):
+            slots = cls(settings.plan_client_concurrency, settings.plan_parse_workers)
+            state.plan_slots = slots
+        return slots
+
+    @asynccontextmanager
+    async def client(self, key: str) -> AsyncIterator[None]:
+        """Hold one of ``key``'s slots for the block; raise 429 ``DeskError`` when it has none left."""
+        if self.busy.get(key, 0) >= self.per_client:
+            raise DeskError(Code.RATE_LIMITED, PLAN_BUSY_MESSAGE.format(n=self.per_client))
+        self.busy[key] = self.busy.get(key, 0) + 1
+        try:
+            yield
+        finally:
+            self.busy[key] -= 1
+            if self.busy[key] <= 0:
+                del self.busy[key]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from functools import partial
 from typing import Any
 
@@ -10,9 +11,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from sse_starlette import EventSourceResponse
 
+from bot.answering.answer import Answer
 from bot.web.deps import ChannelDep, DeskDep
+from bot.web.feedback import FeedbackSigner, signer_of
 from bot.web.schemas import ERROR_RESPONSES, AskRequest, AskResponse
-from bot.web.streaming import answer_json, sse_events, start_stream
+from bot.web.streaming import Event, answer_json, sse_events, start_stream
 
 router = APIRouter(prefix="/v1", tags=["ask"])
 
@@ -46,8 +49,18 @@ async def ask(body: AskRequest, request: Request, desk: DeskDep, channel: Channe
     """Answer a question from the sources with citations, or decline and point to a human window."""
     history: list[dict[str, Any]] | None = [t.model_dump() for t in body.history] if body.history else None
     kwargs: dict[str, Any] = {"audience": body.audience, "channel": channel}
+    signer = signer_of(request.app.state, request.app.state.settings)
     if body.stream or wants_event_stream(request):
         events = await start_stream(partial(desk.ask_stream, body.question, history, **kwargs))
-        return EventSourceResponse(sse_events(events), headers={"Cache-Control": "no-store"})
+        return EventSourceResponse(sse_events(with_feedback_token(events, signer)), headers={"Cache-Control": "no-store"})
     answer = await run_in_threadpool(partial(desk.ask, body.question, history, **kwargs))
-    return JSONResponse(answer_json(answer))
+    return JSONResponse({**answer_json(answer), "feedback_token": signer.token(answer.answer_id)})
+
+
+async def with_feedback_token(events: AsyncIterator[Event], signer: FeedbackSigner) -> AsyncIterator[Event]:
+    """The desk's events, the final answer (``done``) carrying its feedback token."""
+    async for event in events:
+        data = event.get("data")
+        if event.get("event") == "done" and isinstance(data, Answer):
+            event = {**event, "data": {**answer_json(data), "feedback_token": signer.token(data.answer_id)}}
+        yield event

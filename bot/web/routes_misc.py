@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import hmac
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 from bot import messages
 from bot.audit.protocol import Audit
+from bot.config import Settings
 from bot.metrics import get_metrics
 from bot.web.deps import AuditDep, ChannelDep, DeskDep, SettingsDep
+from bot.web.errors import ApiError
+from bot.web.feedback import feedback_limiter, signer_of
+from bot.web.limits import client_key
 from bot.web.schemas import ERROR_RESPONSES, FeedbackRequest, FeedbackResponse, Health, Ready, WidgetConfig
 from retrieval.errors import Code, DeskError
 
@@ -47,28 +52,64 @@ async def readyz(desk: DeskDep) -> JSONResponse:
     return JSONResponse({"status": "ready", **info})
 
 
-def _record(audit: Audit, body: FeedbackRequest, channel: str) -> None:
+FEEDBACK_TOKEN_MESSAGE = (
+    "この回答への評価は受け付けられません。回答と一緒に返された feedback_token を添えて送ってください。"
+)
+FEEDBACK_RATE_MESSAGE = "評価の送信が多すぎます。{seconds}秒ほど待ってからもう一度お試しください。"
+
+
+def _record(audit: Audit, body: FeedbackRequest, channel: str, rater: str) -> None:
     try:
-        audit.record_feedback(body.answer_id, body.rating, body.comment, channel=channel)
+        audit.record_feedback(body.answer_id, body.rating, body.comment, channel=channel, rater=rater)
     except DeskError as exc:
         if exc.code is not Code.NOT_FOUND:
             raise
         audit.flush()  # the answer may still be queued for writing
-        audit.record_feedback(body.answer_id, body.rating, body.comment, channel=channel)
+        audit.record_feedback(body.answer_id, body.rating, body.comment, channel=channel, rater=rater)
 
 
 @router.post("/v1/feedback", tags=["feedback"], response_model=FeedbackResponse, summary="👍 / 👎 on an answer",
-             responses={404: {"description": "Unknown answer id"},
+             responses={403: {"description": "Missing or wrong feedback_token"}, 404: {"description": "Unknown answer id"},
                         **ERROR_RESPONSES})
-async def feedback(body: FeedbackRequest, audit: AuditDep, channel: ChannelDep) -> FeedbackResponse:
-    """Store a rating (and optional comment) for an answer id returned by /v1/ask."""
-    await run_in_threadpool(_record, audit, body, channel)
+async def feedback(
+    body: FeedbackRequest, request: Request, audit: AuditDep, channel: ChannelDep, settings: SettingsDep
+) -> FeedbackResponse:
+    """Store a rating for an answer returned by /v1/ask (with its ``feedback_token``); one per answer and client,
+    a new one replaces the earlier."""
+    client = client_key(request.scope)
+    limiter = feedback_limiter(request.app.state, settings)
+    if limiter is not None and (wait := await limiter.hit(f"feedback:{client}")) is not None:
+        raise ApiError(429, Code.RATE_LIMITED.value, FEEDBACK_RATE_MESSAGE.format(seconds=wait), {"Retry-After": str(wait)})
+    signer = signer_of(request.app.state, settings)
+    if not signer.valid(body.answer_id, body.feedback_token):
+        raise ApiError(403, "invalid_token", FEEDBACK_TOKEN_MESSAGE)
+    await run_in_threadpool(_record, audit, body, channel, signer.rater(client))
     return FeedbackResponse(answer_id=body.answer_id, rating=body.rating)
 
 
-@router.get("/metrics", tags=["ops"], summary="Prometheus metrics", response_class=Response)
-async def metrics() -> Response:
-    """Request and answer metrics in the Prometheus text format."""
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+def metrics_allowed(settings: Settings, client: str, authorization: str) -> bool:
+    """Whether this caller may read /metrics under ``MADOGUCHI_METRICS_ACCESS``."""
+    match settings.metrics_access:
+        case "public":
+            return True
+        case "local":
+            return client in LOOPBACK
+        case "token":
+            token = settings.metrics_token or ""
+            return bool(token) and hmac.compare_digest(authorization.encode(), f"Bearer {token}".encode())
+    return False
+
+
+@router.get("/metrics", tags=["ops"], summary="Prometheus metrics", response_class=Response,
+            responses={404: {"description": "Metrics are off or not open to this caller"}})
+async def metrics(request: Request, settings: SettingsDep) -> Response:
+    """Request and answer metrics in the Prometheus text format (who may read them: a setting)."""
+    client = request.client.host if request.client else ""
+    if not metrics_allowed(settings, client, request.headers.get("authorization", "")):
+        raise ApiError(404, "not_found", "指定された URL は見つかりません。")
     body, content_type = get_metrics().render()
     return Response(content=body, headers={"Content-Type": content_type})
 

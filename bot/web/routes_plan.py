@@ -15,8 +15,10 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from bot.config import Settings
-from bot.plans import parse_plan
+from bot.plans import Plan, parse_plan
 from bot.web.deps import ChannelDep, DeskDep, SettingsDep
+from bot.web.limits import PlanSlots, client_key
+from bot.web.plan_worker import parse_in_worker, plan_limits
 from bot.web.schemas import ERROR_RESPONSES, PlanRequest
 from retrieval.errors import Code, DeskError
 
@@ -77,7 +79,7 @@ async def read_plan_input(request: Request, settings: Settings) -> PlanInput:
     if ctype.startswith("application/json") or not ctype:
         try:
             body = json.loads(await request.body() or b"null")
-        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: [[[…]]] 10,000 deep
+        except (ValueError, RecursionError) as exc:  # bad JSON or UTF-8, [[[…]]] 10,000 deep, a 5,000-digit integer
             raise RequestValidationError([{"type": "json_invalid", "loc": ("body",), "msg": str(exc), "input": None}]) from exc
         options = _options(body if isinstance(body, dict) else {"_": body})
         if not options.plan.strip():
@@ -94,16 +96,33 @@ def result_response(result: Any) -> Response:
     return JSONResponse(data)
 
 
+async def read_plan(request: Request, settings: Settings, given: PlanInput) -> Plan:
+    """The plan from the input: files in a worker process (timeout, memory cap, stopped if the client leaves),
+    text in process; both within the plan limits of the settings."""
+    limits = plan_limits(settings)
+    if isinstance(given.data, str) and not given.filename:
+        return await run_in_threadpool(partial(parse_plan, given.data, None, limits=limits))
+    async with PlanSlots.of(request.app.state, settings).workers:
+        return await parse_in_worker(
+            given.data,
+            given.filename,
+            limits=limits,
+            timeout=settings.plan_parse_timeout,
+            memory_mb=settings.plan_parse_memory_mb,
+            disconnected=request.is_disconnected,
+        )
+
+
 @router.post("/match", summary="Suggest support measures for a draft plan", openapi_extra=OPENAPI_BODY,
              responses=ERROR_RESPONSES)
 async def match(request: Request, desk: DeskDep, settings: SettingsDep, channel: ChannelDep) -> Response:
     """The support measures that fit a draft plan, each with reasons and sources."""
-    given = await read_plan_input(request, settings)
-    parse = parse_plan
-    plan = await run_in_threadpool(parse, given.data, given.filename)
-    result = await run_in_threadpool(
-        partial(desk.match, plan, given.options.n, channel=channel, audience=given.options.audience)
-    )
+    async with PlanSlots.of(request.app.state, settings).client(client_key(request.scope)):
+        given = await read_plan_input(request, settings)
+        plan = await read_plan(request, settings, given)
+        result = await run_in_threadpool(
+            partial(desk.match, plan, given.options.n, channel=channel, audience=given.options.audience)
+        )
     return result_response(result)
 
 
@@ -111,10 +130,10 @@ async def match(request: Request, desk: DeskDep, settings: SettingsDep, channel:
              openapi_extra=OPENAPI_BODY, responses=ERROR_RESPONSES)
 async def precheck(request: Request, desk: DeskDep, settings: SettingsDep, channel: ChannelDep) -> Response:
     """Requirements and required sections of the plan's type: met / partial / missing, with evidence."""
-    given = await read_plan_input(request, settings)
-    parse = parse_plan
-    plan = await run_in_threadpool(parse, given.data, given.filename)
-    result = await run_in_threadpool(
-        partial(desk.precheck, plan, given.options.plan_type, channel=channel, audience=given.options.audience)
-    )
+    async with PlanSlots.of(request.app.state, settings).client(client_key(request.scope)):
+        given = await read_plan_input(request, settings)
+        plan = await read_plan(request, settings, given)
+        result = await run_in_threadpool(
+            partial(desk.precheck, plan, given.options.plan_type, channel=channel, audience=given.options.audience)
+        )
     return result_response(result)

@@ -73,6 +73,7 @@ class AskResponse(BaseModel):
     hits: list[HitOut]
     suggestions: list[str] = Field(default_factory=list, description="Follow-up questions.")
     mode: str = Field(default="extractive", description="`extractive` or `llm`.")
+    feedback_token: str | None = Field(default=None, description="Send it with POST /v1/feedback for this answer.")
 
 
 class PlanRequest(BaseModel):
@@ -102,6 +103,9 @@ class FeedbackRequest(BaseModel):
     answer_id: str = Field(min_length=1, max_length=64)
     rating: Literal["up", "down"]
     comment: str | None = Field(default=None, max_length=2000)
+    feedback_token: str | None = Field(
+        default=None, max_length=128, description="The `feedback_token` returned with the answer (required)."
+    )
 
 
 class FeedbackResponse(BaseModel):

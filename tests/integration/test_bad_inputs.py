@@ -79,7 +79,8 @@ def upload(client: httpx.Client, path: str, name: str, data: bytes, **fields: st
 def test_the_audit_check_sees_an_answer(client: httpx.Client, audit: AuditLog) -> None:
     before = rows(audit)
     answer = client.post("/v1/ask", json={"question": QUESTION}).json()
-    assert client.post("/v1/feedback", json={"answer_id": answer["answer_id"], "rating": "up"}).status_code == 200
+    rating = {"answer_id": answer["answer_id"], "rating": "up", "feedback_token": answer["feedback_token"]}
+    assert client.post("/v1/feedback", json=rating).status_code == 200
     assert rows(audit) == (before[0] + 1, before[1] + 1)
 
 

@@ -74,7 +74,7 @@ def test_ask_returns_the_cli_json_keys_with_citations_and_suggestions(client: ht
     response = client.post("/v1/ask", json={"question": QUESTION})
     assert response.status_code == 200
     body = response.json()
-    assert CLI_KEYS <= set(body) and set(body) - CLI_KEYS <= {"suggestions", "mode"}
+    assert CLI_KEYS <= set(body) and set(body) - CLI_KEYS <= {"suggestions", "mode", "feedback_token"}
     assert not body["refused"]
     assert "よろず支援拠点" in body["answer"] and "出典" in body["answer"]
     assert body["citations"] and all(c["quote"] and c["title"] for c in body["citations"])
@@ -135,8 +135,10 @@ def test_starter_questions_of_the_widget_are_answered(client: httpx.Client) -> N
 
 
 def test_feedback_is_stored(client: httpx.Client, app) -> None:  # type: ignore[no-untyped-def]
-    answer_id = client.post("/v1/ask", json={"question": QUESTION}).json()["answer_id"]
-    response = client.post("/v1/feedback", json={"answer_id": answer_id, "rating": "up", "comment": "分かりやすい"})
+    answer = client.post("/v1/ask", json={"question": QUESTION}).json()
+    answer_id = answer["answer_id"]
+    response = client.post("/v1/feedback", json={"answer_id": answer_id, "rating": "up", "comment": "分かりやすい",
+                                                 "feedback_token": answer["feedback_token"]})
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "answer_id": answer_id, "rating": "up"}
     app.state.audit.flush()
@@ -154,8 +156,11 @@ def test_the_request_id_follows_the_answer_into_the_audit_log(client: httpx.Clie
     assert row and row["request_id"] == rid and row["channel"] == "api"
 
 
-def test_feedback_on_an_unknown_answer_is_404(client: httpx.Client) -> None:
-    response = client.post("/v1/feedback", json={"answer_id": "0" * 32, "rating": "down"})
+def test_feedback_on_an_unknown_answer_is_404(client: httpx.Client, app) -> None:  # type: ignore[no-untyped-def]
+    from bot.web.feedback import signer_of
+
+    token = signer_of(app.state, app.state.settings).token("0" * 32)
+    response = client.post("/v1/feedback", json={"answer_id": "0" * 32, "rating": "down", "feedback_token": token})
     assert_error(response, 404, "not_found")
 
 

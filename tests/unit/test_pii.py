@@ -91,3 +91,50 @@ def test_nested_metadata_is_masked() -> None:
     masker = build_masker(())
     meta = {"query": "a@b.jp の件", "n": 3, "turns": ["090-1234-5678", {"x": "2030年"}]}
     assert masker.mask_obj(meta) == {"query": f"{EMAIL_TOKEN} の件", "n": 3, "turns": [PHONE_TOKEN, {"x": "2030年"}]}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("連絡先 ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍ まで", f"連絡先 {EMAIL_TOKEN} まで"),
+        ("ＴＡＲＯ．ＹＡＭＡＤＡ＠ＣＩＴＹ．ＥＸＡＭＰＬＥ．ＪＰです", f"{EMAIL_TOKEN}です"),
+        ("メール：たろう@例え.jp まで", f"メール：{EMAIL_TOKEN} まで"),
+        ("メール：taro@ドメイン.日本 まで", f"メール：{EMAIL_TOKEN} まで"),
+        ("宛先は 山田＠市役所．ｊｐ。", f"宛先は {EMAIL_TOKEN}。"),
+        ("連絡先はtaro@example.comです", f"連絡先は{EMAIL_TOKEN}です"),
+        ("携帯 090.1234.5678 です", f"携帯 {PHONE_TOKEN} です"),
+        ("携帯 090/1234/5678 です", f"携帯 {PHONE_TOKEN} です"),
+        ("電話 03.1234.5678", f"電話 {PHONE_TOKEN}"),
+        ("携帯 090ｰ1234ｰ5678", f"携帯 {PHONE_TOKEN}"),
+        ("携帯 ０９０ー１２３４ー５６７８", f"携帯 {PHONE_TOKEN}"),
+        ("携帯は〇九〇ー一二三四ー五六七八です", f"携帯は{PHONE_TOKEN}です"),
+        ("電話 〇三―一二三四―五六七八", f"電話 {PHONE_TOKEN}"),
+        ("携帯 〇九〇一二三四五六七八", f"携帯 {PHONE_TOKEN}"),
+        ("携帯 090—1234—5678、自宅 03 1234 5678", f"携帯 {PHONE_TOKEN}、自宅 {PHONE_TOKEN}"),
+        ("個人番号 １２３４　５６７８　９０１２", f"個人番号 {MY_NUMBER_TOKEN}"),
+        ("090-1234-5678/090-1234-5679", f"{PHONE_TOKEN}/{PHONE_TOKEN}"),
+    ],
+)
+def test_japanese_written_personal_data_is_masked(text: str, expected: str) -> None:
+    assert mask(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "総額40億円の投資、2030年までに、令和8年3月に開始",
+        "令和八年三月、二〇三〇年までに四〇億円",
+        "市外局番 090 だけでは番号ではありません",
+        "ＫＰＩは売上１２億円（２０３０年度）",
+        "データセンターとサーバー",
+        "日付 2026/03/31 と 2026.03.31",
+        "比率 0.12345678 を目標",
+    ],
+)
+def test_japanese_figures_stay_readable(text: str) -> None:
+    assert mask(text) == text
+
+
+def test_text_outside_the_masked_part_keeps_its_width_and_marks() -> None:
+    text = "ＡＢＣ商事の山田です。ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍ、〇九〇ー一二三四ー五六七八（平日のみ）"
+    assert mask(text) == f"ＡＢＣ商事の山田です。{EMAIL_TOKEN}、{PHONE_TOKEN}（平日のみ）"

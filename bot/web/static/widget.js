@@ -511,6 +511,7 @@
             msg.citations = data.citations || msg.citations;
             msg.suggestions = data.suggestions || [];
             msg.answerId = data.answer_id;
+            msg.feedbackToken = data.feedback_token;
             msg.refused = !!data.refused;
           }
         });
@@ -539,7 +540,7 @@
     msg.rating_pending = true;
     msg.rating_error = "";
     updateMessage(msg);
-    post("/v1/feedback", { answer_id: msg.answerId, rating: rating })
+    post("/v1/feedback", { answer_id: msg.answerId, rating: rating, feedback_token: msg.feedbackToken })
       .then(function () { msg.rating = rating; })
       .catch(function (err) { msg.rating_error = (err && err.status) ? err.message : T.network; })
       .then(function () {
