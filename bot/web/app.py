@@ -18,6 +18,7 @@ from bot.desk import Desk
 from bot.metrics import get_metrics
 from bot.web import errors, routes_ask, routes_misc, routes_openai, routes_plan
 from bot.web.context import RequestContextMiddleware
+from bot.web.docs_ui import install_docs
 from bot.web.limits import BodySizeMiddleware, ClientRateLimiter, RateLimitMiddleware
 from bot.web.origins import ALLOW_HEADERS, EXPOSE_HEADERS, OriginGuardMiddleware, OriginPolicy
 from retrieval.errors import DeskError
@@ -84,6 +85,8 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served by docs_ui from packaged assets (no CDN)
+        redoc_url=None,
     )
     app.state.settings, app.state.desk, app.state.audit = settings, desk, audit
     errors.install(app)
@@ -91,6 +94,7 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
     app.include_router(routes_plan.router)
     app.include_router(routes_openai.router)
     app.include_router(routes_misc.router)
+    install_docs(app)
     _mount_slack(app, desk, settings)
 
     # Added innermost first: the request context wraps everything; body caps and the rate limit sit nearest the routes.
