@@ -17,6 +17,7 @@ from bot.config import Settings, get_settings
 from bot.desk import Desk
 from bot.metrics import get_metrics
 from bot.web import errors, routes_ask, routes_misc, routes_openai, routes_plan
+from bot.web.content_type import JsonOnlyMiddleware
 from bot.web.context import RequestContextMiddleware
 from bot.web.docs_ui import install_docs
 from bot.web.limits import BodySizeMiddleware, ClientRateLimiter, RateLimitMiddleware
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
     _mount_slack(app, desk, settings)
 
     # Added innermost first: the request context wraps everything; body caps and the rate limit sit nearest the routes.
+    app.add_middleware(JsonOnlyMiddleware)
     app.add_middleware(BodySizeMiddleware, settings=settings)
     if limiter is not None:
         app.add_middleware(RateLimitMiddleware, limiter=limiter)
