@@ -91,7 +91,7 @@ def usage(prompt: Sequence[str], completion: str) -> dict[str, int]:
     return {"prompt_tokens": read, "completion_tokens": wrote, "total_tokens": read + wrote}
 
 
-def annotations(text: str, citations: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def url_annotations(text: str, citations: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """OpenAI ``url_citation`` annotations: each ``[n]`` marker in the text with its source's title and link."""
     out: list[dict[str, Any]] = []
     for c in citations:

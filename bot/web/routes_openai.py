@@ -18,11 +18,11 @@ from bot.answering.answer import Answer
 from bot.web.deps import DeskDep, SettingsDep
 from bot.web.openai_compat import (
     MODEL_ID,
-    annotations,
     check_request,
     citations_header,
     token_budget,
     truncate_tokens,
+    url_annotations,
     usage,
 )
 from bot.web.schemas import ERROR_RESPONSES, ChatMessage, ChatRequest, ErrorResponse
@@ -54,7 +54,7 @@ def completion(answer: Answer, prompt: list[str], budget: int | None = None) -> 
     annotations, and the desk's citations as data in the extra ``citations`` field."""
     text, cut = truncate_tokens(answer.text, budget) if budget else (answer.text, False)
     citations = [c.public() for c in answer.citations]
-    message = {"role": "assistant", "content": text, "refusal": None, "annotations": annotations(text, citations)}
+    message = {"role": "assistant", "content": text, "refusal": None, "annotations": url_annotations(text, citations)}
     return {
         "id": f"chatcmpl-{answer.answer_id}",
         "object": "chat.completion",
