@@ -250,4 +250,4 @@ def errors_text(report: Mapping[str, Any], stats: Any = None) -> str:
 
 def register(app: typer.Typer) -> None:
     """Add the ``eval`` command to the madoguchi CLI."""
-    app.command("eval")(handle_errors(eval_command))
+    app.command("eval", short_help="評価データで窓口を評価する")(handle_errors(eval_command))
