@@ -16,7 +16,7 @@ from bot.audit import open_audit_log
 from bot.config import Settings, get_settings
 from bot.desk import Desk
 from bot.metrics import get_metrics
-from bot.web import errors, routes_ask, routes_misc, routes_openai, routes_plan
+from bot.web import errors, routes_ask, routes_misc, routes_openai, routes_plan, routes_sources
 from bot.web.content_type import JsonOnlyMiddleware
 from bot.web.context import RequestContextMiddleware
 from bot.web.docs_ui import install_docs
@@ -95,6 +95,7 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
     app.include_router(routes_plan.router)
     app.include_router(routes_openai.router)
     app.include_router(routes_misc.router)
+    app.include_router(routes_sources.router)
     install_docs(app)
     _mount_slack(app, desk, settings)
 
