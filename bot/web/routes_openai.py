@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Sequence
 from functools import partial
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
@@ -25,6 +25,7 @@ from bot.web.openai_compat import (
     url_annotations,
     usage,
 )
+from bot.web.routes_sources import passage_path
 from bot.web.schemas import ERROR_RESPONSES, ChatMessage, ChatRequest, ErrorResponse
 from bot.web.streaming import Event, jsonable, start_stream
 from retrieval.errors import Code, DeskError
@@ -49,11 +50,11 @@ def split_messages(messages: Sequence[ChatMessage], max_turns: int) -> tuple[str
     return convo[last_user].text(), history[-max_turns:] if max_turns else []
 
 
-def completion(answer: Answer, prompt: list[str], budget: int | None = None) -> dict[str, Any]:
+def completion(answer: Answer, prompt: list[str], budget: int | None = None, base: str = "") -> dict[str, Any]:
     """A ``chat.completion`` object for an answer: approximate ``usage``, ``[n]`` markers as ``url_citation``
     annotations, and the desk's citations as data in the extra ``citations`` field."""
     text, cut = truncate_tokens(answer.text, budget) if budget else (answer.text, False)
-    citations = [c.public() for c in answer.citations]
+    citations = [{**c.public(), "link": base + passage_path(c.chunk_id)} for c in answer.citations]
     message = {"role": "assistant", "content": text, "refusal": None, "annotations": url_annotations(text, citations)}
     return {
         "id": f"chatcmpl-{answer.answer_id}",
@@ -150,11 +151,11 @@ async def list_models() -> dict[str, Any]:
         **ERROR_RESPONSES,
     },
 )
-async def chat_completions(body: ChatRequest, desk: DeskDep, settings: SettingsDep) -> Response:
+async def chat_completions(body: ChatRequest, request: Request, desk: DeskDep, settings: SettingsDep) -> Response:
     """Answer the last user message, with the earlier user/assistant messages as history."""
-    request = body.model_dump(exclude_unset=True)
-    check_request(request)
-    budget = token_budget(request)
+    params = body.model_dump(exclude_unset=True)
+    check_request(params)
+    budget = token_budget(params)
     question, history = split_messages(body.messages, settings.max_history_turns)
     prompt = [question, *(turn["content"] for turn in history)]
     kwargs: dict[str, Any] = {"audience": body.audience, "channel": CHANNEL}
@@ -162,7 +163,7 @@ async def chat_completions(body: ChatRequest, desk: DeskDep, settings: SettingsD
         events = await start_stream(partial(desk.ask_stream, question, history, **kwargs))
         return EventSourceResponse(chunks(events, prompt, budget), headers={"Cache-Control": "no-store"})
     answer = await run_in_threadpool(partial(desk.ask, question, history, **kwargs))
-    data = completion(answer, prompt, budget)
+    data = completion(answer, prompt, budget, base=str(request.base_url).rstrip("/"))
     headers = {"X-Madoguchi-Answer-Id": answer.answer_id, "X-Madoguchi-Citations": citations_header(data["citations"])}
     return JSONResponse(data, headers=headers)
 
