@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -88,7 +89,9 @@ def failing_text(report: Mapping[str, Any], limit: int = WORST_SHOWN) -> str:
         d = case["details"]
         why = ", ".join(runner.REASONS_JA.get(r, r) for r in d.get("reasons", []))
         extra = ""
-        if case["task"] == "ask":
+        if d.get("error"):
+            extra = f" {d['error']}"
+        elif case["task"] == "ask":
             missing = [f for f, ok in d.get("facts", {}).items() if not ok]
             extra = f" 順位={d.get('rank') or '—'}" + (f" 未検出={missing}" if missing else "")
         elif case["task"] == "match":
@@ -240,6 +243,7 @@ def errors_text(report: Mapping[str, Any], stats: Any = None) -> str:
         for case in report.get("cases", []):
             message = case.get("details", {}).get("error")
             if message:
+                message = re.sub(r"\d+秒", "N秒", message)  # one line per kind of error, not per wait time
                 messages[message] = messages.get(message, 0) + 1
         lines.append(f"エラー {count} 件（指標から除外）:")
         lines += [f"  {n} 件: {message}" for message, n in sorted(messages.items(), key=lambda kv: -kv[1])]
