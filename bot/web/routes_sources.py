@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.web.deps import DeskDep
 from bot.web.errors import ApiError
+from bot.web.schemas import ErrorResponse
 
 router = APIRouter(tags=["sources"])
 CACHE = "public, max-age=300"
@@ -75,7 +76,9 @@ def render_document(doc_id: str, chunks: list[Any], highlight: str = "") -> str:
     return "".join(parts)
 
 
-@router.get("/sources/{doc_id}", response_class=HTMLResponse, summary="A source document as a readable page")
+@router.get("/sources/{doc_id}", summary="A source document as a readable page", response_model=None,
+            responses={200: {"description": "The document as HTML", "content": {"text/html": {}}},
+                       404: {"model": ErrorResponse, "description": "No such document in the index"}})
 async def source_page(doc_id: str, desk: DeskDep, hl: str = "") -> Response:
     """Every chunk of the document under its section heading, each with an anchor; ``hl`` highlights one chunk."""
     chunks = [c for c in await run_in_threadpool(_chunks, desk) if c.doc_id == doc_id]
@@ -85,7 +88,8 @@ async def source_page(doc_id: str, desk: DeskDep, hl: str = "") -> Response:
 
 
 @router.get("/passages/{chunk_id}", summary="Open a cited passage in its document, highlighted",
-            responses={307: {"description": "To /sources/{doc_id}?hl={chunk_id}#anchor"}})
+            responses={307: {"description": "To /sources/{doc_id}?hl={chunk_id}#anchor"},
+                       404: {"model": ErrorResponse, "description": "No such passage in the index"}})
 async def passage(chunk_id: str, desk: DeskDep) -> Response:
     """Redirect to the passage's document page, scrolled to the passage and highlighted."""
     for chunk in await run_in_threadpool(_chunks, desk):
