@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     public_url: str | None = Field(default=None, description="Public origin of the desk (widget links).")
     allowed_origins: str = Field(default="", description="Comma-separated CORS allowlist; `*` = any (warned).")
     rate_limit: str = Field(default="30/minute", description="Per-client rate limit (limits syntax).")
+    eval_api_key: str | None = Field(
+        default=None, description="Key an evaluator sends (X-API-Key or Bearer) to get the evaluator quota."
+    )
+    eval_rate_limit: str = Field(default="6000/minute", description="Rate limit of the evaluator key (limits syntax).")
     trusted_proxies: str = Field(
         default="", description="Comma-separated proxy IPs whose X-Forwarded-For is honoured; empty = none."
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -22,6 +23,7 @@ THRESHOLDS = Path(__file__).resolve().parent / "thresholds.toml"
 COMPARE_COLUMNS = ("recall@1", "recall@5", "recall@10", "mrr@10", "fact_recall", "citation_validity",
                    "refusal_accuracy", "false_refusal_rate", "p50")
 WORST_SHOWN = 15
+ERRORS_EXIT = 4  # some cases errored: the figures are incomplete
 
 
 def _fmt(value: Any, key: str = "") -> str:
@@ -87,7 +89,9 @@ def failing_text(report: Mapping[str, Any], limit: int = WORST_SHOWN) -> str:
         d = case["details"]
         why = ", ".join(runner.REASONS_JA.get(r, r) for r in d.get("reasons", []))
         extra = ""
-        if case["task"] == "ask":
+        if d.get("error"):
+            extra = f" {d['error']}"
+        elif case["task"] == "ask":
             missing = [f for f, ok in d.get("facts", {}).items() if not ok]
             extra = f" 順位={d.get('rank') or '—'}" + (f" 未検出={missing}" if missing else "")
         elif case["task"] == "match":
@@ -111,7 +115,7 @@ def _load_suite(paths: Sequence[Path]) -> Suite:
     return suite
 
 
-def _target(endpoint: str | None) -> Any:
+def _target(endpoint: str | None, api_key: str | None = None, max_retries: int = 5, max_wait: float = 120.0) -> Any:
     from evals.targets import DeskTarget, HttpTarget
 
     if endpoint:
@@ -123,7 +127,7 @@ def _target(endpoint: str | None) -> Any:
 
             return load_corpus(settings().corpus_dir)
 
-        return HttpTarget(endpoint, corpus=corpus)
+        return HttpTarget(endpoint, corpus=corpus, api_key=api_key, max_retries=max_retries, max_wait=max_wait)
     from bot.desk import Desk
 
     desk = Desk()
@@ -151,8 +155,16 @@ def eval_command(
     thresholds: Annotated[Path | None, typer.Option("--thresholds", help="下限・上限を書いた TOML（例 evals/thresholds.toml）")] = None,
     endpoint: Annotated[str | None, typer.Option("--endpoint", help="起動中の窓口の URL（例 http://127.0.0.1:8000）")] = None,
     judge: Annotated[bool, typer.Option("--judge", help="LLM による faithfulness / answer relevancy も測る（参考値）")] = False,
+    api_key: Annotated[str | None, typer.Option("--api-key", envvar="MADOGUCHI_EVAL_API_KEY",
+                                                help="評価者キー（X-API-Key で送信。窓口の MADOGUCHI_EVAL_API_KEY と同じ値で専用の上限になる）")] = None,
+    max_retries: Annotated[int, typer.Option("--max-retries", min=0, help="429 を受けたときの再試行回数（Retry-After に従って待つ）")] = 5,
+    max_wait: Annotated[float, typer.Option("--max-wait", min=0, help="1 回に待つ最長秒数。Retry-After がこれより長ければエラーにする")] = 120.0,
 ) -> None:
-    """Run eval suites and report retrieval, answer, match and pre-check metrics; gate with --fail-under."""
+    """評価データで窓口を評価し、検索・回答・施策提案・事前チェックの指標を出す。
+
+    エラー（429 の再試行切れ、接続失敗など）になったケースは不合格ではなくエラーとして数え、指標から除き、
+    1 件でもあれば終了コード 4 で終わる。--fail-under / --thresholds を下回ると終了コード 1。
+    """
     if retriever not in MODES:
         raise DeskError(Code.INVALID_INPUT, f"--retriever は {' / '.join(MODES)} のいずれかです。")
     if endpoint and (compare_retrievers or retriever != "hybrid"):
@@ -165,7 +177,7 @@ def eval_command(
     if thresholds is not None:
         limits += compare.load_thresholds(thresholds)
     base = compare.load_report(baseline) if baseline else None
-    target = _target(endpoint)
+    target = _target(endpoint, api_key, max_retries, max_wait)
     scorer = None
     if judge:
         from evals.judge import Judge
@@ -200,13 +212,46 @@ def eval_command(
     for block in ("match", "precheck"):
         if report[block].get("supported") is False:
             print(f"\n{block}: {report[block]['reason']}", file=out)
+    errors = errors_text(report, getattr(target, "stats", None))
+    if errors:
+        print("\n" + errors, file=out)
     failures = compare.check_limits(report, limits)
     for failure in failures:
         err_console.print(f"[bold red]基準未達:[/] {failure}", highlight=False)
+    if error_count(report):
+        err_console.print("[bold red]エラーになったケースがあります。[/] 指標はそれらを除いて計算しました（信頼できません）。",
+                          highlight=False)
+        raise typer.Exit(ERRORS_EXIT)
     if failures:
         raise typer.Exit(1)
 
 
+def error_count(report: Mapping[str, Any]) -> int:
+    """Cases that errored (not scored) across the ask, match and pre-check blocks."""
+    return sum(int(report.get(block, {}).get("errors") or 0) for block in ("ask", "match", "precheck"))
+
+
+def errors_text(report: Mapping[str, Any], stats: Any = None) -> str:
+    """What went wrong talking to the desk: errored cases (by message) and the 429s seen; empty when nothing did."""
+    count = error_count(report)
+    lines: list[str] = []
+    throttled = getattr(stats, "throttled", 0)
+    if throttled:
+        lines.append(f"429（回数制限）を {throttled} 回受け、{stats.retries} 回再試行しました（待機 {stats.waited:.0f} 秒）。")
+    if count:
+        messages: dict[str, int] = {}
+        for case in report.get("cases", []):
+            message = case.get("details", {}).get("error")
+            if message:
+                message = re.sub(r"\d+秒", "N秒", message)  # one line per kind of error, not per wait time
+                messages[message] = messages.get(message, 0) + 1
+        lines.append(f"エラー {count} 件（指標から除外）:")
+        lines += [f"  {n} 件: {message}" for message, n in sorted(messages.items(), key=lambda kv: -kv[1])]
+        if throttled:
+            lines.append("  → 評価者キー（--api-key / MADOGUCHI_EVAL_API_KEY）を使うか、--max-retries / --max-wait を増やしてください。")
+    return "\n".join(lines)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``eval`` command to the madoguchi CLI."""
-    app.command("eval")(handle_errors(eval_command))
+    app.command("eval", short_help="評価データで窓口を評価する")(handle_errors(eval_command))

@@ -133,11 +133,12 @@ def judgement(pairs: Sequence[tuple[AskCase, dict[str, Any]]]) -> dict[str, Any]
 
 
 def ask_metrics(cases: Sequence[AskCase], entries: Sequence[dict[str, Any]], depth: int = 10) -> dict[str, Any]:
-    """The ask block of the report from the per-case entries."""
-    answerable = [(c, e["details"]) for c, e in zip(cases, entries, strict=True) if not c.refuse]
-    refuse = [(c, e["details"]) for c, e in zip(cases, entries, strict=True) if c.refuse]
+    """The ask block of the report from the per-case entries (a case that errored is an error, not a miss: it is
+    counted in ``errors`` and left out of every metric)."""
+    pairs = [(c, e["details"]) for c, e in zip(cases, entries, strict=True) if not e["details"].get("error")]
+    answerable = [(c, d) for c, d in pairs if not c.refuse]
+    refuse = [(c, d) for c, d in pairs if c.refuse]
     ranks = [d["rank"] for c, d in answerable if c.evidence]
-    pairs = [(c, e["details"]) for c, e in zip(cases, entries, strict=True)]
     categories = sorted({c.category for c in cases if c.category})
     latencies = [float(e["details"]["latency_ms"]) for e in entries if e["details"].get("latency_ms") is not None]
     return {
@@ -154,7 +155,7 @@ def ask_metrics(cases: Sequence[AskCase], entries: Sequence[dict[str, Any]], dep
         },
         "answer": {
             "fact_recall": _round(m.fact_recall([list(d["facts"].values()) for _, d in answerable])),
-            "citation_validity": _round(m.citation_validity([[c["valid"] for c in e["details"]["citations"]] for e in entries])),
+            "citation_validity": _round(m.citation_validity([[c["valid"] for c in d["citations"]] for _, d in pairs])),
             "refusal_accuracy": _round(m.refusal_accuracy([bool(d["right"]) for _, d in refuse])),
             "false_refusal_rate": _round(m.false_refusal_rate([bool(d["refused"]) for _, d in answerable])),
             "precision": judgement(pairs)["precision"],
@@ -193,7 +194,7 @@ def run_match(target: Target, cases: Sequence[MatchCase], tick: Tick = _noop) ->
     """Run the match cases; ``not supported`` (n=0, metrics null, cases skipped) when plan analysis is missing."""
     entries: list[dict[str, Any]] = []
     all_ranks: list[list[int | None]] = []
-    violations = 0
+    violations = errors = 0
     unsupported: str | None = None
     for case in cases:
         if unsupported:
@@ -210,7 +211,7 @@ def run_match(target: Target, cases: Sequence[MatchCase], tick: Tick = _noop) ->
             continue
         except Exception as exc:  # one failing plan must not stop the run
             details.update(error=f"{type(exc).__name__}: {getattr(exc, 'message', exc)}", reasons=["error"])
-            all_ranks.append([None] * len(case.expected_measures))
+            errors += 1
             entries.append({"id": case.id, "task": "match", "passed": False, "details": details})
             tick("match")
             continue
@@ -225,7 +226,7 @@ def run_match(target: Target, cases: Sequence[MatchCase], tick: Tick = _noop) ->
         entries.append({"id": case.id, "task": "match", "passed": not details["reasons"], "details": details})
         tick("match")
     block: dict[str, Any] = {"n": len(all_ranks), "recall@5": _round(m.match_recall(all_ranks)), "mrr": _round(m.match_mrr(all_ranks)),
-                             "must_not_violations": violations}
+                             "must_not_violations": violations, "errors": errors}
     if unsupported:
         block.update(n=0, supported=False, reason=unsupported, **{"recall@5": None, "mrr": None})
     return block, entries
@@ -237,6 +238,7 @@ def run_precheck(target: Target, cases: Sequence[PrecheckCase], tick: Tick = _no
     all_matches: list[dict[str, bool]] = []
     evidence_checks: list[int] = []
     evidence_misses: list[int] = []
+    errors = 0
     unsupported: str | None = None
     for case in cases:
         if unsupported:
@@ -253,7 +255,7 @@ def run_precheck(target: Target, cases: Sequence[PrecheckCase], tick: Tick = _no
             continue
         except Exception as exc:
             details.update(error=f"{type(exc).__name__}: {getattr(exc, 'message', exc)}", reasons=["error"])
-            all_matches.append(dict.fromkeys(case.expected_status, False))
+            errors += 1
             entries.append({"id": case.id, "task": "precheck", "passed": False, "details": details})
             tick("precheck")
             continue
@@ -275,7 +277,7 @@ def run_precheck(target: Target, cases: Sequence[PrecheckCase], tick: Tick = _no
         details["reasons"] = (["status_mismatch"] if details["mismatches"] else []) + (["evidence_missing"] if missing_evidence else [])
         entries.append({"id": case.id, "task": "precheck", "passed": not details["reasons"], "details": details})
         tick("precheck")
-    block: dict[str, Any] = {"n": len(all_matches), "accuracy": _round(m.precheck_accuracy(all_matches))}
+    block: dict[str, Any] = {"n": len(all_matches), "accuracy": _round(m.precheck_accuracy(all_matches)), "errors": errors}
     if sum(evidence_checks):
         block["evidence_recall"] = _round(1 - sum(evidence_misses) / sum(evidence_checks))
     if unsupported:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 
 import httpx
@@ -16,6 +18,8 @@ from retrieval.errors import Code, DeskError
 
 RETRIEVAL_K = 10
 MATCH_N = 5
+MAX_RETRIES = 5  # retries of one request refused with 429 (or 503 with Retry-After)
+MAX_WAIT = 120.0  # seconds: a longer Retry-After is not waited for; the request is an error
 
 
 class Unsupported(Exception):
@@ -149,15 +153,49 @@ def _error_text(response: httpx.Response) -> str:
         return f"HTTP {response.status_code}: {response.text[:200]}"
 
 
+def retry_after(response: httpx.Response, attempt: int) -> float:
+    """Seconds a refused request asks us to wait: its ``Retry-After`` (seconds or HTTP date), else 1, 2, 4 … s."""
+    value = response.headers.get("retry-after", "").strip()
+    if value.isdigit():
+        return float(value)
+    if value:
+        try:
+            return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
+        except (TypeError, ValueError):
+            pass
+    return float(2**attempt)
+
+
+@dataclass
+class HttpStats:
+    """What the endpoint refused along the way (printed by ``madoguchi eval``)."""
+
+    throttled: int = 0  # 429 responses seen
+    retries: int = 0
+    waited: float = 0.0  # seconds spent honouring Retry-After
+    statuses: dict[int, int] = field(default_factory=dict)  # non-200 final responses by status
+
+
 class HttpTarget:
-    """Runs the cases against a running desk: POST /v1/ask, /v1/match, /v1/precheck."""
+    """Runs the cases against a running desk: POST /v1/ask, /v1/match, /v1/precheck.
+
+    A 429 (or a 503 with ``Retry-After``) is retried after the time the desk asks for, at most ``max_retries``
+    times and never waiting longer than ``max_wait`` seconds at once; what still fails is an error, not a miss.
+    ``api_key`` is sent as ``X-API-Key`` (the desk's evaluator key gets its own quota).
+    """
 
     def __init__(self, base_url: str, *, timeout: float = 120.0, corpus: Callable[[], Any] | None = None,
-                 client: httpx.Client | None = None) -> None:
+                 client: httpx.Client | None = None, api_key: str | None = None, max_retries: int = MAX_RETRIES,
+                 max_wait: float = MAX_WAIT, sleep: Callable[[float], None] = time.sleep) -> None:
         self.base_url = base_url.rstrip("/")
         self.label = self.base_url
         self.retrieval_depth = 0  # as many hits as the desk returns (its top_k), learned from the answers
-        self.client = client or httpx.Client(base_url=self.base_url, timeout=timeout)
+        headers = {"X-API-Key": api_key} if api_key else {}
+        self.client = client or httpx.Client(base_url=self.base_url, timeout=timeout, headers=headers)
+        self.max_retries = max(0, max_retries)
+        self.max_wait = max_wait
+        self.sleep = sleep
+        self.stats = HttpStats()
         self._load_corpus = corpus or (lambda: None)
         self._corpus: Any = None
         self._texts: dict[str, str] | None = None
@@ -186,7 +224,7 @@ class HttpTarget:
         """Close the HTTP client."""
         self.client.close()
 
-    def _post(self, path: str, payload: dict[str, Any]) -> httpx.Response:
+    def _send(self, path: str, payload: dict[str, Any]) -> httpx.Response:
         try:
             return self.client.post(path, json=payload)
         except httpx.TransportError as exc:
@@ -194,6 +232,24 @@ class HttpTarget:
                 Code.STORE_UNAVAILABLE, f"評価先 {self.base_url} に接続できません（{type(exc).__name__}）。",
                 "madoguchi serve が起動しているか、--endpoint の URL を確かめてください。",
             ) from exc
+
+    def _post(self, path: str, payload: dict[str, Any]) -> httpx.Response:
+        for attempt in range(self.max_retries + 1):
+            response = self._send(path, payload)
+            throttled = response.status_code == 429
+            self.stats.throttled += throttled
+            retryable = throttled or (response.status_code == 503 and "retry-after" in response.headers)
+            if not retryable or attempt == self.max_retries:
+                break
+            wait = retry_after(response, attempt)
+            if wait > self.max_wait:
+                break
+            self.stats.retries += 1
+            self.stats.waited += wait
+            self.sleep(wait)
+        if response.status_code != 200:
+            self.stats.statuses[response.status_code] = self.stats.statuses.get(response.status_code, 0) + 1
+        return response
 
     def ask(self, case: AskCase, mode: str) -> AskRun:
         """POST /v1/ask; retrieval metrics use the hits the desk returns."""

@@ -1,4 +1,4 @@
-"""The retriever exposed as a LangChain ``BaseRetriever``."""
+"""The retriever exposed as a LangChain ``BaseRetriever`` (usage, with an LCEL chain: docs/langchain.md)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,13 @@ from retrieval.search import Retriever
 
 
 class MadoguchiRetriever(BaseRetriever):
-    """LangChain view of ``Retriever.search``: each hit becomes a ``Document`` with its metadata."""
+    """LangChain view of ``Retriever.search``: each hit becomes a ``Document`` with its metadata.
+
+    ``retriever``: a ``retrieval.search.Retriever`` (``Desk().retriever``); ``k``: hits returned; ``mode``:
+    ``hybrid`` | ``bm25`` | ``bigram`` | ``dense``; ``filters``: metadata equality (e.g. ``{"kind": "measure"}``).
+    Each ``Document`` carries ``chunk_id``, ``doc_id``, ``title``, ``section``, ``url``, ``as_of``, ``score`` and
+    the per-channel ``ranks`` in its metadata.
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
     retriever: Retriever

@@ -77,6 +77,45 @@ def settings() -> Settings:
     return get_settings()
 
 
+def fold_japanese_help() -> None:
+    """Let help texts break anywhere in a line (Japanese has no spaces; Typer's tables would cut it with "…")."""
+    from rich.text import Text
+    from typer import rich_utils
+
+    make = rich_utils._make_rich_text
+    if getattr(make, "folds", False):
+        return
+
+    def folding(**kwargs: Any) -> Any:
+        rendered = make(**kwargs)
+        if isinstance(rendered, Text):
+            rendered.overflow = "fold"
+        return rendered
+
+    folding.folds = True  # type: ignore[attr-defined]
+    rich_utils._make_rich_text = folding
+
+
+def hard_breaks(text: str) -> str:
+    """Keep the answer's line breaks when it is read as Markdown (a line followed by another ends with two spaces)."""
+    lines = text.split("\n")
+    return "\n".join(f"{line}  " if line.strip() and i + 1 < len(lines) and lines[i + 1].strip() else line
+                     for i, line in enumerate(lines))
+
+
+def print_text(text: str, *, width: int | None = None, markdown: bool = True, keep_lines: bool = False) -> None:
+    """Print an answer or report: Rich Markdown on a terminal (or at ``--width`` columns); piped without
+    ``--width``, the plain text exactly as written (no wrapping, no colours) for files and other programs."""
+    if not (sys.stdout.isatty() or width):
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    from rich.markdown import Markdown
+
+    console = Console(width=width) if width else out_console
+    body = hard_breaks(text) if keep_lines else text
+    console.print(Markdown(body, hyperlinks=False) if markdown else body, highlight=False, markup=False, soft_wrap=False)
+
+
 def print_json(data: Any) -> None:
     """Print JSON (UTF-8, not escaped) to stdout."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")

@@ -9,7 +9,15 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from bot.cli.kit import err_console, handle_errors, out_console, print_json, settings
+from bot.cli.kit import (
+    err_console,
+    fold_japanese_help,
+    handle_errors,
+    out_console,
+    print_json,
+    print_text,
+    settings,
+)
 from bot.cli.log import attach_cli_listeners
 from bot.desk import Desk
 from retrieval.corpus import load_corpus
@@ -27,14 +35,14 @@ app.add_typer(corpus_app, name="corpus")
 PLUGINS: tuple[str, ...] = ("bot.cli.plan", "evals.cli", "bot.web.cli", "bot.slack.cli", "bot.cli.log", "bot.cli.consultations")
 
 
-@app.command()
+@app.command(short_help="索引を作る・更新する")
 @handle_errors
 def ingest(
     paths: list[Path] = typer.Argument(None, help="追加で索引に入れる文書（ファイルまたはディレクトリ）"),
     rebuild: bool = typer.Option(False, "--rebuild", help="差分を使わず全件を作り直す"),
     if_needed: bool = typer.Option(False, "--if-needed", help="変更がなければ何もしない（make run 用）"),
 ) -> None:
-    """Build or update the index (only changed chunks are re-embedded; the old index serves until the swap)."""
+    """索引を作る・更新する（変わったチャンクだけ埋め込み直し、入れ替えまでは古い索引で応答する）。"""
     s = settings()
     store = Store(path=None if s.chroma_url else s.chroma_dir, url=s.chroma_url)
     embedder = get_embedder(s.embedder, threads=s.embed_threads, batch=s.embed_batch)
@@ -62,16 +70,20 @@ def ingest(
     _ = if_needed  # --if-needed is the default behaviour; kept for make run's readability
 
 
-@app.command()
+@app.command(short_help="質問に出典つきで回答する")
 @handle_errors
 def ask(
     question: str = typer.Argument(..., help="質問（日本語）。- で標準入力から読む"),
     json_out: bool = typer.Option(False, "--json", help="JSON で出力"),
     k: int = typer.Option(None, "-k", help="検索するチャンク数"),
     retriever: str = typer.Option("hybrid", "--retriever", help="hybrid | bm25 | bigram | dense"),
-    audience: str = typer.Option("staff", "--audience", help="staff | public"),
+    audience: str = typer.Option("staff", "--audience", help="staff（自治体職員向け）| public（事業者向け）"),
+    width: int = typer.Option(None, "--width", min=20, help="この桁数で折り返して表示（省略時: 端末の幅。パイプでは折り返さない）"),
 ) -> None:
-    """Answer one question with citations (or decline)."""
+    """質問に出典つきで回答する（資料にないことには答えず、相談先を案内する）。
+
+    端末では Markdown として整えて表示し、パイプやファイルへはそのままのテキストを折り返さずに出力します。
+    """
     if retriever not in MODES:
         raise DeskError(Code.INVALID_INPUT, f"--retriever は {' / '.join(MODES)} のいずれかです。")
     if question == "-":
@@ -82,15 +94,15 @@ def ask(
     if json_out:
         print_json(answer.public())
     else:
-        out_console.print(answer.text, highlight=False, markup=False)
+        print_text(answer.text, width=width, keep_lines=True)
     if answer.refused and not json_out:
         raise typer.Exit(0)
 
 
-@app.command()
+@app.command(short_help="端末で続けて相談する")
 @handle_errors
-def chat(audience: str = typer.Option("staff", "--audience")) -> None:
-    """A conversation in the terminal, with citations; an empty line or Ctrl-D ends it."""
+def chat(audience: str = typer.Option("staff", "--audience", help="staff（自治体職員向け）| public（事業者向け）")) -> None:
+    """端末で続けて相談する（出典つき）。空行または Ctrl-D で終了。"""
     desk = Desk()
     attach_cli_listeners(desk)
     desk.ready()
@@ -108,14 +120,14 @@ def chat(audience: str = typer.Option("staff", "--audience")) -> None:
         except DeskError as exc:
             err_console.print(f"エラー: {exc.user_text()}", highlight=False)
             continue
-        out_console.print(answer.text, highlight=False, markup=False)
+        print_text(answer.text, keep_lines=True)
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
 
 
-@corpus_app.command("validate")
+@corpus_app.command("validate", short_help="コーパスを検査する")
 @handle_errors
 def corpus_validate(path: Path = typer.Argument(None, help="コーパスのディレクトリ（既定: MADOGUCHI_CORPUS_DIR）")) -> None:
-    """Validate the corpus; print each problem with file and entry; exit 1 when any."""
+    """コーパスを検査する。問題ごとにファイルと項目を示し、1 件でもあれば終了コード 1。"""
     corpus = load_corpus(path or settings().corpus_dir)
     for problem in corpus.problems:
         err_console.print(str(problem), highlight=False, markup=False, soft_wrap=True)
@@ -130,3 +142,5 @@ def corpus_validate(path: Path = typer.Argument(None, help="コーパスのデ�
 
 for _name in PLUGINS:
     importlib.import_module(_name).register(app)
+
+fold_japanese_help()  # no I/O: Japanese help wraps in Typer's tables instead of being cut with "…"

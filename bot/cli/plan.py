@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from bot.cli.kit import err_console, handle_errors, print_json, read_input, settings
+from bot.cli.kit import err_console, handle_errors, print_json, print_text, read_input, settings
 from bot.plans.plan import Plan
 from bot.plans.report import plan_markdown, precheck_html
 from retrieval.errors import Code, DeskError
@@ -26,12 +26,13 @@ def _read_plan(source: str) -> Plan:
 
 @handle_errors
 def match(
-    file: str = typer.Argument(..., help="計画案のファイル（.md .txt .docx .pdf .yaml .json）、- で標準入力"),
+    file: str = typer.Argument(..., help="計画案のファイル（.md .txt .docx .pdf .yaml .json）。 - で標準入力"),
     json_out: bool = typer.Option(False, "--json", help="JSON で出力"),
     n: int = typer.Option(5, "-n", min=1, max=36, help="提案する支援施策の数"),
     plan_type: str = typer.Option(None, "--plan-type", help="strategic_cluster | regional_cluster | local_industry（省略時は推定）"),
+    width: int = typer.Option(None, "--width", min=20, help="この桁数で折り返して表示（省略時: 端末の幅。パイプでは折り返さない）"),
 ) -> None:
-    """Suggest the support measures that fit a draft plan, each with reasons and sources."""
+    """計画書（案）に合う支援施策を、理由と出典つきで提案する。"""
     from bot.cli.log import attach_cli_listeners
     from bot.desk import Desk
 
@@ -42,17 +43,18 @@ def match(
     if json_out:
         print_json(result.to_json())
     else:
-        sys.stdout.write(plan_markdown(result))
+        print_text(plan_markdown(result), width=width)
 
 
 @handle_errors
 def precheck(
-    file: str = typer.Argument(..., help="計画案のファイル（.md .txt .docx .pdf .yaml .json）、- で標準入力"),
+    file: str = typer.Argument(..., help="計画案のファイル（.md .txt .docx .pdf .yaml .json）。 - で標準入力"),
     plan_type: str = typer.Option(None, "--plan-type", help="strategic_cluster | regional_cluster | local_industry（省略時は推定）"),
     fmt: str = typer.Option(None, "--format", help="md | html | json（省略時は -o の拡張子、なければ md）"),
     out: Path = typer.Option(None, "-o", "--output", help="結果を書き出すファイル"),
+    width: int = typer.Option(None, "--width", min=20, help="この桁数で折り返して表示（省略時: 端末の幅。パイプでは折り返さない）"),
 ) -> None:
-    """Check a draft plan against its type's requirements: ✅ met / ⚠️ partial / ❌ missing / ➖ not applicable."""
+    """計画書（案）を類型の要件・記載項目に照らして確かめる: ✅ 充足 / ⚠️ 一部 / ❌ 不足 / ➖ 対象外。"""
     from bot.desk import Desk
 
     if fmt is None:
@@ -78,6 +80,8 @@ def precheck(
         except OSError as exc:
             raise DeskError(Code.INVALID_INPUT, f"{out} に書き込めません: {exc.strerror}") from exc
         err_console.print(f"{report.summary()} → {out} に保存しました。", highlight=False)
+    elif fmt == "md":
+        print_text(text, width=width)
     else:
         sys.stdout.write(text)
 
@@ -91,7 +95,7 @@ def degree(
     firm: str = typer.Option("企業", "--firm", help="企業名（表示用）"),
     json_out: bool = typer.Option(False, "--json", help="JSON で出力"),
 ) -> None:
-    """Compute コネクター度 / ハブ度 by the policy's formula (amounts like 120億円 accepted)."""
+    """コネクター度・ハブ度を基本的な考え方の式で計算する（「120億円」のような金額も可）。"""
     from bot.plans.degree import CONNECTOR_RULE, HUB_RULE, SECTION, compute
     from bot.plans.report import POLICY_TITLE
 
@@ -107,6 +111,6 @@ def degree(
 
 def register(app: typer.Typer) -> None:
     """Add ``match``, ``precheck`` and ``degree`` to the madoguchi CLI."""
-    app.command("match")(match)
-    app.command("precheck")(precheck)
-    app.command("degree")(degree)
+    app.command("match", short_help="計画書（案）に合う支援施策を提案する")(match)
+    app.command("precheck", short_help="計画書（案）を要件に照らして確かめる")(precheck)
+    app.command("degree", short_help="コネクター度・ハブ度を計算する")(degree)

@@ -16,8 +16,18 @@ from bot.audit import open_audit_log
 from bot.config import Settings, get_settings
 from bot.desk import Desk
 from bot.metrics import get_metrics
-from bot.web import errors, routes_ask, routes_consultations, routes_misc, routes_openai, routes_plan
+from bot.web import (
+    errors,
+    routes_ask,
+    routes_consultations,
+    routes_misc,
+    routes_openai,
+    routes_plan,
+    routes_sources,
+)
+from bot.web.content_type import JsonOnlyMiddleware
 from bot.web.context import RequestContextMiddleware
+from bot.web.docs_ui import install_docs
 from bot.web.limits import BodySizeMiddleware, ClientRateLimiter, RateLimitMiddleware
 from bot.web.origins import ALLOW_HEADERS, EXPOSE_HEADERS, OriginGuardMiddleware, OriginPolicy
 from retrieval.errors import DeskError
@@ -102,6 +112,8 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served by docs_ui from packaged assets (no CDN)
+        redoc_url=None,
     )
     app.state.settings, app.state.desk, app.state.audit = settings, desk, audit
     errors.install(app)
@@ -110,10 +122,13 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
     app.include_router(routes_openai.router)
     app.include_router(routes_misc.router)
     app.include_router(routes_consultations.router)
+    app.include_router(routes_sources.router)
+    install_docs(app)
     _mount_slack(app, desk, settings)
     _consultation_hooks(app, settings)
 
     # Added innermost first: the request context wraps everything; body caps and the rate limit sit nearest the routes.
+    app.add_middleware(JsonOnlyMiddleware)
     app.add_middleware(BodySizeMiddleware, settings=settings)
     if limiter is not None:
         app.add_middleware(RateLimitMiddleware, limiter=limiter)

@@ -25,14 +25,14 @@ def _configure_logging(s: Settings) -> dict[str, Any]:
 def register(app: typer.Typer) -> None:
     """Add the ``serve`` command."""
 
-    @app.command()
+    @app.command(short_help="Web API・ウィジェット・デモページを起動する")
     @handle_errors
     def serve(
         host: str = typer.Option(None, "--host", help="待ち受けるアドレス（既定: MADOGUCHI_HOST または 127.0.0.1）"),
         port: int = typer.Option(None, "--port", help="ポート番号（既定: MADOGUCHI_PORT または 8000）"),
         workers: int = typer.Option(1, "--workers", min=1, help="ワーカープロセス数（2以上は MADOGUCHI_REDIS_URL で制限を共有）"),
     ) -> None:
-        """Serve the API (/docs), the OpenAI-compatible chat, the widget (/widget.js) and a demo page (/)."""
+        """Web API（/docs）、OpenAI 互換のチャット、ウィジェット（/widget.js）、デモページ（/）を起動する。"""
         import uvicorn
 
         from bot.web.app import create_app

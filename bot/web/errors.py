@@ -160,7 +160,10 @@ async def _api_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return error_response(422, Code.INVALID_INPUT.value, validation_message(list(exc.errors())))
+    problems = list(exc.errors())
+    empty = bool(problems) and all(p.get("type") in ("string_too_short", "too_short") for p in problems)
+    code = Code.EMPTY_INPUT if empty else Code.INVALID_INPUT
+    return error_response(422, code.value, validation_message(problems))
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

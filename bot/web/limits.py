@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import math
 import time
@@ -102,31 +103,73 @@ def make_storage(redis_url: str | None) -> Storage:
     return storage
 
 
-class ClientRateLimiter:
-    """A moving-window limit per client key; a storage failure lets the request through (logged)."""
+FREE_STATUSES = frozenset({400, 413, 415, 422})  # refused input costs the client no quota
+EVALUATOR = "evaluator"
 
-    def __init__(self, items: Sequence[RateLimitItem], storage: Storage) -> None:
+
+def presented_key(scope: Scope) -> str:
+    """The API key a request carries: ``X-API-Key``, else an ``Authorization: Bearer`` token (as OpenAI clients send)."""
+    headers = Headers(scope=scope)
+    key = headers.get("x-api-key", "").strip()
+    if key:
+        return key
+    scheme, _, token = headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+class ClientRateLimiter:
+    """A moving-window limit per client IP, and a separate quota for the evaluator key; a storage failure lets the
+    request through (logged). Only answered requests are counted; requests in flight are held against the quota."""
+
+    def __init__(self, items: Sequence[RateLimitItem], storage: Storage, *, eval_key: str | None = None,
+                 eval_items: Sequence[RateLimitItem] = ()) -> None:
         self.items = list(items)
+        self.eval_key = eval_key or None
+        self.eval_items = list(eval_items)
         self.limiter = MovingWindowRateLimiter(storage)
+        self.in_flight: dict[str, int] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ClientRateLimiter | None:
         """The limiter the settings ask for, or None when rate limiting is off."""
         items = parse_rate(settings.rate_limit)
-        return cls(items, make_storage(settings.redis_url)) if items else None
+        if not items:
+            return None
+        eval_items = parse_rate(settings.eval_rate_limit) if settings.eval_api_key else []
+        return cls(items, make_storage(settings.redis_url), eval_key=settings.eval_api_key, eval_items=eval_items)
 
-    async def hit(self, key: str) -> int | None:
-        """Count one request for ``key``; None when allowed, else the seconds to wait."""
+    def quota(self, scope: Scope) -> tuple[str, list[RateLimitItem]]:
+        """The bucket a request is counted in and its limits: the evaluator key's own, else the client IP's."""
+        if self.eval_key and hmac.compare_digest(presented_key(scope).encode(), self.eval_key.encode()):
+            return EVALUATOR, self.eval_items
+        return client_key(scope), self.items
+
+    async def wait(self, key: str, items: Sequence[RateLimitItem]) -> int | None:
+        """None when one more request fits in ``key``'s quota (counting those in flight), else the seconds to wait."""
+        cost = self.in_flight.get(key, 0) + 1
         try:
-            for item in self.items:
-                if not await self.limiter.test(item, "madoguchi", key):
+            for item in items:
+                if not await self.limiter.test(item, "madoguchi", key, cost=cost):
                     stats = await self.limiter.get_window_stats(item, "madoguchi", key)
                     return max(1, math.ceil(stats.reset_time - time.time()))
-            for item in self.items:
-                await self.limiter.hit(item, "madoguchi", key)
         except Exception:  # the limiter's storage is down: serving beats refusing everyone
             log.exception("rate-limit storage failed; request allowed")
         return None
+
+    async def count(self, key: str, items: Sequence[RateLimitItem]) -> None:
+        """Spend one request of ``key``'s quota."""
+        try:
+            for item in items:
+                await self.limiter.hit(item, "madoguchi", key)
+        except Exception:
+            log.exception("rate-limit storage failed; request not counted")
+
+    async def hit(self, key: str) -> int | None:
+        """Count one request for ``key`` (client quota); None when allowed, else the seconds to wait."""
+        wait = await self.wait(key, self.items)
+        if wait is None:
+            await self.count(key, self.items)
+        return wait
 
 
 def client_key(scope: Scope) -> str:
@@ -136,22 +179,48 @@ def client_key(scope: Scope) -> str:
 
 
 class RateLimitMiddleware:
-    """Refuse API POSTs over the per-client rate with 429 and Retry-After, before the body is read."""
+    """Refuse API POSTs over the quota with 429 and Retry-After before the body is read; a request is counted when
+    its response starts, unless it was refused as bad input (400/413/415/422)."""
 
     def __init__(self, app: ASGIApp, limiter: ClientRateLimiter) -> None:
         self.app = app
         self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"].startswith(RATE_LIMITED_PATHS):
-            wait = await self.limiter.hit(client_key(scope))
-            if wait is not None:
-                response = error_response(
-                    429, Code.RATE_LIMITED.value, RATE_LIMITED_MESSAGE.format(seconds=wait), {"Retry-After": str(wait)}
-                )
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        if not (scope["type"] == "http" and scope["method"] == "POST" and scope["path"].startswith(RATE_LIMITED_PATHS)):
+            await self.app(scope, receive, send)
+            return
+        key, items = self.limiter.quota(scope)
+        wait = await self.limiter.wait(key, items)
+        if wait is not None:
+            response = error_response(
+                429, Code.RATE_LIMITED.value, RATE_LIMITED_MESSAGE.format(seconds=wait), {"Retry-After": str(wait)}
+            )
+            await response(scope, receive, send)
+            return
+        flights = self.limiter.in_flight
+        flights[key] = flights.get(key, 0) + 1
+        settled = False
+
+        def settle() -> None:
+            nonlocal settled
+            if not settled:
+                settled = True
+                flights[key] -= 1
+                if not flights[key]:
+                    del flights[key]
+
+        async def counting(message: Message) -> None:
+            if message["type"] == "http.response.start" and not settled:
+                settle()
+                if message["status"] not in FREE_STATUSES:
+                    await self.limiter.count(key, items)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, counting)
+        finally:
+            settle()
 
 
 # --- plan uploads: how many at once -------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 Audience = Literal["staff", "public"]
 
@@ -35,10 +35,10 @@ class AskRequest(BaseModel):
         }
     )
 
-    question: str = Field(description="The question in Japanese (at most 2,000 characters).")
+    question: str = Field(min_length=1, description="The question in Japanese (at most 2,000 characters; not blank).")
     history: list[HistoryTurn] | None = Field(default=None, description="Earlier turns, at most 20.")
     audience: Audience = Field(default="staff", description="`staff` (municipal staff) or `public` (businesses).")
-    stream: bool = Field(default=False, description="Answer as Server-Sent Events (same as Accept: text/event-stream).")
+    stream: StrictBool = Field(default=False, description="Answer as Server-Sent Events (same as Accept: text/event-stream).")
 
 
 class CitationOut(BaseModel):
@@ -154,7 +154,9 @@ class ChatMessage(BaseModel):
 
 
 class ChatRequest(BaseModel):
-    """An OpenAI chat-completions request; sampling parameters are accepted and ignored."""
+    """An OpenAI chat-completions request. Sampling parameters (temperature, top_p, seed, stop, penalties, user) are
+    accepted and ignored: the answer quotes the sources. `n>1`, `tools`, `tool_choice`, `functions`,
+    `response_format` other than text, `logprobs`, `audio` and `prediction` answer 400 `unsupported_parameter`."""
 
     model_config = ConfigDict(
         extra="allow",
@@ -168,9 +170,13 @@ class ChatRequest(BaseModel):
         },
     )
 
-    model: str = Field(default="madoguchi", description="Always answered by `madoguchi`.")
+    model: str = Field(default="madoguchi", description="`madoguchi` (any other model answers 404 `model_not_found`).")
     messages: list[ChatMessage] = Field(min_length=1)
-    stream: bool = False
+    stream: StrictBool = False
+    n: int | None = Field(default=None, ge=1, description="Only 1: one answer per question (n>1 answers 400).")
+    max_tokens: int | None = Field(default=None, ge=1, description="Cut the answer after this many (approximate) "
+                                   "tokens; `finish_reason` is then `length`.")
+    max_completion_tokens: int | None = Field(default=None, ge=1, description="Same as `max_tokens`.")
     audience: Audience = Field(default="staff", description="Extension: `public` for business-facing wording.")
 
 
@@ -205,8 +211,10 @@ class Ready(BaseModel):
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": text}
     for status, text in {
+        400: "Malformed request or a parameter the desk cannot honour",
         403: "Origin not allowed",
         413: "Body too large",
+        415: "Content type not accepted (JSON endpoints take application/json)",
         422: "Invalid input",
         429: "Rate limited",
         500: "Internal error",

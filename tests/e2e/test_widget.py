@@ -206,8 +206,22 @@ def test_ask_stream_cite_rate_and_reload(live: LiveDesk, new_page: Callable[...,
     expect(detail).to_be_visible()
     expect(detail.locator(".mw-quote").first).not_to_be_empty()
     expect(detail).to_contain_text("時点")
-    expect(detail.get_by_role("link", name="資料を開く（新しいタブ）")).to_have_attribute("href", re.compile(r"^https?://.+"))
+    expect(detail.get_by_role("link", name="発行元のページを開く（新しいタブ）")).to_have_attribute("href", re.compile(r"^https?://.+"))
     screenshot(page, "04-citation-open")
+
+    # the citation opens its passage on the desk's own page of the document, highlighted and scrolled to
+    quote = detail.locator(".mw-quote").first.inner_text()
+    with page.context.expect_page() as opened:
+        detail.get_by_role("link", name="引用箇所を開く（新しいタブ）").click()
+    source = opened.value
+    source.wait_for_load_state()
+    lit = source.locator("section.hl")
+    expect(lit).to_have_count(1)
+    expect(lit).to_contain_text(quote[:15])
+    assert source.evaluate("location.hash") == "#" + str(lit.get_attribute("id"))
+    assert source.evaluate("getComputedStyle(document.querySelector('section.hl')).backgroundColor") != "rgba(0, 0, 0, 0)"
+    screenshot(source, "04b-passage")
+    source.close()
 
     with page.expect_response(lambda r: r.url.endswith("/v1/feedback")) as rated:
         answer.get_by_role("button", name="役に立った").click()

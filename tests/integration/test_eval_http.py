@@ -42,9 +42,18 @@ class ScriptedDesk(BaseHTTPRequestHandler):
 
     plans_ready = True
     requests: list[tuple[str, dict[str, Any]]] = []
+    throttle: list[str] = []  # Retry-After values of the next 429 answers, one per request
 
     def do_POST(self) -> None:  # noqa: N802 (http.server API)
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if self.throttle:
+            payload = json.dumps({"error": {"code": "rate_limited", "message": "待ってください"}}).encode()
+            self.send_response(429)
+            self.send_header("Retry-After", self.throttle.pop(0))
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+            return
         self.requests.append((self.path, body))
         if self.path == "/v1/ask":
             answer = ANSWERS.get(body["question"])
@@ -76,7 +85,7 @@ class ScriptedDesk(BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def scripted_desk() -> Iterator[tuple[str, type[ScriptedDesk]]]:
-    handler = type("Handler", (ScriptedDesk,), {"requests": [], "plans_ready": True})
+    handler = type("Handler", (ScriptedDesk,), {"requests": [], "plans_ready": True, "throttle": []})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -120,6 +129,38 @@ def test_metrics_over_http_by_hand(tmp_path: Path, cli_env: dict[str, str], scri
                       "/v1/precheck": {"plan": "地場の計画", "plan_type": "local_industry"}}
     asked = [body for path, body in handler.requests if path == "/v1/ask"]
     assert asked[1] == {"question": "ハブ度とは？", "history": [{"role": "user", "content": "前の質問"}]}
+
+
+def test_retry_after_is_honoured_and_gives_the_same_figures(
+    tmp_path: Path, cli_env: dict[str, str], scripted_desk: tuple[str, type[ScriptedDesk]]
+) -> None:
+    url, handler = scripted_desk
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "throttled").mkdir()
+    _, plain = run_eval(tmp_path / "plain", cli_env, url)
+    handler.throttle = ["0", "0", "0"]  # three refusals in a row, each asking for no wait
+    out, throttled = run_eval(tmp_path / "throttled", cli_env, url)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "429（回数制限）を 3 回受け、3 回再試行しました" in out.stdout
+    for key in ("ask", "match", "precheck"):
+        throttled[key].pop("latency_ms", None), plain[key].pop("latency_ms", None)  # timings differ run to run
+        assert throttled[key] == plain[key]
+
+
+def test_retries_run_out_and_the_run_fails(tmp_path: Path, cli_env: dict[str, str], scripted_desk: tuple[str, type[ScriptedDesk]]) -> None:
+    url, handler = scripted_desk
+    handler.throttle = ["0"] * 3  # the first case is refused three times; one retry allowed
+    dataset = tmp_path / "http.jsonl"
+    dataset.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in CASES), encoding="utf-8")
+    out = madoguchi(["eval", "--dataset", str(dataset), "--endpoint", url, "--max-retries", "1", "--json", str(tmp_path / "r.json")], cli_env)
+    assert out.returncode == 4, out.stdout + out.stderr
+    assert "エラー 1 件（指標から除外）" in out.stdout and "HTTP 429" in out.stdout
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert report["ask"]["errors"] == 1
+    # the errored case is not a miss: recall is measured on the other answerable case only
+    assert report["ask"]["retrieval"]["recall@5"] == 1.0
+    cases = {c["id"]: c for c in report["cases"]}
+    assert cases["h-conn"]["details"]["reasons"] == ["error"]
 
 
 def test_plan_analysis_not_ready_is_reported_as_not_supported(

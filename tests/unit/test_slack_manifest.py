@@ -10,8 +10,8 @@ from bot.slack.handlers_commands import COMMAND
 from bot.slack.http import EVENTS_PATH
 
 MANIFEST = Path(__file__).resolve().parents[2] / "docs" / "slack-manifest.yaml"
-SCOPES = {"app_mentions:read", "chat:write", "im:history", "im:read", "im:write", "channels:history",
-          "groups:history", "files:read", "files:write", "reactions:write", "commands", "users:read"}
+SCOPES = {"app_mentions:read", "chat:write", "im:history", "im:write", "channels:history",
+          "groups:history", "files:read", "files:write", "reactions:write", "commands"}  # exactly: test_slack_scopes.py
 
 
 def test_manifest_has_scopes_events_command_and_interactivity_on_one_url() -> None:

@@ -44,7 +44,8 @@
     quote: "引用",
     section: "該当箇所",
     asOf: "時点",
-    openSource: "資料を開く（新しいタブ）",
+    openSource: "発行元のページを開く（新しいタブ）",
+    openPassage: "引用箇所を開く（新しいタブ）",
     up: "役に立った",
     down: "役に立たなかった",
     rate: "この回答の評価",
@@ -221,7 +222,7 @@
     (citations || []).forEach(function (c) {
       var g = byN[c.n];
       if (!g) {
-        g = byN[c.n] = { n: c.n, title: c.title, section: c.section, as_of: c.as_of, url: c.url, quotes: [] };
+        g = byN[c.n] = { n: c.n, title: c.title, section: c.section, as_of: c.as_of, url: c.url, chunk_id: c.chunk_id, quotes: [] };
         groups.push(g);
       }
       if (c.quote && g.quotes.indexOf(c.quote) < 0) g.quotes.push(c.quote);
@@ -260,6 +261,17 @@
     return out;
   }
 
+  // A chip names the passage: the last part of its section path (the title when there is none).
+  function chipLabel(g) {
+    var parts = String(g.section || "").split(" > ").filter(function (p) { return p; });
+    return parts.length ? parts[parts.length - 1] : g.title;
+  }
+
+  // The desk's own page of the cited document, scrolled to the passage and highlighted.
+  function passageUrl(chunkId) {
+    return ORIGIN + "/passages/" + encodeURIComponent(chunkId);
+  }
+
   function citationsBlock(msg, msgNode) {
     var groups = groupCitations(msg.citations);
     if (!groups.length) return null;
@@ -271,8 +283,8 @@
       var id = "mw-c-" + msg.id + "-" + g.n;
       chips.appendChild(el("button", {
         type: "button", className: "mw-chip", "data-n": String(g.n), "aria-expanded": opened[g.n] ? "true" : "false",
-        "aria-controls": id, title: g.title, onclick: function () { toggleCitation(msg, msgNode, g.n, false); }
-      }, [el("span", { className: "mw-chip-n", text: String(g.n) }), el("span", { className: "mw-chip-t", text: g.title })]));
+        "aria-controls": id, title: g.title + (g.section ? " — " + g.section : ""), onclick: function () { toggleCitation(msg, msgNode, g.n, false); }
+      }, [el("span", { className: "mw-chip-n", text: String(g.n) }), el("span", { className: "mw-chip-t", text: chipLabel(g) })]));
       var meta = el("dl", { className: "mw-meta" }, [
         g.section ? el("dt", { text: T.section }) : null, g.section ? el("dd", { text: g.section }) : null,
         g.as_of ? el("dt", { text: T.asOf }) : null, g.as_of ? el("dd", { text: g.as_of }) : null
@@ -283,6 +295,7 @@
           return el("blockquote", { className: "mw-quote", text: q });
         })),
         meta,
+        g.chunk_id ? el("a", { className: "mw-link mw-passage", href: passageUrl(g.chunk_id), target: "_blank", rel: "noopener", text: T.openPassage }) : null,
         isHttp(g.url) ? el("a", { className: "mw-link", href: g.url, target: "_blank", rel: "noopener noreferrer", text: T.openSource }) : null
       ]));
     });
