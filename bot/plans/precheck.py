@@ -10,6 +10,7 @@ from bot.answering.answer import new_answer_id
 from bot.plans.degree import Degree, degrees_from_plan
 from bot.plans.labels import ICONS
 from bot.plans.plan import Plan, as_plan
+from bot.plans.tense import clause_is_current, dated_target, plan_hits, remedied
 from bot.plans.plan_type import PlanTypeGuess, detect_plan_type, resolve_plan_type
 from bot.plans.terms import (
     Sentence,
@@ -145,6 +146,7 @@ def _group(
     if _extra(group, "done", False):  # the aspect must already be under way: 「採択後に協議する」 does not count
         negation += list(markers.get("deferral", []))
     vague, wish, reported = markers.get("vague", []), markers.get("wish", []), markers.get("reported", [])
+    dated = bool(_extra(group, "dated_target", False))
     best, number_missing = 0, False
     chosen: list[tuple[int, Sentence]] = []
     negated: list[Sentence] = []
@@ -153,8 +155,13 @@ def _group(
         if companion and not find_terms(sentence, companion):
             continue
         others = find_terms(sentence, rivals) if need_number and rivals else []
+        current = False
         for terms, base in ((strong, 2), (weak, 1)):
             for hit in find_terms(sentence, terms):
+                now = clause_is_current(sentence, hit.start, markers)
+                if now and base == 1:  # a weak word about today's situation says nothing about the plan
+                    continue
+                current = current or now
                 distinct += 1
                 if marked(sentence, hit, negation):
                     if sentence not in negated:
@@ -168,13 +175,16 @@ def _group(
                 if need_number and value == 2 and not attached_quantities(sentence, hit, kind, others):
                     value, number_missing = 1, True
                 level = max(level, value)
+        if level < 2 and dated and dated_target(sentence, markers):
+            level, distinct = 2, distinct + 1  # 「令和11年度に年5万人（現状2万人）」: a dated numeric target is a KPI
         if level > best:
-            best, chosen = level, [(distinct, sentence)]
+            best, chosen = level, [(current, distinct, sentence)]
         elif level == best and level > 0:
-            chosen.append((distinct, sentence))
+            chosen.append((current, distinct, sentence))
     if best == 2:
         number_missing = False
-    ranked = [s for _, s in sorted(chosen, key=lambda c: (-c[0], c[1].index))]
+    # the plan's own sentences first, then those about today's situation
+    ranked = [s for _, _, s in sorted(chosen, key=lambda c: (c[0], -c[1], c[2].index))]
     return _GroupResult(group.name, best, ranked, negated, number_missing)
 
 
@@ -200,9 +210,11 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
         if not applies:
             reason = sig.not_applicable_reason or "この計画には当てはまらない要件です。"
             return CheckItem(status="not_applicable", evidence=_quote(declined), suggestion="", reason=reason, **base)
-    negatives = [s for s in sentences if find_terms(s, sig.negative_terms)]
+    # A negative signal counts only when the plan itself proposes it — not today's situation, not what it refuses.
+    proposed = {s.index: plan_hits(s, find_terms(s, sig.negative_terms), markers) for s in sentences}
+    negatives = [s for s in sentences if proposed[s.index]]
     if negatives:
-        words = "』『".join(dict.fromkeys(surface(s, h) for s in negatives for h in find_terms(s, sig.negative_terms)))
+        words = "』『".join(dict.fromkeys(surface(s, h) for s in negatives for h in proposed[s.index]))
         reason = _extra(sig, "negative_reason", "") or "計画の記載が要件に反しています。"
         return CheckItem(
             status="missing", evidence=_quote(negatives), suggestion=sig.suggestion, reason=f"計画に『{words}』とあります: {reason}", **base
@@ -255,7 +267,14 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
         if not any(r.level for r in results) and not declined_role:
             named = [s for s in sentences if actors(s, patterns, names)][:2]
             actor_only, evidence = bool(named), named
-    cautions = [s for s in sentences if find_terms(s, _extra(sig, "caution_terms", []))]
+    # A caution (today's partial dependence) stands unless the same sentence decides the remedy.
+    cautions = [s for s in sentences if find_terms(s, _extra(sig, "caution_terms", [])) and not remedied(s, markers)]
+    decided = [
+        s for r, g in zip(results, sig.groups, strict=True) if _extra(g, "core", False) and r.level == 2
+        for s in r.sentences if remedied(s, markers) and quantities(s)
+    ]
+    if decided:  # the plan decides the remedy elsewhere, with a figure (「令和11年度に県内調達比率を80%とする」)
+        cautions = []
     for r in results:
         if r.level == 0 and r.negated:
             lacking[lacking.index(f"『{r.name}』の記載が見当たりません")] = f"『{r.name}』は計画自身が未定・未実施としています"

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from bot.plans.actors import named_organisations
+from bot.plans.lemmas import lemma_view
 from bot.plans.numbers import Quantity, find_quantities, nfkc
 from retrieval.normalize import fix_ocr
 
@@ -49,6 +50,11 @@ def norm(text: str) -> str:
 
 
 _HEADING_LINE = re.compile(r"^\s*(?:#{1,6}\s*(?P<md>.+?)\s*#*|(?P<label>[■□◆◇●○]?\s*(?:\d+[.．]\s*)?(?:【[^】]{1,24}】|[^。:：]{1,24}[:：])))\s*$")
+# 「■製品と市場」「3. 重点支援企業」「第2章 現状と課題」: a short marked line that ends in a noun, not a predicate
+_SHORT_HEADING = re.compile(
+    r"^\s*(?:[■□◆◇●○▼▽]|\d{1,2}[.．](?!\d)|第[0-9一二三四五六七八九十]+[章節部]|[(（][0-9一二三四五六七八九十]{1,2}[)）])\s*"
+    r"(?P<text>[^。:：、,]{1,22}?)\s*$"
+)
 _HEADING_TRIM = re.compile(r"^[\s#■□◆◇●○【(（\d.．]+|[\s】)）:：]+$")
 
 
@@ -56,7 +62,10 @@ def _heading(line: str) -> str | None:
     """The heading text when a line is a heading (``## 目標``, ``【核となる企業】``, ``核となる企業：``)."""
     m = _HEADING_LINE.match(line)
     if not m:
-        return None
+        short = _SHORT_HEADING.match(line)
+        if not short or re.search(r"[\u3041-\u3096]$", short.group("text")):
+            return None
+        return _HEADING_TRIM.sub("", short.group("text")) or None
     return _HEADING_TRIM.sub("", m.group("md") or m.group("label") or "") or None
 
 
@@ -113,12 +122,23 @@ class TermHit:
 
 
 def find_terms(sentence: Sentence, terms: Iterable[str]) -> list[TermHit]:
-    """Every term of ``terms`` found in the sentence (one hit per term, leftmost)."""
+    """Every term of ``terms`` found in the sentence (one hit per term, leftmost).
+
+    A term not found as written is looked for in the sentence's dictionary form (``lemmas.lemma_view``), so
+    「中心になる」 finds 「中心になり」; the hit's offsets are those of the words as written.
+    """
     hits: list[TermHit] = []
     for term in terms:
-        m = compile_term(term).search(sentence.norm)
+        pattern = compile_term(term)
+        m = pattern.search(sentence.norm)
         if m:
             hits.append(TermHit(term=term, surface=m.group(0), start=m.start(), end=m.end()))
+            continue
+        lemma, starts, ends = lemma_view(sentence.norm)
+        m = pattern.search(lemma)
+        if m and m.end() > m.start():
+            start, end = starts[m.start()], ends[m.end() - 1]
+            hits.append(TermHit(term=term, surface=sentence.norm[start:end], start=start, end=end))
     return hits
 
 
