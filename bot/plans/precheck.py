@@ -10,7 +10,7 @@ from bot.answering.answer import new_answer_id
 from bot.plans.degree import Degree, degrees_from_plan
 from bot.plans.labels import ICONS
 from bot.plans.plan import Plan, as_plan
-from bot.plans.tense import clause_is_current, dated_target, plan_hits, remedied
+from bot.plans.tense import clause_is_current, dated_target, plan_hits, refused, remedied
 from bot.plans.plan_type import PlanTypeGuess, detect_plan_type, resolve_plan_type
 from bot.plans.terms import (
     Sentence,
@@ -257,16 +257,7 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
                 lacking.append("目標などの数値が記載されていません")
     actor_only = False
     if sig.need_actor:
-        patterns, names = vocab.get("actor_patterns", []), vocab.get("actor_names")
-        named_hits = [s for r in results for s in r.sentences if actors(s, patterns, names)]
-        if not named_hits:
-            lacking.append("具体的な企業・団体の名前がありません")
-        elif not any(actors(s, patterns, names) for s in evidence):
-            evidence.append(named_hits[0])
-        declined_role = any(r.negated for r in results)  # 「運営する事業者は今後公募する」: the core actor is still to be found
-        if not any(r.level for r in results) and not declined_role:
-            named = [s for s in sentences if actors(s, patterns, names)][:2]
-            actor_only, evidence = bool(named), named
+        lacking, evidence, actor_only = _actor_check(results, sentences, vocab, lacking, evidence)
     # A caution (today's partial dependence) stands unless the same sentence decides the remedy.
     cautions = [s for s in sentences if find_terms(s, _extra(sig, "caution_terms", [])) and not remedied(s, markers)]
     decided = [
@@ -296,6 +287,10 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
         if declined:
             reason += "計画には未定・未実施・先送りとする記載だけがあります。"
         return CheckItem(status="missing", evidence=_quote(declined), suggestion=sig.suggestion, reason=reason, **base)
+    if not lacking and actor_only:
+        patterns, names = vocab.get("actor_patterns", []), vocab.get("actor_names")
+        who = "』『".join(dict.fromkeys(a for s in evidence for a in actors(s, patterns, names)))
+        return CheckItem(status="met", evidence=_quote(evidence), suggestion="", reason=f"『{who}』が事業を担うと書かれています。", **base)
     if not lacking:
         found = "』『".join(ok)
         note = ""
@@ -307,6 +302,42 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
     return CheckItem(
         status="partial", evidence=_quote(evidence), suggestion=sig.suggestion, reason=found + "、".join(lacking) + "。", **base
     )
+
+
+def _actor_check(
+    results: Sequence[_GroupResult], sentences: Sequence[Sentence], vocab: Mapping[str, Any], lacking: list[str], evidence: list[Sentence]
+) -> tuple[list[str], list[Sentence], bool]:
+    """A named organisation must carry the role: a core word or a role verb in any inflection (``actor_roles``).
+
+    Returns the reasons still lacking, the evidence and whether the role rests on the role verbs alone.
+    """
+    patterns, names = vocab.get("actor_patterns", []), vocab.get("actor_names")
+    roles = list(vocab.get("actor_roles", []))
+    markers = vocab.get("markers", {})
+
+    def named(s: Sentence) -> bool:
+        return bool(actors(s, patterns, names))
+
+    named_hits = [s for r in results for s in r.sentences if named(s)]
+    acting = [s for s in sentences if named(s) and [h for h in find_terms(s, roles) if not refused(s, h, markers)]]
+    declined_role = any(r.negated for r in results)  # 「運営する事業者は今後公募する」: the core actor is still to be found
+    if any(r.level for r in results):
+        if named_hits:
+            if not any(named(s) for s in evidence):
+                evidence = [*evidence, named_hits[0]]
+        elif acting:
+            evidence = [*evidence, acting[0]]
+        else:
+            lacking = [*lacking, "具体的な企業・団体の名前がありません"]
+        return lacking, evidence, False
+    if declined_role:
+        return [*lacking, "具体的な企業・団体の名前がありません"], evidence, False
+    if acting:  # 「株式会社X（従業員28名）が中心になり…を作り…に売ります」: a named firm doing the work
+        return [], acting[:2], True
+    plain = [s for s in sentences if named(s)][:2]
+    if plain:
+        return [f"『{actors(plain[0], patterns, names)[0]}』の名前はありますが、推進の核となる役割が書かれていません"], plain, True
+    return [*lacking, "具体的な企業・団体の名前がありません"], evidence, False
 
 
 def choose_plan_type(plan: Plan, plan_types: Sequence[PlanType], plan_type: str | None, weights: Mapping[str, Any]) -> PlanTypeGuess:
