@@ -35,6 +35,14 @@ class MeasureMatch:
     caveats: list[str] = field(default_factory=list)
     unverified: list[str] = field(default_factory=list)
     citations: list[dict[str, str]] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)  # the plan's needs this measure was credited with
+    named: bool = False  # the plan names the measure
+    missed: bool = False  # a figure of the plan fails one of the measure's criteria
+
+    @property
+    def listable(self) -> bool:
+        """Shown to a user only with a positive score and a need of the plan (or the plan naming it)."""
+        return self.score > 0 and bool(self.needs or self.named) and not self.missed
 
     def to_json(self) -> dict[str, Any]:
         """The result as in ``match --json``."""
@@ -178,11 +186,18 @@ def score_measure(
 ) -> MeasureMatch:
     """Score one measure for the plan and say why, line by line, in Japanese."""
     w = {k: float(v) for k, v in (vocab.get("match_weights") or {}).items()}
+    strict = not bool((vocab.get("match_weights") or {}).get("criterion_missed_listable", True))
     result = MeasureMatch(measure=measure, score=0.0)
     reasons, caveats = result.reasons, result.caveats
     by_tag = {n.tag: n for n in needs}
     shared = [by_tag[t] for t in measure.needs if t in by_tag]
     shared.sort(key=lambda n: -n.weight)
+    focus = (vocab.get("match_focus") or {}).get(measure.id) or {}
+    primary = [t for t in focus.get("primary", []) if t in by_tag]
+    if (focus.get("primary") and not primary) or len(shared) < int(focus.get("min_needs", 1)):
+        # a broad measure (a law framework, a general window) fits only when the plan asks for what it mainly gives
+        shared = []
+    result.needs = [n.tag for n in shared]
     if shared:
         top = shared[: int(w.get("need_cap", 3))]
         result.score += w.get("need", 2.0) * len(top)
@@ -213,11 +228,14 @@ def score_measure(
         caveats.append(f"この施策の対象は{scope.get('label', '特定の分野')}です。計画の分野が当たるか確認してください")
     mentions = _name_mentions(measure, plan_norm, {norm(g) for g in vocab.get("generic_aliases", [])})
     if mentions:
+        result.named = True
         result.score += w.get("name_in_plan", 3.0)
         reasons.append(f"計画が『{'』『'.join(mentions[:2])}』に言及しています")
     refs = _policy_refs_for(measure, plan_section)
     type_name = PLAN_TYPE_NAMES.get(plan_type, plan_type)
-    if plan_type in measure.plan_types:
+    if not plan_type:  # the plan type is not known: say nothing about fit rather than something wrong
+        pass
+    elif plan_type in measure.plan_types:
         result.score += w.get("plan_type_fit", 1.0)
         if refs:
             result.score += w.get("policy_named", 0.5)
@@ -243,6 +261,7 @@ def score_measure(
             reasons.append(f"計画の{FIELD_LABELS[c.field]}{figure.shown()}は「{c.label}」を満たします{check}")
         elif status == "missed" and figure:
             result.score += w.get("criterion_missed", -4.0)
+            result.missed = True
             caveats.append(f"計画の{FIELD_LABELS[c.field]}{figure.shown()}では「{c.label}」を満たしません{check}")
         else:
             caveats.append(f"計画に{FIELD_LABELS[c.field]}の記載がありません。「{c.label}」を満たすことを示してください{check}")
@@ -250,6 +269,7 @@ def score_measure(
     if not measure.verified:
         result.unverified = list(measure.unverified)
     result.citations = _citations(measure, refs or measure.policy_refs[:1], *policy)
+    result.missed = result.missed and strict and not result.named
     return result
 
 
@@ -306,7 +326,7 @@ def match_plan(
     scored = [
         score_measure(
             m,
-            plan_type=ptype.id,
+            plan_type="" if guess.low_confidence and not guess.overridden else ptype.id,
             plan_section=ptype.section,
             needs=needs,
             applicants=applicants,
@@ -329,6 +349,6 @@ def match_plan(
         needs=needs,
         figures=figures,
         applicants=applicants,
-        results=scored[: max(1, n)],
+        results=[r for r in scored if r.listable][: max(1, n)],
         promises=policy_promises(corpus, ptype.id, vocab),
     )
