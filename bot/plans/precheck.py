@@ -279,6 +279,12 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
     for r in core_negated:
         lacking.append(f"『{r.name}』について計画自身がまだ済んでいない部分があると述べています")
         evidence += r.negated[:1]
+    if _extra(sig, "target_required", False) and not ok:
+        # 「目標値を設定できているか」: mentions without a single target figure do not set a target
+        names = [r.name for r in results]
+        why = "、".join(f"『{n}』" for n in names)
+        reason = f"{why}のいずれにも目標値（数値）が示されていません。"
+        return CheckItem(status="missing", evidence=_quote(evidence), suggestion=sig.suggestion, reason=reason, **base)
     if cores_missing or not evidence or not (any(r.level for r in results) or actor_only):
         names = cores_missing or [r.name for r in results if r.level == 0]
         why = "、".join(f"『{n}』" for n in names)

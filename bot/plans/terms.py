@@ -69,6 +69,14 @@ def _heading(line: str) -> str | None:
     return _HEADING_TRIM.sub("", m.group("md") or m.group("label") or "") or None
 
 
+def _table_cells(line: str) -> list[str] | None:
+    """The cells of a Markdown table row (``| a | b |``), or None for any other line."""
+    stripped = line.strip()
+    if not (stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3):
+        return None
+    return [c.strip() for c in stripped[1:-1].split("|")]
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences (and list items / lines) of a plan, each a verbatim substring of ``text``.
 
@@ -77,10 +85,25 @@ def split_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     context = ""
     block = 0
+    header: list[str] = []
     for line in text.splitlines():
         if not line.strip():
             block += 1
+            header = []
             continue
+        cells = _table_cells(line)
+        if cells is not None:  # a Markdown table row reads as 「列名:値、列名:値」 under its header
+            if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+                continue
+            if not header:
+                header = cells
+                continue
+            pairs = "、".join(f"{h}:{c}" if h else c for h, c in zip(header, cells, strict=False))
+            out.append(
+                Sentence(text=line.strip(), norm=(context + norm(pairs)).lower(), index=len(out), context=context, block=block)
+            )
+            continue
+        header = []
         heading = _heading(line)
         if heading is not None:
             context = fix_ocr(nfkc(heading)) + ":"
