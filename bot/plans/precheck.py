@@ -157,11 +157,9 @@ def _group(
         others = find_terms(sentence, rivals) if need_number and rivals else []
         current = False
         for terms, base in ((strong, 2), (weak, 1)):
-            for hit in find_terms(sentence, terms):
-                now = clause_is_current(sentence, hit.start, markers)
-                if now and base == 1:  # a weak word about today's situation says nothing about the plan
-                    continue
-                current = current or now
+            # weak words are read as written: in dictionary form they would find too much (立地する ← 立地しており)
+            for hit in find_terms(sentence, terms, lemmas=base == 2):
+                current = current or clause_is_current(sentence, hit.start, markers)
                 distinct += 1
                 if marked(sentence, hit, negation):
                     if sentence not in negated:
@@ -279,8 +277,10 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
     for r in core_negated:
         lacking.append(f"『{r.name}』について計画自身がまだ済んでいない部分があると述べています")
         evidence += r.negated[:1]
-    if _extra(sig, "target_required", False) and not ok:
-        # 「目標値を設定できているか」: mentions without a single target figure do not set a target
+    target_words = list(_extra(sig, "target_required", []) or [])
+    aimed = any(find_terms(s, target_words) for r in results for s in r.sentences)
+    if target_words and not ok and not aimed:
+        # 「目標値を設定できているか」: mentions that neither give a figure nor aim at anything set no target
         names = [r.name for r in results]
         why = "、".join(f"『{n}』" for n in names)
         reason = f"{why}のいずれにも目標値（数値）が示されていません。"

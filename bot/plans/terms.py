@@ -144,7 +144,7 @@ class TermHit:
     end: int
 
 
-def find_terms(sentence: Sentence, terms: Iterable[str]) -> list[TermHit]:
+def find_terms(sentence: Sentence, terms: Iterable[str], *, lemmas: bool = True) -> list[TermHit]:
     """Every term of ``terms`` found in the sentence (one hit per term, leftmost).
 
     A term not found as written is looked for in the sentence's dictionary form (``lemmas.lemma_view``), so
@@ -156,6 +156,8 @@ def find_terms(sentence: Sentence, terms: Iterable[str]) -> list[TermHit]:
         m = pattern.search(sentence.norm)
         if m:
             hits.append(TermHit(term=term, surface=m.group(0), start=m.start(), end=m.end()))
+            continue
+        if not lemmas:
             continue
         lemma, starts, ends = lemma_view(sentence.norm)
         m = pattern.search(lemma)
