@@ -75,6 +75,8 @@ class MatchResult:
     results: list[MeasureMatch]
     promises: list[dict[str, str]] = field(default_factory=list)
     answer_id: str = field(default_factory=new_answer_id)
+    excluded: list[MeasureMatch] = field(default_factory=list)  # fit the needs, but a figure of the plan rules them out
+    choices: list[dict[str, Any]] = field(default_factory=list)  # the types to choose from when the guess is weak
 
     def figure_groups(self) -> list[list[Figure]]:
         """Figures grouped by field, in a fixed order."""
@@ -88,11 +90,14 @@ class MatchResult:
             "plan_type_name": self.plan_type_name,
             "confidence": self.confidence,
             "low_confidence": self.low_confidence,
+            "plan_type_note": self.type_note,
+            "plan_type_choices": list(self.choices),
             "needs": [{"tag": n.tag, "words": list(n.words), "requested": bool(n.requested)} for n in self.needs],
             "figures": {k: [{"value": f.value, "text": f.text} for f in v] for k, v in self.figures.items()},
             "applicants": {k: list(v) for k, v in self.applicants.items()},
             "results": [r.to_json() for r in self.results],
             "policy_promises": [dict(p) for p in self.promises],
+            "excluded": [r.to_json() for r in self.excluded],
         }
 
 
@@ -350,5 +355,7 @@ def match_plan(
         figures=figures,
         applicants=applicants,
         results=[r for r in scored if r.listable][: max(1, n)],
+        excluded=[r for r in scored if r.missed and r.needs][:3],
+        choices=guess.choices(corpus.plan_types),
         promises=policy_promises(corpus, ptype.id, vocab),
     )

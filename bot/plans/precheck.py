@@ -10,8 +10,8 @@ from bot.answering.answer import new_answer_id
 from bot.plans.degree import Degree, degrees_from_plan
 from bot.plans.labels import ICONS
 from bot.plans.plan import Plan, as_plan
-from bot.plans.tense import clause_is_current, dated_target, plan_hits, refused, remedied
 from bot.plans.plan_type import PlanTypeGuess, detect_plan_type, resolve_plan_type
+from bot.plans.tense import clause_is_current, dated_target, plan_hits, refused, remedied
 from bot.plans.terms import (
     Sentence,
     actors,
@@ -74,6 +74,7 @@ class PrecheckReport:
     source_name: str = ""
     degrees: list[Degree] = field(default_factory=list)
     answer_id: str = field(default_factory=new_answer_id)
+    choices: list[dict[str, Any]] = field(default_factory=list)  # the types to choose from when the guess is weak
 
     def counts(self, kind: str = "requirement") -> dict[str, int]:
         """How many items of a kind have each status."""
@@ -106,6 +107,8 @@ class PrecheckReport:
             "confidence": self.confidence,
             "low_confidence": self.low_confidence,
             "plan_type_overridden": self.guess.overridden,
+            "plan_type_note": self.type_note(),
+            "plan_type_choices": list(self.choices),
             "title": self.title,
             "summary": self.summary(),
             "items": [item.to_json() for item in self.items],
@@ -148,7 +151,7 @@ def _group(
     vague, wish, reported = markers.get("vague", []), markers.get("wish", []), markers.get("reported", [])
     dated = bool(_extra(group, "dated_target", False))
     best, number_missing = 0, False
-    chosen: list[tuple[int, Sentence]] = []
+    chosen: list[tuple[bool, int, Sentence]] = []
     negated: list[Sentence] = []
     for sentence in sentences:
         level, distinct = 0, 0
@@ -294,8 +297,8 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
             reason += "計画には未定・未実施・先送りとする記載だけがあります。"
         return CheckItem(status="missing", evidence=_quote(declined), suggestion=sig.suggestion, reason=reason, **base)
     if not lacking and actor_only:
-        patterns, names = vocab.get("actor_patterns", []), vocab.get("actor_names")
-        who = "』『".join(dict.fromkeys(a for s in evidence for a in actors(s, patterns, names)))
+        patterns, rules = vocab.get("actor_patterns", []), vocab.get("actor_names")
+        who = "』『".join(dict.fromkeys(a for s in evidence for a in actors(s, patterns, rules)))
         return CheckItem(status="met", evidence=_quote(evidence), suggestion="", reason=f"『{who}』が事業を担うと書かれています。", **base)
     if not lacking:
         found = "』『".join(ok)
@@ -386,4 +389,5 @@ def precheck_plan(
         title=plan.title,
         source_name=plan.source_name,
         degrees=degrees,
+        choices=guess.choices(corpus.plan_types),
     )
