@@ -8,6 +8,8 @@ from typing import Any
 
 _lock = threading.Lock()
 _INFLECTING = ("動詞", "形容詞", "助動詞")
+# humble and polite verbs read as the plain verb: 「運営いたします」 states what 「運営する」 states
+_PLAIN = {"いたす": "する", "致す": "する", "おる": "いる"}
 
 
 @lru_cache(maxsize=1)
@@ -32,6 +34,7 @@ def lemma_view(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
     pos = 0
     for surface, lemma, part in morphemes:
         form = lemma if part in _INFLECTING and lemma and lemma != "*" else surface
+        form = _PLAIN.get(form, form)
         out.append(form)
         starts += [pos] * len(form)
         ends += [pos + len(surface)] * len(form)

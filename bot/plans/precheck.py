@@ -297,8 +297,7 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
             reason += "計画には未定・未実施・先送りとする記載だけがあります。"
         return CheckItem(status="missing", evidence=_quote(declined), suggestion=sig.suggestion, reason=reason, **base)
     if not lacking and actor_only:
-        patterns, rules = vocab.get("actor_patterns", []), vocab.get("actor_names")
-        who = "』『".join(dict.fromkeys(a for s in evidence for a in actors(s, patterns, rules)))
+        who = _who(evidence, vocab)
         return CheckItem(status="met", evidence=_quote(evidence), suggestion="", reason=f"『{who}』が事業を担うと書かれています。", **base)
     if not lacking:
         found = "』『".join(ok)
@@ -306,11 +305,20 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
         if spared and len(ok) < len(results):
             rest = "』『".join(r.name for r in results if r.level < 2)
             note = f"（『{rest}』も数値で示すとさらに明確になります。）"
+        if sig.need_actor:  # name who carries the role, as the evidence shows it
+            who = _who(evidence, vocab)
+            note = f"（担い手: 『{who}』）{note}" if who else note
         return CheckItem(status="met", evidence=_quote(evidence), suggestion="", reason=f"『{found}』を確認しました。{note}", **base)
     found = f"『{'』『'.join(ok)}』は確認できましたが、" if ok else ""
     return CheckItem(
         status="partial", evidence=_quote(evidence), suggestion=sig.suggestion, reason=found + "、".join(lacking) + "。", **base
     )
+
+
+def _who(evidence: Sequence[Sentence], vocab: Mapping[str, Any]) -> str:
+    """The named organisations of the evidence, joined for a reason line."""
+    patterns, rules = vocab.get("actor_patterns", []), vocab.get("actor_names")
+    return "』『".join(dict.fromkeys(a for s in evidence for a in actors(s, patterns, rules)))
 
 
 def _actor_check(

@@ -283,7 +283,12 @@ def actors(sentence: Sentence, patterns: Sequence[str], names: Mapping[str, Any]
     for name in named_organisations(sentence.norm, shown, names):
         if not any(name in f or f in name for f in found):
             found.append(name)
-    return found
+    # 「…をつくる株式会社北辰精機」: a legal form that begins the next name does not end a name of its own
+    forms = [str(f) for f in (names or {}).get("legal_forms", [])]
+    return [
+        f for f in found
+        if not any(f.endswith(lf) and any(g != f and g.startswith(lf) and f + g[len(lf):] in shown for g in found) for lf in forms)
+    ]
 
 
 @lru_cache(maxsize=256)
