@@ -97,3 +97,15 @@ def test_empty_plan_is_refused(desk: Desk) -> None:
     with pytest.raises(DeskError) as caught:
         desk.match("   ")
     assert caught.value.code == Code.EMPTY_INPUT
+
+
+def test_suggest_measures_for_a_situation(desk: Desk) -> None:
+    from bot.plans import plan_terms, suggest_measures
+
+    vocab = plan_terms(desk.settings.corpus_dir)
+    shop = suggest_measures(
+        "家族経営の菓子店（従業員3名）です。チラシを作って販路を広げたい。", corpus=desk.corpus, vocab=vocab, search=desk.search, n=3
+    )
+    assert shop and shop[0].measure.id == "jizokuka-hojokin" and all(m.score > 0 for m in shop)
+    assert "daikibo-seicho-toshi-hojokin" not in [m.measure.id for m in shop]
+    assert suggest_measures("こんにちは", corpus=desk.corpus, vocab=vocab, search=desk.search) == []
