@@ -11,7 +11,7 @@ from retrieval.errors import Code, DeskError
 from retrieval.schema import PlanType
 
 HOW_TO_CHOOSE = (
-    "類型を指定してください（CLI: --plan-type ／ Slack: 入力画面の「計画の類型」 ／ API: plan_type。"
+    "類型を指定してください（CLI: --plan-type ／ Slack: 事前チェックの入力画面の「計画の類型」 ／ API: plan_type。"
     "strategic_cluster・regional_cluster・local_industry のいずれか）。"
 )
 

@@ -102,7 +102,7 @@ async def match(request: Request, desk: DeskDep, settings: SettingsDep, channel:
     parse = parse_plan
     plan = await run_in_threadpool(parse, given.data, given.filename)
     result = await run_in_threadpool(
-        partial(desk.match, plan, given.options.n, channel=channel, audience=given.options.audience)
+        partial(desk.match, plan, given.options.n, plan_type=given.options.plan_type, channel=channel, audience=given.options.audience)
     )
     return result_response(result)
 
