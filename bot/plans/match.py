@@ -38,11 +38,13 @@ class MeasureMatch:
     needs: list[str] = field(default_factory=list)  # the plan's needs this measure was credited with
     named: bool = False  # the plan names the measure
     missed: bool = False  # a figure of the plan fails one of the measure's criteria
+    retrieved: bool = False  # a plan sentence finds it in the top 3 (what counts for measures without need tags)
 
     @property
     def listable(self) -> bool:
         """Shown to a user only with a positive score and a need of the plan (or the plan naming it)."""
-        return self.score > 0 and bool(self.needs or self.named) and not self.missed
+        asked = bool(self.needs or self.named or (not self.measure.needs and self.retrieved))
+        return self.score > 0 and asked and not self.missed
 
     def to_json(self) -> dict[str, Any]:
         """The result as in ``match --json``."""
@@ -221,6 +223,7 @@ def score_measure(
         result.score += w.get("retrieval", 3.0) / best_rank
         close = [r for r in hits if r[0] <= 3]
         result.score += w.get("retrieval_sentences", 1.0) * min(2, max(0, len({id(r[1]) for r in close}) - 1))
+        result.retrieved = best_sentence.index >= 0 and best_rank <= 3
         if best_sentence.index >= 0 and best_rank <= 3:
             line, shared_grams = _closest_line(best_sentence.text, measure)
             if shared_grams >= 4:
