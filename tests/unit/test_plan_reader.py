@@ -202,3 +202,8 @@ def test_no_cue_means_the_type_is_asked_for(desk: Desk) -> None:
     assert report.low_confidence and data["plan_type_choices"]
     assert "判定できませんでした" in data["plan_type_note"] and "plan_type" in data["plan_type_note"]
     assert {c["id"] for c in data["plan_type_choices"]} == {"strategic_cluster", "regional_cluster", "local_industry"}
+
+
+def test_a_count_in_man_and_sen_is_read_whole(vocab: dict[str, Any]) -> None:
+    figures = detect_figures(split_sentences("欧州系企業（グループ従業員約1万2千人）の日本法人が進出する。"), vocab)
+    assert [f.value for f in figures["employees"]] == [12000.0]
