@@ -184,8 +184,8 @@ def _group(
             chosen.append((current, distinct, sentence))
     if best == 2:
         number_missing = False
-    # the plan's own sentences first, then those about today's situation
-    ranked = [s for _, _, s in sorted(chosen, key=lambda c: (c[0], -c[1], c[2].index))]
+    # the plan's own sentences first, then those about today's situation; the title line last (a body sentence says more)
+    ranked = [s for _, _, s in sorted(chosen, key=lambda c: (c[2].index == 0, c[0], -c[1], c[2].index))]
     return _GroupResult(group.name, best, ranked, negated, number_missing)
 
 
