@@ -15,6 +15,7 @@ import yaml
 from bot.plans.actors import named_organisations
 from bot.plans.lemmas import lemma_view
 from bot.plans.numbers import Quantity, find_quantities, nfkc
+from bot.plans.vocab_schema import check_vocab
 from retrieval.normalize import fix_ocr
 
 GAP = 24  # most characters between the parts of an ``A…B`` term
@@ -304,6 +305,9 @@ def _load_terms(path: str, mtime: float) -> dict[str, Any]:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ValueError(f"{path}: top level must be a mapping")
+    problems = check_vocab(data)
+    if problems:
+        raise ValueError("; ".join(problems[:3]))
     return data
 
 

@@ -207,3 +207,15 @@ def test_no_cue_means_the_type_is_asked_for(desk: Desk) -> None:
 def test_a_count_in_man_and_sen_is_read_whole(vocab: dict[str, Any]) -> None:
     figures = detect_figures(split_sentences("欧州系企業（グループ従業員約1万2千人）の日本法人が進出する。"), vocab)
     assert [f.value for f in figures["employees"]] == [12000.0]
+
+
+def test_a_malformed_plan_vocabulary_is_refused_with_the_key_named(tmp_path: Path) -> None:
+    from retrieval.errors import DeskError
+
+    text = (CORPUS / "plan_terms.yaml").read_text(encoding="utf-8")
+    broken = text.replace("  jizokuka-hojokin: {primary: [販路開拓]}", "  jizokuka-hojokin: {primary: [販路かいたく]}")
+    assert broken != text
+    (tmp_path / "plan_terms.yaml").write_text(broken, encoding="utf-8")
+    with pytest.raises(DeskError) as caught:
+        plan_terms(tmp_path)
+    assert "match_focus.jizokuka-hojokin.primary" in str(caught.value.args[0]) + str(caught.value)
