@@ -219,3 +219,19 @@ def test_a_malformed_plan_vocabulary_is_refused_with_the_key_named(tmp_path: Pat
     with pytest.raises(DeskError) as caught:
         plan_terms(tmp_path)
     assert "match_focus.jizokuka-hojokin.primary" in str(caught.value.args[0]) + str(caught.value)
+
+
+PLAIN_TEA = """〇〇村 お茶の仕事を守るプラン
+村のお茶農家は35戸。いまは摘んだ茶葉を全部、県外の大きな問屋1社に売っているが、買い取り値はここ10年で3割下がった。
+これからは村の製茶工場「合同会社みどりの丘」（従業員9名）が中心になって、紅茶とほうじ茶のティーバッグを作り、村のネットショップと東京の雑貨店10店で売る。雑貨店のうち6店はもう取引を約束してくれた。
+問屋への売上は全体の半分までにおさえる。
+令和10年度に紅茶とほうじ茶の売上を年3,000万円（今はゼロ）、農家からの茶葉の仕入れを年2,000万円にする。
+村長は3月の村議会でこのプランを説明し、役場の産業課に相談窓口を置く。
+毎年度末に数字を確かめ、令和9年度末にネットショップの売上が年500万円に届かなければ、雑貨店への卸に力を入れる。"""
+
+
+def test_a_plan_in_plain_words_reads_like_one_with_the_policy_terms(desk: Desk) -> None:
+    report = desk.precheck(PLAIN_TEA, "local_industry")
+    got = {i.label: i.status for i in report.items if i.kind == "requirement"}
+    assert got == {label: "met" for label in got}, got
+    assert any("半分まで" in e for e in item(report, "外部依存性").evidence)
