@@ -25,9 +25,13 @@ METRIC_KEYS: tuple[str, ...] = (
     "ask.latency_ms.p95",
     "match.recall@5",
     "match.mrr",
+    "match.must_not_violations",
     "precheck.accuracy",
+    "precheck.evidence_recall",
 )
-LOWER_IS_BETTER = frozenset({"ask.answer.false_refusal_rate", "ask.latency_ms.p50", "ask.latency_ms.p95"})
+LOWER_IS_BETTER = frozenset(
+    {"ask.answer.false_refusal_rate", "ask.latency_ms.p50", "ask.latency_ms.p95", "match.must_not_violations"}
+)
 COUNT_KEYS: tuple[str, ...] = ("ask.n", "match.n", "precheck.n")
 
 

@@ -8,6 +8,7 @@ from bot.plans.match import MatchResult, match_plan
 from bot.plans.plan import Plan, as_plan, parse_plan
 from bot.plans.ports import Search
 from bot.plans.precheck import PrecheckReport, precheck_plan
+from bot.plans.suggest import suggest_measures
 from bot.plans.terms import plan_terms
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "parse_plan",
     "plan_terms",
     "precheck_plan",
+    "suggest_measures",
 ]

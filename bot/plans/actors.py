@@ -181,6 +181,10 @@ def named_organisations(norm: str, shown: str, config: Mapping[str, Any] | None)
                 add(m.start(1), m.end(1))
     if spec.particulars:
         for m in spec.particulars.finditer(text):
+            quote = re.search(r"[「『]([^「『」』]{2,30})[」』]$", text[max(0, m.start() - 32) : m.start()])
+            if quote and not any(ch in _MASK for ch in quote.group(1)):  # 「パティスリー・ミナモ」(従業員6名)
+                add(m.start() - len(quote.group(0)) + 1, m.start() - 1)
+                continue
             found = _proper_part(text, m.start(), spec)
             if found:
                 add(found[0], m.start())

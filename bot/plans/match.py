@@ -35,6 +35,16 @@ class MeasureMatch:
     caveats: list[str] = field(default_factory=list)
     unverified: list[str] = field(default_factory=list)
     citations: list[dict[str, str]] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)  # the plan's needs this measure was credited with
+    named: bool = False  # the plan names the measure
+    missed: bool = False  # a figure of the plan fails one of the measure's criteria
+    retrieved: bool = False  # a plan sentence finds it in the top 3 (what counts for measures without need tags)
+
+    @property
+    def listable(self) -> bool:
+        """Shown to a user only with a positive score and a need of the plan (or the plan naming it)."""
+        asked = bool(self.needs or self.named or (not self.measure.needs and self.retrieved))
+        return self.score > 0 and asked and not self.missed
 
     def to_json(self) -> dict[str, Any]:
         """The result as in ``match --json``."""
@@ -67,6 +77,8 @@ class MatchResult:
     results: list[MeasureMatch]
     promises: list[dict[str, str]] = field(default_factory=list)
     answer_id: str = field(default_factory=new_answer_id)
+    excluded: list[MeasureMatch] = field(default_factory=list)  # fit the needs, but a figure of the plan rules them out
+    choices: list[dict[str, Any]] = field(default_factory=list)  # the types to choose from when the guess is weak
 
     def figure_groups(self) -> list[list[Figure]]:
         """Figures grouped by field, in a fixed order."""
@@ -80,11 +92,14 @@ class MatchResult:
             "plan_type_name": self.plan_type_name,
             "confidence": self.confidence,
             "low_confidence": self.low_confidence,
+            "plan_type_note": self.type_note,
+            "plan_type_choices": list(self.choices),
             "needs": [{"tag": n.tag, "words": list(n.words), "requested": bool(n.requested)} for n in self.needs],
             "figures": {k: [{"value": f.value, "text": f.text} for f in v] for k, v in self.figures.items()},
             "applicants": {k: list(v) for k, v in self.applicants.items()},
             "results": [r.to_json() for r in self.results],
             "policy_promises": [dict(p) for p in self.promises],
+            "excluded": [r.to_json() for r in self.excluded],
         }
 
 
@@ -178,11 +193,18 @@ def score_measure(
 ) -> MeasureMatch:
     """Score one measure for the plan and say why, line by line, in Japanese."""
     w = {k: float(v) for k, v in (vocab.get("match_weights") or {}).items()}
+    strict = not bool((vocab.get("match_weights") or {}).get("criterion_missed_listable", True))
     result = MeasureMatch(measure=measure, score=0.0)
     reasons, caveats = result.reasons, result.caveats
     by_tag = {n.tag: n for n in needs}
     shared = [by_tag[t] for t in measure.needs if t in by_tag]
     shared.sort(key=lambda n: -n.weight)
+    focus = (vocab.get("match_focus") or {}).get(measure.id) or {}
+    primary = [t for t in focus.get("primary", []) if t in by_tag]
+    if (focus.get("primary") and not primary) or len(shared) < int(focus.get("min_needs", 1)):
+        # a broad measure (a law framework, a general window) fits only when the plan asks for what it mainly gives
+        shared = []
+    result.needs = [n.tag for n in shared]
     if shared:
         top = shared[: int(w.get("need_cap", 3))]
         result.score += w.get("need", 2.0) * len(top)
@@ -201,6 +223,7 @@ def score_measure(
         result.score += w.get("retrieval", 3.0) / best_rank
         close = [r for r in hits if r[0] <= 3]
         result.score += w.get("retrieval_sentences", 1.0) * min(2, max(0, len({id(r[1]) for r in close}) - 1))
+        result.retrieved = best_sentence.index >= 0 and best_rank <= 3
         if best_sentence.index >= 0 and best_rank <= 3:
             line, shared_grams = _closest_line(best_sentence.text, measure)
             if shared_grams >= 4:
@@ -213,11 +236,14 @@ def score_measure(
         caveats.append(f"この施策の対象は{scope.get('label', '特定の分野')}です。計画の分野が当たるか確認してください")
     mentions = _name_mentions(measure, plan_norm, {norm(g) for g in vocab.get("generic_aliases", [])})
     if mentions:
+        result.named = True
         result.score += w.get("name_in_plan", 3.0)
         reasons.append(f"計画が『{'』『'.join(mentions[:2])}』に言及しています")
     refs = _policy_refs_for(measure, plan_section)
     type_name = PLAN_TYPE_NAMES.get(plan_type, plan_type)
-    if plan_type in measure.plan_types:
+    if not plan_type:  # the plan type is not known: say nothing about fit rather than something wrong
+        pass
+    elif plan_type in measure.plan_types:
         result.score += w.get("plan_type_fit", 1.0)
         if refs:
             result.score += w.get("policy_named", 0.5)
@@ -243,6 +269,7 @@ def score_measure(
             reasons.append(f"計画の{FIELD_LABELS[c.field]}{figure.shown()}は「{c.label}」を満たします{check}")
         elif status == "missed" and figure:
             result.score += w.get("criterion_missed", -4.0)
+            result.missed = True
             caveats.append(f"計画の{FIELD_LABELS[c.field]}{figure.shown()}では「{c.label}」を満たしません{check}")
         else:
             caveats.append(f"計画に{FIELD_LABELS[c.field]}の記載がありません。「{c.label}」を満たすことを示してください{check}")
@@ -250,6 +277,7 @@ def score_measure(
     if not measure.verified:
         result.unverified = list(measure.unverified)
     result.citations = _citations(measure, refs or measure.policy_refs[:1], *policy)
+    result.missed = result.missed and strict and not result.named
     return result
 
 
@@ -306,7 +334,7 @@ def match_plan(
     scored = [
         score_measure(
             m,
-            plan_type=ptype.id,
+            plan_type="" if guess.low_confidence and not guess.overridden else ptype.id,
             plan_section=ptype.section,
             needs=needs,
             applicants=applicants,
@@ -329,6 +357,8 @@ def match_plan(
         needs=needs,
         figures=figures,
         applicants=applicants,
-        results=scored[: max(1, n)],
+        results=[r for r in scored if r.listable][: max(1, n)],
+        excluded=[r for r in scored if r.missed and r.needs][:3],
+        choices=guess.choices(corpus.plan_types),
         promises=policy_promises(corpus, ptype.id, vocab),
     )

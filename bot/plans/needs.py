@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.plans.numbers import Quantity, find_quantities, format_yen
-from bot.plans.terms import Sentence, find_terms, marked, surface
+from bot.plans.terms import Sentence, find_terms, marked, norm, surface
 
 
 @dataclass
@@ -61,7 +61,10 @@ def detect_needs(sentences: Sequence[Sentence], vocab: Mapping[str, Any]) -> lis
                 need.sentences.append(sentence)
             if any(marked(sentence, hit, requests) for hit in hits) and sentence not in need.requested:
                 need.requested.append(sentence)
-    return sorted(found.values(), key=lambda n: -n.weight)
+    # A need that rests only on words too broad to state it (「食品スーパー」の食品, 「規制」) is not a need of the plan.
+    weak = {tag: {norm(w) for w in words} for tag, words in (vocab.get("weak_need_terms") or {}).items()}
+    kept = [n for n in found.values() if not weak.get(n.tag) or any(norm(w) not in weak[n.tag] for w in n.words)]
+    return sorted(kept, key=lambda n: -n.weight)
 
 
 def detect_figures(sentences: Sequence[Sentence], vocab: Mapping[str, Any]) -> dict[str, list[Figure]]:
@@ -75,15 +78,35 @@ def detect_figures(sentences: Sequence[Sentence], vocab: Mapping[str, Any]) -> d
                 start = sentence.norm.find(term)
                 while start >= 0:
                     tail = sentence.norm[start + len(term) : start + len(term) + window + 12]
+                    found = False
                     for q in _near(tail, kind, window):
                         key = (start + len(term) + q.start, start + len(term) + q.end)
                         if key in taken:
                             continue
                         taken.add(key)
                         out.setdefault(name, []).append(Figure(name, q.value, term + tail[: q.end], sentence.text))
+                        found = True
                         break
+                    if not found:  # 「総額30億円を投資する」: the figure may stand before its label, in the same clause
+                        before = _before(sentence.norm, start, kind, window)
+                        if before and (before.start, before.end) not in taken:
+                            taken.add((before.start, before.end))
+                            text = sentence.norm[before.start : start + len(term)]
+                            out.setdefault(name, []).append(Figure(name, before.value, text, sentence.text))
                     start = sentence.norm.find(term, start + 1)
     return out
+
+
+def _before(text: str, end: int, kind: str, window: int) -> Quantity | None:
+    """The nearest figure ending at most ``window`` characters before ``end``, with no clause break in between."""
+    head_start = max(0, end - window - 12)
+    head = text[head_start:end]
+    cut = max(head.rfind(c) for c in "、。,;；")
+    found = [q for q in _near(head, kind, len(head)) if q.start > cut and len(head) - q.end <= window]
+    if not found:
+        return None
+    q = found[-1]
+    return Quantity(q.value, q.unit, q.text, head_start + q.start, head_start + q.end)
 
 
 def _near(tail: str, kind: str, window: int) -> list[Quantity]:
@@ -114,4 +137,9 @@ def detect_applicants(
                 if label not in words:
                     words.append(label)
                 break
+    for child, parents in (vocab.get("applicant_parents") or {}).items():  # 小規模事業者 ⊂ 中小企業
+        if child in found:
+            for parent in parents:
+                words = found.setdefault(str(parent), [])
+                words += [w for w in found[child] if w not in words]
     return found

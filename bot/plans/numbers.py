@@ -101,7 +101,8 @@ def find_counts(text: str) -> list[Quantity]:
     """Counts with a counter (420名, 12万人, 3社, 30〜80名 → 80) — the number before each counter."""
     text = nfkc(text)
     units = "|".join(sorted(map(re.escape, _COUNT_UNITS), key=len, reverse=True))
-    pattern = re.compile(rf"(?P<num>(?:{_NUM})[十百千]?[万億]?|{_KANJI_NUM}[万億]?)\s*(?P<unit>{units})")
+    # 「1万2千人」: digit groups with their units, all of them (not only the last 「2千人」)
+    pattern = re.compile(rf"(?P<num>(?:(?:{_NUM})[十百千]?[万億]?)+|{_KANJI_NUM}[万億]?)\s*(?P<unit>{units})")
     out: list[Quantity] = []
     for m in pattern.finditer(text):
         value = _number_value(m.group("num"))

@@ -10,6 +10,11 @@ from bot.plans.terms import norm
 from retrieval.errors import Code, DeskError
 from retrieval.schema import PlanType
 
+HOW_TO_CHOOSE = (
+    "類型を指定してください（CLI: --plan-type ／ Slack: 事前チェックの入力画面の「計画の類型」 ／ API: plan_type。"
+    "strategic_cluster・regional_cluster・local_industry のいずれか）。"
+)
+
 
 @dataclass
 class PlanTypeGuess:
@@ -22,17 +27,31 @@ class PlanTypeGuess:
     scores: dict[str, float] = field(default_factory=dict)
     reasons: dict[str, list[str]] = field(default_factory=dict)
 
+    @property
+    def undetermined(self) -> bool:
+        """True when nothing in the plan points to any type (the type shown is only a placeholder)."""
+        return not self.overridden and max(self.scores.values(), default=0.0) <= 0
+
     def note(self, names: Mapping[str, str]) -> str:
-        """One Japanese line saying how the type was chosen."""
+        """One Japanese line saying how the type was chosen, and how to choose it when the evidence is weak."""
         name = names.get(self.plan_type, self.plan_type)
         if self.overridden:
             return f"計画類型: {name}（指定）"
+        if self.undetermined:
+            return f"計画類型: 判定できませんでした（類型を示す語が計画にありません）。仮に{name}として扱っています。{HOW_TO_CHOOSE}"
         words = "』『".join(self.reasons.get(self.plan_type, [])[:5])
         basis = f"（根拠: 『{words}』）" if words else ""
         line = f"計画類型: {name}（推定、確度 {self.confidence:.0%}）{basis}"
         if self.low_confidence:
-            line += " ※確度が低い推定です。--plan-type で類型を指定してください。"
+            line += f" ※確度が低い推定です。{HOW_TO_CHOOSE}"
         return line
+
+    def choices(self, plan_types: Sequence[PlanType]) -> list[dict[str, Any]]:
+        """The types to choose from when the guess is weak (id, name, score), best first; empty when sure."""
+        if self.overridden or not self.low_confidence:
+            return []
+        ranked = sorted(plan_types, key=lambda p: -self.scores.get(p.id, 0.0))
+        return [{"id": p.id, "name": p.name, "score": self.scores.get(p.id, 0.0)} for p in ranked]
 
 
 def resolve_plan_type(value: str, plan_types: Sequence[PlanType]) -> str:

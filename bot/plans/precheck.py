@@ -11,6 +11,7 @@ from bot.plans.degree import Degree, degrees_from_plan
 from bot.plans.labels import ICONS
 from bot.plans.plan import Plan, as_plan
 from bot.plans.plan_type import PlanTypeGuess, detect_plan_type, resolve_plan_type
+from bot.plans.tense import clause_is_current, dated_target, plan_hits, refused, remedied
 from bot.plans.terms import (
     Sentence,
     actors,
@@ -73,6 +74,7 @@ class PrecheckReport:
     source_name: str = ""
     degrees: list[Degree] = field(default_factory=list)
     answer_id: str = field(default_factory=new_answer_id)
+    choices: list[dict[str, Any]] = field(default_factory=list)  # the types to choose from when the guess is weak
 
     def counts(self, kind: str = "requirement") -> dict[str, int]:
         """How many items of a kind have each status."""
@@ -105,6 +107,8 @@ class PrecheckReport:
             "confidence": self.confidence,
             "low_confidence": self.low_confidence,
             "plan_type_overridden": self.guess.overridden,
+            "plan_type_note": self.type_note(),
+            "plan_type_choices": list(self.choices),
             "title": self.title,
             "summary": self.summary(),
             "items": [item.to_json() for item in self.items],
@@ -145,16 +149,20 @@ def _group(
     if _extra(group, "done", False):  # the aspect must already be under way: 「採択後に協議する」 does not count
         negation += list(markers.get("deferral", []))
     vague, wish, reported = markers.get("vague", []), markers.get("wish", []), markers.get("reported", [])
+    dated = bool(_extra(group, "dated_target", False))
     best, number_missing = 0, False
-    chosen: list[tuple[int, Sentence]] = []
+    chosen: list[tuple[bool, int, Sentence]] = []
     negated: list[Sentence] = []
     for sentence in sentences:
         level, distinct = 0, 0
         if companion and not find_terms(sentence, companion):
             continue
         others = find_terms(sentence, rivals) if need_number and rivals else []
+        current = False
         for terms, base in ((strong, 2), (weak, 1)):
-            for hit in find_terms(sentence, terms):
+            # weak words are read as written: in dictionary form they would find too much (立地する ← 立地しており)
+            for hit in find_terms(sentence, terms, lemmas=base == 2):
+                current = current or clause_is_current(sentence, hit.start, markers)
                 distinct += 1
                 if marked(sentence, hit, negation):
                     if sentence not in negated:
@@ -168,13 +176,16 @@ def _group(
                 if need_number and value == 2 and not attached_quantities(sentence, hit, kind, others):
                     value, number_missing = 1, True
                 level = max(level, value)
+        if level < 2 and dated and dated_target(sentence, markers):
+            level, distinct = 2, distinct + 1  # 「令和11年度に年5万人（現状2万人）」: a dated numeric target is a KPI
         if level > best:
-            best, chosen = level, [(distinct, sentence)]
+            best, chosen = level, [(current, distinct, sentence)]
         elif level == best and level > 0:
-            chosen.append((distinct, sentence))
+            chosen.append((current, distinct, sentence))
     if best == 2:
         number_missing = False
-    ranked = [s for _, s in sorted(chosen, key=lambda c: (-c[0], c[1].index))]
+    # the plan's own sentences first, then those about today's situation; the title line last (a body sentence says more)
+    ranked = [s for _, _, s in sorted(chosen, key=lambda c: (c[2].index == 0, c[0], -c[1], c[2].index))]
     return _GroupResult(group.name, best, ranked, negated, number_missing)
 
 
@@ -200,9 +211,11 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
         if not applies:
             reason = sig.not_applicable_reason or "この計画には当てはまらない要件です。"
             return CheckItem(status="not_applicable", evidence=_quote(declined), suggestion="", reason=reason, **base)
-    negatives = [s for s in sentences if find_terms(s, sig.negative_terms)]
+    # A negative signal counts only when the plan itself proposes it — not today's situation, not what it refuses.
+    proposed = {s.index: plan_hits(s, find_terms(s, sig.negative_terms), markers) for s in sentences}
+    negatives = [s for s in sentences if proposed[s.index]]
     if negatives:
-        words = "』『".join(dict.fromkeys(surface(s, h) for s in negatives for h in find_terms(s, sig.negative_terms)))
+        words = "』『".join(dict.fromkeys(surface(s, h) for s in negatives for h in proposed[s.index]))
         reason = _extra(sig, "negative_reason", "") or "計画の記載が要件に反しています。"
         return CheckItem(
             status="missing", evidence=_quote(negatives), suggestion=sig.suggestion, reason=f"計画に『{words}』とあります: {reason}", **base
@@ -245,17 +258,15 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
                 lacking.append("目標などの数値が記載されていません")
     actor_only = False
     if sig.need_actor:
-        patterns, names = vocab.get("actor_patterns", []), vocab.get("actor_names")
-        named_hits = [s for r in results for s in r.sentences if actors(s, patterns, names)]
-        if not named_hits:
-            lacking.append("具体的な企業・団体の名前がありません")
-        elif not any(actors(s, patterns, names) for s in evidence):
-            evidence.append(named_hits[0])
-        declined_role = any(r.negated for r in results)  # 「運営する事業者は今後公募する」: the core actor is still to be found
-        if not any(r.level for r in results) and not declined_role:
-            named = [s for s in sentences if actors(s, patterns, names)][:2]
-            actor_only, evidence = bool(named), named
-    cautions = [s for s in sentences if find_terms(s, _extra(sig, "caution_terms", []))]
+        lacking, evidence, actor_only = _actor_check(results, sentences, vocab, lacking, evidence)
+    # A caution (today's partial dependence) stands unless the same sentence decides the remedy.
+    cautions = [s for s in sentences if find_terms(s, _extra(sig, "caution_terms", [])) and not remedied(s, markers)]
+    decided = [
+        s for r, g in zip(results, sig.groups, strict=True) if _extra(g, "core", False) and r.level == 2
+        for s in r.sentences if remedied(s, markers) and quantities(s)
+    ]
+    if decided:  # the plan decides the remedy elsewhere, with a figure (「令和11年度に県内調達比率を80%とする」)
+        cautions = []
     for r in results:
         if r.level == 0 and r.negated:
             lacking[lacking.index(f"『{r.name}』の記載が見当たりません")] = f"『{r.name}』は計画自身が未定・未実施としています"
@@ -269,6 +280,14 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
     for r in core_negated:
         lacking.append(f"『{r.name}』について計画自身がまだ済んでいない部分があると述べています")
         evidence += r.negated[:1]
+    target_words = list(_extra(sig, "target_required", []) or [])
+    aimed = any(find_terms(s, target_words) for r in results for s in r.sentences)
+    if target_words and not ok and not aimed:
+        # 「目標値を設定できているか」: mentions that neither give a figure nor aim at anything set no target
+        names = [r.name for r in results]
+        why = "、".join(f"『{n}』" for n in names)
+        reason = f"{why}のいずれにも目標値（数値）が示されていません。"
+        return CheckItem(status="missing", evidence=_quote(evidence), suggestion=sig.suggestion, reason=reason, **base)
     if cores_missing or not evidence or not (any(r.level for r in results) or actor_only):
         names = cores_missing or [r.name for r in results if r.level == 0]
         why = "、".join(f"『{n}』" for n in names)
@@ -277,17 +296,65 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
         if declined:
             reason += "計画には未定・未実施・先送りとする記載だけがあります。"
         return CheckItem(status="missing", evidence=_quote(declined), suggestion=sig.suggestion, reason=reason, **base)
+    if not lacking and actor_only:
+        who = _who(evidence, vocab)
+        return CheckItem(status="met", evidence=_quote(evidence), suggestion="", reason=f"『{who}』が事業を担うと書かれています。", **base)
     if not lacking:
         found = "』『".join(ok)
         note = ""
         if spared and len(ok) < len(results):
             rest = "』『".join(r.name for r in results if r.level < 2)
             note = f"（『{rest}』も数値で示すとさらに明確になります。）"
+        if sig.need_actor:  # name who carries the role, as the evidence shows it
+            who = _who(evidence, vocab)
+            note = f"（担い手: 『{who}』）{note}" if who else note
         return CheckItem(status="met", evidence=_quote(evidence), suggestion="", reason=f"『{found}』を確認しました。{note}", **base)
     found = f"『{'』『'.join(ok)}』は確認できましたが、" if ok else ""
     return CheckItem(
         status="partial", evidence=_quote(evidence), suggestion=sig.suggestion, reason=found + "、".join(lacking) + "。", **base
     )
+
+
+def _who(evidence: Sequence[Sentence], vocab: Mapping[str, Any]) -> str:
+    """The named organisations of the evidence, joined for a reason line."""
+    patterns, rules = vocab.get("actor_patterns", []), vocab.get("actor_names")
+    return "』『".join(dict.fromkeys(a for s in evidence for a in actors(s, patterns, rules)))
+
+
+def _actor_check(
+    results: Sequence[_GroupResult], sentences: Sequence[Sentence], vocab: Mapping[str, Any], lacking: list[str], evidence: list[Sentence]
+) -> tuple[list[str], list[Sentence], bool]:
+    """A named organisation must carry the role: a core word or a role verb in any inflection (``actor_roles``).
+
+    Returns the reasons still lacking, the evidence and whether the role rests on the role verbs alone.
+    """
+    patterns, names = vocab.get("actor_patterns", []), vocab.get("actor_names")
+    roles = list(vocab.get("actor_roles", []))
+    markers = vocab.get("markers", {})
+
+    def named(s: Sentence) -> bool:
+        return bool(actors(s, patterns, names))
+
+    named_hits = [s for r in results for s in r.sentences if named(s)]
+    acting = [s for s in sentences if named(s) and [h for h in find_terms(s, roles) if not refused(s, h, markers)]]
+    declined_role = any(r.negated for r in results)  # 「運営する事業者は今後公募する」: the core actor is still to be found
+    if any(r.level for r in results):
+        if named_hits:
+            if not any(named(s) for s in evidence):
+                evidence = [*evidence, named_hits[0]]
+        elif acting:
+            evidence = [*evidence, acting[0]]
+        else:
+            lacking = [*lacking, "具体的な企業・団体の名前がありません"]
+        return lacking, evidence, False
+    if declined_role:
+        return [*lacking, "具体的な企業・団体の名前がありません"], evidence, False
+    if acting:  # 「株式会社X（従業員28名）が中心になり…を作り…に売ります」: a named firm doing the work
+        return [], acting[:2], True
+    plain = [s for s in sentences if named(s)][:2]
+    if plain:
+        return [f"『{actors(plain[0], patterns, names)[0]}』の名前はありますが、推進の核となる役割が書かれていません"], plain, True
+    return [*lacking, "具体的な企業・団体の名前がありません"], evidence, False
 
 
 def choose_plan_type(plan: Plan, plan_types: Sequence[PlanType], plan_type: str | None, weights: Mapping[str, Any]) -> PlanTypeGuess:
@@ -330,4 +397,5 @@ def precheck_plan(
         title=plan.title,
         source_name=plan.source_name,
         degrees=degrees,
+        choices=guess.choices(corpus.plan_types),
     )

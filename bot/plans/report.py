@@ -32,6 +32,7 @@ def precheck_markdown(report: PrecheckReport) -> str:
     lines = [f"# 計画の事前チェック: {_md_escape(title)}", "", report.type_note(), ""]
     if report.low_confidence:
         lines += ["> ⚠️ 計画類型の推定の確度が低いため、結果は参考としてご覧ください（`--plan-type` で指定できます）。", ""]
+        lines += [f"> 候補: {_choices(report.choices)}", ""] if report.choices else []
     lines += [f"**{report.summary()}**", ""]
     for kind, name in GROUPS:
         items = [i for i in report.items if i.kind == kind]
@@ -93,9 +94,15 @@ def precheck_html(report: PrecheckReport) -> str:
     )
 
 
+def _choices(choices: list[dict[str, object]]) -> str:
+    return " ／ ".join(f"{c['name']}（{c['id']}）" for c in choices)
+
+
 def match_markdown(result: MatchResult) -> str:
     """The suggested measures as Markdown: each with score, reasons, caveats, 要確認 and sources."""
     lines = [f"# 計画に合う支援施策: {_md_escape(result.title or '計画案')}", "", result.type_note, ""]
+    if result.low_confidence and result.choices:
+        lines += [f"> ⚠️ 類型が確かでないため、類型向けかどうかは施策の順位に入れていません。候補: {_choices(result.choices)}", ""]
     if result.needs:
         lines += ["計画から読み取ったニーズ: " + "、".join(f"{n.tag}（『{'』『'.join(n.words[:3])}』）" for n in result.needs), ""]
     if result.figures:
@@ -118,7 +125,13 @@ def match_markdown(result: MatchResult) -> str:
             when = f"{c['as_of']}時点" if c.get("as_of") else "時点不明"
             lines.append(f"- {c['title']}（{c['section']}）{url}（{when}）")
         lines.append("")
-    if result.promises:
+    if result.excluded:
+        lines += ["## ニーズには合うが、計画の数値では対象外の施策", ""]
+        for r in result.excluded:
+            missed = [c for c in r.caveats if "満たしません" in c]
+            lines += [f"- {r.measure.name}: " + " ／ ".join(_md_escape(c) for c in missed)]
+        lines.append("")
+    if result.promises and not (result.low_confidence and result.choices):
         lines += [f"## 政策文書が{result.plan_type_name}に示していること", ""]
         for section in dict.fromkeys(p["section"] for p in result.promises):
             lines += [f"- 「{p['quote']}」" for p in result.promises if p["section"] == section]

@@ -13,7 +13,9 @@ from typing import Any
 import yaml
 
 from bot.plans.actors import named_organisations
+from bot.plans.lemmas import lemma_view
 from bot.plans.numbers import Quantity, find_quantities, nfkc
+from bot.plans.vocab_schema import check_vocab
 from retrieval.normalize import fix_ocr
 
 GAP = 24  # most characters between the parts of an ``A…B`` term
@@ -49,6 +51,11 @@ def norm(text: str) -> str:
 
 
 _HEADING_LINE = re.compile(r"^\s*(?:#{1,6}\s*(?P<md>.+?)\s*#*|(?P<label>[■□◆◇●○]?\s*(?:\d+[.．]\s*)?(?:【[^】]{1,24}】|[^。:：]{1,24}[:：])))\s*$")
+# 「■製品と市場」「3. 重点支援企業」「第2章 現状と課題」: a short marked line that ends in a noun, not a predicate
+_SHORT_HEADING = re.compile(
+    r"^\s*(?:[■□◆◇●○▼▽]|\d{1,2}[.．](?!\d)|第[0-9一二三四五六七八九十]+[章節部]|[(（][0-9一二三四五六七八九十]{1,2}[)）])\s*"
+    r"(?P<text>[^。:：、,]{1,22}?)\s*$"
+)
 _HEADING_TRIM = re.compile(r"^[\s#■□◆◇●○【(（\d.．]+|[\s】)）:：]+$")
 
 
@@ -56,8 +63,19 @@ def _heading(line: str) -> str | None:
     """The heading text when a line is a heading (``## 目標``, ``【核となる企業】``, ``核となる企業：``)."""
     m = _HEADING_LINE.match(line)
     if not m:
-        return None
+        short = _SHORT_HEADING.match(line)
+        if not short or re.search(r"[\u3041-\u3096]$", short.group("text")):
+            return None
+        return _HEADING_TRIM.sub("", short.group("text")) or None
     return _HEADING_TRIM.sub("", m.group("md") or m.group("label") or "") or None
+
+
+def _table_cells(line: str) -> list[str] | None:
+    """The cells of a Markdown table row (``| a | b |``), or None for any other line."""
+    stripped = line.strip()
+    if not (stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3):
+        return None
+    return [c.strip() for c in stripped[1:-1].split("|")]
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -68,10 +86,25 @@ def split_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     context = ""
     block = 0
+    header: list[str] = []
     for line in text.splitlines():
         if not line.strip():
             block += 1
+            header = []
             continue
+        cells = _table_cells(line)
+        if cells is not None:  # a Markdown table row reads as 「列名:値、列名:値」 under its header
+            if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+                continue
+            if not header:
+                header = cells
+                continue
+            pairs = "、".join(f"{h}:{c}" if h else c for h, c in zip(header, cells, strict=False))
+            out.append(
+                Sentence(text=line.strip(), norm=(context + norm(pairs)).lower(), index=len(out), context=context, block=block)
+            )
+            continue
+        header = []
         heading = _heading(line)
         if heading is not None:
             context = fix_ocr(nfkc(heading)) + ":"
@@ -112,13 +145,26 @@ class TermHit:
     end: int
 
 
-def find_terms(sentence: Sentence, terms: Iterable[str]) -> list[TermHit]:
-    """Every term of ``terms`` found in the sentence (one hit per term, leftmost)."""
+def find_terms(sentence: Sentence, terms: Iterable[str], *, lemmas: bool = True) -> list[TermHit]:
+    """Every term of ``terms`` found in the sentence (one hit per term, leftmost).
+
+    A term not found as written is looked for in the sentence's dictionary form (``lemmas.lemma_view``), so
+    「中心になる」 finds 「中心になり」; the hit's offsets are those of the words as written.
+    """
     hits: list[TermHit] = []
     for term in terms:
-        m = compile_term(term).search(sentence.norm)
+        pattern = compile_term(term)
+        m = pattern.search(sentence.norm)
         if m:
             hits.append(TermHit(term=term, surface=m.group(0), start=m.start(), end=m.end()))
+            continue
+        if not lemmas:
+            continue
+        lemma, starts, ends = lemma_view(sentence.norm)
+        m = pattern.search(lemma)
+        if m and m.end() > m.start():
+            start, end = starts[m.start()], ends[m.end() - 1]
+            hits.append(TermHit(term=term, surface=sentence.norm[start:end], start=start, end=end))
     return hits
 
 
@@ -238,7 +284,12 @@ def actors(sentence: Sentence, patterns: Sequence[str], names: Mapping[str, Any]
     for name in named_organisations(sentence.norm, shown, names):
         if not any(name in f or f in name for f in found):
             found.append(name)
-    return found
+    # 「…をつくる株式会社北辰精機」: a legal form that begins the next name does not end a name of its own
+    forms = [str(f) for f in (names or {}).get("legal_forms", [])]
+    return [
+        f for f in found
+        if not any(f.endswith(lf) and any(g != f and g.startswith(lf) and f + g[len(lf):] in shown for g in found) for lf in forms)
+    ]
 
 
 @lru_cache(maxsize=256)
@@ -254,6 +305,9 @@ def _load_terms(path: str, mtime: float) -> dict[str, Any]:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ValueError(f"{path}: top level must be a mapping")
+    problems = check_vocab(data)
+    if problems:
+        raise ValueError("; ".join(problems[:3]))
     return data
 
 

@@ -121,7 +121,8 @@ async def match(request: Request, desk: DeskDep, settings: SettingsDep, channel:
         given = await read_plan_input(request, settings)
         plan = await read_plan(request, settings, given)
         result = await run_in_threadpool(
-            partial(desk.match, plan, given.options.n, channel=channel, audience=given.options.audience)
+            partial(desk.match, plan, given.options.n, plan_type=given.options.plan_type, channel=channel,
+                    audience=given.options.audience)
         )
     return result_response(result)
 

@@ -39,9 +39,10 @@ def test_investment_plan_gets_the_large_investment_subsidy_and_tax(desk: Desk) -
     assert any(c["section"].startswith("2. 地域産業クラスター") for c in subsidy.citations[1:])
 
 
-def test_investment_below_the_floor_is_a_caveat(desk: Desk) -> None:
+def test_investment_below_the_floor_is_not_listed_but_explained(desk: Desk) -> None:
     result = desk.match(FACTORY_PLAN.replace("3,500百万円", "12億円"), n=10)
-    subsidy = next(r for r in result.results if r.measure.id == "daikibo-seicho-toshi-hojokin")
+    assert "daikibo-seicho-toshi-hojokin" not in ids(result)
+    subsidy = next(r for r in result.excluded if r.measure.id == "daikibo-seicho-toshi-hojokin")
     assert any("12億円では「5次公募の投資額下限20億円" in c for c in subsidy.caveats)
     assert not any("下限20億円" in r for r in subsidy.reasons)
 
@@ -96,3 +97,15 @@ def test_empty_plan_is_refused(desk: Desk) -> None:
     with pytest.raises(DeskError) as caught:
         desk.match("   ")
     assert caught.value.code == Code.EMPTY_INPUT
+
+
+def test_suggest_measures_for_a_situation(desk: Desk) -> None:
+    from bot.plans import plan_terms, suggest_measures
+
+    vocab = plan_terms(desk.settings.corpus_dir)
+    shop = suggest_measures(
+        "家族経営の菓子店（従業員3名）です。チラシを作って販路を広げたい。", corpus=desk.corpus, vocab=vocab, search=desk.search, n=3
+    )
+    assert shop and shop[0].measure.id == "jizokuka-hojokin" and all(m.score > 0 for m in shop)
+    assert "daikibo-seicho-toshi-hojokin" not in [m.measure.id for m in shop]
+    assert suggest_measures("こんにちは", corpus=desk.corpus, vocab=vocab, search=desk.search) == []

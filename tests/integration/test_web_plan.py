@@ -76,6 +76,16 @@ def test_the_plan_type_can_be_given(client: httpx.Client) -> None:
     assert response.json()["plan_type"] == "regional_cluster"
 
 
+def test_a_plan_without_a_type_cue_asks_for_the_type(client: httpx.Client) -> None:
+    plan = "新しい事業の計画\n株式会社あさひ工業が総額1億8千万円を投資して新しい設備を導入し、販路を広げる。\n"
+    for path in ("/v1/precheck", "/v1/match"):
+        body = client.post(path, json={"plan": plan}).json()
+        assert body["low_confidence"] and "判定できませんでした" in body["plan_type_note"], path
+        assert {c["id"] for c in body["plan_type_choices"]} == {"strategic_cluster", "regional_cluster", "local_industry"}
+    chosen = client.post("/v1/match", json={"plan": plan, "plan_type": "local_industry"}).json()
+    assert chosen["plan_type"] == "local_industry" and chosen["plan_type_choices"] == []
+
+
 def test_plan_input_errors_are_json(client: httpx.Client) -> None:
     assert_error(client.post("/v1/precheck", json={"plan": PLAN, "plan_type": "galaxy_cluster"}), 422)
     assert_error(client.post("/v1/match", json={"plan": "   "}), 422, "empty_input")

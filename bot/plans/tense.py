@@ -1,0 +1,64 @@
+"""Tense of a plan's clauses: does a clause describe today's situation (現状) or what the plan will do (計画)?
+
+A consultant reads 「現在は全量を海外の1工場に委託している」 as the problem the plan sets out to solve, not as the plan
+itself. The cues are data (``markers.current_state`` / ``markers.plan_intent`` / ``markers.refusal`` in
+``corpus/plan_terms.yaml``); this module only applies them to the clause (split at が、/ものの、…) that holds a word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from bot.plans.numbers import find_quantities, find_years
+from bot.plans.terms import Sentence, TermHit, clause_bounds, compile_term, marked
+
+
+def _has(clause: str, cues: Sequence[str]) -> bool:
+    return any(compile_term(cue).search(clause) for cue in cues)
+
+
+def clause_is_current(sentence: Sentence, position: int, markers: Mapping[str, Sequence[str]]) -> bool:
+    """True when the clause at ``position`` states the current situation and not the plan's intent.
+
+    A clause is current when it has a current-state cue (現在, これまで, 〜ている …) and no plan cue (令和10年度に,
+    とする, 目指す …). A heading such as 「現状と課題」 makes every sentence under it current unless it states an intent.
+    """
+    start, end = clause_bounds(sentence, position)
+    clause = sentence.norm[start:end]
+    context = sentence.context.lower()
+    if _has(clause, markers.get("plan_intent", [])):
+        return False
+    return _has(clause, markers.get("current_state", [])) or _has(context, markers.get("current_heading", []))
+
+
+def refused(sentence: Sentence, hit: TermHit, markers: Mapping[str, Sequence[str]]) -> bool:
+    """True when the plan says it will not do what the hit names (「特定の一社に頼る形にはしません」)."""
+    return marked(sentence, hit, markers.get("refusal", []))
+
+
+def plan_hits(sentence: Sentence, hits: Sequence[TermHit], markers: Mapping[str, Sequence[str]]) -> list[TermHit]:
+    """The hits that the plan itself proposes: not in a clause about today, not refused by the plan."""
+    return [h for h in hits if not clause_is_current(sentence, h.start, markers) and not refused(sentence, h, markers)]
+
+
+def remedied(sentence: Sentence, markers: Mapping[str, Sequence[str]]) -> bool:
+    """True when the sentence also states what the plan will do about it, as a decision (not a wish or a hedge).
+
+    「現在は全量を輸入しているが、県内2社と共同開発し令和10年度に県内調達比率50%とする」 is remedied;
+    「…輸入しているが、将来的には国内メーカーとの共同開発も検討したい」 is not.
+    """
+    text = sentence.norm
+    hedges = [*markers.get("wish", []), *markers.get("vague", [])]
+    return _has(text, markers.get("plan_intent", [])) and not _has(text, hedges)
+
+
+def dated_target(sentence: Sentence, markers: Mapping[str, Sequence[str]]) -> bool:
+    """True when a clause of the plan sets a figure for a year (「令和11年度に年5万人（現状2万人）」「2030年までに売上10億円」)."""
+    for year in find_years(sentence.norm):
+        start, end = clause_bounds(sentence, year.start)
+        clause = sentence.norm[start:end]
+        if clause_is_current(sentence, year.start, markers) or not _has(clause, markers.get("plan_intent", [])):
+            continue
+        if find_quantities(clause):
+            return True
+    return False

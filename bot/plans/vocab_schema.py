@@ -1,0 +1,64 @@
+"""The schema of ``corpus/plan_terms.yaml`` for the plan-reader keys: wrong shapes fail loading with the key named."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+
+class _Focus(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    primary: list[str] = Field(default_factory=list)
+    min_needs: int = Field(default=1, ge=1)
+
+
+class _Markers(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    current_state: list[str] = Field(default_factory=list)
+    plan_intent: list[str] = Field(default_factory=list)
+    current_heading: list[str] = Field(default_factory=list)
+    refusal: list[str] = Field(default_factory=list)
+
+
+class PlanVocab(BaseModel):
+    """The keys the plan reader adds to plan_terms.yaml (other keys pass through unchecked)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    markers: _Markers = Field(default_factory=_Markers)
+    needs: dict[str, list[str]] = Field(default_factory=dict)
+    actor_roles: list[str] = Field(default_factory=list)
+    weak_need_terms: dict[str, list[str]] = Field(default_factory=dict)
+    match_focus: dict[str, _Focus] = Field(default_factory=dict)
+    applicant_parents: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("actor_roles", "weak_need_terms", "needs", mode="after")
+    @classmethod
+    def _no_empty_words(cls, value: Any) -> Any:
+        words = value if isinstance(value, list) else [w for ws in value.values() for w in ws]
+        if any(not str(w).strip() for w in words):
+            raise ValueError("空の語があります")
+        return value
+
+
+def check_vocab(data: Mapping[str, Any]) -> list[str]:
+    """Problems of the plan-reader keys, in Japanese (empty when the vocabulary is well formed)."""
+    try:
+        vocab = PlanVocab.model_validate(dict(data))
+    except ValidationError as exc:
+        return [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+    problems: list[str] = []
+    tags = set(vocab.needs)
+    for tag in vocab.weak_need_terms:
+        if tag not in tags:
+            problems.append(f"weak_need_terms.{tag}: needs にないタグです")
+    for measure, focus in vocab.match_focus.items():
+        problems += [f"match_focus.{measure}.primary: needs にないタグ {t} です" for t in focus.primary if t not in tags]
+    applicants = set(data.get("applicants") or {})
+    for child, parents in vocab.applicant_parents.items():
+        problems += [f"applicant_parents.{child}: applicants にない主体 {a} です" for a in [child, *parents] if a not in applicants]
+    return problems
