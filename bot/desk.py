@@ -12,7 +12,7 @@ from bot.answering.answer import Answer
 from bot.answering.cache import AnswerCache, generator_id, request_key
 from bot.answering.compose_llm import LLMComposer, text_events
 from bot.answering.conversation import Turn, carry_terms, parse_history
-from bot.answering.extractive import anchored, extractive_answer
+from bot.answering.extractive import anchored, extractive_answer, known_share
 from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
 from bot.config import Settings, get_settings
 from bot.events import DeskEvent, Listener, emit
@@ -21,6 +21,7 @@ from bot.plans.report import plan_markdown
 from retrieval.corpus import Corpus, load_corpus
 from retrieval.embed import Embedder, get_embedder
 from retrieval.index import IndexHolder
+from retrieval.questions import ScopeRules, load_scope
 from retrieval.search import Retriever, Weights
 from retrieval.store import Store
 from retrieval.types import Hit
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from bot.plans.precheck import PrecheckReport
 
 STREAM_PIECE = 24  # characters per streamed delta in extractive mode
+ON_TOPIC_SHARE = 0.3  # a follow-up without a reference carries the topic only when this share of its words is known to the corpus
 
 
 class Desk:
@@ -92,12 +94,18 @@ class Desk:
         index = self.holder.get()
         lexical = index.lexical["bm25"]
         previous = next((t.content for t in reversed(turns) if t.role == "user"), "")
+        follow = self.scope.follow_up
+        if follow.changes_topic(question):  # 「ところで…」「話は変わるけど…」: judged alone
+            return question
         return carry_terms(
             question,
             turns,
             term_weight=lambda t: lexical.idf(t) if t in lexical.df else 0.0,
             plan_type_names=index.plan_type_names,
-            inherits_topic=bool(previous) and not anchored(index, question) and anchored(index, previous),
+            inherits_topic=bool(previous)
+            and (follow.refers_back_to(question) or known_share(index, question) >= ON_TOPIC_SHARE)
+            and not anchored(index, question)
+            and anchored(index, previous),
         )
 
     def _history(self, history: Sequence[Any] | None) -> list[Turn]:
@@ -170,11 +178,18 @@ class Desk:
         self._record(answer, text, started, channel, audience)
         return answer
 
-    @staticmethod
-    def _refusal(text: str, meta: dict[str, Any]) -> Answer | None:
-        """The refusal for a request to reveal/override instructions or an unknowable question, else None."""
+    @cached_property
+    def scope(self) -> ScopeRules:
+        """The scope rules and follow-up markers (``corpus/scope_rules.yaml``)."""
+        return load_scope(self.settings.corpus_dir)
+
+    def _refusal(self, text: str, meta: dict[str, Any]) -> Answer | None:
+        """The refusal for an injection, an unknowable question or a scope rule (both composers use it), else None."""
         if looks_like_injection(text):
             return Answer(text=messages.REFUSE_INSTRUCTIONS, refused=True, meta={**meta, "reason": "instructions"})
+        rule = self.scope.first_match(text)
+        if rule is not None:
+            return Answer(text=rule.reply, refused=True, meta={**meta, "reason": f"scope:{rule.kind}"})
         if unanswerable_intent(text):
             return Answer(text=messages.REFUSE_UNKNOWABLE, refused=True, meta={**meta, "reason": "unknowable"})
         return None

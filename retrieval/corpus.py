@@ -9,6 +9,7 @@ from pathlib import Path
 from retrieval.chunk import chunk_document, chunk_measure
 from retrieval.errors import Code, DeskError
 from retrieval.loaders import DOCUMENT_SUFFIXES, load_document
+from retrieval.questions import SCOPE_FILE, validate_scope
 from retrieval.schema import CorpusProblem, Measure, PlanType, validate_measures, validate_requirements
 from retrieval.types import SECTION_SEP, Chunk, Document
 
@@ -93,6 +94,8 @@ def load_corpus(corpus_dir: Path, extra_paths: Sequence[Path] = ()) -> Corpus:
     if requirements_path.exists():
         corpus.plan_types, problems = validate_requirements(requirements_path)
         corpus.problems.extend(problems)
+    if (corpus_dir / SCOPE_FILE).exists():
+        corpus.problems.extend(validate_scope(corpus_dir / SCOPE_FILE)[1])
     doc_roots = [p for p in (corpus_dir / "policy", corpus_dir / "documents") if p.is_dir()]
     for path in _document_files([*doc_roots, *extra_paths]):
         try:

@@ -70,6 +70,13 @@ def anchored(index: LoadedIndex, query: str) -> bool:
     return any(name in text for name in _anchors(index))
 
 
+def known_share(index: LoadedIndex, query: str) -> float:
+    """Share of a question's content words that the corpus knows (「天気」「映画」 are not; 「転籍」「申請書」 are)."""
+    lexical = index.lexical["bm25"]
+    terms = query_terms(query)
+    return sum(1 for t in terms if t in lexical.df or t in index.synonyms) / len(terms) if terms else 0.0
+
+
 def known_coverage(index: LoadedIndex, query: str, hits: Sequence[Hit]) -> float:
     """Coverage counting only the words the corpus knows: long polite questions carry many others."""
     lexical = index.lexical["bm25"]

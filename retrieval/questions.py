@@ -1,0 +1,129 @@
+"""The question layer's data (``corpus/scope_rules.yaml``): schema, loading and validation with examples."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from retrieval.schema import CorpusProblem, load_yaml
+
+SCOPE_FILE = "scope_rules.yaml"
+ScopeKind = Literal[
+    "harmful", "personal_data", "legal", "individual_decision", "other_country", "municipality_own", "unstated_fact"
+]
+
+
+def fold(text: str) -> str:
+    """The form rules are matched on: NFKC (full-width ASCII and half-width kana folded)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def _compile(patterns: list[str]) -> list[str]:
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise ValueError(f"pattern {p!r} does not compile: {exc}") from exc
+    return patterns
+
+
+class ScopeRule(BaseModel):
+    """One kind of question the desk declines before searching, with its fixed reply."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    kind: ScopeKind
+    reply: str = Field(min_length=10)
+    patterns: list[str] = Field(min_length=1)
+    unless: list[str] = Field(default_factory=list)
+    examples: list[str] = Field(default_factory=list)
+    not_examples: list[str] = Field(default_factory=list)
+
+    _valid_patterns = field_validator("patterns", "unless")(_compile)
+
+    def matches(self, text: str) -> bool:
+        """True when the question falls under this rule."""
+        folded = fold(text)
+        if any(re.search(p, folded, re.IGNORECASE) for p in self.unless):
+            return False
+        return any(re.search(p, folded, re.IGNORECASE) for p in self.patterns)
+
+
+class FollowUpRules(BaseModel):
+    """When a question in a conversation carries the previous topic (refers back) and when it does not."""
+
+    model_config = ConfigDict(extra="forbid")
+    topic_change: list[str] = Field(default_factory=list)
+    refers_back: list[str] = Field(default_factory=list)
+
+    _valid_patterns = field_validator("topic_change", "refers_back")(_compile)
+
+    def changes_topic(self, text: str) -> bool:
+        """True when the question says it leaves the previous topic (「ところで」「話は変わるけど」)."""
+        return any(re.search(p, fold(text).strip()) for p in self.topic_change)
+
+    def refers_back_to(self, text: str) -> bool:
+        """True when the question points back at the previous turn (「それ」「その交付金」「他には」)."""
+        stripped = fold(text).strip()
+        return not self.changes_topic(stripped) and any(re.search(p, stripped) for p in self.refers_back)
+
+
+class ScopeRules(BaseModel):
+    """The whole file: ordered rules (first match decides) and the follow-up markers."""
+
+    model_config = ConfigDict(extra="forbid")
+    schema_version: Literal[1] = 1
+    rules: list[ScopeRule] = Field(default_factory=list)
+    follow_up: FollowUpRules = Field(default_factory=FollowUpRules)
+
+    def first_match(self, text: str) -> ScopeRule | None:
+        """The first rule the question falls under, or None."""
+        return next((r for r in self.rules if r.matches(text)), None)
+
+
+def validate_scope(path: Path) -> tuple[ScopeRules, list[CorpusProblem]]:
+    """Validate the scope rules file: schema, unique ids, and every example / not-example behaving as stated."""
+    data, problems = load_yaml(path)
+    if problems:
+        return ScopeRules(), problems
+    try:
+        rules = ScopeRules.model_validate(data or {})
+    except ValidationError as exc:
+        out = []
+        for e in exc.errors():
+            loc = ".".join(str(p) for p in e.get("loc", ()))
+            out.append(CorpusProblem(file=path.name, entry=loc, message=str(e.get("msg", "invalid")).removeprefix("Value error, ")))
+        return ScopeRules(), out
+    seen: set[str] = set()
+    for rule in rules.rules:
+        if rule.id in seen:
+            problems.append(CorpusProblem(file=path.name, entry=rule.id, message="duplicate id"))
+        seen.add(rule.id)
+        for example in rule.examples:
+            hit = rules.first_match(example)
+            if hit is None or hit.id != rule.id:
+                got = hit.id if hit else "no rule"
+                problems.append(CorpusProblem(file=path.name, entry=rule.id, message=f"example not matched by this rule ({got}): {example}"))
+        for example in rule.not_examples:
+            hit = rules.first_match(example)
+            if hit is not None:
+                problems.append(CorpusProblem(file=path.name, entry=rule.id, message=f"not_example declined by rule {hit.id}: {example}"))
+    return rules, problems
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime: float) -> ScopeRules:
+    return validate_scope(Path(path))[0]
+
+
+def load_scope(corpus_dir: Path) -> ScopeRules:
+    """The scope rules of a corpus directory (empty when the file is absent; reloaded when it changes)."""
+    path = corpus_dir / SCOPE_FILE
+    if not path.exists():
+        return ScopeRules()
+    return _load(str(path), path.stat().st_mtime)
