@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
 from bot import messages
@@ -14,6 +14,7 @@ from bot.answering.compose_llm import LLMComposer, text_events
 from bot.answering.conversation import Turn, carry_terms, parse_history
 from bot.answering.extractive import anchored, extractive_answer, known_share
 from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
+from bot.answering.situation import overview, plan_ranks
 from bot.config import Settings, get_settings
 from bot.events import DeskEvent, Listener, emit
 from bot.plans import match_plan, plan_terms, precheck_plan
@@ -21,7 +22,7 @@ from bot.plans.report import plan_markdown
 from retrieval.corpus import Corpus, load_corpus
 from retrieval.embed import Embedder, get_embedder
 from retrieval.index import IndexHolder
-from retrieval.questions import ScopeRules, load_scope
+from retrieval.questions import Intents, ScopeRules, load_intents, load_scope
 from retrieval.search import Retriever, Weights
 from retrieval.store import Store
 from retrieval.types import Hit
@@ -169,8 +170,11 @@ class Desk:
         turns = self._history(history)
         meta: dict[str, Any] = {"audience": audience, "retriever": mode}
         refusal = self._refusal(text, meta)
+        situation = None if refusal is not None else self._situation(text, turns, meta)
         if refusal is not None:
             answer = refusal
+        elif situation is not None:
+            answer = situation
         else:
             query = self.follow_up_query(text, turns)
             meta["query"] = query
@@ -193,6 +197,23 @@ class Desk:
         if unanswerable_intent(text):
             return Answer(text=messages.REFUSE_UNKNOWABLE, refused=True, meta={**meta, "reason": "unknowable"})
         return None
+
+    @cached_property
+    def intents(self) -> Intents:
+        """The question intents (``corpus/intents.yaml``)."""
+        return load_intents(self.settings.corpus_dir)
+
+    SITUATION_DEPTH = 20
+
+    def _situation(self, text: str, turns: Sequence[Turn], meta: dict[str, Any]) -> Answer | None:
+        """The overview of fitting measures for a question that describes a need and names no measure, else None."""
+        if turns and self.scope.follow_up.refers_back_to(text):
+            return None
+        if self.intents.of(text) != "situation" or anchored(self.holder.get(), text):
+            return None
+        hits = self.search(text, k=self.SITUATION_DEPTH)
+        match = partial(match_plan, corpus=self.corpus, vocab=plan_terms(self.settings.corpus_dir), search=self.search)
+        return overview(hits, plan_ranks(text, match), {**meta, "query": text})
 
     def _record(self, answer: Answer, text: str, started: float, channel: str, audience: str) -> None:
         answer.meta["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
@@ -258,8 +279,9 @@ class Desk:
         turns = self._history(history)
         meta: dict[str, Any] = {"audience": audience, "retriever": mode}
         refusal = self._refusal(text, meta)
-        if refusal is not None:
-            answer = refusal
+        fixed = refusal if refusal is not None else self._situation(text, turns, meta)
+        if fixed is not None:
+            answer = fixed
             yield from text_events(answer.text)
         else:
             query = self.composer.standalone_query(text, turns, meta, fallback=self.follow_up_query)

@@ -9,7 +9,7 @@ from pathlib import Path
 from retrieval.chunk import chunk_document, chunk_measure
 from retrieval.errors import Code, DeskError
 from retrieval.loaders import DOCUMENT_SUFFIXES, load_document
-from retrieval.questions import SCOPE_FILE, validate_scope
+from retrieval.questions import INTENTS_FILE, SCOPE_FILE, validate_intents, validate_scope
 from retrieval.schema import CorpusProblem, Measure, PlanType, validate_measures, validate_requirements
 from retrieval.types import SECTION_SEP, Chunk, Document
 
@@ -96,6 +96,8 @@ def load_corpus(corpus_dir: Path, extra_paths: Sequence[Path] = ()) -> Corpus:
         corpus.problems.extend(problems)
     if (corpus_dir / SCOPE_FILE).exists():
         corpus.problems.extend(validate_scope(corpus_dir / SCOPE_FILE)[1])
+    if (corpus_dir / INTENTS_FILE).exists():
+        corpus.problems.extend(validate_intents(corpus_dir / INTENTS_FILE)[1])
     doc_roots = [p for p in (corpus_dir / "policy", corpus_dir / "documents") if p.is_dir()]
     for path in _document_files([*doc_roots, *extra_paths]):
         try:

@@ -127,3 +127,70 @@ def load_scope(corpus_dir: Path) -> ScopeRules:
     if not path.exists():
         return ScopeRules()
     return _load(str(path), path.stat().st_mtime)
+
+
+INTENTS_FILE = "intents.yaml"
+IntentId = Literal["situation"]
+
+
+class Intent(BaseModel):
+    """One recognised kind of ask, by patterns, with examples the validator checks."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: IntentId
+    patterns: list[str] = Field(min_length=1)
+    examples: list[str] = Field(default_factory=list)
+    not_examples: list[str] = Field(default_factory=list)
+
+    _valid_patterns = field_validator("patterns")(_compile)
+
+    def matches(self, text: str) -> bool:
+        """True when the question is of this kind."""
+        folded = fold(text)
+        return any(re.search(p, folded, re.IGNORECASE) for p in self.patterns)
+
+
+class Intents(BaseModel):
+    """The intents file: the first intent that matches decides."""
+
+    model_config = ConfigDict(extra="forbid")
+    schema_version: Literal[1] = 1
+    intents: list[Intent] = Field(default_factory=list)
+
+    def of(self, text: str) -> str | None:
+        """The intent id of a question, or None (an ordinary question about the sources)."""
+        return next((i.id for i in self.intents if i.matches(text)), None)
+
+
+def validate_intents(path: Path) -> tuple[Intents, list[CorpusProblem]]:
+    """Validate the intents file: schema, and every example / not-example behaving as stated."""
+    data, problems = load_yaml(path)
+    if problems:
+        return Intents(), problems
+    try:
+        intents = Intents.model_validate(data or {})
+    except ValidationError as exc:
+        return Intents(), [
+            CorpusProblem(file=path.name, entry=".".join(str(p) for p in e.get("loc", ())),
+                          message=str(e.get("msg", "invalid")).removeprefix("Value error, "))
+            for e in exc.errors()
+        ]
+    for intent in intents.intents:
+        problems += [CorpusProblem(file=path.name, entry=intent.id, message=f"example not recognised: {q}")
+                     for q in intent.examples if intents.of(q) != intent.id]
+        problems += [CorpusProblem(file=path.name, entry=intent.id, message=f"not_example recognised as {intents.of(q)}: {q}")
+                     for q in intent.not_examples if intents.of(q) is not None]
+    return intents, problems
+
+
+@lru_cache(maxsize=4)
+def _load_intents(path: str, mtime: float) -> Intents:
+    return validate_intents(Path(path))[0]
+
+
+def load_intents(corpus_dir: Path) -> Intents:
+    """The intents of a corpus directory (none when the file is absent; reloaded when it changes)."""
+    path = corpus_dir / INTENTS_FILE
+    if not path.exists():
+        return Intents()
+    return _load_intents(str(path), path.stat().st_mtime)
