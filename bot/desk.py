@@ -14,6 +14,7 @@ from bot.answering.compose_llm import LLMComposer, text_events
 from bot.answering.conversation import Turn, carry_terms, parse_history
 from bot.answering.extractive import anchored, extractive_answer, known_share
 from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
+from bot.answering.language import Reading, read_question
 from bot.answering.situation import overview, plan_ranks
 from bot.config import Settings, get_settings
 from bot.events import DeskEvent, Listener, emit
@@ -22,7 +23,7 @@ from bot.plans.report import plan_markdown
 from retrieval.corpus import Corpus, load_corpus
 from retrieval.embed import Embedder, get_embedder
 from retrieval.index import IndexHolder
-from retrieval.questions import Intents, ScopeRules, load_intents, load_scope
+from retrieval.questions import Glossary, Intents, ScopeRules, load_glossary, load_intents, load_scope
 from retrieval.search import Retriever, Weights
 from retrieval.store import Store
 from retrieval.types import Hit
@@ -169,16 +170,15 @@ class Desk:
         text = check_question(question, self.settings.max_question_chars)
         turns = self._history(history)
         meta: dict[str, Any] = {"audience": audience, "retriever": mode}
-        refusal = self._refusal(text, meta)
-        situation = None if refusal is not None else self._situation(text, turns, meta)
-        if refusal is not None:
-            answer = refusal
-        elif situation is not None:
-            answer = situation
+        reading = self._read(text, meta)
+        fixed = self._fixed(text, reading, turns, meta)
+        if fixed is not None:
+            answer = fixed
         else:
-            query = self.follow_up_query(text, turns)
+            query = self.follow_up_query(reading.query, turns)
             meta["query"] = query
             answer = self._extractive(query, k, mode, filters, meta)
+        answer = self._in_language(answer, reading)
         self._record(answer, text, started, channel, audience)
         return answer
 
@@ -197,6 +197,34 @@ class Desk:
         if unanswerable_intent(text):
             return Answer(text=messages.REFUSE_UNKNOWABLE, refused=True, meta={**meta, "reason": "unknowable"})
         return None
+
+    @cached_property
+    def glossary(self) -> Glossary:
+        """The bilingual glossary (``corpus/glossary.yaml``)."""
+        return load_glossary(self.settings.corpus_dir)
+
+    def _read(self, text: str, meta: dict[str, Any]) -> Reading:
+        """The question's language and the Japanese query it is searched with (kana, romaji, glossary)."""
+        reading = read_question(self.holder.get(), text, self.glossary)
+        meta["lang"] = reading.lang
+        return reading
+
+    def _fixed(self, text: str, reading: Reading, turns: Sequence[Turn], meta: dict[str, Any]) -> Answer | None:
+        """The answer decided before retrieval — a refusal or a situation overview — for both composers, else None."""
+        refusal = self._refusal(text, meta)
+        if refusal is not None:
+            return refusal
+        if reading.lang in ("en", "zh", "ko") and not reading.query:  # no term of the sources recognised
+            return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, meta={**meta, "reason": "no_evidence"})
+        return self._situation(reading.query, turns, meta)
+
+    def _in_language(self, answer: Answer, reading: Reading) -> Answer:
+        """A first line in the asker's language before the Japanese answer (quotes stay unchanged)."""
+        lines = self.glossary.decline_line if answer.refused else self.glossary.first_line
+        line = lines.get(reading.lang, "")
+        if line and not answer.text.startswith(line):
+            answer = answer.model_copy(update={"text": f"{line}\n{answer.text}"})
+        return answer
 
     @cached_property
     def intents(self) -> Intents:
@@ -278,13 +306,14 @@ class Desk:
         text = check_question(question, self.settings.max_question_chars)
         turns = self._history(history)
         meta: dict[str, Any] = {"audience": audience, "retriever": mode}
-        refusal = self._refusal(text, meta)
-        fixed = refusal if refusal is not None else self._situation(text, turns, meta)
+        reading = self._read(text, meta)
+        fixed = self._fixed(text, reading, turns, meta)
         if fixed is not None:
-            answer = fixed
+            answer = self._in_language(fixed, reading)
             yield from text_events(answer.text)
         else:
-            query = self.composer.standalone_query(text, turns, meta, fallback=self.follow_up_query)
+            asked = reading.query if reading.lang != "ja" else text
+            query = self.composer.standalone_query(asked, turns, meta, fallback=self.follow_up_query)
             meta["query"] = query
             hits, answer = self._evidence(query, k, mode, filters, meta)
             if answer.refused:

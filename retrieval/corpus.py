@@ -9,7 +9,14 @@ from pathlib import Path
 from retrieval.chunk import chunk_document, chunk_measure
 from retrieval.errors import Code, DeskError
 from retrieval.loaders import DOCUMENT_SUFFIXES, load_document
-from retrieval.questions import INTENTS_FILE, SCOPE_FILE, validate_intents, validate_scope
+from retrieval.questions import (
+    GLOSSARY_FILE,
+    INTENTS_FILE,
+    SCOPE_FILE,
+    validate_glossary,
+    validate_intents,
+    validate_scope,
+)
 from retrieval.schema import CorpusProblem, Measure, PlanType, validate_measures, validate_requirements
 from retrieval.types import SECTION_SEP, Chunk, Document
 
@@ -105,6 +112,9 @@ def load_corpus(corpus_dir: Path, extra_paths: Sequence[Path] = ()) -> Corpus:
         except DeskError as exc:
             corpus.problems.append(CorpusProblem(file=path.name, message=exc.user_text()))
     corpus.problems.extend(_check_references(corpus))
+    if (corpus_dir / GLOSSARY_FILE).exists():
+        sources = "\n".join(c.text for c in corpus.chunks())
+        corpus.problems.extend(validate_glossary(corpus_dir / GLOSSARY_FILE, sources)[1])
     if not corpus.documents and not corpus.measures:
         corpus.problems.append(CorpusProblem(file=str(corpus_dir), message="no documents and no catalog to index"))
     return corpus

@@ -194,3 +194,81 @@ def load_intents(corpus_dir: Path) -> Intents:
     if not path.exists():
         return Intents()
     return _load_intents(str(path), path.stat().st_mtime)
+
+
+GLOSSARY_FILE = "glossary.yaml"
+LANGS = ("en", "zh", "ko")
+
+
+class GlossaryTerm(BaseModel):
+    """One term of the sources with the ways it is said in other languages."""
+
+    model_config = ConfigDict(extra="forbid")
+    ja: str = Field(min_length=1)
+    en: list[str] = Field(default_factory=list)
+    zh: list[str] = Field(default_factory=list)
+    ko: list[str] = Field(default_factory=list)
+
+    def forms(self, lang: str) -> list[str]:
+        """The term's spellings in ``lang``."""
+        return list(getattr(self, lang, []))
+
+
+class Glossary(BaseModel):
+    """The bilingual glossary: terms, and the first line of an answer in each language."""
+
+    model_config = ConfigDict(extra="forbid")
+    schema_version: Literal[1] = 1
+    first_line: dict[str, str] = Field(default_factory=dict)
+    decline_line: dict[str, str] = Field(default_factory=dict)
+    terms: list[GlossaryTerm] = Field(default_factory=list)
+
+    def japanese_terms(self, text: str, lang: str) -> list[str]:
+        """The Japanese source terms a question in ``lang`` names (longest spellings first, no overlaps)."""
+        folded = fold(text).lower()
+        pairs = sorted(((f.lower(), t.ja) for t in self.terms for f in t.forms(lang) if f), key=lambda p: -len(p[0]))
+        found: list[str] = []
+        for form, ja in pairs:
+            pattern = r"(?<![a-z])" + re.escape(form) + r"(?![a-z])" if form.isascii() else re.escape(form)
+            if re.search(pattern, folded):
+                folded = re.sub(pattern, " ", folded)
+                found.append(ja)
+        return list(dict.fromkeys(found))
+
+
+def validate_glossary(path: Path, source_text: str = "") -> tuple[Glossary, list[CorpusProblem]]:
+    """Validate the glossary: schema, a first line per language, every term spelled in some language, and
+    (given the sources' text) every Japanese term found in the sources."""
+    data, problems = load_yaml(path)
+    if problems:
+        return Glossary(), problems
+    try:
+        glossary = Glossary.model_validate(data or {})
+    except ValidationError as exc:
+        return Glossary(), [
+            CorpusProblem(file=path.name, entry=".".join(str(p) for p in e.get("loc", ())),
+                          message=str(e.get("msg", "invalid")).removeprefix("Value error, "))
+            for e in exc.errors()
+        ]
+    problems += [CorpusProblem(file=path.name, entry=f"first_line.{lang}", message="missing") for lang in LANGS
+                 if not glossary.first_line.get(lang)]
+    folded = fold(source_text)
+    for term in glossary.terms:
+        if not any(term.forms(lang) for lang in LANGS):
+            problems.append(CorpusProblem(file=path.name, entry=term.ja, message="no spelling in en / zh / ko"))
+        if folded and fold(term.ja) not in folded:
+            problems.append(CorpusProblem(file=path.name, entry=term.ja, message="term not found in the sources"))
+    return glossary, problems
+
+
+@lru_cache(maxsize=4)
+def _load_glossary(path: str, mtime: float) -> Glossary:
+    return validate_glossary(Path(path))[0]
+
+
+def load_glossary(corpus_dir: Path) -> Glossary:
+    """The glossary of a corpus directory (empty when absent; reloaded when it changes)."""
+    path = corpus_dir / GLOSSARY_FILE
+    if not path.exists():
+        return Glossary()
+    return _load_glossary(str(path), path.stat().st_mtime)

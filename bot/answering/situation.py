@@ -16,7 +16,7 @@ from bot.answering.compose import units
 from retrieval.errors import DeskError
 from retrieval.types import Chunk, Hit
 
-MAX_MEASURES = 3
+MAX_MEASURES = 4
 RRF_K = 3.0
 PLAN_WEIGHT = 1.0  # weight of plan analysis's ranking against the search's
 _SIZE = re.compile(r"[0-9０-９]+\s*(人|億|万|円|%|％)")
