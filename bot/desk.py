@@ -233,6 +233,12 @@ class Desk:
 
     SITUATION_DEPTH = 20
 
+    def _lexical_search(
+        self, query: str, k: int | None = None, mode: str = "hybrid", filters: Mapping[str, str] | None = None
+    ) -> list[Hit]:
+        """``bot.plans.Search`` over BM25 alone: plan analysis of a one-line question needs no embedding per sentence."""
+        return self.search(query, k=k, mode="bm25", filters=filters)
+
     def _situation(self, text: str, turns: Sequence[Turn], meta: dict[str, Any]) -> Answer | None:
         """The overview of fitting measures for a question that describes a need and names no measure, else None."""
         if turns and self.scope.follow_up.refers_back_to(text):
@@ -240,7 +246,7 @@ class Desk:
         if self.intents.of(text) != "situation" or anchored(self.holder.get(), text):
             return None
         hits = self.search(text, k=self.SITUATION_DEPTH)
-        match = partial(match_plan, corpus=self.corpus, vocab=plan_terms(self.settings.corpus_dir), search=self.search)
+        match = partial(match_plan, corpus=self.corpus, vocab=plan_terms(self.settings.corpus_dir), search=self._lexical_search)
         return overview(hits, plan_ranks(text, match), {**meta, "query": text})
 
     def _record(self, answer: Answer, text: str, started: float, channel: str, audience: str) -> None:
