@@ -12,6 +12,7 @@ from bot.answering.answer import Answer
 from bot.answering.cache import AnswerCache, generator_id, request_key
 from bot.answering.compose_llm import LLMComposer, text_events
 from bot.answering.conversation import Turn, carry_terms, parse_history
+from bot.answering.enumeration import whole_list
 from bot.answering.extractive import anchored, extractive_answer, known_share
 from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
 from bot.answering.language import Reading, read_question
@@ -243,7 +244,7 @@ class Desk:
         """The overview of fitting measures for a question that describes a need and names no measure, else None."""
         if turns and self.scope.follow_up.refers_back_to(text):
             return None
-        if self.intents.of(text) != "situation" or anchored(self.holder.get(), text):
+        if not self.intents.has(text, "situation") or anchored(self.holder.get(), text):
             return None
         hits = self.search(text, k=self.SITUATION_DEPTH)
         match = partial(match_plan, corpus=self.corpus, vocab=plan_terms(self.settings.corpus_dir), search=self._lexical_search)
@@ -267,7 +268,15 @@ class Desk:
         )
 
     def _extractive(self, query: str, k: int | None, mode: str, filters: Mapping[str, str] | None, meta: dict[str, Any]) -> Answer:
-        return self._evidence(query, k, mode, filters, meta)[1]
+        hits, answer = self._evidence(query, k, mode, filters, meta)
+        if self.intents.has(query, "list"):  # 「全部」「漏れなく」: the bullets under one heading, whole
+            index = self.holder.get()
+            sections = {n: p.section for p in self.corpus.plan_types for n in [p.name, *p.aliases]}
+            named = any(n in query for n in sections)
+            whole = whole_list(index, query, hits, sections, meta)
+            if whole is not None and (named or not answer.refused):
+                return whole
+        return answer
 
     def _evidence(
         self, query: str, k: int | None, mode: str, filters: Mapping[str, str] | None, meta: dict[str, Any]

@@ -38,3 +38,4 @@ SITUATION_LEAD = "ご状況に合いそうな国の支援策を{n}つ挙げま�
 SITUATION_CLOSE = (
     "どれが使えるかは、規模や要件、公募の時期で変わります。" + WHERE_TO_ASK
 )
+LIST_LEAD = "資料（{section}）には、次の{n}項目が挙げられています（全項目）。"

@@ -130,7 +130,7 @@ def load_scope(corpus_dir: Path) -> ScopeRules:
 
 
 INTENTS_FILE = "intents.yaml"
-IntentId = Literal["situation"]
+IntentId = Literal["situation", "list"]
 
 
 class Intent(BaseModel):
@@ -158,8 +158,12 @@ class Intents(BaseModel):
     intents: list[Intent] = Field(default_factory=list)
 
     def of(self, text: str) -> str | None:
-        """The intent id of a question, or None (an ordinary question about the sources)."""
+        """The first intent id of a question, or None (an ordinary question about the sources)."""
         return next((i.id for i in self.intents if i.matches(text)), None)
+
+    def has(self, text: str, intent: str) -> bool:
+        """True when the question is of the given kind (a question can be of several)."""
+        return any(i.id == intent and i.matches(text) for i in self.intents)
 
 
 def validate_intents(path: Path) -> tuple[Intents, list[CorpusProblem]]:
@@ -177,9 +181,9 @@ def validate_intents(path: Path) -> tuple[Intents, list[CorpusProblem]]:
         ]
     for intent in intents.intents:
         problems += [CorpusProblem(file=path.name, entry=intent.id, message=f"example not recognised: {q}")
-                     for q in intent.examples if intents.of(q) != intent.id]
-        problems += [CorpusProblem(file=path.name, entry=intent.id, message=f"not_example recognised as {intents.of(q)}: {q}")
-                     for q in intent.not_examples if intents.of(q) is not None]
+                     for q in intent.examples if not intents.has(q, intent.id)]
+        problems += [CorpusProblem(file=path.name, entry=intent.id, message=f"not_example recognised: {q}")
+                     for q in intent.not_examples if intents.has(q, intent.id)]
     return intents, problems
 
 
