@@ -22,31 +22,37 @@ def _leaf(section: str) -> str:
 
 
 def pick_section(
-    query: str, hits: Sequence[Hit], plan_sections: Mapping[str, str]
+    query: str, hits: Sequence[Hit], plan_sections: Mapping[str, str], all_sections: Sequence[str] = ()
 ) -> str | None:
     """The heading whose bullets answer a list question: near the top, naming the asked thing, under the named
-    plan type (``plan_sections``: plan type name or alias → its top section)."""
+    plan type (``plan_sections``: plan type name or alias → its top section). A heading of the named plan type
+    that names the asked thing (「要件」→「(要件)」) competes even when no hit came from it."""
     named = [sec for name, sec in plan_sections.items() if name and name in query]
-    asked = set(query_terms(query))
+    names = {t for name in plan_sections if name and name in query for t in query_terms(name)}
+    asked = set(query_terms(query)) - names  # the asked thing, not the plan type's own words
     scores: dict[str, float] = {}
+
+    def under_named(section: str) -> bool:
+        return not named or any(section.startswith(sec) for sec in named)
+
     for rank, hit in enumerate(hits[:TOP]):
         chunk = hit.chunk
-        if chunk.kind != "policy":
+        if chunk.kind != "policy" or not under_named(chunk.section):
             continue
-        if named and not any(chunk.section.startswith(sec) for sec in named):
-            continue
-        score = 1.0 / (rank + 1)
-        if chunk.section not in scores and asked & set(query_terms(_leaf(chunk.section))):
-            score += HEADING_BONUS
-        scores[chunk.section] = scores.get(chunk.section, 0.0) + score
-    return max(scores, key=lambda s: scores[s]) if scores else None
+        scores[chunk.section] = scores.get(chunk.section, 0.0) + 1.0 / (rank + 1)
+    candidates = set(scores) | ({s for s in all_sections if under_named(s)} if named else set())
+    for section in candidates:
+        if asked & set(query_terms(_leaf(section))):
+            scores[section] = scores.get(section, 0.0) + HEADING_BONUS * (2 if named else 1)
+    return max(sorted(scores), key=lambda s: scores[s]) if scores else None
 
 
 def whole_list(
     index: LoadedIndex, query: str, hits: Sequence[Hit], plan_sections: Mapping[str, str], meta: dict[str, Any]
 ) -> Answer | None:
     """Every item under the best heading, quoted in document order with its count; None when there is no list."""
-    section = pick_section(query, hits, plan_sections)
+    policy_sections = list(dict.fromkeys(c.section for c in index.chunks if c.kind == "policy"))
+    section = pick_section(query, hits, plan_sections, policy_sections)
     if section is None:
         return None
     chunks = [c for c in index.chunks if c.section == section]
