@@ -283,7 +283,8 @@ class Desk:
     ) -> tuple[list[Hit], Answer]:
         """Retrieve, check the evidence covers the query, and build the extractive answer (or the refusal)."""
         hits = self.search(query, k=k, mode=mode, filters=filters)
-        return hits, extractive_answer(self.holder.get(), query, hits, self.settings.min_coverage, meta)
+        answers = self.intents.answer_patterns(query)
+        return hits, extractive_answer(self.holder.get(), query, hits, self.settings.min_coverage, meta, answers)
 
     def ask_stream(self, question: str, history: Sequence[Any] | None = None, **kwargs: Any) -> Iterator[dict[str, Any]]:
         """Stream an answer as events: ``delta`` pieces, then ``citations``, then ``done`` with the Answer.

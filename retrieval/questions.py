@@ -46,6 +46,12 @@ class ScopeRule(BaseModel):
 
     _valid_patterns = field_validator("patterns", "unless")(_compile)
 
+    @field_validator("reply")
+    @classmethod
+    def _join_lines(cls, value: str) -> str:
+        """YAML folding puts a space at each line break; Japanese text has none."""
+        return re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", value.strip())
+
     def matches(self, text: str) -> bool:
         """True when the question falls under this rule."""
         folded = fold(text)
@@ -150,12 +156,29 @@ class Intent(BaseModel):
         return any(re.search(p, folded, re.IGNORECASE) for p in self.patterns)
 
 
+class FactKind(BaseModel):
+    """A kind of fact a question can ask for: how it is asked, and how a sentence holding one looks."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z_]+$")
+    asks: list[str] = Field(min_length=1)
+    answers: list[str] = Field(min_length=1)
+
+    _valid_patterns = field_validator("asks", "answers")(_compile)
+
+
 class Intents(BaseModel):
-    """The intents file: the first intent that matches decides."""
+    """The intents file: the first intent that matches decides; fact kinds say what a question asks for."""
 
     model_config = ConfigDict(extra="forbid")
     schema_version: Literal[1] = 1
     intents: list[Intent] = Field(default_factory=list)
+    fact_kinds: list[FactKind] = Field(default_factory=list)
+
+    def answer_patterns(self, text: str) -> list[str]:
+        """The sentence patterns of every kind of fact the question asks for (「何人まで」→ a number of people)."""
+        folded = fold(text)
+        return [a for k in self.fact_kinds if any(re.search(p, folded, re.I) for p in k.asks) for a in k.answers]
 
     def of(self, text: str) -> str | None:
         """The first intent id of a question, or None (an ordinary question about the sources)."""

@@ -116,7 +116,14 @@ def weak_everywhere(hits: Sequence[Hit], cov: float) -> bool:
     return dense < WEAK_DENSE and lexical < WEAK_BM25
 
 
-def extractive_answer(index: LoadedIndex, query: str, hits: Sequence[Hit], min_coverage: float, meta: dict[str, Any]) -> Answer:
+def extractive_answer(
+    index: LoadedIndex,
+    query: str,
+    hits: Sequence[Hit],
+    min_coverage: float,
+    meta: dict[str, Any],
+    answers: Sequence[str] = (),
+) -> Answer:
     """Quote the sentences that answer ``query`` with citations, or decline when the evidence is weak."""
     hit_out = [HitOut.of(h) for h in hits]
     terms = query_terms(query)
@@ -126,7 +133,8 @@ def extractive_answer(index: LoadedIndex, query: str, hits: Sequence[Hit], min_c
     if not ok or not terms or missing_specifics(query, hits):
         return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, hits=hit_out, meta={**meta, "reason": "no_evidence"})
     idf = index.lexical["bm25"].idf
-    quotes = pick_quotes(terms, hits, idf, index.synonyms, intent=intent_terms(query, index.synonyms))
+    asked = [re.compile(p) for p in answers]  # the kind of fact asked for (corpus/intents.yaml fact_kinds)
+    quotes = pick_quotes(terms, hits, idf, index.synonyms, intent=intent_terms(query, index.synonyms), answers=asked)
     if not quotes:
         return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, hits=hit_out, meta={**meta, "reason": "no_evidence"})
     text, citations = compose(quotes)

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot import messages
 from bot.answering.answer import Answer, Citation, HitOut
-from bot.answering.compose import units
+from bot.answering.compose import suggestions, units
 from retrieval.errors import DeskError
 from retrieval.types import Chunk, Hit
 
@@ -84,5 +84,6 @@ def overview(hits: Sequence[Hit], ranks: Mapping[str, int], meta: dict[str, Any]
         when = f"（{c.as_of} 時点）" if c.as_of else ""
         link = f" {c.url}" if c.url.startswith("http") else ""
         text_lines.append(f"[{n}] {c.title} — {c.section}{when}{link}")
-    return Answer(text="\n".join(text_lines), citations=citations, hits=[HitOut.of(h) for h in hits],
+    follow = suggestions(hits, citations, audience=str(meta.get("audience", "staff")))
+    return Answer(text="\n".join(text_lines), citations=citations, hits=[HitOut.of(h) for h in hits], suggestions=follow,
                   meta={**meta, "intent": "situation", "measures": [h.chunk.id for h in chosen]})
