@@ -192,11 +192,11 @@ class Desk:
         """The refusal for an injection, an unknowable question or a scope rule (both composers use it), else None."""
         if looks_like_injection(text):
             return Answer(text=messages.REFUSE_INSTRUCTIONS, refused=True, meta={**meta, "reason": "instructions"})
+        if unanswerable_intent(text):
+            return Answer(text=messages.REFUSE_UNKNOWABLE, refused=True, meta={**meta, "reason": "unknowable"})
         rule = self.scope.first_match(text)
         if rule is not None:
             return Answer(text=rule.reply, refused=True, meta={**meta, "reason": f"scope:{rule.kind}"})
-        if unanswerable_intent(text):
-            return Answer(text=messages.REFUSE_UNKNOWABLE, refused=True, meta={**meta, "reason": "unknowable"})
         return None
 
     @cached_property
@@ -221,6 +221,8 @@ class Desk:
 
     def _in_language(self, answer: Answer, reading: Reading) -> Answer:
         """A first line in the asker's language before the Japanese answer (quotes stay unchanged)."""
+        if answer.meta.get("reason") == "instructions":  # the fixed refusal stays exactly as it is
+            return answer
         lines = self.glossary.decline_line if answer.refused else self.glossary.first_line
         line = lines.get(reading.lang, "")
         if line and not answer.text.startswith(line):
