@@ -17,6 +17,8 @@ from retrieval.errors import DeskError
 from retrieval.types import Chunk, Hit
 
 MAX_MEASURES = 4
+MIN_MEASURES = 2
+RELATIVE_FLOOR = 0.5  # a measure scoring under this share of the best one is left out
 RRF_K = 3.0
 PLAN_WEIGHT = 1.0  # weight of plan analysis's ranking against the search's
 _SIZE = re.compile(r"[0-9０-９]+\s*(人|億|万|円|%|％)")
@@ -42,7 +44,10 @@ def pick_measures(hits: Sequence[Hit], ranks: Mapping[str, int], limit: int = MA
         mid = hit.chunk.id.removeprefix("measure:")
         scores[hit.chunk.id] = 1.0 / (RRF_K + rank) + (PLAN_WEIGHT / (RRF_K + ranks[mid]) if mid in ranks else 0.0)
     ordered = sorted(measures, key=lambda h: -scores[h.chunk.id])
-    return ordered[:limit]
+    if not ordered:
+        return []
+    floor = RELATIVE_FLOOR * scores[ordered[0].chunk.id]
+    return [h for i, h in enumerate(ordered[:limit]) if i < MIN_MEASURES or scores[h.chunk.id] >= floor]
 
 
 def _entry_lines(chunk: Chunk) -> list[str]:
