@@ -16,6 +16,7 @@ from bot.answering.enumeration import whole_list
 from bot.answering.extractive import anchored, extractive_answer, known_share
 from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
 from bot.answering.language import Reading, read_question
+from bot.answering.primary import policy_first
 from bot.answering.situation import overview, plan_ranks
 from bot.config import Settings, get_settings
 from bot.events import DeskEvent, Listener, emit
@@ -284,8 +285,9 @@ class Desk:
         self, query: str, k: int | None, mode: str, filters: Mapping[str, str] | None, meta: dict[str, Any]
     ) -> tuple[list[Hit], Answer]:
         """Retrieve, check the evidence covers the query, and build the extractive answer (or the refusal)."""
-        hits = self.search(query, k=k, mode=mode, filters=filters)
         answers = self.intents.answer_patterns(query)
+        about_measure = bool(answers) or self.intents.has(query, "about_measure")
+        hits = policy_first(self.holder.get(), query, self.search(query, k=k, mode=mode, filters=filters), about_measure)
         return hits, extractive_answer(self.holder.get(), query, hits, self.settings.min_coverage, meta, answers)
 
     def ask_stream(self, question: str, history: Sequence[Any] | None = None, **kwargs: Any) -> Iterator[dict[str, Any]]:
