@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 from retrieval.chunk import chunk_document, chunk_measure
 from retrieval.errors import Code, DeskError
@@ -32,6 +33,7 @@ class Corpus:
     measures: list[Measure] = field(default_factory=list)
     plan_types: list[PlanType] = field(default_factory=list)
     problems: list[CorpusProblem] = field(default_factory=list)
+    warnings: list[CorpusProblem] = field(default_factory=list)  # reported, but the corpus is still valid
 
     def chunks(self) -> list[Chunk]:
         """All chunks: document sections, then one per catalog entry."""
@@ -88,6 +90,21 @@ def _check_references(corpus: Corpus) -> list[CorpusProblem]:
     return problems
 
 
+AGENCY_DOMAINS = (".go.jp", ".lg.jp")  # a government agency's or a local government's own site
+
+
+def source_warnings(measures: Sequence[Measure]) -> list[CorpusProblem]:
+    """Catalog entries whose source_url is not an agency's own page (an aggregator or a news site)."""
+    out: list[CorpusProblem] = []
+    for n, m in enumerate(measures, start=1):
+        url = str(getattr(m, "source_url", "") or "")
+        host = urlparse(url).hostname or ""
+        if url.startswith("http") and not host.endswith(AGENCY_DOMAINS):
+            out.append(CorpusProblem(file=MEASURES_FILE, entry=f"entry {n} (id={m.id})",
+                                     message=f"source_url is not an agency's own page ({host}); use it where one exists"))
+    return out
+
+
 def load_corpus(corpus_dir: Path, extra_paths: Sequence[Path] = ()) -> Corpus:
     """Load and validate the corpus directory (plus extra document paths); problems are collected."""
     if not corpus_dir.is_dir():
@@ -112,6 +129,7 @@ def load_corpus(corpus_dir: Path, extra_paths: Sequence[Path] = ()) -> Corpus:
         except DeskError as exc:
             corpus.problems.append(CorpusProblem(file=path.name, message=exc.user_text()))
     corpus.problems.extend(_check_references(corpus))
+    corpus.warnings.extend(source_warnings(corpus.measures))
     if (corpus_dir / GLOSSARY_FILE).exists():
         sources = "\n".join(c.text for c in corpus.chunks())
         corpus.problems.extend(validate_glossary(corpus_dir / GLOSSARY_FILE, sources)[1])

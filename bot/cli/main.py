@@ -117,6 +117,8 @@ def chat(audience: str = typer.Option("staff", "--audience")) -> None:
 def corpus_validate(path: Path = typer.Argument(None, help="コーパスのディレクトリ（既定: MADOGUCHI_CORPUS_DIR）")) -> None:
     """Validate the corpus; print each problem with file and entry; exit 1 when any."""
     corpus = load_corpus(path or settings().corpus_dir)
+    for warning in corpus.warnings:
+        err_console.print(f"警告: {warning}", highlight=False, markup=False, soft_wrap=True)
     for problem in corpus.problems:
         err_console.print(str(problem), highlight=False, markup=False, soft_wrap=True)
     if corpus.problems:

@@ -80,3 +80,16 @@ def test_language_of_a_question(text: str, lang: str) -> None:
 def test_english_is_not_read_as_romaji() -> None:
     assert romaji_to_kana("Please tell me the strongest subsidy") is None
     assert romaji_to_kana("chiiki mirai koufukin") == "ちいき みらい こうふきん"
+
+
+def test_catalog_sources_off_agency_sites_are_warned_not_rejected() -> None:
+    from retrieval.corpus import load_corpus
+
+    corpus = load_corpus(CORPUS)
+    assert corpus.problems == []
+    warned = {w.entry for w in corpus.warnings}
+    assert all("agency's own page" in w.message for w in corpus.warnings)
+    gfp = next(m for m in corpus.measures if m.id == "gfp-nourin-yushutsu-project")
+    assert str(getattr(gfp, "source_url", "")).startswith("http://www.gfp1.maff.go.jp")
+    assert not any("gfp-nourin-yushutsu-project" in e for e in warned)
+    assert any("revicareer" in e for e in warned)  # an aggregator page where the facts give no agency page
