@@ -13,7 +13,7 @@ from bot.answering.cache import AnswerCache, generator_id, request_key
 from bot.answering.compose_llm import LLMComposer, text_events
 from bot.answering.conversation import Turn, carry_terms, parse_history
 from bot.answering.enumeration import whole_list
-from bot.answering.extractive import anchored, extractive_answer, known_share
+from bot.answering.extractive import anchor_names, anchored, extractive_answer, known_share, quotes_sources
 from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
 from bot.answering.language import Reading, read_question
 from bot.answering.primary import policy_first
@@ -110,6 +110,8 @@ class Desk:
             and (follow.refers_back_to(question) or known_share(index, question) >= ON_TOPIC_SHARE)
             and not anchored(index, question)
             and anchored(index, previous),
+            answer_trusted=lambda turn: quotes_sources(index, turn),
+            topic_names=lambda turn: anchor_names(index, turn),
         )
 
     def _history(self, history: Sequence[Any] | None) -> list[Turn]:

@@ -64,10 +64,40 @@ def _anchors(index: LoadedIndex) -> tuple[str, ...]:
     return found
 
 
+def anchor_names(index: LoadedIndex, text: str) -> str:
+    """The corpus names (plan types, measures, labels, defined terms) a text mentions, space-separated."""
+    folded = normalize(text)
+    return " ".join(name for name in _anchors(index) if name in folded)
+
+
 def anchored(index: LoadedIndex, query: str) -> bool:
     """True when the question names a plan type or a support measure of the corpus."""
     text = normalize(query)
     return any(name in text for name in _anchors(index))
+
+
+_MARKS = re.compile(r"^[・\s]+|(（要確認）)?\s*(\[\d+\])+\s*$")
+QUOTE_CHARS = 12  # a line this long found verbatim in a chunk shows the turn quoted the sources
+
+
+def quotes_sources(index: LoadedIndex, text: str) -> bool:
+    """True when an assistant turn quotes the sources (a line of it is found verbatim in a chunk), as our answers do."""
+    bodies = _bodies(index)
+    for line in text.splitlines():
+        body = compact(_MARKS.sub("", line))
+        if len(body) >= QUOTE_CHARS and any(body in b for b in bodies):
+            return True
+    return False
+
+
+_BODIES: dict[str, tuple[str, ...]] = {}
+
+
+def _bodies(index: LoadedIndex) -> tuple[str, ...]:
+    if index.generation not in _BODIES:
+        _BODIES.clear()
+        _BODIES[index.generation] = tuple(compact(c.text) for c in index.chunks)
+    return _BODIES[index.generation]
 
 
 def known_share(index: LoadedIndex, query: str) -> float:
