@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
 from bot import messages
@@ -12,8 +12,12 @@ from bot.answering.answer import Answer
 from bot.answering.cache import AnswerCache, generator_id, request_key
 from bot.answering.compose_llm import LLMComposer, text_events
 from bot.answering.conversation import Turn, carry_terms, parse_history
-from bot.answering.extractive import anchored, extractive_answer
+from bot.answering.enumeration import whole_list
+from bot.answering.extractive import anchor_names, anchored, extractive_answer, known_share, quotes_sources
 from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
+from bot.answering.language import Reading, read_question
+from bot.answering.primary import policy_first
+from bot.answering.situation import overview, plan_ranks
 from bot.config import Settings, get_settings
 from bot.events import DeskEvent, Listener, emit
 from bot.plans import match_plan, plan_terms, precheck_plan
@@ -21,6 +25,7 @@ from bot.plans.report import plan_markdown
 from retrieval.corpus import Corpus, load_corpus
 from retrieval.embed import Embedder, get_embedder
 from retrieval.index import IndexHolder
+from retrieval.questions import Glossary, Intents, ScopeRules, load_glossary, load_intents, load_scope
 from retrieval.search import Retriever, Weights
 from retrieval.store import Store
 from retrieval.types import Hit
@@ -31,6 +36,7 @@ if TYPE_CHECKING:
     from bot.plans.precheck import PrecheckReport
 
 STREAM_PIECE = 24  # characters per streamed delta in extractive mode
+ON_TOPIC_SHARE = 0.3  # a follow-up without a reference carries the topic only when this share of its words is known to the corpus
 
 
 class Desk:
@@ -92,12 +98,20 @@ class Desk:
         index = self.holder.get()
         lexical = index.lexical["bm25"]
         previous = next((t.content for t in reversed(turns) if t.role == "user"), "")
+        follow = self.scope.follow_up
+        if follow.changes_topic(question):  # 「ところで…」「話は変わるけど…」: judged alone
+            return question
         return carry_terms(
             question,
             turns,
             term_weight=lambda t: lexical.idf(t) if t in lexical.df else 0.0,
             plan_type_names=index.plan_type_names,
-            inherits_topic=bool(previous) and not anchored(index, question) and anchored(index, previous),
+            inherits_topic=bool(previous)
+            and (follow.refers_back_to(question) or known_share(index, question) >= ON_TOPIC_SHARE)
+            and not anchored(index, question)
+            and anchored(index, previous),
+            answer_trusted=lambda turn: quotes_sources(index, turn),
+            topic_names=lambda turn: anchor_names(index, turn),
         )
 
     def _history(self, history: Sequence[Any] | None) -> list[Turn]:
@@ -160,24 +174,86 @@ class Desk:
         text = check_question(question, self.settings.max_question_chars)
         turns = self._history(history)
         meta: dict[str, Any] = {"audience": audience, "retriever": mode}
-        refusal = self._refusal(text, meta)
-        if refusal is not None:
-            answer = refusal
+        reading = self._read(text, meta)
+        fixed = self._fixed(text, reading, turns, meta)
+        if fixed is not None:
+            answer = fixed
         else:
-            query = self.follow_up_query(text, turns)
+            query = self.follow_up_query(reading.query, turns)
             meta["query"] = query
             answer = self._extractive(query, k, mode, filters, meta)
+        answer = self._in_language(answer, reading)
         self._record(answer, text, started, channel, audience)
         return answer
 
-    @staticmethod
-    def _refusal(text: str, meta: dict[str, Any]) -> Answer | None:
-        """The refusal for a request to reveal/override instructions or an unknowable question, else None."""
+    @cached_property
+    def scope(self) -> ScopeRules:
+        """The scope rules and follow-up markers (``corpus/scope_rules.yaml``)."""
+        return load_scope(self.settings.corpus_dir)
+
+    def _refusal(self, text: str, meta: dict[str, Any]) -> Answer | None:
+        """The refusal for an injection, an unknowable question or a scope rule (both composers use it), else None."""
         if looks_like_injection(text):
             return Answer(text=messages.REFUSE_INSTRUCTIONS, refused=True, meta={**meta, "reason": "instructions"})
         if unanswerable_intent(text):
             return Answer(text=messages.REFUSE_UNKNOWABLE, refused=True, meta={**meta, "reason": "unknowable"})
+        rule = self.scope.first_match(text)
+        if rule is not None:
+            return Answer(text=rule.reply, refused=True, meta={**meta, "reason": f"scope:{rule.kind}"})
         return None
+
+    @cached_property
+    def glossary(self) -> Glossary:
+        """The bilingual glossary (``corpus/glossary.yaml``)."""
+        return load_glossary(self.settings.corpus_dir)
+
+    def _read(self, text: str, meta: dict[str, Any]) -> Reading:
+        """The question's language and the Japanese query it is searched with (kana, romaji, glossary)."""
+        reading = read_question(self.holder.get(), text, self.glossary)
+        meta["lang"] = reading.lang
+        return reading
+
+    def _fixed(self, text: str, reading: Reading, turns: Sequence[Turn], meta: dict[str, Any]) -> Answer | None:
+        """The answer decided before retrieval — a refusal or a situation overview — for both composers, else None."""
+        refusal = self._refusal(text, meta)
+        if refusal is not None:
+            return refusal
+        if reading.lang in ("en", "zh", "ko") and not reading.query:  # no term of the sources recognised
+            return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, meta={**meta, "reason": "no_evidence"})
+        return self._situation(reading.query, turns, meta)
+
+    def _in_language(self, answer: Answer, reading: Reading) -> Answer:
+        """A first line in the asker's language before the Japanese answer (quotes stay unchanged)."""
+        if answer.meta.get("reason") == "instructions":  # the fixed refusal stays exactly as it is
+            return answer
+        lines = self.glossary.decline_line if answer.refused else self.glossary.first_line
+        line = lines.get(reading.lang, "")
+        if line and not answer.text.startswith(line):
+            answer = answer.model_copy(update={"text": f"{line}\n{answer.text}"})
+        return answer
+
+    @cached_property
+    def intents(self) -> Intents:
+        """The question intents (``corpus/intents.yaml``)."""
+        return load_intents(self.settings.corpus_dir)
+
+    SITUATION_DEPTH = 20
+
+    def _lexical_search(
+        self, query: str, k: int | None = None, mode: str = "hybrid", filters: Mapping[str, str] | None = None
+    ) -> list[Hit]:
+        """``bot.plans.Search`` over BM25 alone: plan analysis of a one-line question needs no embedding per sentence."""
+        return self.search(query, k=k, mode="bm25", filters=filters)
+
+    def _situation(self, text: str, turns: Sequence[Turn], meta: dict[str, Any]) -> Answer | None:
+        """The overview of fitting measures for a question that describes a need and names no measure, else None."""
+        if turns and self.scope.follow_up.refers_back_to(text):
+            return None
+        if not self.intents.has(text, "situation") or anchored(self.holder.get(), text):
+            return None
+        hits = self.search(text, k=self.SITUATION_DEPTH)
+        match = partial(match_plan, corpus=self.corpus, vocab=plan_terms(self.settings.corpus_dir), search=self._lexical_search)
+        return overview(hits, plan_ranks(text, match), {**meta, "query": text})
 
     def _record(self, answer: Answer, text: str, started: float, channel: str, audience: str) -> None:
         answer.meta["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
@@ -197,14 +273,24 @@ class Desk:
         )
 
     def _extractive(self, query: str, k: int | None, mode: str, filters: Mapping[str, str] | None, meta: dict[str, Any]) -> Answer:
-        return self._evidence(query, k, mode, filters, meta)[1]
+        hits, answer = self._evidence(query, k, mode, filters, meta)
+        if self.intents.has(query, "list"):  # 「全部」「漏れなく」: the bullets under one heading, whole
+            index = self.holder.get()
+            sections = {n: p.section for p in self.corpus.plan_types for n in [p.name, *p.aliases]}
+            named = any(n in query for n in sections)
+            whole = whole_list(index, query, hits, sections, meta)
+            if whole is not None and (named or not answer.refused):
+                return whole
+        return answer
 
     def _evidence(
         self, query: str, k: int | None, mode: str, filters: Mapping[str, str] | None, meta: dict[str, Any]
     ) -> tuple[list[Hit], Answer]:
         """Retrieve, check the evidence covers the query, and build the extractive answer (or the refusal)."""
-        hits = self.search(query, k=k, mode=mode, filters=filters)
-        return hits, extractive_answer(self.holder.get(), query, hits, self.settings.min_coverage, meta)
+        answers = self.intents.answer_patterns(query)
+        about_measure = bool(answers) or self.intents.has(query, "about_measure")
+        hits = policy_first(self.holder.get(), query, self.search(query, k=k, mode=mode, filters=filters), about_measure)
+        return hits, extractive_answer(self.holder.get(), query, hits, self.settings.min_coverage, meta, answers)
 
     def ask_stream(self, question: str, history: Sequence[Any] | None = None, **kwargs: Any) -> Iterator[dict[str, Any]]:
         """Stream an answer as events: ``delta`` pieces, then ``citations``, then ``done`` with the Answer.
@@ -242,12 +328,14 @@ class Desk:
         text = check_question(question, self.settings.max_question_chars)
         turns = self._history(history)
         meta: dict[str, Any] = {"audience": audience, "retriever": mode}
-        refusal = self._refusal(text, meta)
-        if refusal is not None:
-            answer = refusal
+        reading = self._read(text, meta)
+        fixed = self._fixed(text, reading, turns, meta)
+        if fixed is not None:
+            answer = self._in_language(fixed, reading)
             yield from text_events(answer.text)
         else:
-            query = self.composer.standalone_query(text, turns, meta, fallback=self.follow_up_query)
+            asked = reading.query if reading.lang != "ja" else text
+            query = self.composer.standalone_query(asked, turns, meta, fallback=self.follow_up_query)
             meta["query"] = query
             hits, answer = self._evidence(query, k, mode, filters, meta)
             if answer.refused:

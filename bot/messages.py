@@ -34,3 +34,8 @@ def lead_for(section: str, is_measure: bool, title: str) -> str:
         return f"「{title}」について、支援施策カタログには次の記載があります。"
     short = " > ".join(section.split(" > ")[-2:]) if section else title
     return f"資料（{short}）には次のとおり記載されています。"
+SITUATION_LEAD = "ご状況に合いそうな国の支援策を{n}つ挙げます（支援施策カタログの記載のとおりです）。"
+SITUATION_CLOSE = (
+    "どれが使えるかは、規模や要件、公募の時期で変わります。" + WHERE_TO_ASK
+)
+LIST_LEAD = "資料（{section}）には、次の{n}項目が挙げられています（全項目）。"

@@ -5,10 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 from retrieval.chunk import chunk_document, chunk_measure
 from retrieval.errors import Code, DeskError
 from retrieval.loaders import DOCUMENT_SUFFIXES, load_document
+from retrieval.questions import (
+    GLOSSARY_FILE,
+    INTENTS_FILE,
+    SCOPE_FILE,
+    validate_glossary,
+    validate_intents,
+    validate_scope,
+)
 from retrieval.schema import CorpusProblem, Measure, PlanType, validate_measures, validate_requirements
 from retrieval.types import SECTION_SEP, Chunk, Document
 
@@ -24,6 +33,7 @@ class Corpus:
     measures: list[Measure] = field(default_factory=list)
     plan_types: list[PlanType] = field(default_factory=list)
     problems: list[CorpusProblem] = field(default_factory=list)
+    warnings: list[CorpusProblem] = field(default_factory=list)  # reported, but the corpus is still valid
 
     def chunks(self) -> list[Chunk]:
         """All chunks: document sections, then one per catalog entry."""
@@ -80,6 +90,21 @@ def _check_references(corpus: Corpus) -> list[CorpusProblem]:
     return problems
 
 
+AGENCY_DOMAINS = (".go.jp", ".lg.jp")  # a government agency's or a local government's own site
+
+
+def source_warnings(measures: Sequence[Measure]) -> list[CorpusProblem]:
+    """Catalog entries whose source_url is not an agency's own page (an aggregator or a news site)."""
+    out: list[CorpusProblem] = []
+    for n, m in enumerate(measures, start=1):
+        url = str(getattr(m, "source_url", "") or "")
+        host = urlparse(url).hostname or ""
+        if url.startswith("http") and not host.endswith(AGENCY_DOMAINS):
+            out.append(CorpusProblem(file=MEASURES_FILE, entry=f"entry {n} (id={m.id})",
+                                     message=f"source_url is not an agency's own page ({host}); use it where one exists"))
+    return out
+
+
 def load_corpus(corpus_dir: Path, extra_paths: Sequence[Path] = ()) -> Corpus:
     """Load and validate the corpus directory (plus extra document paths); problems are collected."""
     if not corpus_dir.is_dir():
@@ -93,6 +118,10 @@ def load_corpus(corpus_dir: Path, extra_paths: Sequence[Path] = ()) -> Corpus:
     if requirements_path.exists():
         corpus.plan_types, problems = validate_requirements(requirements_path)
         corpus.problems.extend(problems)
+    if (corpus_dir / SCOPE_FILE).exists():
+        corpus.problems.extend(validate_scope(corpus_dir / SCOPE_FILE)[1])
+    if (corpus_dir / INTENTS_FILE).exists():
+        corpus.problems.extend(validate_intents(corpus_dir / INTENTS_FILE)[1])
     doc_roots = [p for p in (corpus_dir / "policy", corpus_dir / "documents") if p.is_dir()]
     for path in _document_files([*doc_roots, *extra_paths]):
         try:
@@ -100,6 +129,10 @@ def load_corpus(corpus_dir: Path, extra_paths: Sequence[Path] = ()) -> Corpus:
         except DeskError as exc:
             corpus.problems.append(CorpusProblem(file=path.name, message=exc.user_text()))
     corpus.problems.extend(_check_references(corpus))
+    corpus.warnings.extend(source_warnings(corpus.measures))
+    if (corpus_dir / GLOSSARY_FILE).exists():
+        sources = "\n".join(c.text for c in corpus.chunks())
+        corpus.problems.extend(validate_glossary(corpus_dir / GLOSSARY_FILE, sources)[1])
     if not corpus.documents and not corpus.measures:
         corpus.problems.append(CorpusProblem(file=str(corpus_dir), message="no documents and no catalog to index"))
     return corpus

@@ -83,3 +83,23 @@ def bigram_tokens(text: str) -> list[str]:
         else:
             out.extend(run[i : i + 2] for i in range(len(run) - 1))
     return out
+
+
+def noun_readings(text: str, max_run: int = 4) -> dict[str, str]:
+    """Katakana reading → surface of the nouns of ``text`` and of runs of up to ``max_run`` adjacent nouns
+    (「チイキミライコウフキン」→「地域未来交付金」), for reading kana and romaji spellings of the sources' terms."""
+    out: dict[str, str] = {}
+    tokenizer = _sudachi()
+    for part in _slices(normalize(text)):
+        with _lock:
+            morphemes = [(m.part_of_speech()[0], str(m.surface()), str(m.reading_form())) for m in tokenizer.tokenize(part)]
+        run: list[tuple[str, str]] = []
+        for pos, surface, reading in [*morphemes, ("", "", "")]:
+            if pos in ("名詞", "接尾辞", "接頭辞") and reading:
+                run.append((surface, reading))
+                continue
+            for i in range(len(run)):
+                for j in range(i + 1, min(len(run), i + max_run) + 1):
+                    out.setdefault("".join(r for _, r in run[i:j]), "".join(s for s, _ in run[i:j]))
+            run = []
+    return out

@@ -86,6 +86,7 @@ def unit_score(
     idf: IdfFn,
     synonyms: Synonyms | None = None,
     intent: frozenset[str] = frozenset(),
+    answers: Sequence[re.Pattern[str]] = (),
 ) -> float:
     """How well one sentence answers the question.
 
@@ -99,7 +100,7 @@ def unit_score(
     definition = _DEFINITION.match(unit)
     if definition and any(t in _tokens(definition.group(0)) for t in terms):
         focus += 0.25
-    bonus = INTENT_BONUS if intent and intent & own else 0.0
+    bonus = INTENT_BONUS if (intent and intent & own) or any(p.search(unit) for p in answers) else 0.0
     return base * focus + bonus
 
 
@@ -119,6 +120,7 @@ def pick_quotes(
     synonyms: Synonyms | None = None,
     max_quotes: int = MAX_QUOTES,
     intent: frozenset[str] = frozenset(),
+    answers: Sequence[re.Pattern[str]] = (),
 ) -> list[Quote]:
     """The best sentences: the top one, then others scoring close to it, at most one per chunk after the first."""
     scored: list[Quote] = []
@@ -126,7 +128,7 @@ def pick_quotes(
         damp = 1.0 / (1.0 + 0.15 * rank)
         context = context_tokens(hit.chunk)
         for unit in units(hit.chunk):
-            score = unit_score(terms, unit, context, idf, synonyms, intent) * damp
+            score = unit_score(terms, unit, context, idf, synonyms, intent, answers) * damp
             scored.append(Quote(hit, unit, score))
     if not scored:
         return []

@@ -75,13 +75,16 @@ def carry_terms(
     term_weight: Callable[[str], float] | None = None,
     plan_type_names: Mapping[str, Sequence[str]] | None = None,
     inherits_topic: bool = False,
+    answer_trusted: Callable[[str], bool] | None = None,
+    topic_names: Callable[[str], str] | None = None,
 ) -> str:
     """In extractive mode, prefix a follow-up with the key terms of the previous turn.
 
     The previous question's words are carried; when the follow-up points back (「それの…」) the rarest
     words of the previous answer too (``term_weight`` ranks them, 0 = unknown to the corpus); and when
     the follow-up names another plan type, the words of the plan type it replaces are left behind.
-    ``inherits_topic`` marks a question that names no topic of its own while the previous one did.
+    ``inherits_topic`` marks a question that names no topic of its own while the previous one did;
+    ``answer_trusted`` says whether the previous assistant turn is one of ours (quotes from the sources).
     """
     previous = next((t.content for t in reversed(history) if t.role == "user"), "")
     if not previous or not (inherits_topic or is_follow_up(question)):
@@ -90,6 +93,10 @@ def carry_terms(
     drop = own | _other_plan_type_tokens(question, plan_type_names or {})
     carried = [t for t in dict.fromkeys(sudachi_tokens(previous)) if t not in drop][:MAX_CARRIED_TERMS]
     answer = next((t.content for t in reversed(history) if t.role == "assistant"), "")
+    if answer and answer_trusted is not None and not answer_trusted(answer):
+        # a turn no answer of ours produced cannot steer retrieval to new claims: only the names it mentions
+        # (measures, plan types) may say what 「それ」 refers to, never its other words or figures
+        answer = topic_names(answer) if topic_names else ""
     if term_weight and answer and _DEMONSTRATIVE.search(question):
         ranked = sorted(
             (t for t in dict.fromkeys(sudachi_tokens(answer)) if t not in drop and t not in carried and term_weight(t) > 0),

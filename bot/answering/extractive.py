@@ -64,10 +64,47 @@ def _anchors(index: LoadedIndex) -> tuple[str, ...]:
     return found
 
 
+def anchor_names(index: LoadedIndex, text: str) -> str:
+    """The corpus names (plan types, measures, labels, defined terms) a text mentions, space-separated."""
+    folded = normalize(text)
+    return " ".join(name for name in _anchors(index) if name in folded)
+
+
 def anchored(index: LoadedIndex, query: str) -> bool:
     """True when the question names a plan type or a support measure of the corpus."""
     text = normalize(query)
     return any(name in text for name in _anchors(index))
+
+
+_MARKS = re.compile(r"^[・\s]+|(（要確認）)?\s*(\[\d+\])+\s*$")
+QUOTE_CHARS = 12  # a line this long found verbatim in a chunk shows the turn quoted the sources
+
+
+def quotes_sources(index: LoadedIndex, text: str) -> bool:
+    """True when an assistant turn quotes the sources (a line of it is found verbatim in a chunk), as our answers do."""
+    bodies = _bodies(index)
+    for line in text.splitlines():
+        body = compact(_MARKS.sub("", line))
+        if len(body) >= QUOTE_CHARS and any(body in b for b in bodies):
+            return True
+    return False
+
+
+_BODIES: dict[str, tuple[str, ...]] = {}
+
+
+def _bodies(index: LoadedIndex) -> tuple[str, ...]:
+    if index.generation not in _BODIES:
+        _BODIES.clear()
+        _BODIES[index.generation] = tuple(compact(c.text) for c in index.chunks)
+    return _BODIES[index.generation]
+
+
+def known_share(index: LoadedIndex, query: str) -> float:
+    """Share of a question's content words that the corpus knows (「天気」「映画」 are not; 「転籍」「申請書」 are)."""
+    lexical = index.lexical["bm25"]
+    terms = query_terms(query)
+    return sum(1 for t in terms if t in lexical.df or t in index.synonyms) / len(terms) if terms else 0.0
 
 
 def known_coverage(index: LoadedIndex, query: str, hits: Sequence[Hit]) -> float:
@@ -109,7 +146,14 @@ def weak_everywhere(hits: Sequence[Hit], cov: float) -> bool:
     return dense < WEAK_DENSE and lexical < WEAK_BM25
 
 
-def extractive_answer(index: LoadedIndex, query: str, hits: Sequence[Hit], min_coverage: float, meta: dict[str, Any]) -> Answer:
+def extractive_answer(
+    index: LoadedIndex,
+    query: str,
+    hits: Sequence[Hit],
+    min_coverage: float,
+    meta: dict[str, Any],
+    answers: Sequence[str] = (),
+) -> Answer:
     """Quote the sentences that answer ``query`` with citations, or decline when the evidence is weak."""
     hit_out = [HitOut.of(h) for h in hits]
     terms = query_terms(query)
@@ -119,7 +163,8 @@ def extractive_answer(index: LoadedIndex, query: str, hits: Sequence[Hit], min_c
     if not ok or not terms or missing_specifics(query, hits):
         return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, hits=hit_out, meta={**meta, "reason": "no_evidence"})
     idf = index.lexical["bm25"].idf
-    quotes = pick_quotes(terms, hits, idf, index.synonyms, intent=intent_terms(query, index.synonyms))
+    asked = [re.compile(p) for p in answers]  # the kind of fact asked for (corpus/intents.yaml fact_kinds)
+    quotes = pick_quotes(terms, hits, idf, index.synonyms, intent=intent_terms(query, index.synonyms), answers=asked)
     if not quotes:
         return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, hits=hit_out, meta={**meta, "reason": "no_evidence"})
     text, citations = compose(quotes)

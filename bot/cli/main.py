@@ -129,6 +129,8 @@ def chat(audience: str = typer.Option("staff", "--audience", help="staff（自�
 def corpus_validate(path: Path = typer.Argument(None, help="コーパスのディレクトリ（既定: MADOGUCHI_CORPUS_DIR）")) -> None:
     """コーパスを検査する。問題ごとにファイルと項目を示し、1 件でもあれば終了コード 1。"""
     corpus = load_corpus(path or settings().corpus_dir)
+    for warning in corpus.warnings:
+        err_console.print(f"警告: {warning}", highlight=False, markup=False, soft_wrap=True)
     for problem in corpus.problems:
         err_console.print(str(problem), highlight=False, markup=False, soft_wrap=True)
     if corpus.problems:

@@ -1,0 +1,69 @@
+"""Whole units: a question asking for every item (「要件を全部」「支援メニューの柱を全部」) gets the bullets under
+one heading quoted whole, with the count, instead of the best sentence or two."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot import messages
+from bot.answering.answer import Answer, HitOut
+from bot.answering.compose import Quote, compose, query_terms
+from retrieval.index import LoadedIndex
+from retrieval.types import Hit
+
+TOP = 10  # hits whose headings compete
+HEADING_BONUS = 1.0  # the heading names what is asked (要件, 記載項目, 支援メニュー)
+MIN_ITEMS = 2
+
+
+def _leaf(section: str) -> str:
+    return section.split(" > ")[-1]
+
+
+def pick_section(
+    query: str, hits: Sequence[Hit], plan_sections: Mapping[str, str], all_sections: Sequence[str] = ()
+) -> str | None:
+    """The heading whose bullets answer a list question: near the top, naming the asked thing, under the named
+    plan type (``plan_sections``: plan type name or alias → its top section). A heading of the named plan type
+    that names the asked thing (「要件」→「(要件)」) competes even when no hit came from it."""
+    named = [sec for name, sec in plan_sections.items() if name and name in query]
+    names = {t for name in plan_sections if name and name in query for t in query_terms(name)}
+    asked = set(query_terms(query)) - names  # the asked thing, not the plan type's own words
+    scores: dict[str, float] = {}
+
+    def under_named(section: str) -> bool:
+        return not named or any(section.startswith(sec) for sec in named)
+
+    for rank, hit in enumerate(hits[:TOP]):
+        chunk = hit.chunk
+        if chunk.kind != "policy" or not under_named(chunk.section):
+            continue
+        scores[chunk.section] = scores.get(chunk.section, 0.0) + 1.0 / (rank + 1)
+    candidates = set(scores) | ({s for s in all_sections if under_named(s)} if named else set())
+    for section in candidates:
+        if asked & set(query_terms(_leaf(section))):
+            scores[section] = scores.get(section, 0.0) + HEADING_BONUS * (2 if named else 1)
+    return max(sorted(scores), key=lambda s: scores[s]) if scores else None
+
+
+def whole_list(
+    index: LoadedIndex, query: str, hits: Sequence[Hit], plan_sections: Mapping[str, str], meta: dict[str, Any]
+) -> Answer | None:
+    """Every item under the best heading, quoted in document order with its count; None when there is no list."""
+    policy_sections = list(dict.fromkeys(c.section for c in index.chunks if c.kind == "policy"))
+    section = pick_section(query, hits, plan_sections, policy_sections)
+    if section is None:
+        return None
+    chunks = [c for c in index.chunks if c.section == section]
+    items = [line.strip() for c in chunks for line in c.body.splitlines() if line.strip()]
+    if len(items) < MIN_ITEMS or any(line.startswith("※別途") for line in items):
+        return None
+    section_hits = [Hit(chunk=c, score=0.0) for c in chunks]
+    quotes = [Quote(h, h.chunk.body.strip(), 1.0) for h in section_hits]
+    text, citations = compose(quotes)
+    lead = messages.LIST_LEAD.format(section=" > ".join(section.split(" > ")[-2:]), n=len(items))
+    text = lead + "\n" + text.split("\n", 1)[1]
+    shown = [*hits, *[h for h in section_hits if h.chunk.id not in {x.chunk.id for x in hits}]]
+    return Answer(text=text, citations=citations, hits=[HitOut.of(h) for h in shown],
+                  meta={**meta, "intent": "list", "section": section, "items": len(items)})

@@ -1,0 +1,75 @@
+"""Reading a question in another script or language: romaji and kana spellings, English, Chinese, Korean.
+
+Language detection uses ``langdetect`` (seeded, so it is deterministic); the glossary (``corpus/glossary.yaml``)
+turns the terms of a foreign question into the sources' Japanese terms for the search.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.answering.reading import read_terms, romaji_to_kana
+from retrieval.index import LoadedIndex
+from retrieval.questions import Glossary
+
+_KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_EN_WORDS = re.compile(
+    r"\b(the|is|are|a|an|i|me|my|our|we|you|your|what|how|does|do|there|and|of|to|in|on|for|with|about|can|which|who|if"
+    r"|please|write|tell|show|give|it|this|that|be|have|has)\b",
+    re.I,
+)
+_SIMPLIFIED = re.compile("[们吗么这个没为对说业电产过请问钱应该还级继]")
+
+
+@dataclass
+class Reading:
+    """How the desk read a question: its language and the Japanese text it searches with."""
+
+    lang: str  # "ja" | "romaji" | "en" | "zh" | "ko"
+    query: str
+
+
+@lru_cache(maxsize=1)
+def _detector_seeded() -> bool:
+    from langdetect import DetectorFactory
+
+    DetectorFactory.seed = 0
+    return True
+
+
+def detect_language(text: str) -> str:
+    """'ja', 'romaji', 'en', 'zh' or 'ko' (kana means Japanese; Hangul Korean; otherwise langdetect decides)."""
+    if _KANA.search(text):
+        return "ja"
+    if _HANGUL.search(text):
+        return "ko"
+    if _HAN.search(text):
+        if _SIMPLIFIED.search(text):
+            return "zh"
+        _detector_seeded()
+        from langdetect import LangDetectException, detect
+
+        try:
+            return "zh" if detect(text).startswith("zh") else "ja"
+        except LangDetectException:
+            return "ja"
+    if text.isascii() and re.search(r"[A-Za-z]", text):
+        if len(_EN_WORDS.findall(text)) >= 2:
+            return "en"
+        return "romaji" if romaji_to_kana(text) is not None else "en"
+    return "ja"
+
+
+def read_question(index: LoadedIndex, text: str, glossary: Glossary) -> Reading:
+    """The question's language and the Japanese query to search with (unchanged for ordinary Japanese)."""
+    lang = detect_language(text)
+    if lang == "romaji":
+        kana = romaji_to_kana(text) or text
+        return Reading("romaji", read_terms(index, kana.replace(" ", "")))
+    if lang in ("en", "zh", "ko"):
+        return Reading(lang, " ".join(glossary.japanese_terms(text, lang)))
+    return Reading("ja", read_terms(index, text))

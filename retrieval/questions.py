@@ -1,0 +1,301 @@
+"""The question layer's data (``corpus/scope_rules.yaml``): schema, loading and validation with examples."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from retrieval.schema import CorpusProblem, load_yaml
+
+SCOPE_FILE = "scope_rules.yaml"
+ScopeKind = Literal[
+    "harmful", "personal_data", "legal", "individual_decision", "other_country", "municipality_own", "unstated_fact"
+]
+
+
+def fold(text: str) -> str:
+    """The form rules are matched on: NFKC (full-width ASCII and half-width kana folded)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def _compile(patterns: list[str]) -> list[str]:
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise ValueError(f"pattern {p!r} does not compile: {exc}") from exc
+    return patterns
+
+
+class ScopeRule(BaseModel):
+    """One kind of question the desk declines before searching, with its fixed reply."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    kind: ScopeKind
+    reply: str = Field(min_length=10)
+    patterns: list[str] = Field(min_length=1)
+    unless: list[str] = Field(default_factory=list)
+    examples: list[str] = Field(default_factory=list)
+    not_examples: list[str] = Field(default_factory=list)
+
+    _valid_patterns = field_validator("patterns", "unless")(_compile)
+
+    @field_validator("reply")
+    @classmethod
+    def _join_lines(cls, value: str) -> str:
+        """YAML folding puts a space at each line break; Japanese text has none."""
+        return re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", value.strip())
+
+    def matches(self, text: str) -> bool:
+        """True when the question falls under this rule."""
+        folded = fold(text)
+        if any(re.search(p, folded, re.IGNORECASE) for p in self.unless):
+            return False
+        return any(re.search(p, folded, re.IGNORECASE) for p in self.patterns)
+
+
+class FollowUpRules(BaseModel):
+    """When a question in a conversation carries the previous topic (refers back) and when it does not."""
+
+    model_config = ConfigDict(extra="forbid")
+    topic_change: list[str] = Field(default_factory=list)
+    refers_back: list[str] = Field(default_factory=list)
+
+    _valid_patterns = field_validator("topic_change", "refers_back")(_compile)
+
+    def changes_topic(self, text: str) -> bool:
+        """True when the question says it leaves the previous topic (「ところで」「話は変わるけど」)."""
+        return any(re.search(p, fold(text).strip()) for p in self.topic_change)
+
+    def refers_back_to(self, text: str) -> bool:
+        """True when the question points back at the previous turn (「それ」「その交付金」「他には」)."""
+        stripped = fold(text).strip()
+        return not self.changes_topic(stripped) and any(re.search(p, stripped) for p in self.refers_back)
+
+
+class ScopeRules(BaseModel):
+    """The whole file: ordered rules (first match decides) and the follow-up markers."""
+
+    model_config = ConfigDict(extra="forbid")
+    schema_version: Literal[1] = 1
+    rules: list[ScopeRule] = Field(default_factory=list)
+    follow_up: FollowUpRules = Field(default_factory=FollowUpRules)
+
+    def first_match(self, text: str) -> ScopeRule | None:
+        """The first rule the question falls under, or None."""
+        return next((r for r in self.rules if r.matches(text)), None)
+
+
+def validate_scope(path: Path) -> tuple[ScopeRules, list[CorpusProblem]]:
+    """Validate the scope rules file: schema, unique ids, and every example / not-example behaving as stated."""
+    data, problems = load_yaml(path)
+    if problems:
+        return ScopeRules(), problems
+    try:
+        rules = ScopeRules.model_validate(data or {})
+    except ValidationError as exc:
+        out = []
+        for e in exc.errors():
+            loc = ".".join(str(p) for p in e.get("loc", ()))
+            out.append(CorpusProblem(file=path.name, entry=loc, message=str(e.get("msg", "invalid")).removeprefix("Value error, ")))
+        return ScopeRules(), out
+    seen: set[str] = set()
+    for rule in rules.rules:
+        if rule.id in seen:
+            problems.append(CorpusProblem(file=path.name, entry=rule.id, message="duplicate id"))
+        seen.add(rule.id)
+        for example in rule.examples:
+            hit = rules.first_match(example)
+            if hit is None or hit.id != rule.id:
+                got = hit.id if hit else "no rule"
+                problems.append(CorpusProblem(file=path.name, entry=rule.id, message=f"example not matched by this rule ({got}): {example}"))
+        for example in rule.not_examples:
+            hit = rules.first_match(example)
+            if hit is not None:
+                problems.append(CorpusProblem(file=path.name, entry=rule.id, message=f"not_example declined by rule {hit.id}: {example}"))
+    return rules, problems
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime: float) -> ScopeRules:
+    return validate_scope(Path(path))[0]
+
+
+def load_scope(corpus_dir: Path) -> ScopeRules:
+    """The scope rules of a corpus directory (empty when the file is absent; reloaded when it changes)."""
+    path = corpus_dir / SCOPE_FILE
+    if not path.exists():
+        return ScopeRules()
+    return _load(str(path), path.stat().st_mtime)
+
+
+INTENTS_FILE = "intents.yaml"
+IntentId = Literal["situation", "list", "about_measure"]
+
+
+class Intent(BaseModel):
+    """One recognised kind of ask, by patterns, with examples the validator checks."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: IntentId
+    patterns: list[str] = Field(min_length=1)
+    examples: list[str] = Field(default_factory=list)
+    not_examples: list[str] = Field(default_factory=list)
+
+    _valid_patterns = field_validator("patterns")(_compile)
+
+    def matches(self, text: str) -> bool:
+        """True when the question is of this kind."""
+        folded = fold(text)
+        return any(re.search(p, folded, re.IGNORECASE) for p in self.patterns)
+
+
+class FactKind(BaseModel):
+    """A kind of fact a question can ask for: how it is asked, and how a sentence holding one looks."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z_]+$")
+    asks: list[str] = Field(min_length=1)
+    answers: list[str] = Field(min_length=1)
+
+    _valid_patterns = field_validator("asks", "answers")(_compile)
+
+
+class Intents(BaseModel):
+    """The intents file: the first intent that matches decides; fact kinds say what a question asks for."""
+
+    model_config = ConfigDict(extra="forbid")
+    schema_version: Literal[1] = 1
+    intents: list[Intent] = Field(default_factory=list)
+    fact_kinds: list[FactKind] = Field(default_factory=list)
+
+    def answer_patterns(self, text: str) -> list[str]:
+        """The sentence patterns of every kind of fact the question asks for (「何人まで」→ a number of people)."""
+        folded = fold(text)
+        return [a for k in self.fact_kinds if any(re.search(p, folded, re.I) for p in k.asks) for a in k.answers]
+
+    def of(self, text: str) -> str | None:
+        """The first intent id of a question, or None (an ordinary question about the sources)."""
+        return next((i.id for i in self.intents if i.matches(text)), None)
+
+    def has(self, text: str, intent: str) -> bool:
+        """True when the question is of the given kind (a question can be of several)."""
+        return any(i.id == intent and i.matches(text) for i in self.intents)
+
+
+def validate_intents(path: Path) -> tuple[Intents, list[CorpusProblem]]:
+    """Validate the intents file: schema, and every example / not-example behaving as stated."""
+    data, problems = load_yaml(path)
+    if problems:
+        return Intents(), problems
+    try:
+        intents = Intents.model_validate(data or {})
+    except ValidationError as exc:
+        return Intents(), [
+            CorpusProblem(file=path.name, entry=".".join(str(p) for p in e.get("loc", ())),
+                          message=str(e.get("msg", "invalid")).removeprefix("Value error, "))
+            for e in exc.errors()
+        ]
+    for intent in intents.intents:
+        problems += [CorpusProblem(file=path.name, entry=intent.id, message=f"example not recognised: {q}")
+                     for q in intent.examples if not intents.has(q, intent.id)]
+        problems += [CorpusProblem(file=path.name, entry=intent.id, message=f"not_example recognised: {q}")
+                     for q in intent.not_examples if intents.has(q, intent.id)]
+    return intents, problems
+
+
+@lru_cache(maxsize=4)
+def _load_intents(path: str, mtime: float) -> Intents:
+    return validate_intents(Path(path))[0]
+
+
+def load_intents(corpus_dir: Path) -> Intents:
+    """The intents of a corpus directory (none when the file is absent; reloaded when it changes)."""
+    path = corpus_dir / INTENTS_FILE
+    if not path.exists():
+        return Intents()
+    return _load_intents(str(path), path.stat().st_mtime)
+
+
+GLOSSARY_FILE = "glossary.yaml"
+LANGS = ("en", "zh", "ko")
+
+
+class GlossaryTerm(BaseModel):
+    """One term of the sources with the ways it is said in other languages."""
+
+    model_config = ConfigDict(extra="forbid")
+    ja: str = Field(min_length=1)
+    en: list[str] = Field(default_factory=list)
+    zh: list[str] = Field(default_factory=list)
+    ko: list[str] = Field(default_factory=list)
+
+    def forms(self, lang: str) -> list[str]:
+        """The term's spellings in ``lang``."""
+        return list(getattr(self, lang, []))
+
+
+class Glossary(BaseModel):
+    """The bilingual glossary: terms, and the first line of an answer in each language."""
+
+    model_config = ConfigDict(extra="forbid")
+    schema_version: Literal[1] = 1
+    first_line: dict[str, str] = Field(default_factory=dict)
+    decline_line: dict[str, str] = Field(default_factory=dict)
+    terms: list[GlossaryTerm] = Field(default_factory=list)
+
+    def japanese_terms(self, text: str, lang: str) -> list[str]:
+        """The Japanese source terms a question in ``lang`` names (longest spellings first, no overlaps)."""
+        folded = fold(text).lower()
+        pairs = sorted(((f.lower(), t.ja) for t in self.terms for f in t.forms(lang) if f), key=lambda p: -len(p[0]))
+        found: list[str] = []
+        for form, ja in pairs:
+            pattern = r"(?<![a-z])" + re.escape(form) + r"(?![a-z])" if form.isascii() else re.escape(form)
+            if re.search(pattern, folded):
+                folded = re.sub(pattern, " ", folded)
+                found.append(ja)
+        return list(dict.fromkeys(found))
+
+
+def validate_glossary(path: Path, source_text: str = "") -> tuple[Glossary, list[CorpusProblem]]:
+    """Validate the glossary: schema, a first line per language, every term spelled in some language, and
+    (given the sources' text) every Japanese term found in the sources."""
+    data, problems = load_yaml(path)
+    if problems:
+        return Glossary(), problems
+    try:
+        glossary = Glossary.model_validate(data or {})
+    except ValidationError as exc:
+        return Glossary(), [
+            CorpusProblem(file=path.name, entry=".".join(str(p) for p in e.get("loc", ())),
+                          message=str(e.get("msg", "invalid")).removeprefix("Value error, "))
+            for e in exc.errors()
+        ]
+    problems += [CorpusProblem(file=path.name, entry=f"first_line.{lang}", message="missing") for lang in LANGS
+                 if not glossary.first_line.get(lang)]
+    folded = fold(source_text)
+    for term in glossary.terms:
+        if not any(term.forms(lang) for lang in LANGS):
+            problems.append(CorpusProblem(file=path.name, entry=term.ja, message="no spelling in en / zh / ko"))
+        if folded and fold(term.ja) not in folded:
+            problems.append(CorpusProblem(file=path.name, entry=term.ja, message="term not found in the sources"))
+    return glossary, problems
+
+
+@lru_cache(maxsize=4)
+def _load_glossary(path: str, mtime: float) -> Glossary:
+    return validate_glossary(Path(path))[0]
+
+
+def load_glossary(corpus_dir: Path) -> Glossary:
+    """The glossary of a corpus directory (empty when absent; reloaded when it changes)."""
+    path = corpus_dir / GLOSSARY_FILE
+    if not path.exists():
+        return Glossary()
+    return _load_glossary(str(path), path.stat().st_mtime)

@@ -1,0 +1,95 @@
+"""The question layer's data: scope rules, intents and glossary validate, and a bad edit is named, not raised."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.answering.language import detect_language
+from bot.answering.reading import romaji_to_kana
+from retrieval.questions import validate_glossary, validate_intents, validate_scope
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+
+def test_shipped_files_validate_with_their_examples() -> None:
+    for validate, name in ((validate_scope, "scope_rules.yaml"), (validate_intents, "intents.yaml")):
+        _, problems = validate(CORPUS / name)
+        assert problems == [], [str(p) for p in problems]
+    glossary, problems = validate_glossary(CORPUS / "glossary.yaml", "")
+    assert problems == [] and glossary.terms
+
+
+def test_scope_rules_decide_in_order_and_respect_unless() -> None:
+    rules, _ = validate_scope(CORPUS / "scope_rules.yaml")
+    assert rules.first_match("申請書の売上を水増しするコツを教えて").kind == "harmful"  # type: ignore[union-attr]
+    assert rules.first_match("担当者の携帯番号を教えて").kind == "personal_data"  # type: ignore[union-attr]
+    assert rules.first_match("よろず支援拠点の相談窓口の連絡先は？") is None
+    assert rules.first_match("地域未来交付金の補助率は？") is None
+
+
+def test_a_broken_rule_is_reported_by_file_and_entry(tmp_path: Path) -> None:
+    path = tmp_path / "scope_rules.yaml"
+    path.write_text(
+        "schema_version: 1\nrules:\n  - id: bad\n    kind: legal\n    reply: 法令の解釈はお答えできません。窓口へどうぞ。\n"
+        "    patterns: ['(unclosed']\n", encoding="utf-8"
+    )
+    _, problems = validate_scope(path)
+    assert problems and "does not compile" in str(problems[0]) and "scope_rules.yaml" in str(problems[0])
+
+
+def test_an_example_the_rule_misses_is_a_problem(tmp_path: Path) -> None:
+    path = tmp_path / "scope_rules.yaml"
+    path.write_text(
+        "schema_version: 1\nrules:\n  - id: legal\n    kind: legal\n    reply: 法令の解釈はお答えできません。窓口へどうぞ。\n"
+        "    patterns: ['違法']\n    examples: ['労働法的にセーフ？']\n    not_examples: ['違法ではない補助金は？']\n",
+        encoding="utf-8",
+    )
+    messages = [str(p) for p in validate_scope(path)[1]]
+    assert any("example not matched" in m for m in messages)
+    assert any("not_example declined" in m for m in messages)
+
+
+def test_glossary_terms_must_occur_in_the_sources(tmp_path: Path) -> None:
+    path = tmp_path / "glossary.yaml"
+    path.write_text(
+        "schema_version: 1\nfirst_line: {en: A, zh: B, ko: C}\nterms:\n  - {ja: 存在しない語, en: [nothing]}\n"
+        "  - {ja: 補助金, en: [subsidy]}\n", encoding="utf-8"
+    )
+    glossary, problems = validate_glossary(path, "この補助金は…")
+    assert [p.entry for p in problems] == ["存在しない語"]
+    assert glossary.japanese_terms("Is there a SUBSIDY for me?", "en") == ["補助金"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("I run a small shop. Is there free business advice?", "en"),
+        ("我们是日本的一家中小企业，想招聘外国人才。", "zh"),
+        ("일본 정부가 지원하는 사업이 있나요?", "ko"),
+        ("yorozu shien kyoten tte itsu kara aru no?", "romaji"),
+        ("コネクター度とは？", "ja"),
+        ("Write me a short poem about cherry blossoms please.", "en"),
+    ],
+)
+def test_language_of_a_question(text: str, lang: str) -> None:
+    assert detect_language(text) == lang
+
+
+def test_english_is_not_read_as_romaji() -> None:
+    assert romaji_to_kana("Please tell me the strongest subsidy") is None
+    assert romaji_to_kana("chiiki mirai koufukin") == "ちいき みらい こうふきん"
+
+
+def test_catalog_sources_off_agency_sites_are_warned_not_rejected() -> None:
+    from retrieval.corpus import load_corpus
+
+    corpus = load_corpus(CORPUS)
+    assert corpus.problems == []
+    warned = {w.entry for w in corpus.warnings}
+    assert all("agency's own page" in w.message for w in corpus.warnings)
+    gfp = next(m for m in corpus.measures if m.id == "gfp-nourin-yushutsu-project")
+    assert str(getattr(gfp, "source_url", "")).startswith("http://www.gfp1.maff.go.jp")
+    assert not any("gfp-nourin-yushutsu-project" in e for e in warned)
+    assert any("revicareer" in e for e in warned)  # an aggregator page where the facts give no agency page
