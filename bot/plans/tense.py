@@ -59,6 +59,8 @@ def dated_target(sentence: Sentence, markers: Mapping[str, Sequence[str]]) -> bo
         clause = sentence.norm[start:end]
         if clause_is_current(sentence, year.start, markers) or not _has(clause, markers.get("plan_intent", [])):
             continue
+        if _has(sentence.norm, markers.get("input_figures", [])):
+            continue  # 「投資額は約1,100億円で、2028年の稼働を予定」: what the plan spends is not a target it measures
         if find_quantities(clause):
             return True
     return False

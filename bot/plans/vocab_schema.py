@@ -22,6 +22,9 @@ class _Markers(BaseModel):
     plan_intent: list[str] = Field(default_factory=list)
     current_heading: list[str] = Field(default_factory=list)
     refusal: list[str] = Field(default_factory=list)
+    persist: list[str] = Field(default_factory=list)
+    input_figures: list[str] = Field(default_factory=list)
+    not_yet: list[str] = Field(default_factory=list)
 
 
 class PlanVocab(BaseModel):
@@ -35,6 +38,7 @@ class PlanVocab(BaseModel):
     weak_need_terms: dict[str, list[str]] = Field(default_factory=dict)
     match_focus: dict[str, _Focus] = Field(default_factory=dict)
     applicant_parents: dict[str, list[str]] = Field(default_factory=dict)
+    not_yet_window: int = Field(default=12, ge=0, le=40)
 
     @field_validator("actor_roles", "weak_need_terms", "needs", mode="after")
     @classmethod
