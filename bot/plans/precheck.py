@@ -11,12 +11,11 @@ from bot.plans.degree import Degree, degrees_from_plan
 from bot.plans.labels import ICONS
 from bot.plans.plan import Plan, as_plan
 from bot.plans.plan_type import PlanTypeGuess, detect_plan_type, resolve_plan_type
-from bot.plans.tense import clause_is_current, dated_target, plan_hits, refused, remedied
+from bot.plans.tense import clause_is_current, dated_target, plan_hits, refused, remedied, topic_not_yet
 from bot.plans.terms import (
     Sentence,
     actors,
     attached_quantities,
-    compile_term,
     find_terms,
     marked,
     metric_figures,
@@ -190,22 +189,6 @@ def _group(
     return _GroupResult(group.name, best, ranked, negated, number_missing)
 
 
-def _topic_not_yet(group: Any, negated: Sequence[Sentence], markers: Mapping[str, list[str]], near: int) -> bool:
-    """True when a not-yet marker follows one of the group's words within ``near`` characters (the word is its topic).
-
-    「金融機関の参加は未定」「どのような商品をつくるかは…協議して決める」 say that part is not there yet;
-    「送電網の増強に関わる予算措置について、…調整はまだ始めていない」 speaks of something else.
-    """
-    terms = [*group.terms, *_extra(group, "weak_terms", [])]
-    for sentence in negated:
-        for hit in find_terms(sentence, terms):
-            for marker in markers.get("not_yet", []):
-                m = compile_term(marker).search(sentence.norm, hit.end)
-                if m and m.start() - hit.end <= near:
-                    return True
-    return False
-
-
 def _quote(sentences: Sequence[Sentence]) -> list[str]:
     out: list[str] = []
     for s in sorted(dict.fromkeys(sentences), key=lambda s: s.index):
@@ -297,7 +280,7 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
     near = int(vocab.get("not_yet_window", 12))
     not_yet = [
         r for r, g in zip(results, sig.groups, strict=True)
-        if r.level > 0 and ((r.negated and _extra(g, "core", False)) or _topic_not_yet(g, sentences, markers, near))
+        if r.level > 0 and ((r.negated and _extra(g, "core", False)) or topic_not_yet([*g.terms, *_extra(g, "weak_terms", [])], sentences, markers, near))
     ]
     for r in not_yet:
         lacking.append(f"『{r.name}』について計画自身がまだ済んでいない部分があると述べています")

@@ -15,6 +15,13 @@ class _Focus(BaseModel):
     min_needs: int = Field(default=1, ge=1)
 
 
+class _Limit(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    not_for: list[str] = Field(default_factory=list)
+    reason: str = ""
+
+
 class _Markers(BaseModel):
     model_config = ConfigDict(extra="allow")
 
@@ -39,6 +46,7 @@ class PlanVocab(BaseModel):
     match_focus: dict[str, _Focus] = Field(default_factory=dict)
     applicant_parents: dict[str, list[str]] = Field(default_factory=dict)
     not_yet_window: int = Field(default=12, ge=0, le=40)
+    measure_limits: dict[str, _Limit] = Field(default_factory=dict)
 
     @field_validator("actor_roles", "weak_need_terms", "needs", mode="after")
     @classmethod
@@ -65,4 +73,6 @@ def check_vocab(data: Mapping[str, Any]) -> list[str]:
     applicants = set(data.get("applicants") or {})
     for child, parents in vocab.applicant_parents.items():
         problems += [f"applicant_parents.{child}: applicants にない主体 {a} です" for a in [child, *parents] if a not in applicants]
+    for measure, limit in vocab.measure_limits.items():
+        problems += [f"measure_limits.{measure}.not_for: applicants にない主体 {a} です" for a in limit.not_for if a not in applicants]
     return problems
