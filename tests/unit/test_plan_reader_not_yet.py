@@ -136,7 +136,7 @@ def _score(measure_id: str, text: str, vocab: dict[str, Any]) -> Any:
 
 def test_a_food_only_measure_is_not_listed_for_knives(vocab: dict[str, Any]) -> None:
     knives = "刃物メーカー8社が、欧州・北米の料理人に包丁を輸出する。海外の展示会への出展を支援してほしい。"
-    persimmons = "干し柿の生産者6社が、台湾に干し柿を輸出する。海外の展示会への出展を支援してほしい。"
+    persimmons = "柿農家と加工6社が、台湾に干し柿を輸出する。海外の展示会への出展を支援してほしい。"
     out = _score("nourin-yushutsu-shien-platform", knives, vocab)
     assert not out.listable and any("農林水産物・食品" in c for c in out.caveats)
     assert _score("nourin-yushutsu-shien-platform", persimmons, vocab).listable
