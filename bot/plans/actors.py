@@ -164,6 +164,8 @@ def named_organisations(norm: str, shown: str, config: Mapping[str, Any] | None)
         for m in pattern.finditer(text):
             if pattern is not spec.legal_suffix and _runs_on(text, m.end(), spec):
                 continue
+            if any(len(g) > len(m.group(0)) and text.endswith(g, 0, m.end()) for g in spec.generic):
+                continue  # 「水産加工業」: the suffix (工業) ends a general word, not a name
             found = _proper_part(text, m.start(), spec)
             if found:
                 add(found[0], m.end())

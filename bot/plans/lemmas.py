@@ -40,3 +40,37 @@ def lemma_view(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
         ends += [pos + len(surface)] * len(form)
         pos += len(surface)
     return "".join(out), tuple(starts), tuple(ends)
+
+
+@lru_cache(maxsize=1)
+def _short_tokenizer() -> Any:
+    from sudachipy import Dictionary, SplitMode
+
+    dictionary = Dictionary(dict="core")
+    make = getattr(dictionary, "tokenizer", None) or dictionary.create
+    return make(mode=SplitMode.A)
+
+
+@lru_cache(maxsize=256)
+def _word_bounds(text: str) -> frozenset[int]:
+    with _lock:
+        surfaces = [str(m.surface()) for m in _short_tokenizer().tokenize(text)]
+    bounds = {0}
+    pos = 0
+    for surface in surfaces:
+        pos += len(surface)
+        bounds.add(pos)
+    return frozenset(bounds)
+
+
+def has_word(text: str, word: str) -> bool:
+    """True when ``word`` stands in ``text`` as whole words (Sudachi short units): 米 is in 「米を使う」, not in 「北米」."""
+    start = text.find(word)
+    if start < 0 or not word:
+        return False
+    bounds = _word_bounds(text)
+    while start >= 0:
+        if start in bounds and start + len(word) in bounds:
+            return True
+        start = text.find(word, start + 1)
+    return False

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.answering.answer import new_answer_id
 from bot.plans.labels import FIELD_LABELS
+from bot.plans.lemmas import has_word
 from bot.plans.needs import Figure, NeedHit, detect_applicants, detect_figures, detect_needs
 from bot.plans.plan import Plan, as_plan
 from bot.plans.ports import Search
@@ -37,7 +38,8 @@ class MeasureMatch:
     citations: list[dict[str, str]] = field(default_factory=list)
     needs: list[str] = field(default_factory=list)  # the plan's needs this measure was credited with
     named: bool = False  # the plan names the measure
-    missed: bool = False  # a figure of the plan fails one of the measure's criteria
+    missed: bool = False  # a figure of the plan fails a criterion, or the plan is outside the measure's sector / applicants
+    outside: bool = False  # the plan's sector (scopes) is not the measure's
     retrieved: bool = False  # a plan sentence finds it in the top 3 (what counts for measures without need tags)
 
     @property
@@ -230,10 +232,15 @@ def score_measure(
                 reasons.append(f"計画の「{_short(body_of(best_sentence))}」が、この施策の「{_short(line, 50)}」に近い内容です")
             else:
                 reasons.append(f"計画の「{_short(body_of(best_sentence))}」で支援施策カタログを検索すると{best_rank}位に出ます")
-    scope = (vocab.get("scopes") or {}).get(measure.id)
-    if scope and not any(norm(t) in plan_norm for t in scope.get("terms", [])):
+    scope: Mapping[str, Any] = (vocab.get("scopes") or {}).get(measure.id) or {}
+    out_of_scope = bool(scope) and not any(has_word(plan_norm, norm(t)) for t in scope.get("terms", []))
+    result.outside = out_of_scope
+    if out_of_scope:  # 「北米」 is not 米: the plan's words are read as whole words
         result.score += w.get("out_of_scope", -4.0)
-        caveats.append(f"この施策の対象は{scope.get('label', '特定の分野')}です。計画の分野が当たるか確認してください")
+        caveats.append(f"この施策の対象は{scope.get('label', '特定の分野')}です。計画にその分野の産品・事業の記載がありません")
+    ruled_out = _ruled_out(measure, applicants, vocab)
+    if ruled_out:
+        caveats.append(ruled_out)
     mentions = _name_mentions(measure, plan_norm, {norm(g) for g in vocab.get("generic_aliases", [])})
     if mentions:
         result.named = True
@@ -277,8 +284,27 @@ def score_measure(
     if not measure.verified:
         result.unverified = list(measure.unverified)
     result.citations = _citations(measure, refs or measure.policy_refs[:1], *policy)
-    result.missed = result.missed and strict and not result.named
+    result.missed = (result.missed and strict and not result.named) or ((out_of_scope or bool(ruled_out)) and not result.named)
     return result
+
+
+def _ruled_out(measure: Measure, applicants: Mapping[str, list[str]], vocab: Mapping[str, Any]) -> str:
+    """Why the plan's applicant kinds rule the measure out (``measure_limits[id].not_for``), or "".
+
+    「従業員5人以下の家族経営」 only: the plan's firms are small businesses — an SME measure with a 20億円 investment floor
+    (``not_for: [small_business]``) is not for them, although a small business is an SME for other measures.
+    """
+    limits = (vocab.get("measure_limits") or {}).get(measure.id) or {}
+    excluded = [a for a in limits.get("not_for", []) if a in applicants]
+    if not excluded:
+        return ""
+    shown = {w for a in excluded for w in applicants[a]}
+    others = [a for a in measure.applicants if a in applicants and a not in excluded and set(applicants[a]) - shown]
+    if others:  # the plan also names firms of a kind the measure is for (「従業員190人の中小企業者」)
+        return ""
+    who = "・".join(APPLICANT_NAMES.get(a, a) for a in excluded)
+    why = limits.get("reason", "")
+    return f"計画の担い手は{who}（『{'』『'.join(sorted(shown)[:2])}』）だけです。{why}"
 
 
 def _policy(corpus: Corpus) -> tuple[str, str]:
@@ -358,7 +384,7 @@ def match_plan(
         figures=figures,
         applicants=applicants,
         results=[r for r in scored if r.listable][: max(1, n)],
-        excluded=[r for r in scored if r.missed and r.needs][:3],
+        excluded=[r for r in scored if r.missed and r.needs and (r.score > 0 or not r.outside)][:3],
         choices=guess.choices(corpus.plan_types),
         promises=policy_promises(corpus, ptype.id, vocab),
     )

@@ -94,6 +94,12 @@ def detect_figures(sentences: Sequence[Sentence], vocab: Mapping[str, Any]) -> d
                             text = sentence.norm[before.start : start + len(term)]
                             out.setdefault(name, []).append(Figure(name, before.value, text, sentence.text))
                     start = sentence.norm.find(term, start + 1)
+            if not taken and sentence.label and any(term in sentence.label for term in spec.get("terms", [])):
+                # 「・投資計画：…を建設。建物2.0億円、…、計4.8億円」: the line's label names the figures; the total is the largest
+                stated = find_quantities(sentence.norm, kind)
+                if stated:
+                    q = max(stated, key=lambda q: q.value)
+                    out.setdefault(name, []).append(Figure(name, q.value, f"{sentence.label}:{q.text}", sentence.text))
     return out
 
 

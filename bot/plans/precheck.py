@@ -11,7 +11,7 @@ from bot.plans.degree import Degree, degrees_from_plan
 from bot.plans.labels import ICONS
 from bot.plans.plan import Plan, as_plan
 from bot.plans.plan_type import PlanTypeGuess, detect_plan_type, resolve_plan_type
-from bot.plans.tense import clause_is_current, dated_target, plan_hits, refused, remedied
+from bot.plans.tense import clause_is_current, dated_target, plan_hits, refused, remedied, topic_not_yet
 from bot.plans.terms import (
     Sentence,
     actors,
@@ -266,7 +266,8 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
         for s in r.sentences if remedied(s, markers) and quantities(s)
     ]
     if decided:  # the plan decides the remedy elsewhere, with a figure (「令和11年度に県内調達比率を80%とする」)
-        cautions = []
+        # … unless the plan says the dependence stays (「当面この状況は変わらない見込み」, markers.persist)
+        cautions = [s for s in cautions if find_terms(s, markers.get("persist", []))]
     for r in results:
         if r.level == 0 and r.negated:
             lacking[lacking.index(f"『{r.name}』の記載が見当たりません")] = f"『{r.name}』は計画自身が未定・未実施としています"
@@ -274,10 +275,14 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
     if cautions:
         lacking.append(_extra(sig, "caution_reason", "") or "要件を弱める記載があります")
         evidence += cautions[:2]
-    core_negated = [
-        r for r, g in zip(results, sig.groups, strict=True) if _extra(g, "core", False) and r.level > 0 and r.negated
+    # 「雇用の質に関する目標は今後協議のうえ設定する」「金融機関の参加は未定」: a part the plan itself leaves for later is
+    # not yet there, whatever other sentences say about it — the requirement is at most partial.
+    near = int(vocab.get("not_yet_window", 12))
+    not_yet = [
+        r for r, g in zip(results, sig.groups, strict=True)
+        if r.level > 0 and ((r.negated and _extra(g, "core", False)) or topic_not_yet([*g.terms, *_extra(g, "weak_terms", [])], sentences, markers, near))
     ]
-    for r in core_negated:
+    for r in not_yet:
         lacking.append(f"『{r.name}』について計画自身がまだ済んでいない部分があると述べています")
         evidence += r.negated[:1]
     target_words = list(_extra(sig, "target_required", []) or [])

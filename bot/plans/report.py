@@ -126,7 +126,7 @@ def match_markdown(result: MatchResult) -> str:
             lines.append(f"- {c['title']}（{c['section']}）{url}（{when}）")
         lines.append("")
     if result.excluded:
-        lines += ["## ニーズには合うが、計画の数値では対象外の施策", ""]
+        lines += ["## ニーズには合うが、計画の数値・分野・担い手では対象外の施策", ""]
         for r in result.excluded:
             missed = [c for c in r.caveats if "満たしません" in c]
             lines += [f"- {r.measure.name}: " + " ／ ".join(_md_escape(c) for c in missed)]

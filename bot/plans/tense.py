@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.plans.numbers import find_quantities, find_years
-from bot.plans.terms import Sentence, TermHit, clause_bounds, compile_term, marked
+from bot.plans.terms import Sentence, TermHit, clause_bounds, compile_term, find_terms, marked
 
 
 def _has(clause: str, cues: Sequence[str]) -> bool:
@@ -59,6 +59,24 @@ def dated_target(sentence: Sentence, markers: Mapping[str, Sequence[str]]) -> bo
         clause = sentence.norm[start:end]
         if clause_is_current(sentence, year.start, markers) or not _has(clause, markers.get("plan_intent", [])):
             continue
+        if _has(sentence.norm, markers.get("input_figures", [])):
+            continue  # 「投資額は約1,100億円で、2028年の稼働を予定」: what the plan spends is not a target it measures
         if find_quantities(clause):
             return True
+    return False
+
+
+def topic_not_yet(terms: Sequence[str], sentences: Sequence[Sentence], markers: Mapping[str, Sequence[str]], near: int) -> bool:
+    """True when a not-yet marker (``markers.not_yet``) follows one of ``terms`` within ``near`` characters.
+
+    「金融機関の参加は未定」「どのような商品をつくるかは…協議して決める」: the word is the topic of the not-yet, so that part
+    of the requirement is not there yet; 「送電網の増強に関わる予算措置について、…調整はまだ始めていない」 speaks of something else.
+    """
+    cues = [compile_term(m) for m in markers.get("not_yet", [])]
+    for sentence in sentences:
+        for hit in find_terms(sentence, terms):
+            for cue in cues:
+                m = cue.search(sentence.norm, hit.end)
+                if m and m.start() - hit.end <= near:
+                    return True
     return False

@@ -37,6 +37,7 @@ class Sentence:
     index: int
     context: str = ""  # the heading, as shown (NFKC)
     block: int = 0  # the section / paragraph: a heading line or a blank line starts a new one
+    label: str = ""  # the line's leading label (「・投資計画：…。建物2.0億円、…計4.8億円」) for the later sentences of the line
 
     @property
     def shown(self) -> str:
@@ -68,6 +69,9 @@ def _heading(line: str) -> str | None:
             return None
         return _HEADING_TRIM.sub("", short.group("text")) or None
     return _HEADING_TRIM.sub("", m.group("md") or m.group("label") or "") or None
+
+
+_LINE_LABEL = re.compile(r"^\s*[・\-*●○◆◇]?\s*([^。:：、]{1,12})[:：]")
 
 
 def _table_cells(line: str) -> list[str] | None:
@@ -111,14 +115,20 @@ def split_sentences(text: str) -> list[Sentence]:
             block += 1
             continue
         start = 0
+        lead = _LINE_LABEL.match(line)
+        label = norm(lead.group(1)) if lead else ""
+        first = True
         for m in _SENTENCE_END.finditer(line + "\n"):
             piece = (line + "\n")[start : m.end()].strip()
             start = m.end()
             if not piece or not re.search(r"[\w\u3040-\u30ff\u4e00-\u9fff]", piece):
                 continue
             out.append(
-                Sentence(text=piece, norm=(context + norm(piece)).lower(), index=len(out), context=context, block=block)
+                Sentence(
+                    text=piece, norm=(context + norm(piece)).lower(), index=len(out), context=context, block=block, label="" if first else label
+                )
             )
+            first = False
     return out
 
 

@@ -15,6 +15,13 @@ class _Focus(BaseModel):
     min_needs: int = Field(default=1, ge=1)
 
 
+class _Limit(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    not_for: list[str] = Field(default_factory=list)
+    reason: str = ""
+
+
 class _Markers(BaseModel):
     model_config = ConfigDict(extra="allow")
 
@@ -22,6 +29,9 @@ class _Markers(BaseModel):
     plan_intent: list[str] = Field(default_factory=list)
     current_heading: list[str] = Field(default_factory=list)
     refusal: list[str] = Field(default_factory=list)
+    persist: list[str] = Field(default_factory=list)
+    input_figures: list[str] = Field(default_factory=list)
+    not_yet: list[str] = Field(default_factory=list)
 
 
 class PlanVocab(BaseModel):
@@ -35,6 +45,8 @@ class PlanVocab(BaseModel):
     weak_need_terms: dict[str, list[str]] = Field(default_factory=dict)
     match_focus: dict[str, _Focus] = Field(default_factory=dict)
     applicant_parents: dict[str, list[str]] = Field(default_factory=dict)
+    not_yet_window: int = Field(default=12, ge=0, le=40)
+    measure_limits: dict[str, _Limit] = Field(default_factory=dict)
 
     @field_validator("actor_roles", "weak_need_terms", "needs", mode="after")
     @classmethod
@@ -61,4 +73,6 @@ def check_vocab(data: Mapping[str, Any]) -> list[str]:
     applicants = set(data.get("applicants") or {})
     for child, parents in vocab.applicant_parents.items():
         problems += [f"applicant_parents.{child}: applicants にない主体 {a} です" for a in [child, *parents] if a not in applicants]
+    for measure, limit in vocab.measure_limits.items():
+        problems += [f"measure_limits.{measure}.not_for: applicants にない主体 {a} です" for a in limit.not_for if a not in applicants]
     return problems
