@@ -31,6 +31,7 @@ class Reading:
 
     lang: str  # "ja" | "romaji" | "en" | "zh" | "ko"
     query: str
+    asked: str | None = None  # a foreign question as asked: what the multilingual dense channel embeds
 
 
 @lru_cache(maxsize=1)
@@ -64,6 +65,19 @@ def detect_language(text: str) -> str:
     return "ja"
 
 
+_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z][A-Z&]+(?![A-Za-z])")
+_ACRONYMS: dict[str, frozenset[str]] = {}
+
+
+def source_acronyms(index: LoadedIndex, text: str) -> list[str]:
+    """The upper-case words of a question (EBPM, KPI, TSMC) that the sources use as they are."""
+    if index.generation not in _ACRONYMS:
+        _ACRONYMS.clear()  # one generation is served at a time
+        _ACRONYMS[index.generation] = frozenset(w for c in index.chunks for w in _ACRONYM.findall(c.text))
+    known = _ACRONYMS[index.generation]
+    return [w for w in _ACRONYM.findall(text) if w in known]
+
+
 def read_question(index: LoadedIndex, text: str, glossary: Glossary) -> Reading:
     """The question's language and the Japanese query to search with (unchanged for ordinary Japanese)."""
     lang = detect_language(text)
@@ -71,5 +85,6 @@ def read_question(index: LoadedIndex, text: str, glossary: Glossary) -> Reading:
         kana = romaji_to_kana(text) or text
         return Reading("romaji", read_terms(index, kana.replace(" ", "")))
     if lang in ("en", "zh", "ko"):
-        return Reading(lang, " ".join(glossary.japanese_terms(text, lang)))
+        terms = [*glossary.japanese_terms(text, lang), *source_acronyms(index, text)]
+        return Reading(lang, " ".join(dict.fromkeys(terms)), asked=text)
     return Reading("ja", read_terms(index, text))
