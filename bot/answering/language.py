@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import jaconv
+
 from bot.answering.reading import read_terms, romaji_to_kana
 from retrieval.index import LoadedIndex
 from retrieval.questions import Glossary
@@ -23,6 +25,19 @@ _EN_WORDS = re.compile(
     re.I,
 )
 _SIMPLIFIED = re.compile("[们吗么这个没为对说业电产过请问钱应该还级继]")
+
+
+ROMAJI_SHARE = 0.8  # share of the words that read as kana with no Latin letter left over
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+def _romaji_share(text: str) -> float:
+    """The share of a question's words that are whole romaji syllables (「keisan」 yes, 「what」 no)."""
+    words = _WORD.findall(text)
+    if not words:
+        return 0.0
+    clean = sum(1 for w in words if not re.search(r"[A-Za-z]", jaconv.alphabet2kana(w.lower().replace("-", "ー"))))
+    return clean / len(words)
 
 
 @dataclass
@@ -59,9 +74,9 @@ def detect_language(text: str) -> str:
         except LangDetectException:
             return "ja"
     if text.isascii() and re.search(r"[A-Za-z]", text):
-        if len(_EN_WORDS.findall(text)) >= 2:
-            return "en"
-        return "romaji" if romaji_to_kana(text) is not None else "en"
+        if romaji_to_kana(text) is not None and _romaji_share(text) >= ROMAJI_SHARE:
+            return "romaji"  # 「konekutaa-do to habu-do tte…」: Japanese words, whatever "to" and "do" are in English
+        return "en"
     return "ja"
 
 
