@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from bot.answering.compose import coverage, query_terms
 from retrieval.index import LoadedIndex
+from retrieval.normalize import normalize
 from retrieval.types import Hit
 
 LOOK = 5  # how far down a policy passage may be lifted from
@@ -24,3 +25,26 @@ def policy_first(index: LoadedIndex, query: str, hits: Sequence[Hit], about_meas
         if hit.chunk.kind == "policy" and coverage(terms, hit.chunk, idf, index.synonyms) >= top:
             return [hit, *out[:i], *out[i + 1 :]]
     return out
+
+
+def _measure_names(hit: Hit) -> list[str]:
+    head = hit.chunk.text.split("\n", 1)[0].rsplit("(", 1)[0]
+    return [normalize(part.strip()) for part in head.split(" / ") if len(part.strip()) >= 3]
+
+
+def named_measures_first(query: str, hits: Sequence[Hit]) -> list[Hit]:
+    """When the question names catalog measures, other measures' entries go last (the rest keep their order).
+
+    「中小企業成長加速化補助金の上限は？」 is answered from that entry, never from a neighbour that shares words
+    (ものづくり補助金's 上限). A name inside a longer name the question uses does not count.
+    """
+    text = normalize(query)
+    found = {name for hit in hits if hit.chunk.kind == "measure" for name in _measure_names(hit) if name in text}
+    found = {n for n in found if not any(n != m and n in m for m in found)}
+    if not found:
+        return list(hits)
+    named = [h for h in hits if h.chunk.kind == "measure" and found & set(_measure_names(h))]
+    if not named:
+        return list(hits)
+    others = [h for h in hits if h.chunk.kind == "measure" and h not in named]
+    return [*(h for h in hits if h not in others), *others]

@@ -123,3 +123,16 @@ def test_an_english_question_with_a_source_acronym_finds_its_requirement(desk: D
 def test_romaji_with_english_looking_words_is_read_as_japanese(desk: Desk) -> None:
     answer = desk.ask("konekutaa-do to habu-do tte, dou yatte keisan suru n desu ka?")
     assert not answer.refused and "域外販売額" in answer.text
+
+
+def test_a_question_naming_a_measure_is_answered_from_that_measure_only(desk: Desk) -> None:
+    answer = desk.ask("中小企業成長加速化補助金は、どんな規模の会社が申請できて、上限はいくらですか？")
+    measures = {c.chunk_id for c in answer.citations if c.chunk_id.startswith("measure:")}
+    assert not answer.refused and measures == {"measure:seicho-kasokuka-hojokin"}
+    assert "5億円" in answer.text and "ものづくり" not in answer.text
+
+
+def test_a_numbered_enumeration_split_over_chunks_is_quoted_whole(desk: Desk) -> None:
+    answer = desk.ask("地域産業クラスター計画を策定する際、国から記載を求められる3つの要素を全部挙げてください。")
+    assert not answer.refused and "次の3項目" in answer.text
+    assert all(mark in answer.text for mark in ("【目標】", "【道筋】", "【政策手段】"))
