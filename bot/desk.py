@@ -16,7 +16,7 @@ from bot.answering.enumeration import whole_list
 from bot.answering.extractive import anchor_names, anchored, extractive_answer, known_share, quotes_sources
 from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
 from bot.answering.language import Reading, read_question
-from bot.answering.primary import named_measures_first, policy_first
+from bot.answering.primary import heading_first, named_measures_first, policy_first
 from bot.answering.situation import overview, plan_ranks
 from bot.config import Settings, get_settings
 from bot.events import DeskEvent, Listener, emit
@@ -297,6 +297,8 @@ class Desk:
         answers = self.intents.answer_patterns(query)
         about_measure = bool(answers) or self.intents.has(query, "about_measure")
         found = self.search(query, k=k, mode=mode, filters=filters, dense_query=asked)
+        if self.intents.has(query, "definition"):
+            found = heading_first(self.holder.get(), query, found)
         hits = policy_first(self.holder.get(), query, named_measures_first(query, found), about_measure)
         return hits, extractive_answer(self.holder.get(), query, hits, self.settings.min_coverage, meta, answers)
 

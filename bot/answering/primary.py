@@ -3,6 +3,7 @@ passage leads, unless the question is about the measure itself (agency, amount, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.answering.compose import coverage, query_terms
@@ -48,3 +49,23 @@ def named_measures_first(query: str, hits: Sequence[Hit]) -> list[Hit]:
         return list(hits)
     others = [h for h in hits if h.chunk.kind == "measure" and h not in named]
     return [*(h for h in hits if h not in others), *others]
+
+
+_NUMBERING = re.compile(r"^(\d+\.|[(（]\d+[)）])\s*")
+
+
+def heading_first(index: LoadedIndex, query: str, hits: Sequence[Hit]) -> list[Hit]:
+    """For 「○○とは」, the passage that opens the policy heading named ○○ (「1. 戦略産業クラスター」) leads."""
+    text = normalize(query)
+    opening: dict[str, Hit] = {}
+    for chunk in index.chunks:
+        if chunk.kind != "policy":
+            continue
+        leaf = normalize(_NUMBERING.sub("", chunk.section.split(" > ")[-1]).strip("()（）「」"))
+        if len(leaf) >= 4 and leaf in text and chunk.section not in opening:
+            # found by its heading: the question names it, which counts as one agreeing channel
+            opening[chunk.section] = Hit(chunk=chunk, score=hits[0].score if hits else 0.0, ranks={"heading": 1})
+    if len(opening) != 1:  # no heading, or several: nothing to prefer
+        return list(hits)
+    lead = next(iter(opening.values()))
+    return [lead, *(h for h in hits if h.chunk.id != lead.chunk.id)]

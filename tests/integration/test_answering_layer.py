@@ -136,3 +136,9 @@ def test_a_numbered_enumeration_split_over_chunks_is_quoted_whole(desk: Desk) ->
     answer = desk.ask("地域産業クラスター計画を策定する際、国から記載を求められる3つの要素を全部挙げてください。")
     assert not answer.refused and "次の3項目" in answer.text
     assert all(mark in answer.text for mark in ("【目標】", "【道筋】", "【政策手段】"))
+
+
+def test_what_a_heading_term_means_is_answered_from_the_passage_opening_that_heading(desk: Desk) -> None:
+    answer = desk.ask("そもそも「戦略産業クラスター」ってどういうものを指しているんですか？")
+    assert not answer.refused and answer.citations[0].section == "1. 戦略産業クラスター"
+    assert "大規模投資を中心に形成されるもの" in answer.text
