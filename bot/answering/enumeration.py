@@ -92,7 +92,9 @@ def whole_list(
         run_section, quotes, count = numbered
         text, citations = compose(quotes)
         lead = messages.LIST_LEAD.format(section=" > ".join(run_section.split(" > ")[-2:]), n=count)
-        return Answer(text=lead + "\n" + text.split("\n", 1)[1], citations=citations, hits=[HitOut.of(h) for h in hits],
+        ids = {h.chunk.id for h in hits}
+        shown = [*hits, *(q.hit for q in quotes if q.hit.chunk.id not in ids)]
+        return Answer(text=lead + "\n" + text.split("\n", 1)[1], citations=citations, hits=[HitOut.of(h) for h in shown],
                       meta={**meta, "intent": "list", "section": run_section, "items": count})
     policy_sections = list(dict.fromkeys(c.section for c in index.chunks if c.kind == "policy"))
     section = pick_section(query, hits, plan_sections, policy_sections)

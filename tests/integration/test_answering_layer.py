@@ -136,6 +136,8 @@ def test_a_numbered_enumeration_split_over_chunks_is_quoted_whole(desk: Desk) ->
     answer = desk.ask("地域産業クラスター計画を策定する際、国から記載を求められる3つの要素を全部挙げてください。")
     assert not answer.refused and "次の3項目" in answer.text
     assert all(mark in answer.text for mark in ("【目標】", "【道筋】", "【政策手段】"))
+    bodies = {h.chunk_id: h.text for h in answer.hits}  # every quote is in a chunk the answer shows
+    assert all(c.chunk_id in bodies and c.quote in bodies[c.chunk_id] for c in answer.citations)
 
 
 def test_what_a_heading_term_means_is_answered_from_the_passage_opening_that_heading(desk: Desk) -> None:
