@@ -300,7 +300,8 @@ class Desk:
         if self.intents.has(query, "definition"):
             found = heading_first(self.holder.get(), query, found)
         hits = policy_first(self.holder.get(), query, named_measures_first(query, found), about_measure)
-        return hits, extractive_answer(self.holder.get(), query, hits, self.settings.min_coverage, meta, answers)
+        kinds = self.intents.asked_kinds(query)
+        return hits, extractive_answer(self.holder.get(), query, hits, self.settings.min_coverage, meta, answers, kinds)
 
     def ask_stream(self, question: str, history: Sequence[Any] | None = None, **kwargs: Any) -> Iterator[dict[str, Any]]:
         """Stream an answer as events: ``delta`` pieces, then ``citations``, then ``done`` with the Answer.

@@ -180,6 +180,11 @@ class Intents(BaseModel):
         folded = fold(text)
         return [a for k in self.fact_kinds if any(re.search(p, folded, re.I) for p in k.asks) for a in k.answers]
 
+    def asked_kinds(self, text: str) -> list[list[str]]:
+        """The sentence patterns per kind of fact asked (「いつまで…償却率は」 → [date patterns, rate patterns])."""
+        folded = fold(text)
+        return [list(k.answers) for k in self.fact_kinds if any(re.search(p, folded, re.I) for p in k.asks)]
+
     def of(self, text: str) -> str | None:
         """The first intent id of a question, or None (an ordinary question about the sources)."""
         return next((i.id for i in self.intents if i.matches(text)), None)

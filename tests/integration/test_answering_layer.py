@@ -144,3 +144,8 @@ def test_what_a_heading_term_means_is_answered_from_the_passage_opening_that_hea
     answer = desk.ask("そもそも「戦略産業クラスター」ってどういうものを指しているんですか？")
     assert not answer.refused and answer.citations[0].section == "1. 戦略産業クラスター"
     assert "大規模投資を中心に形成されるもの" in answer.text
+
+
+def test_a_question_asking_a_date_and_a_rate_gets_both(desk: Desk) -> None:
+    answer = desk.ask("地域未来投資促進税制はいつまで使えますか？それと、機械・器具の特別償却率は今いくつになっていますか？")
+    assert not answer.refused and "2028年3月31日" in answer.text and "35%" in answer.text
