@@ -32,6 +32,8 @@ def evidence_coverage(index: LoadedIndex, query: str, hits: Sequence[Hit]) -> fl
 
 ANCHORED_COVERAGE = 0.35  # share of the corpus-known words to cover when the question names the domain
 AGREEING_CHANNELS = 1  # channels that must rank the top hit in their top 3 for an anchored question
+PLAIN_COVERAGE = 0.45  # share of the corpus-known words to cover when the question names nothing of the corpus
+PLAIN_AGREEING = 3  # ... and every channel ranks the top hit in its top 3 (2 answered declines on the users suites)
 _LABEL = re.compile(r"【([^】]{2,24})】")
 _DEFINED = re.compile(r"^(?:\(※\))?\s*([^:：、。()]{2,12})[:：]", re.M)
 _SPECIFIC = re.compile(
@@ -129,10 +131,15 @@ def covered(index: LoadedIndex, query: str, hits: Sequence[Hit], min_coverage: f
     named = anchored(index, query)
     if cov >= min_coverage:
         return named or not (mode_is_hybrid(hits) and weak_everywhere(hits, cov)), cov
-    if named and hits:
+    if hits:
         agreeing = sum(1 for rank in hits[0].ranks.values() if rank <= 3)
         known = known_coverage(index, query, hits)
-        return known >= ANCHORED_COVERAGE and agreeing >= AGREEING_CHANNELS, cov
+        if named:
+            return known >= ANCHORED_COVERAGE and agreeing >= AGREEING_CHANNELS, cov
+        # a long colloquial question that names nothing: the corpus words it uses must be covered and the
+        # lexical channels and the dense channel must agree on the top hit
+        lexical_agrees = any(hits[0].ranks.get(c, 99) <= 3 for c in ("bm25", "bigram"))
+        return known >= PLAIN_COVERAGE and agreeing >= PLAIN_AGREEING and lexical_agrees, cov
     return False, cov
 
 

@@ -149,3 +149,13 @@ def test_what_a_heading_term_means_is_answered_from_the_passage_opening_that_hea
 def test_a_question_asking_a_date_and_a_rate_gets_both(desk: Desk) -> None:
     answer = desk.ask("地域未来投資促進税制はいつまで使えますか？それと、機械・器具の特別償却率は今いくつになっていますか？")
     assert not answer.refused and "2028年3月31日" in answer.text and "35%" in answer.text
+
+
+def test_a_colloquial_question_every_channel_agrees_on_is_answered(desk: Desk) -> None:
+    answer = desk.ask("大手から転籍してきてもらう幹部の人件費、国からの給付っていくらまで出るの")
+    assert not answer.refused and "450万円" in answer.text
+
+
+def test_an_unrelated_colloquial_question_is_still_declined(desk: Desk) -> None:
+    answer = desk.ask("社員旅行の行き先でおすすめは？")
+    assert answer.refused and not answer.citations
