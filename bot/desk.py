@@ -16,7 +16,7 @@ from bot.answering.enumeration import whole_list
 from bot.answering.extractive import anchor_names, anchored, extractive_answer, known_share, quotes_sources
 from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
 from bot.answering.language import Reading, read_question
-from bot.answering.primary import policy_first
+from bot.answering.primary import heading_first, named_measures_first, policy_first
 from bot.answering.situation import overview, plan_ranks
 from bot.config import Settings, get_settings
 from bot.events import DeskEvent, Listener, emit
@@ -89,9 +89,12 @@ class Desk:
         return {"generation": index.generation, "corpus_version": index.corpus_version, "chunks": len(index.chunks)}
 
     # --- ask ------------------------------------------------------------------------------
-    def search(self, query: str, k: int | None = None, mode: str = "hybrid", filters: Mapping[str, str] | None = None) -> list[Hit]:
-        """Retrieve the best chunks for a query."""
-        return self.retriever.search(query, k=k or self.settings.top_k, mode=mode, filters=filters)
+    def search(
+        self, query: str, k: int | None = None, mode: str = "hybrid", filters: Mapping[str, str] | None = None,
+        dense_query: str | None = None,
+    ) -> list[Hit]:
+        """Retrieve the best chunks for a query (``dense_query``: a foreign question as asked, for the dense channel)."""
+        return self.retriever.search(query, k=k or self.settings.top_k, mode=mode, filters=filters, dense_query=dense_query)
 
     def follow_up_query(self, question: str, turns: Sequence[Turn]) -> str:
         """The retrieval query of a question in a conversation (extractive mode: carried key terms)."""
@@ -181,7 +184,7 @@ class Desk:
         else:
             query = self.follow_up_query(reading.query, turns)
             meta["query"] = query
-            answer = self._extractive(query, k, mode, filters, meta)
+            answer = self._extractive(query, k, mode, filters, meta, reading.asked)
         answer = self._in_language(answer, reading)
         self._record(answer, text, started, channel, audience)
         return answer
@@ -272,8 +275,11 @@ class Desk:
             )
         )
 
-    def _extractive(self, query: str, k: int | None, mode: str, filters: Mapping[str, str] | None, meta: dict[str, Any]) -> Answer:
-        hits, answer = self._evidence(query, k, mode, filters, meta)
+    def _extractive(
+        self, query: str, k: int | None, mode: str, filters: Mapping[str, str] | None, meta: dict[str, Any],
+        asked: str | None = None,
+    ) -> Answer:
+        hits, answer = self._evidence(query, k, mode, filters, meta, asked)
         if self.intents.has(query, "list"):  # 「全部」「漏れなく」: the bullets under one heading, whole
             index = self.holder.get()
             sections = {n: p.section for p in self.corpus.plan_types for n in [p.name, *p.aliases]}
@@ -284,13 +290,18 @@ class Desk:
         return answer
 
     def _evidence(
-        self, query: str, k: int | None, mode: str, filters: Mapping[str, str] | None, meta: dict[str, Any]
+        self, query: str, k: int | None, mode: str, filters: Mapping[str, str] | None, meta: dict[str, Any],
+        asked: str | None = None,
     ) -> tuple[list[Hit], Answer]:
         """Retrieve, check the evidence covers the query, and build the extractive answer (or the refusal)."""
         answers = self.intents.answer_patterns(query)
         about_measure = bool(answers) or self.intents.has(query, "about_measure")
-        hits = policy_first(self.holder.get(), query, self.search(query, k=k, mode=mode, filters=filters), about_measure)
-        return hits, extractive_answer(self.holder.get(), query, hits, self.settings.min_coverage, meta, answers)
+        found = self.search(query, k=k, mode=mode, filters=filters, dense_query=asked)
+        if self.intents.has(query, "definition"):
+            found = heading_first(self.holder.get(), query, found)
+        hits = policy_first(self.holder.get(), query, named_measures_first(query, found), about_measure)
+        kinds = self.intents.asked_kinds(query)
+        return hits, extractive_answer(self.holder.get(), query, hits, self.settings.min_coverage, meta, answers, kinds)
 
     def ask_stream(self, question: str, history: Sequence[Any] | None = None, **kwargs: Any) -> Iterator[dict[str, Any]]:
         """Stream an answer as events: ``delta`` pieces, then ``citations``, then ``done`` with the Answer.
@@ -337,7 +348,7 @@ class Desk:
             asked = reading.query if reading.lang != "ja" else text
             query = self.composer.standalone_query(asked, turns, meta, fallback=self.follow_up_query)
             meta["query"] = query
-            hits, answer = self._evidence(query, k, mode, filters, meta)
+            hits, answer = self._evidence(query, k, mode, filters, meta, reading.asked)
             if answer.refused:
                 yield from text_events(answer.text)
             else:

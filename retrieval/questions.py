@@ -136,7 +136,7 @@ def load_scope(corpus_dir: Path) -> ScopeRules:
 
 
 INTENTS_FILE = "intents.yaml"
-IntentId = Literal["situation", "list", "about_measure"]
+IntentId = Literal["situation", "list", "about_measure", "definition"]
 
 
 class Intent(BaseModel):
@@ -179,6 +179,11 @@ class Intents(BaseModel):
         """The sentence patterns of every kind of fact the question asks for (「何人まで」→ a number of people)."""
         folded = fold(text)
         return [a for k in self.fact_kinds if any(re.search(p, folded, re.I) for p in k.asks) for a in k.answers]
+
+    def asked_kinds(self, text: str) -> list[list[str]]:
+        """The sentence patterns per kind of fact asked (「いつまで…償却率は」 → [date patterns, rate patterns])."""
+        folded = fold(text)
+        return [list(k.answers) for k in self.fact_kinds if any(re.search(p, folded, re.I) for p in k.asks)]
 
     def of(self, text: str) -> str | None:
         """The first intent id of a question, or None (an ordinary question about the sources)."""

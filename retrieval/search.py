@@ -123,8 +123,19 @@ class Retriever:
             return [(positions[i], s) for i, s in found if i in positions]
         raise ValueError(f"unknown retriever {channel!r}: use one of {', '.join(MODES)}")
 
-    def search(self, query: str, k: int = 5, mode: str = "hybrid", filters: Mapping[str, str] | None = None) -> list[Hit]:
-        """The ``k`` best chunks for ``query`` by one channel or the fused hybrid."""
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        mode: str = "hybrid",
+        filters: Mapping[str, str] | None = None,
+        dense_query: str | None = None,
+    ) -> list[Hit]:
+        """The ``k`` best chunks for ``query`` by one channel or the fused hybrid.
+
+        ``dense_query`` (a question in another language, as asked) is what the multilingual dense channel
+        embeds instead of ``query`` (its Japanese glossary terms, which the lexical channels match).
+        """
         if mode not in MODES:
             raise ValueError(f"unknown retriever {mode!r}: use one of {', '.join(MODES)}")
         bad = set(filters or {}) - set(FILTER_KEYS)
@@ -141,7 +152,8 @@ class Retriever:
             weight = self.weights.of(channel) if mode == "hybrid" else 1.0
             if weight <= 0:
                 continue
-            for rank, (pos, score) in enumerate(self.channel(channel, query, n, filters), start=1):
+            asked = normalize(dense_query) if channel == "dense" and dense_query else query
+            for rank, (pos, score) in enumerate(self.channel(channel, asked, n, filters), start=1):
                 ranks.setdefault(pos, {})[channel] = rank
                 raw.setdefault(pos, {})[channel] = round(score, 6)
                 contribution = weight / (self.weights.rrf_k + rank) if mode == "hybrid" else score

@@ -13,6 +13,8 @@ from retrieval.index import LoadedIndex
 from retrieval.types import Hit
 
 TOP = 10  # hits whose headings compete
+NUMBERED_TOP = 3  # a numbered enumeration (①②③) in one of these hits is quoted whole
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫"
 HEADING_BONUS = 1.0  # the heading names what is asked (要件, 記載項目, 支援メニュー)
 MIN_ITEMS = 2
 
@@ -47,10 +49,53 @@ def pick_section(
     return max(sorted(scores), key=lambda s: scores[s]) if scores else None
 
 
+def _numbered(line: str) -> bool:
+    return line.lstrip()[:1] in _CIRCLED
+
+
+def numbered_run(index: LoadedIndex, hits: Sequence[Hit]) -> tuple[str, list[Quote], int] | None:
+    """The numbered enumeration (①②③, with the line that introduces it) that a top hit belongs to, whole —
+    even when its items are split over several chunks: (section, quotes per chunk, number of items)."""
+    for hit in hits[:NUMBERED_TOP]:
+        if hit.chunk.kind != "policy" or not any(_numbered(line) for line in hit.chunk.body.splitlines()):
+            continue
+        chunks = [c for c in index.chunks if c.section == hit.chunk.section]
+        lines = [(c, line.strip()) for c in chunks for line in c.body.splitlines() if line.strip()]
+        at = next(i for i, (c, line) in enumerate(lines) if c.id == hit.chunk.id and _numbered(line))
+        start = at
+        while start > 0 and _numbered(lines[start - 1][1]):
+            start -= 1
+        if start > 0 and not lines[start - 1][1].endswith("。"):  # 「(※) 策定にあたっては、」 introduces the items
+            start -= 1
+        end = at
+        while end + 1 < len(lines) and _numbered(lines[end + 1][1]):
+            end += 1
+        run = lines[start : end + 1]
+        count = sum(1 for _, line in run if _numbered(line))
+        if count < MIN_ITEMS:
+            continue
+        by_chunk: dict[str, list[str]] = {}
+        for c, line in run:
+            by_chunk.setdefault(c.id, []).append(line)
+        quotes = [Quote(Hit(chunk=c, score=0.0), "\n".join(by_chunk[c.id]), 1.0) for c in chunks if c.id in by_chunk]
+        return hit.chunk.section, quotes, count
+    return None
+
+
 def whole_list(
     index: LoadedIndex, query: str, hits: Sequence[Hit], plan_sections: Mapping[str, str], meta: dict[str, Any]
 ) -> Answer | None:
-    """Every item under the best heading, quoted in document order with its count; None when there is no list."""
+    """Every item under the best heading (or of the numbered enumeration a top hit belongs to), quoted in
+    document order with its count; None when there is no list."""
+    numbered = numbered_run(index, hits)
+    if numbered is not None:
+        run_section, quotes, count = numbered
+        text, citations = compose(quotes)
+        lead = messages.LIST_LEAD.format(section=" > ".join(run_section.split(" > ")[-2:]), n=count)
+        ids = {h.chunk.id for h in hits}
+        shown = [*hits, *(q.hit for q in quotes if q.hit.chunk.id not in ids)]
+        return Answer(text=lead + "\n" + text.split("\n", 1)[1], citations=citations, hits=[HitOut.of(h) for h in shown],
+                      meta={**meta, "intent": "list", "section": run_section, "items": count})
     policy_sections = list(dict.fromkeys(c.section for c in index.chunks if c.kind == "policy"))
     section = pick_section(query, hits, plan_sections, policy_sections)
     if section is None:

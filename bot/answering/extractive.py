@@ -8,7 +8,16 @@ from typing import Any
 
 from bot import messages
 from bot.answering.answer import Answer, HitOut
-from bot.answering.compose import compose, coverage, intent_terms, pick_quotes, query_terms, suggestions
+from bot.answering.compose import (
+    Quote,
+    compose,
+    coverage,
+    intent_terms,
+    pick_quotes,
+    query_terms,
+    suggestions,
+    units,
+)
 from retrieval.index import LoadedIndex
 from retrieval.normalize import compact, normalize
 from retrieval.types import Hit
@@ -23,6 +32,8 @@ def evidence_coverage(index: LoadedIndex, query: str, hits: Sequence[Hit]) -> fl
 
 ANCHORED_COVERAGE = 0.35  # share of the corpus-known words to cover when the question names the domain
 AGREEING_CHANNELS = 1  # channels that must rank the top hit in their top 3 for an anchored question
+PLAIN_COVERAGE = 0.45  # share of the corpus-known words to cover when the question names nothing of the corpus
+PLAIN_AGREEING = 3  # ... and every channel ranks the top hit in its top 3 (2 answered declines on the users suites)
 _LABEL = re.compile(r"【([^】]{2,24})】")
 _DEFINED = re.compile(r"^(?:\(※\))?\s*([^:：、。()]{2,12})[:：]", re.M)
 _SPECIFIC = re.compile(
@@ -120,10 +131,15 @@ def covered(index: LoadedIndex, query: str, hits: Sequence[Hit], min_coverage: f
     named = anchored(index, query)
     if cov >= min_coverage:
         return named or not (mode_is_hybrid(hits) and weak_everywhere(hits, cov)), cov
-    if named and hits:
+    if hits:
         agreeing = sum(1 for rank in hits[0].ranks.values() if rank <= 3)
         known = known_coverage(index, query, hits)
-        return known >= ANCHORED_COVERAGE and agreeing >= AGREEING_CHANNELS, cov
+        if named:
+            return known >= ANCHORED_COVERAGE and agreeing >= AGREEING_CHANNELS, cov
+        # a long colloquial question that names nothing: the corpus words it uses must be covered and the
+        # lexical channels and the dense channel must agree on the top hit
+        lexical_agrees = any(hits[0].ranks.get(c, 99) <= 3 for c in ("bm25", "bigram"))
+        return known >= PLAIN_COVERAGE and agreeing >= PLAIN_AGREEING and lexical_agrees, cov
     return False, cov
 
 
@@ -146,6 +162,21 @@ def weak_everywhere(hits: Sequence[Hit], cov: float) -> bool:
     return dense < WEAK_DENSE and lexical < WEAK_BM25
 
 
+def every_kind(quotes: Sequence[Quote], kinds: Sequence[Sequence[str]]) -> list[Quote]:
+    """For each asked kind of fact no picked quote holds, the first sentence of the leading chunk that holds it."""
+    extra: list[Quote] = []
+    lead = quotes[0].hit
+    for patterns in kinds:
+        asked = [re.compile(p) for p in patterns]
+        if any(p.search(q.text) for q in [*quotes, *extra] for p in asked):
+            continue
+        shown = {q.text for q in [*quotes, *extra]}
+        unit = next((u for u in units(lead.chunk) if u not in shown and any(p.search(u) for p in asked)), None)
+        if unit is not None:
+            extra.append(Quote(lead, unit, 0.0))
+    return extra
+
+
 def extractive_answer(
     index: LoadedIndex,
     query: str,
@@ -153,8 +184,12 @@ def extractive_answer(
     min_coverage: float,
     meta: dict[str, Any],
     answers: Sequence[str] = (),
+    kinds: Sequence[Sequence[str]] = (),
 ) -> Answer:
-    """Quote the sentences that answer ``query`` with citations, or decline when the evidence is weak."""
+    """Quote the sentences that answer ``query`` with citations, or decline when the evidence is weak.
+
+    ``kinds``: the sentence patterns of each kind of fact asked; when a question asks two (a date and a rate),
+    the answering entry's sentence of each kind is quoted even if it ranks below the usual three."""
     hit_out = [HitOut.of(h) for h in hits]
     terms = query_terms(query)
     ok, best = covered(index, query, hits, min_coverage)
@@ -167,6 +202,7 @@ def extractive_answer(
     quotes = pick_quotes(terms, hits, idf, index.synonyms, intent=intent_terms(query, index.synonyms), answers=asked)
     if not quotes:
         return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, hits=hit_out, meta={**meta, "reason": "no_evidence"})
+    quotes = [*quotes, *every_kind(quotes, kinds)] if len(kinds) > 1 else quotes
     text, citations = compose(quotes)
     follow = suggestions(hits, citations, audience=str(meta.get("audience", "staff")))
     return Answer(text=text, citations=citations, hits=hit_out, suggestions=follow, meta=meta)

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import jaconv
+
 from bot.answering.reading import read_terms, romaji_to_kana
 from retrieval.index import LoadedIndex
 from retrieval.questions import Glossary
@@ -25,12 +27,26 @@ _EN_WORDS = re.compile(
 _SIMPLIFIED = re.compile("[们吗么这个没为对说业电产过请问钱应该还级继]")
 
 
+ROMAJI_SHARE = 0.8  # share of the words that read as kana with no Latin letter left over
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+def _romaji_share(text: str) -> float:
+    """The share of a question's words that are whole romaji syllables (「keisan」 yes, 「what」 no)."""
+    words = _WORD.findall(text)
+    if not words:
+        return 0.0
+    clean = sum(1 for w in words if not re.search(r"[A-Za-z]", jaconv.alphabet2kana(w.lower().replace("-", "ー"))))
+    return clean / len(words)
+
+
 @dataclass
 class Reading:
     """How the desk read a question: its language and the Japanese text it searches with."""
 
     lang: str  # "ja" | "romaji" | "en" | "zh" | "ko"
     query: str
+    asked: str | None = None  # a foreign question as asked: what the multilingual dense channel embeds
 
 
 @lru_cache(maxsize=1)
@@ -58,10 +74,23 @@ def detect_language(text: str) -> str:
         except LangDetectException:
             return "ja"
     if text.isascii() and re.search(r"[A-Za-z]", text):
-        if len(_EN_WORDS.findall(text)) >= 2:
-            return "en"
-        return "romaji" if romaji_to_kana(text) is not None else "en"
+        if romaji_to_kana(text) is not None and _romaji_share(text) >= ROMAJI_SHARE:
+            return "romaji"  # 「konekutaa-do to habu-do tte…」: Japanese words, whatever "to" and "do" are in English
+        return "en"
     return "ja"
+
+
+_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z][A-Z&]+(?![A-Za-z])")
+_ACRONYMS: dict[str, frozenset[str]] = {}
+
+
+def source_acronyms(index: LoadedIndex, text: str) -> list[str]:
+    """The upper-case words of a question (EBPM, KPI, TSMC) that the sources use as they are."""
+    if index.generation not in _ACRONYMS:
+        _ACRONYMS.clear()  # one generation is served at a time
+        _ACRONYMS[index.generation] = frozenset(w for c in index.chunks for w in _ACRONYM.findall(c.text))
+    known = _ACRONYMS[index.generation]
+    return [w for w in _ACRONYM.findall(text) if w in known]
 
 
 def read_question(index: LoadedIndex, text: str, glossary: Glossary) -> Reading:
@@ -71,5 +100,6 @@ def read_question(index: LoadedIndex, text: str, glossary: Glossary) -> Reading:
         kana = romaji_to_kana(text) or text
         return Reading("romaji", read_terms(index, kana.replace(" ", "")))
     if lang in ("en", "zh", "ko"):
-        return Reading(lang, " ".join(glossary.japanese_terms(text, lang)))
+        terms = [*glossary.japanese_terms(text, lang), *source_acronyms(index, text)]
+        return Reading(lang, " ".join(dict.fromkeys(terms)), asked=text)
     return Reading("ja", read_terms(index, text))

@@ -21,6 +21,22 @@ _LATIN = re.compile(r"[A-Za-z]")
 _READINGS: dict[str, dict[str, str]] = {}
 
 
+_VOWELS = "aiueo"
+_DOUBLE_VOWEL_HYPHEN = re.compile(r"(aa|ii|uu|ee|oo)-(?=[a-z])")
+
+
+def fold_long_vowels(kata: str) -> str:
+    """ー read as the vowel before it (コネクター → コネクタア), so long vowels spelled either way meet; same length."""
+    out: list[str] = []
+    for ch in kata:
+        if ch == "ー" and out:
+            vowel = jaconv.kata2alphabet(out[-1])[-1:]
+            out.append(jaconv.alphabet2kata(vowel) if vowel in _VOWELS else ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def readings(index: LoadedIndex) -> dict[str, str]:
     """Reading → surface over the index's chunks (built once per generation)."""
     if index.generation not in _READINGS:
@@ -28,7 +44,7 @@ def readings(index: LoadedIndex) -> dict[str, str]:
         for chunk in index.chunks:
             for reading, surface in noun_readings(chunk.text).items():
                 if MIN_READING <= len(reading) <= MAX_READING and surface != reading:
-                    table.setdefault(reading, surface)
+                    table.setdefault(fold_long_vowels(reading), surface)
         _READINGS.clear()  # one generation is served at a time
         _READINGS[index.generation] = table
     return _READINGS[index.generation]
@@ -38,14 +54,14 @@ def romaji_to_kana(text: str) -> str | None:
     """The hiragana reading of a romaji question, or None when the text is not romaji (e.g. English)."""
     if not _ROMAJI.match(text):
         return None
-    kana = jaconv.alphabet2kana(text.lower())
+    kana = jaconv.alphabet2kana(_DOUBLE_VOWEL_HYPHEN.sub(r"\1", text.lower()))  # 「konekutaa-do」: the hyphen joins
     letters = len(_LATIN.findall(kana))
     stray = kana.count("っ") + kana.count("ッ")  # consonant clusters of English words become っ
     return kana if letters <= max(2, len(text) // 15) and stray <= max(1, len(text) // 20) else None
 
 
 def _replace_run(run: str, table: dict[str, str]) -> str:
-    folded = jaconv.hira2kata(jaconv.h2z(run))
+    folded = fold_long_vowels(jaconv.hira2kata(jaconv.h2z(run)))
     out: list[str] = []
     i = 0
     while i < len(folded):
