@@ -252,7 +252,9 @@ def own_server(cfg: SoakConfig, work: Path) -> Iterator[tuple[str, str]]:
     port = _free_port()
     env = {
         **os.environ, "MADOGUCHI_DATA_DIR": str(data), "MADOGUCHI_DATABASE_URL": audit_url,
-        "MADOGUCHI_RATE_LIMIT": "off", "MADOGUCHI_FEEDBACK_RATE_LIMIT": "off", "MADOGUCHI_LOG_LEVEL": "WARNING",
+        "MADOGUCHI_RATE_LIMIT": "off", "MADOGUCHI_FEEDBACK_RATE_LIMIT": "off",
+        # one load generator holds up to --concurrency connections from one address: lift the per-address cap
+        "MADOGUCHI_SERVE_MAX_CONNECTIONS_PER_IP": "0", "MADOGUCHI_LOG_LEVEL": "WARNING",
     }
     if cfg.corpus_dir:
         env["MADOGUCHI_CORPUS_DIR"] = str(cfg.corpus_dir)

@@ -108,12 +108,20 @@ def url_annotations(text: str, citations: Sequence[Mapping[str, Any]]) -> list[d
 
 def citations_header(citations: Sequence[Mapping[str, Any]]) -> str:
     """The citations as base64url JSON for the ``X-Madoguchi-Citations`` header (quotes shortened to fit)."""
-    for limit in (None, 200, 80, 0):
-        shown = [dict(c, quote=str(c.get("quote", ""))[:limit]) if limit is not None else dict(c) for c in citations]
+    compact_keys = ("n", "chunk_id", "title", "section", "link", "quote")
+    for limit, compact in ((None, False), (200, False), (80, False), (80, True), (40, True), (20, True)):
+        shown = [
+            {k: c[k] for k in compact_keys if k in c} if compact else dict(c) for c in citations
+        ]
+        if limit is not None:
+            shown = [dict(c, quote=str(c.get("quote", ""))[:limit]) for c in shown]
         encoded = base64.urlsafe_b64encode(json.dumps(shown, ensure_ascii=False).encode()).decode()
         if len(encoded) <= HEADER_BUDGET:
             return encoded
-    return base64.urlsafe_b64encode(b"[]").decode()
+    # still too large (very many citations): the first of each numbered source, so every [n] stays resolvable
+    firsts = list({c.get("n"): {k: c[k] for k in ("n", "chunk_id", "title", "link") if k in c} | {"quote": str(c.get("quote", ""))[:20]}
+                   for c in reversed(list(citations))}.values())[::-1]
+    return base64.urlsafe_b64encode(json.dumps(firsts, ensure_ascii=False).encode()).decode()
 
 
 def decode_citations_header(value: str) -> list[dict[str, Any]]:

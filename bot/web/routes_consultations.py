@@ -18,7 +18,7 @@ from bot.web.deps import ChannelDep, SettingsDep
 from bot.web.errors import ApiError
 from bot.web.handoff_routes import route_for
 from bot.web.origins import origin_of
-from bot.web.schemas import ERROR_RESPONSES
+from bot.web.schemas import ERROR_RESPONSES, ErrorResponse
 from bot.web.schemas_consultations import (
     ConsultationCreated,
     ConsultationRequest,
@@ -66,6 +66,11 @@ def require_staff(settings: SettingsDep, authorization: Annotated[str | None, He
 
 
 StaffDep = Annotated[str, Depends(require_staff)]
+STAFF_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **ERROR_RESPONSES,
+    401: {"model": ErrorResponse, "description": "Missing or wrong staff API key"},
+    404: {"model": ErrorResponse, "description": "Staff API disabled (no key configured) or unknown consultation"},
+}
 
 
 def request_origin(request: Request, page_url: str | None = None) -> str:
@@ -153,7 +158,7 @@ def _staff_view(row: dict[str, Any]) -> StaffConsultation:
     return StaffConsultation.model_validate({k: v for k, v in row.items() if k != "token_hash"})
 
 
-@router.get("/v1/staff/consultations", tags=["staff"], response_model=list[StaffConsultation],
+@router.get("/v1/staff/consultations", tags=["staff"], responses=STAFF_RESPONSES, response_model=list[StaffConsultation],
             summary="Consultations, newest first")
 async def staff_list(_: StaffDep, store: ConsultationsDep, status: str | None = None,
                      limit: int = 50) -> list[StaffConsultation]:
@@ -162,14 +167,14 @@ async def staff_list(_: StaffDep, store: ConsultationsDep, status: str | None = 
     return [_staff_view(r) for r in rows]
 
 
-@router.get("/v1/staff/consultations/{consultation_id}", tags=["staff"], response_model=StaffConsultation,
+@router.get("/v1/staff/consultations/{consultation_id}", tags=["staff"], responses=STAFF_RESPONSES, response_model=StaffConsultation,
             summary="One consultation with its replies and contact")
 async def staff_show(consultation_id: str, _: StaffDep, store: ConsultationsDep) -> StaffConsultation:
     """One consultation in full."""
     return _staff_view(await run_in_threadpool(store.require, consultation_id))
 
 
-@router.post("/v1/staff/consultations/{consultation_id}/answer", tags=["staff"], response_model=StaffConsultation,
+@router.post("/v1/staff/consultations/{consultation_id}/answer", tags=["staff"], responses=STAFF_RESPONSES, response_model=StaffConsultation,
              summary="Answer a consultation")
 async def staff_answer(consultation_id: str, body: StaffReplyRequest, _: StaffDep, store: ConsultationsDep,
                        settings: SettingsDep, request: Request) -> StaffConsultation:
@@ -193,7 +198,7 @@ def _reply_hooks(request: Request, settings: Settings, row: dict[str, Any], text
             log.exception("reply hook failed for %s", row.get("id"))
 
 
-@router.post("/v1/staff/consultations/{consultation_id}/assign", tags=["staff"], response_model=StaffConsultation,
+@router.post("/v1/staff/consultations/{consultation_id}/assign", tags=["staff"], responses=STAFF_RESPONSES, response_model=StaffConsultation,
              summary="Assign a consultation")
 async def staff_assign(consultation_id: str, body: StaffAssignRequest, _: StaffDep,
                        store: ConsultationsDep) -> StaffConsultation:
@@ -202,7 +207,7 @@ async def staff_assign(consultation_id: str, body: StaffAssignRequest, _: StaffD
     return _staff_view(await run_in_threadpool(store.require, consultation_id))
 
 
-@router.post("/v1/staff/consultations/{consultation_id}/close", tags=["staff"], response_model=StaffConsultation,
+@router.post("/v1/staff/consultations/{consultation_id}/close", tags=["staff"], responses=STAFF_RESPONSES, response_model=StaffConsultation,
              summary="Close a consultation without answer")
 async def staff_close(consultation_id: str, body: StaffCloseRequest, _: StaffDep,
                       store: ConsultationsDep) -> StaffConsultation:
