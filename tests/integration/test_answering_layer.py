@@ -159,3 +159,25 @@ def test_a_colloquial_question_every_channel_agrees_on_is_answered(desk: Desk) -
 def test_an_unrelated_colloquial_question_is_still_declined(desk: Desk) -> None:
     answer = desk.ask("社員旅行の行き先でおすすめは？")
     assert answer.refused and not answer.citations
+
+
+def _first_quote(text: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith("・"))
+
+
+def test_a_formula_question_leads_with_the_policy_line_defining_the_term(desk: Desk) -> None:
+    answer = desk.ask("重点支援企業を選ぶときのコネクター度、計算式の分子と分母を教えてください。")
+    assert not answer.refused
+    first = _first_quote(answer.text)
+    assert "域外販売額" in first and "所在する都道府県" in first  # the policy's 「コネクタ一度:…/…」 line, not the catalog
+
+
+def test_of_two_named_terms_the_one_asked_about_is_defined_first(desk: Desk) -> None:
+    answer = desk.ask("戦略産業クラスターとの違いがよく分からなくて。地域産業クラスターはどういうクラスターを想定していますか？")
+    first = _first_quote(answer.text)
+    assert "知事等主導" in first and "17の戦略分野" not in first
+
+
+def test_a_heading_term_inside_a_longer_name_does_not_hijack_a_requirement_question(desk: Desk) -> None:
+    answer = desk.ask("地域産業クラスター計画の「外部依存性」って何を目指す要件？定義を教えて")
+    assert "バリューチェーン" in _first_quote(answer.text)
