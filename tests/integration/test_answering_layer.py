@@ -181,3 +181,10 @@ def test_of_two_named_terms_the_one_asked_about_is_defined_first(desk: Desk) -> 
 def test_a_heading_term_inside_a_longer_name_does_not_hijack_a_requirement_question(desk: Desk) -> None:
     answer = desk.ask("地域産業クラスター計画の「外部依存性」って何を目指す要件？定義を教えて")
     assert "バリューチェーン" in _first_quote(answer.text)
+
+
+def test_a_list_question_skips_a_heading_with_no_list_under_it(desk: Desk) -> None:
+    # the (記載項目) heading above (要件) holds only 「※別途記載例で提示する」: the requirements are listed instead
+    answer = desk.ask("地域産業クラスター計画の要件、項目名だけでいいので全部ください")
+    assert not answer.refused and "8項目" in answer.text
+    assert "【有望度】" in answer.text and "【EBPMメルクマール】" in answer.text
