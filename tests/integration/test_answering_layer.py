@@ -188,3 +188,9 @@ def test_a_list_question_skips_a_heading_with_no_list_under_it(desk: Desk) -> No
     answer = desk.ask("地域産業クラスター計画の要件、項目名だけでいいので全部ください")
     assert not answer.refused and "8項目" in answer.text
     assert "【有望度】" in answer.text and "【EBPMメルクマール】" in answer.text
+
+
+def test_asking_for_each_of_n_steps_quotes_the_whole_numbered_enumeration(desk: Desk) -> None:
+    answer = desk.ask("地域産業クラスター計画の策定では、中身を3段階で整理するんでしたよね。それぞれ何をするんですか？")
+    assert not answer.refused
+    assert all(mark in answer.text for mark in "①②③") and "3項目" in answer.text
