@@ -194,3 +194,8 @@ def test_asking_for_each_of_n_steps_quotes_the_whole_numbered_enumeration(desk: 
     answer = desk.ask("地域産業クラスター計画の策定では、中身を3段階で整理するんでしたよね。それぞれ何をするんですか？")
     assert not answer.refused
     assert all(mark in answer.text for mark in "①②③") and "3項目" in answer.text
+
+
+def test_a_how_to_apply_question_leads_with_what_the_application_needs(desk: Desk) -> None:
+    answer = desk.ask("持続化補助金って、どうやって申請するの？手続きで押さえるポイントは？")
+    assert not answer.refused and "事業支援計画書" in answer.text  # the form to attach, not the size limit
