@@ -297,11 +297,16 @@ class Desk:
         answers = self.intents.answer_patterns(query)
         about_measure = bool(answers) or self.intents.has(query, "about_measure")
         found = self.search(query, k=k, mode=mode, filters=filters, dense_query=asked)
+        defines = None
         if self.intents.has(query, "definition"):
-            found = heading_first(self.holder.get(), query, found)
+            found, defines = heading_first(self.holder.get(), query, found)
         hits = policy_first(self.holder.get(), query, named_measures_first(query, found), about_measure)
+        if defines is not None and hits[0].chunk.id != found[0].chunk.id:
+            defines = None  # another passage was moved ahead of the defining one
         kinds = self.intents.asked_kinds(query)
-        return hits, extractive_answer(self.holder.get(), query, hits, self.settings.min_coverage, meta, answers, kinds)
+        return hits, extractive_answer(
+            self.holder.get(), query, hits, self.settings.min_coverage, meta, answers, kinds, defines
+        )
 
     def ask_stream(self, question: str, history: Sequence[Any] | None = None, **kwargs: Any) -> Iterator[dict[str, Any]]:
         """Stream an answer as events: ``delta`` pieces, then ``citations``, then ``done`` with the Answer.

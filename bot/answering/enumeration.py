@@ -23,12 +23,13 @@ def _leaf(section: str) -> str:
     return section.split(" > ")[-1]
 
 
-def pick_section(
+def rank_sections(
     query: str, hits: Sequence[Hit], plan_sections: Mapping[str, str], all_sections: Sequence[str] = ()
-) -> str | None:
-    """The heading whose bullets answer a list question: near the top, naming the asked thing, under the named
-    plan type (``plan_sections``: plan type name or alias → its top section). A heading of the named plan type
-    that names the asked thing (「要件」→「(要件)」) competes even when no hit came from it."""
+) -> list[str]:
+    """The headings whose bullets may answer a list question, best first: near the top, naming the asked thing,
+    under the named plan type (``plan_sections``: plan type name or alias → its top section). A heading of the
+    named plan type that names the asked thing (「要件」→「(要件)」) competes even when no hit came from it; after
+    the best one, only headings naming the asked thing are kept."""
     named = [sec for name, sec in plan_sections.items() if name and name in query]
     names = {t for name in plan_sections if name and name in query for t in query_terms(name)}
     asked = set(query_terms(query)) - names  # the asked thing, not the plan type's own words
@@ -43,10 +44,11 @@ def pick_section(
             continue
         scores[chunk.section] = scores.get(chunk.section, 0.0) + 1.0 / (rank + 1)
     candidates = set(scores) | ({s for s in all_sections if under_named(s)} if named else set())
-    for section in candidates:
-        if asked & set(query_terms(_leaf(section))):
-            scores[section] = scores.get(section, 0.0) + HEADING_BONUS * (2 if named else 1)
-    return max(sorted(scores), key=lambda s: scores[s]) if scores else None
+    naming = {section for section in candidates if asked & set(query_terms(_leaf(section)))}
+    for section in naming:
+        scores[section] = scores.get(section, 0.0) + HEADING_BONUS * (2 if named else 1)
+    ranked = sorted(sorted(scores), key=lambda s: -scores[s])
+    return ranked[:1] + [s for s in ranked[1:] if s in naming]
 
 
 def _numbered(line: str) -> bool:
@@ -97,12 +99,13 @@ def whole_list(
         return Answer(text=lead + "\n" + text.split("\n", 1)[1], citations=citations, hits=[HitOut.of(h) for h in shown],
                       meta={**meta, "intent": "list", "section": run_section, "items": count})
     policy_sections = list(dict.fromkeys(c.section for c in index.chunks if c.kind == "policy"))
-    section = pick_section(query, hits, plan_sections, policy_sections)
-    if section is None:
-        return None
-    chunks = [c for c in index.chunks if c.section == section]
-    items = [line.strip() for c in chunks for line in c.body.splitlines() if line.strip()]
-    if len(items) < MIN_ITEMS or any(line.startswith("※別途") for line in items):
+    for section in rank_sections(query, hits, plan_sections, policy_sections):
+        chunks = [c for c in index.chunks if c.section == section]
+        items = [line.strip() for c in chunks for line in c.body.splitlines() if line.strip()]
+        # a heading with no list under it (「※別途記載例で提示する」) gives way to the next one naming the asked thing
+        if len(items) >= MIN_ITEMS and not any(line.startswith("※別途") for line in items):
+            break
+    else:
         return None
     section_hits = [Hit(chunk=c, score=0.0) for c in chunks]
     quotes = [Quote(h, h.chunk.body.strip(), 1.0) for h in section_hits]

@@ -18,6 +18,7 @@ from bot.answering.compose import (
     suggestions,
     units,
 )
+from bot.answering.primary import defining_unit
 from retrieval.index import LoadedIndex
 from retrieval.normalize import compact, normalize
 from retrieval.types import Hit
@@ -185,11 +186,13 @@ def extractive_answer(
     meta: dict[str, Any],
     answers: Sequence[str] = (),
     kinds: Sequence[Sequence[str]] = (),
+    defines: str | None = None,
 ) -> Answer:
     """Quote the sentences that answer ``query`` with citations, or decline when the evidence is weak.
 
     ``kinds``: the sentence patterns of each kind of fact asked; when a question asks two (a date and a rate),
-    the answering entry's sentence of each kind is quoted even if it ranks below the usual three."""
+    the answering entry's sentence of each kind is quoted even if it ranks below the usual three.
+    ``defines``: the term a definition question asks about; the leading hit's sentence defining it is quoted first."""
     hit_out = [HitOut.of(h) for h in hits]
     terms = query_terms(query)
     ok, best = covered(index, query, hits, min_coverage)
@@ -203,6 +206,9 @@ def extractive_answer(
     if not quotes:
         return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, hits=hit_out, meta={**meta, "reason": "no_evidence"})
     quotes = [*quotes, *every_kind(quotes, kinds)] if len(kinds) > 1 else quotes
+    first = defining_unit(units(hits[0].chunk), defines) if defines and hits else None
+    if first is not None:  # the definition leads; the other quotes follow it
+        quotes = [Quote(hits[0], first, quotes[0].score), *(q for q in quotes if q.text != first)][: max(len(quotes), 1)]
     text, citations = compose(quotes)
     follow = suggestions(hits, citations, audience=str(meta.get("audience", "staff")))
     return Answer(text=text, citations=citations, hits=hit_out, suggestions=follow, meta=meta)

@@ -52,20 +52,62 @@ def named_measures_first(query: str, hits: Sequence[Hit]) -> list[Hit]:
 
 
 _NUMBERING = re.compile(r"^(\d+\.|[(（]\d+[)）])\s*")
+# a line that defines its first words: 「(※)コネクタ一度:企業の域外販売額/…」「ハブ度：…」
+_DEFINING_LINE = re.compile(r"^(?:[(（]※[)）])?\s*([^、。:：\s]{3,20})\s*[:：]", re.MULTILINE)
+_fold = normalize  # NFKC, and 「コネクタ一度」 read as 「コネクター度」
 
 
-def heading_first(index: LoadedIndex, query: str, hits: Sequence[Hit]) -> list[Hit]:
-    """For 「○○とは」, the passage that opens the policy heading named ○○ (「1. 戦略産業クラスター」) leads."""
-    text = normalize(query)
-    opening: dict[str, Hit] = {}
+def _defined_terms(chunk_text: str) -> list[str]:
+    """The terms a passage defines on a line of their own (「○○:…」)."""
+    return [_fold(m.group(1)) for m in _DEFINING_LINE.finditer(chunk_text)]
+
+
+_WORD_GOES_ON = re.compile(r"[一-龥ァ-ヴー々A-Za-z]")
+
+
+def _standalone(text: str, term: str) -> int:
+    """Where ``term`` last occurs as a word of its own (not the start of 「地域産業クラスター計画」), else -1."""
+    at = text.rfind(term)
+    while at >= 0 and _WORD_GOES_ON.match(text, at + len(term)):
+        at = text.rfind(term, 0, at)
+    return at
+
+
+def heading_first(index: LoadedIndex, query: str, hits: Sequence[Hit]) -> tuple[list[Hit], str | None]:
+    """For 「○○とは」, the passage that defines ○○ leads; also returns the term ○○ (None when none is found).
+
+    That is the passage opening the policy heading named ○○ (「1. 戦略産業クラスター」) or one with a line
+    「○○:…」. When the question names several such terms (「AとBの違い…まずAは、どういう…」), the one named
+    last — nearest the asking words — is the one asked about.
+    """
+    text = _fold(query)
+    named: dict[str, tuple[int, Hit]] = {}
+    score = hits[0].score if hits else 0.0
     for chunk in index.chunks:
         if chunk.kind != "policy":
             continue
-        leaf = normalize(_NUMBERING.sub("", chunk.section.split(" > ")[-1]).strip("()（）「」"))
-        if len(leaf) >= 4 and leaf in text and chunk.section not in opening:
-            # found by its heading: the question names it, which counts as one agreeing channel
-            opening[chunk.section] = Hit(chunk=chunk, score=hits[0].score if hits else 0.0, ranks={"heading": 1})
-    if len(opening) != 1:  # no heading, or several: nothing to prefer
-        return list(hits)
-    lead = next(iter(opening.values()))
-    return [lead, *(h for h in hits if h.chunk.id != lead.chunk.id)]
+        leaf = _fold(_NUMBERING.sub("", chunk.section.split(" > ")[-1]).strip("()（）「」"))
+        terms = ([leaf] if len(leaf) >= 4 else []) + _defined_terms(chunk.text)
+        for term in terms:
+            at = _standalone(text, term)
+            if at >= 0 and term not in named:
+                # found by the term it defines: the question names it, which counts as one agreeing channel
+                named[term] = (at, Hit(chunk=chunk, score=score, ranks={"heading": 1}))
+    # a term inside a longer named term (「クラスター」 in 「戦略産業クラスター」) does not count
+    named = {t: v for t, v in named.items() if not any(t != o and t in o for o in named)}
+    if not named:
+        return list(hits), None
+    latest = max(pos for pos, _ in named.values())
+    leads = [(term, hit) for term, (pos, hit) in named.items() if pos == latest]
+    if len({h.chunk.id for _, h in leads}) != 1:  # several passages for the same words: nothing to prefer
+        return list(hits), None
+    term, lead = leads[0]
+    return [lead, *(h for h in hits if h.chunk.id != lead.chunk.id)], term
+
+
+def defining_unit(units: Sequence[str], term: str) -> str | None:
+    """The sentence of the leading passage that defines ``term``: its 「term:…」 line, else the passage's opening."""
+    for unit in units:
+        if re.match(r"^(?:[(（]※[)）])?\s*" + re.escape(term) + r"\s*[:：]", _fold(unit)):
+            return unit
+    return units[0] if units else None

@@ -159,3 +159,43 @@ def test_a_colloquial_question_every_channel_agrees_on_is_answered(desk: Desk) -
 def test_an_unrelated_colloquial_question_is_still_declined(desk: Desk) -> None:
     answer = desk.ask("社員旅行の行き先でおすすめは？")
     assert answer.refused and not answer.citations
+
+
+def _first_quote(text: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith("・"))
+
+
+def test_a_formula_question_leads_with_the_policy_line_defining_the_term(desk: Desk) -> None:
+    answer = desk.ask("重点支援企業を選ぶときのコネクター度、計算式の分子と分母を教えてください。")
+    assert not answer.refused
+    first = _first_quote(answer.text)
+    assert "域外販売額" in first and "所在する都道府県" in first  # the policy's 「コネクタ一度:…/…」 line, not the catalog
+
+
+def test_of_two_named_terms_the_one_asked_about_is_defined_first(desk: Desk) -> None:
+    answer = desk.ask("戦略産業クラスターとの違いがよく分からなくて。地域産業クラスターはどういうクラスターを想定していますか？")
+    first = _first_quote(answer.text)
+    assert "知事等主導" in first and "17の戦略分野" not in first
+
+
+def test_a_heading_term_inside_a_longer_name_does_not_hijack_a_requirement_question(desk: Desk) -> None:
+    answer = desk.ask("地域産業クラスター計画の「外部依存性」って何を目指す要件？定義を教えて")
+    assert "バリューチェーン" in _first_quote(answer.text)
+
+
+def test_a_list_question_skips_a_heading_with_no_list_under_it(desk: Desk) -> None:
+    # the (記載項目) heading above (要件) holds only 「※別途記載例で提示する」: the requirements are listed instead
+    answer = desk.ask("地域産業クラスター計画の要件、項目名だけでいいので全部ください")
+    assert not answer.refused and "8項目" in answer.text
+    assert "【有望度】" in answer.text and "【EBPMメルクマール】" in answer.text
+
+
+def test_asking_for_each_of_n_steps_quotes_the_whole_numbered_enumeration(desk: Desk) -> None:
+    answer = desk.ask("地域産業クラスター計画の策定では、中身を3段階で整理するんでしたよね。それぞれ何をするんですか？")
+    assert not answer.refused
+    assert all(mark in answer.text for mark in "①②③") and "3項目" in answer.text
+
+
+def test_a_how_to_apply_question_leads_with_what_the_application_needs(desk: Desk) -> None:
+    answer = desk.ask("持続化補助金って、どうやって申請するの？手続きで押さえるポイントは？")
+    assert not answer.refused and "事業支援計画書" in answer.text  # the form to attach, not the size limit
