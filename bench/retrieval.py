@@ -35,6 +35,7 @@ from collections.abc import Callable  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
+from bench.harness import install_note  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.desk import Desk  # noqa: E402
 from retrieval.corpus import load_corpus  # noqa: E402
@@ -223,6 +224,7 @@ def main() -> None:
                   " ".join(f"{run[2][1]:.1f}/{run[2][0]:.1f} ms" for run in runs),
                   "yes" if statistics.median(busy) <= 2 else "no")
     console.print(table)
+    console.print(install_note())
 
 
 if __name__ == "__main__":
