@@ -35,7 +35,16 @@ import httpx  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from bench.harness import base_env, chroma_server, ingest, install_note, pct, questions, serve  # noqa: E402
+from bench.harness import (  # noqa: E402
+    base_env,
+    children,
+    chroma_server,
+    ingest,
+    install_note,
+    pct,
+    questions,
+    serve,
+)
 from bot.config import Settings  # noqa: E402
 from bot.desk import Desk  # noqa: E402
 
@@ -49,6 +58,8 @@ class Level:
     label: str
     concurrency: int
     workers: int = 1
+    server_cpu: float = 0.0  # CPU seconds of the server's processes during the level
+    client_cpu: float = 0.0  # CPU seconds of this load generator during the level
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     seconds: float = 0.0
@@ -86,6 +97,18 @@ async def load(url: str, qs: list[str], concurrency: int, max_requests: int, max
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         level.seconds = time.perf_counter() - start
     return level
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process and its children so far (from /proc)."""
+    total = 0.0
+    for p in [pid, *children(pid)]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def in_process_ask_ms(data_dir: Path, qs: list[str], env: dict[str, str]) -> list[float]:
@@ -134,12 +157,24 @@ def _serve_and_load(env: dict[str, str], data: Path, args: argparse.Namespace, q
         with serve(env, data, workers=workers) as served:
             asyncio.run(load(served.url, qs, 4 * workers, 2 * len(qs), 120))  # warm-up: each worker sees questions
             for concurrency in levels:
+                server_before, client_before = cpu_seconds(served.proc.pid), time.process_time()
                 level = asyncio.run(load(served.url, qs, concurrency, args.requests, args.seconds))
+                level.server_cpu = cpu_seconds(served.proc.pid) - server_before
+                level.client_cpu = time.process_time() - client_before
                 level.label, level.workers = label, workers
                 out.append(level)
                 console.print(f"  {label:<22} workers={workers} c={concurrency:<3} {level.rps:6.1f} req/s  "
                               f"p50 {statistics.median(level.latencies or [0]):6.1f}  p95 {pct(level.latencies, 95):6.1f} ms")
     return out
+
+
+def cpu_columns(levels: list[Level]) -> list[str]:
+    """Server and client CPU per answer (median over runs) and the rate the cores could at most sustain with both
+    on this machine: cores / (server + client CPU per answer)."""
+    server = statistics.median(lv.server_cpu / max(1, len(lv.latencies)) * 1000 for lv in levels)
+    client = statistics.median(lv.client_cpu / max(1, len(lv.latencies)) * 1000 for lv in levels)
+    bound = len(os.sched_getaffinity(0)) * 1000 / (server + client) if server + client else 0.0
+    return [f"{server:.1f}", f"{client:.1f}", f"{bound:.0f}"]
 
 
 def targets(runs: list[tuple[list[Level], float]], cores: int) -> Table:
@@ -204,7 +239,8 @@ def main() -> None:
     load1, load5, _ = os.getloadavg()
     table = Table(title=f"POST /v1/ask, extractive, median over {args.repeat} runs; {os.cpu_count()} cores, load "
                         f"average {load_start:.2f} → {load1:.2f} (5 min: {load5:.2f})")
-    for col in ("deployment", "workers", "concurrency", "answers", "errors", "req/s", "p50 ms", "p95 ms"):
+    for col in ("deployment", "workers", "concurrency", "answers", "errors", "req/s", "p50 ms", "p95 ms",
+                "server CPU ms/req", "client CPU ms/req", "CPU bound req/s"):
         table.add_column(col)
     for i, level in enumerate(runs[0][0]):
         every = [run[0][i] for run in runs]
@@ -212,7 +248,8 @@ def main() -> None:
                       str(int(statistics.median(len(lv.latencies) for lv in every))),
                       str(sum(lv.errors for lv in every)), f"{statistics.median(lv.rps for lv in every):.1f}",
                       f"{statistics.median(statistics.median(lv.latencies or [0]) for lv in every):.1f}",
-                      f"{statistics.median(pct(lv.latencies, 95) for lv in every):.1f}")
+                      f"{statistics.median(pct(lv.latencies, 95) for lv in every):.1f}",
+                      *cpu_columns(every))
     console.print(table)
     console.print(targets(runs, cores))
     console.print(install_note())

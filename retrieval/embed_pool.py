@@ -109,6 +109,7 @@ class Embedding:
         self.parts: list[list[Chunk]] = []
         self.total = 0
         self._children: list[_Child] = []
+        self._threads: int | None = None  # the embedder's own thread count while this job embeds on one
 
     @property
     def processes(self) -> int:
@@ -121,11 +122,20 @@ class Embedding:
             name, processes, batch = spec
             wanted = min(processes, -(-self.expected // batch))
             self._children = [_Child(name, batch) for _ in range(wanted)]
+        elif isinstance(self.embedder, Usem3Embedder) and self.expected:
+            # A small job embeds here on one BLAS thread (see child_spec: two threads took 12 s for the shipped
+            # corpus on a busy machine, one takes under 1 s); its model loads meanwhile, beside Chroma's import,
+            # the hash comparison and the BM25 build.
+            self._threads, self.embedder.threads = self.embedder.threads, 1
+            threading.Thread(target=self.embedder.embed, args=(["モデルを読み込む"],), name="madoguchi-embed-load",
+                             daemon=True).start()
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         for child in self._children:
             child.close()
+        if self._threads is not None and isinstance(self.embedder, Usem3Embedder):
+            self.embedder.threads = self._threads
 
     def submit(self, chunks: Sequence[Chunk]) -> None:
         """The chunks to embed (once); the children start on them at once, batch i going to child i mod n."""
