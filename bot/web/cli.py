@@ -45,13 +45,13 @@ def default_workers(s: Settings) -> int:
 @contextmanager
 def prometheus_multiprocess(workers: int) -> Iterator[str | None]:
     """With several workers, a ``PROMETHEUS_MULTIPROC_DIR`` the workers inherit (so /metrics sums them all):
-    the operator's (emptied of a previous run's files) or a temporary one removed on exit."""
+    the operator's (emptied of a previous run's files, also with one worker) or a temporary one removed on exit."""
     from bot.metrics import MULTIPROC_ENV
 
-    if workers <= 1:
-        yield os.environ.get(MULTIPROC_ENV)
-        return
     given = os.environ.get(MULTIPROC_ENV)
+    if workers <= 1 and not given:
+        yield None
+        return
     directory = Path(given) if given else Path(tempfile.mkdtemp(prefix="madoguchi-metrics-"))
     directory.mkdir(parents=True, exist_ok=True)
     for stale in directory.glob("*.db"):  # counts of a previous run would be added to this one's
@@ -107,4 +107,5 @@ def register(app: typer.Typer) -> None:
             with prometheus_multiprocess(workers):
                 uvicorn.run("bot.web.app:create_app", factory=True, workers=workers, **common)
         else:
-            uvicorn.run(create_app(s), **common)
+            with prometheus_multiprocess(workers):
+                uvicorn.run(create_app(s), **common)
