@@ -219,6 +219,10 @@ def main() -> None:
         ratios = [run[1][i][1]["chunks"] / run[1][i][1]["seconds"] / run[1][i][1]["pool"] for run in runs]
         table.add_row(f"ingest ≥ 80 % of the embedding processes alone, {name}", f"{statistics.median(ratios):.0%}",
                       " ".join(f"{x:.0%}" for x in ratios), "yes" if statistics.median(ratios) >= 0.8 else "no")
+        ratios = [run[1][i][1]["chunks"] / run[1][i][1]["seconds"] / run[1][i][1]["in_process"] for run in runs]
+        table.add_row(f"ingest ≥ 80 % of the in-process embedder (the issue's 'raw embedder'), {name}",
+                      f"{statistics.median(ratios):.0%}", " ".join(f"{x:.0%}" for x in ratios),
+                      "yes" if statistics.median(ratios) >= 0.8 else "no")
     busy = [run[2][1] / run[2][0] for run in runs]
     table.add_row("Desk.search p95, one core busy ≤ 2× idle p95 (shipped)", f"{statistics.median(busy):.2f}×",
                   " ".join(f"{run[2][1]:.1f}/{run[2][0]:.1f} ms" for run in runs),
