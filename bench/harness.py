@@ -24,6 +24,15 @@ MADOGUCHI = str(BIN / "madoguchi")
 CHROMA = str(BIN / "chroma")
 
 
+def install_note() -> str:
+    """Which install runs the bench: the runtime one has no test packages; and whether queries get one BLAS thread."""
+    import importlib.util
+
+    kind = "dev/test install" if importlib.util.find_spec("pytest") else "runtime install"
+    pool = "threadpoolctl present" if importlib.util.find_spec("threadpoolctl") else "NO threadpoolctl"
+    return f"{kind} ({sys.prefix}), {pool}"
+
+
 def pct(values: list[float], p: float) -> float:
     """Nearest-rank percentile of a list of numbers (0 for an empty list)."""
     if not values:

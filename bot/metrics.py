@@ -1,7 +1,14 @@
-"""Prometheus metrics of the desk: requests, answers, latency, refusals, LLM fallbacks, audit-log health."""
+"""Prometheus metrics of the desk: requests, answers, latency, refusals, LLM fallbacks, audit-log health.
+
+With several worker processes (``madoguchi serve --workers N``) the metrics run in prometheus_client's
+multiprocess mode: ``PROMETHEUS_MULTIPROC_DIR`` names a directory where every worker writes its values, and
+``/metrics`` in any worker sums them all.
+"""
 
 from __future__ import annotations
 
+import atexit
+import os
 import threading
 from typing import Any
 
@@ -16,6 +23,7 @@ from prometheus_client import (
 
 from bot.events import DeskEvent
 
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
 
@@ -39,6 +47,9 @@ class Metrics:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        self.multiprocess_dir = os.environ.get(MULTIPROC_ENV) or None
+        if self.multiprocess_dir:
+            atexit.register(_forget_this_process, self.multiprocess_dir, os.getpid())
         r = self.registry
         self.requests = Counter(
             "madoguchi_requests", "HTTP / Slack requests handled, by door, route and status.",
@@ -73,6 +84,7 @@ class Metrics:
         )
         self.log_queue = Gauge(
             "madoguchi_audit_log_queue_rows", "Audit-log rows waiting in memory to be written.", registry=r,
+            multiprocess_mode="livesum",  # several workers: the rows all live workers hold
         )
 
     def listener(self, event: DeskEvent) -> None:
@@ -105,8 +117,25 @@ class Metrics:
         self.log_queue.set(rows)
 
     def render(self) -> tuple[bytes, str]:
-        """The Prometheus exposition text and its content type (for ``GET /metrics``)."""
-        return generate_latest(self.registry), CONTENT_TYPE_LATEST
+        """The Prometheus exposition text and its content type (for ``GET /metrics``): all workers' sums in
+        multiprocess mode, this process's values otherwise."""
+        if not self.multiprocess_dir:
+            return generate_latest(self.registry), CONTENT_TYPE_LATEST
+        from prometheus_client import multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry, path=self.multiprocess_dir)
+        return generate_latest(registry), CONTENT_TYPE_LATEST
+
+
+def _forget_this_process(directory: str, pid: int) -> None:
+    """At a worker's exit: drop its live gauges (its counters stay in the sums, as Prometheus expects)."""
+    from prometheus_client import multiprocess
+
+    try:
+        multiprocess.mark_process_dead(pid, directory)
+    except OSError:
+        pass
 
 
 _METRICS: Metrics | None = None

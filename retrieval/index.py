@@ -9,7 +9,7 @@ import shutil
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ def corpus_version(chunks: Sequence[Chunk], embedder_id: str) -> str:
 
 def chunk_to_json(chunk: Chunk) -> str:
     """One line of ``chunks.jsonl``."""
-    data = asdict(chunk)
+    data = {f.name: getattr(chunk, f.name) for f in fields(chunk)}  # not asdict(): it deep-copies every value
     data["plan_types"] = list(chunk.plan_types)
     return json.dumps(data, ensure_ascii=False)
 

@@ -123,21 +123,14 @@ class Store:
 
     @staticmethod
     def add(collection: Any, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
-        """Write chunks with their vectors in batches."""
+        """Write chunks with their vectors in batches: the filter fields as Chroma metadata, the rest of the chunk
+        as one JSON string (no Chroma document: its full-text index cost a third of each add)."""
         for start in range(0, len(chunks), _BATCH):
             part = chunks[start : start + _BATCH]
-            metadatas = []
-            for c in part:
-                meta = c.metadata()
-                meta["body"] = c.body
-                meta["plan_types"] = ",".join(c.plan_types)
-                meta["extra"] = json.dumps(c.extra, ensure_ascii=False)
-                metadatas.append(meta)
             collection.add(
                 ids=[c.id for c in part],
                 embeddings=np.ascontiguousarray(vectors[start : start + _BATCH], dtype=np.float32),
-                documents=[c.text for c in part],
-                metadatas=metadatas,
+                metadatas=[_metadata(c) for c in part],
             )
 
     @staticmethod
@@ -162,25 +155,7 @@ class Store:
         """Rebuild every chunk from a collection (used where no local cache exists)."""
         out: list[Chunk] = []
         for ids, metas, docs in _pages(collection, include=["metadatas", "documents"]):
-            for chunk_id, meta, doc in zip(ids, metas, docs, strict=True):
-                m = meta or {}
-                out.append(
-                    Chunk(
-                        id=chunk_id,
-                        doc_id=str(m.get("doc_id", "")),
-                        kind=str(m.get("kind", "document")),
-                        title=str(m.get("title", "")),
-                        section=str(m.get("section", "")),
-                        text=doc or "",
-                        body=str(m.get("body", "")),
-                        url=str(m.get("url", "")),
-                        as_of=str(m.get("as_of", "")),
-                        verified=bool(m.get("verified", True)),
-                        plan_types=tuple(p for p in str(m.get("plan_types", "")).split(",") if p),
-                        agency=str(m.get("agency", "")),
-                        extra=json.loads(str(m.get("extra") or "{}")),
-                    )
-                )
+            out += [_chunk(i, meta or {}, doc) for i, meta, doc in zip(ids, metas, docs, strict=True)]
         return out
 
     @staticmethod
@@ -195,6 +170,42 @@ class Store:
         ids = result["ids"][0] if result["ids"] else []
         dists = result["distances"][0] if result.get("distances") else []
         return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
+
+
+
+
+def _metadata(chunk: Chunk) -> dict[str, Any]:
+    """Chroma metadata of a chunk: filter fields, its hash, ``pt_*`` flags and the rest as JSON in ``chunk``."""
+    meta = chunk.metadata()
+    rest = {k: meta.pop(k) for k in ("title", "section", "url", "as_of")}
+    rest |= {"text": chunk.text, "body": chunk.body, "plan_types": list(chunk.plan_types), "extra": chunk.extra}
+    meta["chunk"] = json.dumps(rest, ensure_ascii=False)
+    return meta
+
+
+def _chunk(chunk_id: str, m: dict[str, Any], doc: str | None) -> Chunk:
+    """A chunk from its Chroma record (this format, or the older one with a document and every field flat)."""
+    rest: dict[str, Any] = json.loads(str(m["chunk"])) if m.get("chunk") else {
+        "title": m.get("title", ""), "section": m.get("section", ""), "url": m.get("url", ""),
+        "as_of": m.get("as_of", ""), "text": doc or "", "body": m.get("body", ""),
+        "plan_types": [p for p in str(m.get("plan_types", "")).split(",") if p],
+        "extra": json.loads(str(m.get("extra") or "{}")),
+    }
+    return Chunk(
+        id=chunk_id,
+        doc_id=str(m.get("doc_id", "")),
+        kind=str(m.get("kind", "document")),
+        title=str(rest.get("title", "")),
+        section=str(rest.get("section", "")),
+        text=str(rest.get("text", "")),
+        body=str(rest.get("body", "")),
+        url=str(rest.get("url", "")),
+        as_of=str(rest.get("as_of", "")),
+        verified=bool(m.get("verified", True)),
+        plan_types=tuple(str(p) for p in rest.get("plan_types", ())),
+        agency=str(m.get("agency", "")),
+        extra=dict(rest.get("extra") or {}),
+    )
 
 
 def _pages(collection: Any, include: list[str]) -> Iterator[tuple[list[str], list[Any], list[Any]]]:
