@@ -35,7 +35,7 @@ def client(indexed_settings, tmp_path_factory) -> Iterator[httpx.Client]:  # typ
         yield c
 
 
-def check(response: httpx.Response, what: str) -> None:
+def assert_no_5xx(response: httpx.Response, what: str) -> None:
     SENT["all"] += 1
     assert response.status_code < 500, f"{what}: {response.status_code} {response.text[:300]}"
     if response.status_code >= 400:
@@ -82,7 +82,7 @@ def test_no_json_body_gets_a_5xx(client: httpx.Client, data: st.DataObject) -> N
     body = data.draw(bodies[route] | values)
     raw = encode(body)
     response = client.post(route, content=raw, headers={"Content-Type": "application/json"})
-    check(response, f"{route} {raw[:200]!r}")
+    assert_no_5xx(response, f"{route} {raw[:200]!r}")
 
 
 # --- uploads -----------------------------------------------------------------------------------------------
@@ -141,7 +141,7 @@ files = st.one_of(
 def test_no_upload_gets_a_5xx(client: httpx.Client, data: bytes, suffix: str, route: str, plan_type: str | None) -> None:
     form = {"plan_type": plan_type} if plan_type else {}
     response = client.post(route, files={"file": (f"plan{suffix}", data, "application/octet-stream")}, data=form)
-    check(response, f"{route} plan{suffix} {data[:80]!r}")
+    assert_no_5xx(response, f"{route} plan{suffix} {data[:80]!r}")
 
 
 def test_at_least_a_thousand_requests_were_generated() -> None:
