@@ -93,15 +93,28 @@ def _check_references(corpus: Corpus) -> list[CorpusProblem]:
 AGENCY_DOMAINS = (".go.jp", ".lg.jp")  # a government agency's or a local government's own site
 
 
+def _agency(url: str) -> bool:
+    return (urlparse(url).hostname or "").endswith(AGENCY_DOMAINS)
+
+
 def source_warnings(measures: Sequence[Measure]) -> list[CorpusProblem]:
-    """Catalog entries whose source_url is not an agency's own page (an aggregator or a news site)."""
+    """Catalog entries that cite a secondary page: a source_url that is not an agency's own page (an aggregator or a
+    news site; named when ``sources`` already lists an agency page), and ``verified: true`` backed by no agency page."""
     out: list[CorpusProblem] = []
     for n, m in enumerate(measures, start=1):
         url = str(getattr(m, "source_url", "") or "")
-        host = urlparse(url).hostname or ""
-        if url.startswith("http") and not host.endswith(AGENCY_DOMAINS):
-            out.append(CorpusProblem(file=MEASURES_FILE, entry=f"entry {n} (id={m.id})",
-                                     message=f"source_url is not an agency's own page ({host}); use it where one exists"))
+        sources = [str(s) for s in getattr(m, "sources", []) or []]
+        entry = f"entry {n} (id={m.id})"
+        if url.startswith("http") and not _agency(url):
+            host = urlparse(url).hostname or ""
+            listed = next((s for s in sources if _agency(s)), "")
+            hint = f"sources lists an agency page: {listed}" if listed else "use it where one exists"
+            out.append(CorpusProblem(file=MEASURES_FILE, entry=entry,
+                                     message=f"source_url is not an agency's own page ({host}); {hint}"))
+        web = [u for u in (url, *sources) if u.startswith("http")]
+        if getattr(m, "verified", False) and web and not any(_agency(u) for u in web):
+            out.append(CorpusProblem(file=MEASURES_FILE, entry=entry,
+                                     message="verified: true is backed only by secondary sources; confirm on the agency's page or set verified: false"))
     return out
 
 

@@ -88,8 +88,26 @@ def test_catalog_sources_off_agency_sites_are_warned_not_rejected() -> None:
     corpus = load_corpus(CORPUS)
     assert corpus.problems == []
     warned = {w.entry for w in corpus.warnings}
-    assert all("agency's own page" in w.message for w in corpus.warnings)
+    assert all("agency's own page" in w.message or "secondary sources" in w.message for w in corpus.warnings)
     gfp = next(m for m in corpus.measures if m.id == "gfp-nourin-yushutsu-project")
     assert str(getattr(gfp, "source_url", "")).startswith("http://www.gfp1.maff.go.jp")
     assert not any("gfp-nourin-yushutsu-project" in e for e in warned)
     assert any("revicareer" in e for e in warned)  # an aggregator page where the facts give no agency page
+
+
+def test_secondary_sources_are_named_and_verified_entries_without_an_agency_page_are_warned() -> None:
+    from types import SimpleNamespace
+
+    from retrieval.corpus import source_warnings
+
+    entries = [
+        SimpleNamespace(id="a", source_url="https://news.example.com/x", sources=["https://www.meti.go.jp/p.html"], verified=False),
+        SimpleNamespace(id="b", source_url="https://blog.example.org/y", sources=[], verified=True),
+        SimpleNamespace(id="c", source_url="https://www.chusho.meti.go.jp/z", sources=["https://news.example.com"], verified=True),
+    ]
+    warned = [(w.entry, w.message) for w in source_warnings(entries)]  # type: ignore[arg-type]
+    assert ("entry 1 (id=a)", "source_url is not an agency's own page (news.example.com); sources lists an agency page: "
+            "https://www.meti.go.jp/p.html") in warned
+    assert any(e == "entry 2 (id=b)" and "verified: true is backed only by secondary sources" in m for e, m in warned)
+    assert not any(e == "entry 3 (id=c)" for e, _ in warned)
+    assert len(warned) == 3  # b: its secondary source_url and its unbacked verified flag
