@@ -7,33 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from plan_fixtures import desk, sentence, vocab  # noqa: F401  (pytest fixtures are used by name)
 
-from bot.config import Settings
 from bot.desk import Desk
 from bot.plans.actors import named_organisations
 from bot.plans.precheck import PrecheckReport
-from bot.plans.terms import Sentence, attached_quantities, find_terms, marked, norm, plan_terms
+from bot.plans.terms import Sentence, attached_quantities, find_terms, marked
 
 REPO = Path(__file__).resolve().parent.parent.parent
 CORPUS = REPO / "corpus"
 GENERAL = REPO / "tests" / "fixtures" / "plans" / "generalisation"
 LABELS: dict[str, Any] = json.loads((GENERAL / "labels.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def desk(tmp_path_factory: pytest.TempPathFactory) -> Desk:
-    """A desk over the shipped corpus; pre-check reads the catalogs, not the search index."""
-    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), corpus_dir=CORPUS, _env_file=None)  # type: ignore[call-arg]
-    return Desk(settings)
-
-
-@pytest.fixture(scope="module")
-def vocab() -> dict[str, Any]:
-    return plan_terms(CORPUS)
-
-
-def sentence(text: str) -> Sentence:
-    return Sentence(text=text, norm=norm(text), index=0)
 
 
 def names(text: str, vocab: dict[str, Any]) -> list[str]:

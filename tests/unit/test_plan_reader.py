@@ -6,38 +6,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from plan_fixtures import desk, item, sentence, vocab  # noqa: F401  (pytest fixtures are used by name)
 
-from bot.config import Settings
 from bot.desk import Desk
 from bot.plans.match import score_measure
 from bot.plans.needs import detect_applicants, detect_figures, detect_needs
-from bot.plans.precheck import PrecheckReport
 from bot.plans.tense import clause_is_current, dated_target
-from bot.plans.terms import Sentence, find_terms, norm, plan_terms, split_sentences
+from bot.plans.terms import find_terms, norm, plan_terms, split_sentences
 from retrieval.corpus import load_corpus
 
 REPO = Path(__file__).resolve().parent.parent.parent
 CORPUS = REPO / "corpus"
-
-
-@pytest.fixture(scope="module")
-def desk(tmp_path_factory: pytest.TempPathFactory) -> Desk:
-    """A desk over the shipped corpus; pre-check reads the catalogs, not the search index."""
-    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), corpus_dir=CORPUS, _env_file=None)  # type: ignore[call-arg]
-    return Desk(settings)
-
-
-@pytest.fixture(scope="module")
-def vocab() -> dict[str, Any]:
-    return plan_terms(CORPUS)
-
-
-def sentence(text: str) -> Sentence:
-    return Sentence(text=text, norm=norm(text), index=0)
-
-
-def item(report: PrecheckReport, label: str) -> Any:
-    return next(i for i in report.items if i.label == label and i.kind == "requirement")
 
 
 LOCAL = """〇〇町 地場産業成長プラン（案）

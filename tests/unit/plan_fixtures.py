@@ -1,0 +1,39 @@
+"""Fixtures and helpers shared by the plan-analysis unit tests (a desk over the shipped corpus, its vocabulary)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import Settings
+from bot.desk import Desk
+from bot.plans import PrecheckReport, plan_terms
+from bot.plans.terms import Sentence, norm
+
+REPO = Path(__file__).resolve().parent.parent.parent
+CORPUS = REPO / "corpus"
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory: pytest.TempPathFactory) -> Desk:
+    """A desk over the shipped corpus; pre-check reads the catalogs, not the search index."""
+    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), corpus_dir=CORPUS, _env_file=None)  # type: ignore[call-arg]
+    return Desk(settings)
+
+
+@pytest.fixture(scope="module")
+def vocab() -> dict[str, Any]:
+    """The shipped plan-analysis vocabulary."""
+    return plan_terms(CORPUS)
+
+
+def sentence(text: str) -> Sentence:
+    """One plan sentence as the reader sees it."""
+    return Sentence(text=text, norm=norm(text), index=0)
+
+
+def item(report: PrecheckReport, label: str) -> Any:
+    """The requirement item with ``label``."""
+    return next(i for i in report.items if i.label == label and i.kind == "requirement")
