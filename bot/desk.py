@@ -79,6 +79,11 @@ class Desk:
         """The validated corpus (catalogs used by match and precheck)."""
         return load_corpus(self.settings.corpus_dir)
 
+    @property
+    def vocab(self) -> dict[str, Any]:
+        """Plan analysis' vocabulary (``corpus/plan_terms.yaml``; cached per file version by ``plan_terms``)."""
+        return plan_terms(self.settings.corpus_dir)
+
     def ready(self) -> dict[str, Any]:
         """Readiness: index loaded and store reachable (raises ``DeskError`` when not)."""
         index = self.holder.get()
@@ -255,7 +260,7 @@ class Desk:
         if not self.intents.has(text, "situation") or anchored(self.holder.get(), text):
             return None
         hits = self.search(text, k=self.SITUATION_DEPTH)
-        match = partial(match_plan, corpus=self.corpus, vocab=plan_terms(self.settings.corpus_dir), search=self._lexical_search)
+        match = partial(match_plan, corpus=self.corpus, vocab=self.vocab, search=self._lexical_search)
         return overview(hits, plan_ranks(text, match), {**meta, "query": text})
 
     def _record(self, answer: Answer, text: str, started: float, channel: str, audience: str) -> None:
@@ -374,7 +379,7 @@ class Desk:
     ) -> MatchResult:
         """Support measures that fit a draft plan, each with reasons and sources."""
         started = time.perf_counter()
-        result = match_plan(plan, corpus=self.corpus, vocab=plan_terms(self.settings.corpus_dir), search=self.search, n=n, plan_type=plan_type)
+        result = match_plan(plan, corpus=self.corpus, vocab=self.vocab, search=self.search, n=n, plan_type=plan_type)
         self._emit_plan("match", plan, result, started, channel, audience)
         return result
 
@@ -383,21 +388,12 @@ class Desk:
     ) -> PrecheckReport:
         """Check a draft plan against its plan type's requirements: met / partial / missing."""
         started = time.perf_counter()
-        report = precheck_plan(plan, corpus=self.corpus, vocab=plan_terms(self.settings.corpus_dir), plan_type=plan_type)
+        report = precheck_plan(plan, corpus=self.corpus, vocab=self.vocab, plan_type=plan_type)
         self._emit_plan("precheck", plan, report, started, channel, audience)
         return report
 
     def _emit_plan(self, kind: str, plan: Any, result: Any, started: float, channel: str, audience: str) -> None:
         plan_text = plan if isinstance(plan, str) else getattr(plan, "text", str(plan))
-        self.emit(
-            DeskEvent(
-                kind=kind,
-                channel=channel,
-                audience=audience,
-                question=plan_text,
-                answer_id=result.answer_id,
-                text=plan_markdown(result),
-                refused=False,
-                latency_ms=round((time.perf_counter() - started) * 1000, 2),
-            )
-        )
+        latency = round((time.perf_counter() - started) * 1000, 2)
+        self.emit(DeskEvent(kind=kind, channel=channel, audience=audience, question=plan_text, answer_id=result.answer_id,
+                            text=plan_markdown(result), refused=False, latency_ms=latency))

@@ -13,8 +13,8 @@ from bot.plans.labels import FIELD_LABELS
 from bot.plans.lemmas import has_word
 from bot.plans.needs import Figure, NeedHit, detect_applicants, detect_figures, detect_needs
 from bot.plans.plan import Plan, as_plan
+from bot.plans.plan_type import choose_plan_type
 from bot.plans.ports import Search
-from bot.plans.precheck import choose_plan_type
 from bot.plans.terms import Sentence, body_of, norm, split_sentences
 from retrieval.chunk import APPLICANT_NAMES, PLAN_TYPE_NAMES, chunk_document
 from retrieval.schema import Criterion, Measure

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.plans.terms import norm
 from retrieval.errors import Code, DeskError
 from retrieval.schema import PlanType
+
+if TYPE_CHECKING:
+    from bot.plans.plan import Plan
 
 HOW_TO_CHOOSE = (
     "類型を指定してください（CLI: --plan-type ／ Slack: 事前チェックの入力画面の「計画の類型」 ／ API: plan_type。"
@@ -115,3 +118,13 @@ def detect_plan_type(title: str, text: str, plan_types: Sequence[PlanType], weig
         or top - second < float(weights.get("margin", 3.0))
     )
     return PlanTypeGuess(best, round(confidence, 3), low, scores=scores, reasons=reasons)
+
+
+def choose_plan_type(plan: Plan, plan_types: Sequence[PlanType], plan_type: str | None, weights: Mapping[str, Any]) -> PlanTypeGuess:
+    """The override, else the type a structured plan declares, else the detected one."""
+    chosen = plan_type or plan.declared_plan_type
+    guess = detect_plan_type(plan.title, plan.text, plan_types, weights)
+    if chosen:
+        pid = resolve_plan_type(chosen, plan_types)
+        return PlanTypeGuess(pid, 1.0, False, overridden=True, scores=guess.scores, reasons=guess.reasons)
+    return guess

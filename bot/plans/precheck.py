@@ -10,7 +10,7 @@ from bot.answering.answer import new_answer_id
 from bot.plans.degree import Degree, degrees_from_plan
 from bot.plans.labels import ICONS
 from bot.plans.plan import Plan, as_plan
-from bot.plans.plan_type import PlanTypeGuess, detect_plan_type, resolve_plan_type
+from bot.plans.plan_type import PlanTypeGuess, choose_plan_type
 from bot.plans.tense import clause_is_current, dated_target, plan_hits, refused, remedied, topic_not_yet
 from bot.plans.terms import (
     Sentence,
@@ -24,7 +24,7 @@ from bot.plans.terms import (
     surface,
 )
 from retrieval.errors import Code, DeskError
-from retrieval.schema import PlanType, Requirement
+from retrieval.schema import Requirement
 
 if TYPE_CHECKING:
     from retrieval.corpus import Corpus
@@ -360,16 +360,6 @@ def _actor_check(
     if plain:
         return [f"『{actors(plain[0], patterns, names)[0]}』の名前はありますが、推進の核となる役割が書かれていません"], plain, True
     return [*lacking, "具体的な企業・団体の名前がありません"], evidence, False
-
-
-def choose_plan_type(plan: Plan, plan_types: Sequence[PlanType], plan_type: str | None, weights: Mapping[str, Any]) -> PlanTypeGuess:
-    """The override, else the type a structured plan declares, else the detected one."""
-    chosen = plan_type or plan.declared_plan_type
-    guess = detect_plan_type(plan.title, plan.text, plan_types, weights)
-    if chosen:
-        pid = resolve_plan_type(chosen, plan_types)
-        return PlanTypeGuess(pid, 1.0, False, overridden=True, scores=guess.scores, reasons=guess.reasons)
-    return guess
 
 
 def precheck_plan(
