@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from bot import messages
 from bot.answering.answer import Answer
 from bot.answering.cache import AnswerCache, generator_id, request_key
+from bot.answering.clarify import clarify_answer, with_context
 from bot.answering.compose_llm import LLMComposer, text_events
 from bot.answering.conversation import Turn, carry_terms, parse_history
 from bot.answering.enumeration import whole_list
@@ -22,6 +23,7 @@ from bot.config import Settings, get_settings
 from bot.events import DeskEvent, Listener, emit
 from bot.plans import match_plan, plan_terms, precheck_plan
 from bot.plans.report import plan_markdown
+from retrieval.clarify import Clarify, load_clarify
 from retrieval.corpus import Corpus, load_corpus
 from retrieval.embed import Embedder, get_embedder
 from retrieval.index import IndexHolder
@@ -210,6 +212,11 @@ class Desk:
             return Answer(text=rule.reply, refused=True, meta={**meta, "reason": f"scope:{rule.kind}"})
         return None
 
+    @property
+    def clarify(self) -> Clarify:
+        """The clarifying question for situation questions that name no interest (``corpus/clarify.yaml``)."""
+        return load_clarify(self.settings.corpus_dir)
+
     @cached_property
     def glossary(self) -> Glossary:
         """The bilingual glossary (``corpus/glossary.yaml``)."""
@@ -259,6 +266,11 @@ class Desk:
             return None
         if not self.intents.has(text, "situation") or anchored(self.holder.get(), text):
             return None
+        clarify = self.clarify
+        context = with_context(clarify, text, turns)
+        if context == text and clarify.too_vague(text):
+            return clarify_answer(clarify, meta)
+        text = context
         hits = self.search(text, k=self.SITUATION_DEPTH)
         match = partial(match_plan, corpus=self.corpus, vocab=self.vocab, search=self._lexical_search)
         return overview(hits, plan_ranks(text, match), {**meta, "query": text})

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from retrieval.chunk import chunk_document, chunk_measure
+from retrieval.clarify import CLARIFY_FILE, validate_clarify
 from retrieval.errors import Code, DeskError
 from retrieval.loaders import DOCUMENT_SUFFIXES, load_document
 from retrieval.questions import (
@@ -135,6 +136,8 @@ def load_corpus(corpus_dir: Path, extra_paths: Sequence[Path] = ()) -> Corpus:
         corpus.problems.extend(validate_scope(corpus_dir / SCOPE_FILE)[1])
     if (corpus_dir / INTENTS_FILE).exists():
         corpus.problems.extend(validate_intents(corpus_dir / INTENTS_FILE)[1])
+    if (corpus_dir / CLARIFY_FILE).exists():
+        corpus.problems.extend(validate_clarify(corpus_dir / CLARIFY_FILE)[1])
     doc_roots = [p for p in (corpus_dir / "policy", corpus_dir / "documents") if p.is_dir()]
     for path in _document_files([*doc_roots, *extra_paths]):
         try:

@@ -48,6 +48,13 @@ class HitOut(BaseModel):
         return cls(chunk_id=c.id, score=round(hit.score, 6), title=c.title, section=c.section, text=c.body)
 
 
+class Choice(BaseModel):
+    """One answer to a clarifying question: the button's label and the question it asks."""
+
+    label: str
+    ask: str
+
+
 class Answer(BaseModel):
     """What the desk answered: text, whether it declined, citations, hits and metadata."""
 
@@ -57,6 +64,7 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     hits: list[HitOut] = Field(default_factory=list)
     suggestions: list[str] = Field(default_factory=list)
+    choices: list[Choice] = Field(default_factory=list)  # a clarifying question's choices (shown as buttons)
     mode: str = "extractive"
     meta: dict[str, Any] = Field(default_factory=dict)
 

@@ -11,7 +11,14 @@ from slack_sdk import WebClient
 
 from bot.audit import Audit
 from bot.config import Settings
-from bot.slack import consultations, handlers_actions, handlers_commands, handlers_messages, texts
+from bot.slack import (
+    consultations,
+    handlers_actions,
+    handlers_choices,
+    handlers_commands,
+    handlers_messages,
+    texts,
+)
 from bot.slack.channels import load_channels
 from bot.slack.dedupe import TTLSet, skip_repeats
 from bot.slack.door import SlackDoor, attach_audit_log
@@ -55,6 +62,7 @@ def build_slack_app(desk: Desk, settings: Settings, *, client: WebClient | None 
     handlers_messages.register(app, door)
     handlers_commands.register(app, door)
     handlers_actions.register(app, door)
+    handlers_choices.register(app, door)
     app.error(_on_error)
     return app
 

@@ -19,6 +19,9 @@ ACTIONS_BLOCK = "madoguchi_actions"
 ACTION_UP = "madoguchi_feedback_up"
 ACTION_DOWN = "madoguchi_feedback_down"
 ACTION_ESCALATE = "madoguchi_escalate"
+CHOICES_BLOCK = "madoguchi_choices"
+ACTION_CHOICE = "madoguchi_choice"  # + _<n>: action ids must differ within a block
+CHOICE_VALUE_LIMIT = 2000  # Slack's limit for a button's value
 SECTION_LIMIT = 3000  # Slack's limit for a section's text
 CONTEXT_LIMIT = 2000  # ... and for one context element
 MAX_BLOCKS = 50
@@ -112,6 +115,18 @@ def actions_block(answer_id: str, question: str = "") -> Block:
     }
 
 
+def choices_block(answer: Answer) -> Block:
+    """A clarifying question's choices as buttons; pressing one asks its question in the thread."""
+    return {
+        "type": "actions",
+        "block_id": CHOICES_BLOCK,
+        "elements": [
+            _button(f"{ACTION_CHOICE}_{n}", truncate(c.label, 75), truncate(c.ask, CHOICE_VALUE_LIMIT))
+            for n, c in enumerate(answer.choices[:25])
+        ],
+    }
+
+
 def _button(action_id: str, label: str, value: str) -> Block:
     return {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": label, "emoji": True}, "value": value}
 
@@ -124,6 +139,8 @@ def answer_fallback(answer: Answer) -> str:
 def answer_blocks(answer: Answer, question: str) -> list[Block]:
     """An answer as Block Kit: the text in mrkdwn, the 出典 context, a disclaimer and the buttons."""
     blocks = sections(to_mrkdwn(strip_sources(answer.text)))
+    if answer.choices:
+        blocks.append(choices_block(answer))
     source = sources_block(answer.citations)
     if source:
         blocks.append(source)

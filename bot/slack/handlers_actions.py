@@ -66,7 +66,7 @@ def escalation_blocks(user: str, channel: str, question: str, answer: str, link_
     ]
 
 
-def _allowed_clicker(door: SlackDoor, body: dict[str, Any], client: WebClient) -> tuple[str, str, str] | None:
+def allowed_clicker(door: SlackDoor, body: dict[str, Any], client: WebClient) -> tuple[str, str, str] | None:
     """Start a button request: new request id; (user, channel, thread), or None after telling a user not allowed."""
     request_id.set(new_request_id())
     user = str((body.get("user") or {}).get("id") or "")
@@ -83,7 +83,7 @@ def register(app: App, door: SlackDoor) -> None:
     @app.action(re.compile(f"^({ACTION_UP}|{ACTION_DOWN})$"))
     def on_feedback(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
-        allowed = _allowed_clicker(door, body, client)
+        allowed = allowed_clicker(door, body, client)
         if allowed is None:
             return
         user, channel, thread = allowed
@@ -103,7 +103,7 @@ def register(app: App, door: SlackDoor) -> None:
     @app.action(ACTION_ESCALATE)
     def on_escalate(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
-        allowed = _allowed_clicker(door, body, client)
+        allowed = allowed_clicker(door, body, client)
         if allowed is None:
             return
         user, channel, thread = allowed

@@ -28,6 +28,7 @@ FEEDBACK_NOT_STORED = "フィードバックを記録できませんでした。
 ESCALATED = "担当者に相談内容を共有しました（{target}）。担当者からの連絡をお待ちください。"
 NO_ESCALATION_CHANNEL = "担当者への相談窓口がまだ設定されていません。" + messages.WHERE_TO_ASK
 ESCALATION_HEADER = "madoguchi から担当者への相談"
+CHOSEN = "<@{user}> さんが「{label}」を選びました。"
 UNSUPPORTED_FILE = "このファイル形式（{name}）には対応していません。計画案は .md / .txt / .docx / .pdf（または .yaml / .json）でお送りください。"
 FILE_TOO_LARGE = "ファイルが大きすぎます（上限 {limit}MB）。"
 FILE_UNAVAILABLE = "ファイルを取得できませんでした。共有設定を確認して、もう一度お送りください。"

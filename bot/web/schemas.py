@@ -63,6 +63,13 @@ class HitOut(BaseModel):
     text: str
 
 
+class ChoiceOut(BaseModel):
+    """One choice of a clarifying question: the button label and the question it sends."""
+
+    label: str = Field(examples=["販路を広げたい"])
+    ask: str = Field(examples=["販路を広げたい（チラシ・展示会・ネット販売など）。使える国の支援はありますか？"])
+
+
 class AskResponse(BaseModel):
     """The answer: the keys of ``madoguchi ask --json`` plus follow-up suggestions and the composer mode."""
 
@@ -72,6 +79,11 @@ class AskResponse(BaseModel):
     citations: list[CitationOut]
     hits: list[HitOut]
     suggestions: list[str] = Field(default_factory=list, description="Follow-up questions.")
+    choices: list[ChoiceOut] = Field(
+        default_factory=list,
+        description="When the answer is a clarifying question: its choices (send a choice's `ask` as the next question, "
+        "with the conversation as history).",
+    )
     mode: str = Field(default="extractive", description="`extractive` or `llm`.")
     feedback_token: str | None = Field(default=None, description="Send it with POST /v1/feedback for this answer.")
 

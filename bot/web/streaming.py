@@ -21,8 +21,13 @@ _END: Event = {"event": "__end__"}
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
-    """The answer as the API returns it: ``answer.public()`` plus suggestions and mode."""
-    return {**answer.public(), "suggestions": list(answer.suggestions), "mode": answer.mode}
+    """The answer as the API returns it: ``answer.public()`` plus suggestions, a clarifying question's choices and mode."""
+    return {
+        **answer.public(),
+        "suggestions": list(answer.suggestions),
+        "choices": [c.model_dump() for c in answer.choices],
+        "mode": answer.mode,
+    }
 
 
 def jsonable(data: Any) -> Any:

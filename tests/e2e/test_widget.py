@@ -393,3 +393,28 @@ def test_a_site_on_the_allowlist_can_use_the_widget(indexed_settings, new_page: 
         expect(answer.locator(".mw-text")).to_contain_text("よろず支援拠点")
         expect(answer.locator(".mw-chip").first).to_be_visible()
         screenshot(page, "11-allowed-other-origin")
+
+
+def test_a_vague_need_is_asked_back_with_choice_buttons(live: LiveDesk, new_page: Callable[..., Any]) -> None:
+    page = new_page()
+    page.goto(live.url + "/")
+    page.get_by_role("button", name=OPEN).click()
+    answer = ask_and_wait(page, "従業員3人の和菓子屋です。使える支援はありますか？")
+    expect(answer.locator(".mw-text")).to_contain_text("お選びください")
+    choices = page.get_by_role("group", name="近いものをお選びください")
+    expect(choices).to_be_visible()
+    assert choices.get_by_role("button").count() >= 5  # every choice, not the first four follow-ups
+    screenshot(page, "14-clarify-choices")
+    choices.get_by_role("button", name="販路を広げたい").click()
+    expect(page.locator(".mw-msg-bot:not(.mw-greeting)")).to_have_count(2)
+    overview = ask_done(page)
+    expect(overview.locator(".mw-text")).to_contain_text("持続化補助金")
+    expect(page.get_by_role("group", name="近いものをお選びください")).to_have_count(0)
+    screenshot(page, "15-clarify-overview")
+
+
+def ask_done(page: Any) -> Any:
+    """The latest answer once it is complete (its rating buttons appear)."""
+    answer = last_answer(page)
+    expect(answer.get_by_role("button", name="役に立った")).to_be_visible()
+    return answer

@@ -36,6 +36,7 @@
     send: "送信",
     starters: "よくある質問",
     followUps: "関連する質問",
+    choose: "近いものをお選びください",
     you: "あなた：",
     desk: "窓口：",
     thinking: "回答を作成しています",
@@ -385,11 +386,19 @@
       items = last.suggestions || [];
       label = T.followUps;
     }
+    // A clarifying question: every choice as a button (its label), pressing one asks the choice's question.
+    var choices = last && last.role === "assistant" && !last.pending && !last.error ? (last.choices || []) : [];
+    if (choices.length) {
+      items = choices;
+      label = T.choose;
+    } else {
+      items = items.slice(0, 4).map(function (q) { return { label: q, ask: q }; });
+    }
     if (busy || !items.length) return;
-    log.appendChild(el("div", { className: "mw-suggest", role: "group", "aria-label": label }, [
+    log.appendChild(el("div", { className: "mw-suggest" + (choices.length ? " mw-choices" : ""), role: "group", "aria-label": label }, [
       el("p", { className: "mw-suggest-label", "aria-hidden": "true", text: label }),
-      el("div", { className: "mw-suggest-list" }, items.slice(0, 4).map(function (q) {
-        return el("button", { type: "button", className: "mw-suggestion", text: q, onclick: function () { ask(q); } });
+      el("div", { className: "mw-suggest-list" }, items.map(function (c) {
+        return el("button", { type: "button", className: "mw-suggestion", text: c.label, title: c.ask, onclick: function () { ask(c.ask); } });
       }))
     ]));
   }
@@ -523,6 +532,7 @@
             msg.text = data.answer || msg.text;
             msg.citations = data.citations || msg.citations;
             msg.suggestions = data.suggestions || [];
+            msg.choices = data.choices || [];
             msg.answerId = data.answer_id;
             msg.feedbackToken = data.feedback_token;
             msg.refused = !!data.refused;

@@ -1,0 +1,103 @@
+"""The clarifying question's data (``corpus/clarify.yaml``): schema, loading and validation with examples."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from retrieval.questions import fold
+from retrieval.schema import CorpusProblem, load_yaml
+
+CLARIFY_FILE = "clarify.yaml"
+
+
+class Choice(BaseModel):
+    """One answer to the clarifying question: a button label, the question it asks, the words that show it."""
+
+    model_config = ConfigDict(extra="forbid")
+    label: str = Field(min_length=1, max_length=30)
+    ask: str = Field(min_length=5, max_length=200)
+    cues: list[str] = Field(min_length=1)
+
+    @field_validator("cues")
+    @classmethod
+    def _compiles(cls, cues: list[str]) -> list[str]:
+        for cue in cues:
+            try:
+                re.compile(cue)
+            except re.error as exc:
+                raise ValueError(f"cue {cue!r} does not compile: {exc}") from exc
+        return cues
+
+    def shown_in(self, text: str) -> bool:
+        """True when the text names this interest."""
+        folded = fold(text)
+        return any(re.search(cue, folded, re.IGNORECASE) for cue in self.cues)
+
+
+class Clarify(BaseModel):
+    """The clarifying question asked when a situation question names no interest, with its choices."""
+
+    model_config = ConfigDict(extra="forbid")
+    schema_version: int = 1
+    question: str = ""
+    choices: list[Choice] = Field(default_factory=list)
+    examples: list[str] = Field(default_factory=list)
+    not_examples: list[str] = Field(default_factory=list)
+
+    def too_vague(self, text: str) -> bool:
+        """True when the text names none of the choices' interests (and there are choices to offer)."""
+        return bool(self.choices) and not any(c.shown_in(text) for c in self.choices)
+
+    def chosen(self, text: str) -> Choice | None:
+        """The choice whose ``ask`` the text is (a pressed button), else None."""
+        plain = fold(text).strip()
+        return next((c for c in self.choices if fold(c.ask).strip() == plain), None)
+
+
+def validate_clarify(path: Path) -> tuple[Clarify, list[CorpusProblem]]:
+    """Validate the file: schema, unique labels, every choice's ask showing its own interest, examples as stated."""
+    data, problems = load_yaml(path)
+    if problems:
+        return Clarify(), problems
+    try:
+        clarify = Clarify.model_validate(data or {})
+    except ValidationError as exc:
+        out = []
+        for e in exc.errors():
+            loc = ".".join(str(p) for p in e.get("loc", ()))
+            out.append(CorpusProblem(file=path.name, entry=loc, message=str(e.get("msg", "invalid")).removeprefix("Value error, ")))
+        return Clarify(), out
+    if clarify.choices and not clarify.question:
+        problems.append(CorpusProblem(file=path.name, entry="question", message="聞き返しの文がありません"))
+    labels: set[str] = set()
+    for n, choice in enumerate(clarify.choices):
+        entry = f"choices.{n} ({choice.label})"
+        if choice.label in labels:
+            problems.append(CorpusProblem(file=path.name, entry=entry, message="duplicate label"))
+        labels.add(choice.label)
+        if not choice.shown_in(choice.ask):
+            problems.append(CorpusProblem(file=path.name, entry=entry, message="ask に自分の cues の語がありません（押しても聞き返しが続きます）"))
+    for example in clarify.examples:
+        if not clarify.too_vague(example):
+            problems.append(CorpusProblem(file=path.name, entry="examples", message=f"example not asked back: {example}"))
+    for example in clarify.not_examples:
+        if clarify.too_vague(example):
+            problems.append(CorpusProblem(file=path.name, entry="not_examples", message=f"not_example asked back: {example}"))
+    return clarify, problems
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime: float) -> Clarify:
+    return validate_clarify(Path(path))[0]
+
+
+def load_clarify(corpus_dir: Path) -> Clarify:
+    """The clarifying question of a corpus directory (no choices when the file is absent; reloaded when it changes)."""
+    path = corpus_dir / CLARIFY_FILE
+    if not path.exists():
+        return Clarify()
+    return _load(str(path), path.stat().st_mtime)
