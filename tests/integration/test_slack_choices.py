@@ -16,7 +16,7 @@ def choice_buttons(reply: Call) -> list[dict]:
     return next(b["elements"] for b in reply.body["blocks"] if b.get("block_id") == CHOICES_BLOCK)
 
 
-def press_choice(door: Door, reply: Call, button: dict, *, user: str = STAFF) -> httpx.Response:
+def press_choice(slack: Door, reply: Call, button: dict, *, user: str = STAFF) -> httpx.Response:
     """Press one choice button under the desk's question (the message as Slack would send it back)."""
     message = {"type": "message", "ts": reply.response["ts"], "thread_ts": reply.body["thread_ts"],
                "text": reply.body["text"], "blocks": reply.body["blocks"], "user": BOT_USER_ID, "bot_id": "B"}
@@ -25,11 +25,11 @@ def press_choice(door: Door, reply: Call, button: dict, *, user: str = STAFF) ->
         "api_app_id": "A0MADOGUCH", "trigger_id": "trigger-choice",
         "container": {"type": "message", "message_ts": message["ts"], "channel_id": reply.body["channel"]},
         "channel": {"id": reply.body["channel"]}, "message": message,
-        "response_url": door.fake.response_url(f"choice-{message['ts']}"),
+        "response_url": slack.fake.response_url(f"choice-{message['ts']}"),
         "actions": [{"type": "button", "action_id": button["action_id"], "block_id": CHOICES_BLOCK,
                      "text": button["text"], "value": button["value"], "action_ts": str(time.time())}],
     }
-    return door.interact(payload)
+    return slack.interact(payload)
 
 
 def test_vague_question_gets_choice_buttons_and_a_press_is_answered_in_the_thread(door: Door) -> None:  # noqa: F811

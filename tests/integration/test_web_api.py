@@ -74,7 +74,7 @@ def test_ask_returns_the_cli_json_keys_with_citations_and_suggestions(client: ht
     response = client.post("/v1/ask", json={"question": QUESTION})
     assert response.status_code == 200
     body = response.json()
-    assert CLI_KEYS <= set(body) and set(body) - CLI_KEYS <= {"suggestions", "mode", "feedback_token"}
+    assert CLI_KEYS <= set(body) and set(body) - CLI_KEYS <= {"suggestions", "choices", "mode", "feedback_token"}
     assert not body["refused"]
     assert "よろず支援拠点" in body["answer"] and "出典" in body["answer"]
     assert body["citations"] and all(c["quote"] and c["title"] for c in body["citations"])
