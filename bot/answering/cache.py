@@ -2,7 +2,8 @@
 
 The key covers everything an answer depends on: the normalized question and history, audience, retriever
 mode, k, filters, the corpus version (a re-ingest changes it, so old entries are never served again) and the
-generator (extractive code version, or the LLM endpoint, model and prompt versions). Each hit is a new
+generator (a digest of the code and of the corpus's rule files — scope rules, intents, glossary, clarify … — so an
+edited rule is never answered from the cache, plus the LLM endpoint, model and prompt versions). Each hit is a new
 answer with its own ``answer_id``; the desk records it like any other answer.
 """
 
@@ -14,8 +15,9 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from importlib import metadata
+from pathlib import Path
 from typing import Any, Protocol
 
 from cachetools import TTLCache
@@ -97,11 +99,35 @@ def cacheable(answer: Answer) -> bool:
 
 
 @cache
+@cache
 def _code_version() -> str:
+    """The package version and a digest of the answering code (an edit without a version bump is a new generator)."""
     try:
-        return metadata.version("madoguchi")
+        version = metadata.version("madoguchi")
     except metadata.PackageNotFoundError:
-        return "dev"
+        version = "dev"
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parents[2]
+    for package in ("bot", "retrieval"):
+        for path in sorted((root / package).rglob("*.py")):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return f"{version}+{digest.hexdigest()[:12]}"
+
+
+def rules_version(corpus_dir: Path) -> str:
+    """A digest of the corpus's rule files (scope rules, intents, glossary, synonyms, clarify, plan terms …)."""
+    files = sorted(corpus_dir.glob("*.yaml"))
+    return _rules_digest(tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files))
+
+
+@lru_cache(maxsize=8)
+def _rules_digest(stamps: tuple[tuple[str, int, int], ...]) -> str:
+    digest = hashlib.sha256()
+    for name, _mtime, _size in stamps:
+        digest.update(Path(name).name.encode())
+        digest.update(Path(name).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 class AnswerCache:
@@ -181,8 +207,8 @@ def generator_id(settings: Settings, prompt_versions: Sequence[str] = ()) -> str
     """What composes answers: code version, retrieval settings, and the LLM endpoint/model/prompts if any."""
     s = settings
     parts: list[Any] = [
-        _code_version(), s.embedder, s.top_k, s.candidates, s.rrf_k, s.weight_bm25, s.weight_bigram,
-        s.weight_dense, s.min_coverage,
+        _code_version(), rules_version(Path(s.corpus_dir)), s.embedder, s.top_k, s.candidates, s.rrf_k,
+        s.weight_bm25, s.weight_bigram, s.weight_dense, s.min_coverage,
     ]
     if s.llm_enabled:
         parts += [s.llm_base_url, s.llm_model, s.llm_temperature, s.llm_max_tokens, *prompt_versions]
