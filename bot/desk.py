@@ -72,7 +72,8 @@ class Desk:
         """Hybrid retriever over the active index."""
         s = self.settings
         weights = Weights(bm25=s.weight_bm25, bigram=s.weight_bigram, dense=s.weight_dense, rrf_k=s.rrf_k)
-        return Retriever(self.holder, self.embedder, weights, candidates=s.candidates)
+        asks_definition = partial(self.intents.has, intent="definition")
+        return Retriever(self.holder, self.embedder, weights, candidates=s.candidates, asks_definition=asks_definition)
 
     @cached_property
     def corpus(self) -> Corpus:

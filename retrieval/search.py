@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +13,7 @@ from retrieval.errors import Code, DeskError
 from retrieval.index import IndexHolder, LoadedIndex
 from retrieval.normalize import normalize
 from retrieval.store import Store
+from retrieval.structure import ChunkShape, shapes, structure_factor
 from retrieval.synonyms import expand
 from retrieval.tokenize import sudachi_tokens
 from retrieval.types import Chunk, Hit
@@ -75,12 +76,21 @@ def _plan_type_factor(chunk: Chunk, hint: str | None) -> float:
 class Retriever:
     """Finds the chunks that answer a query in the active index generation."""
 
-    def __init__(self, holder: IndexHolder, embedder: Embedder, weights: Weights, candidates: int = 50) -> None:
+    def __init__(
+        self,
+        holder: IndexHolder,
+        embedder: Embedder,
+        weights: Weights,
+        candidates: int = 50,
+        asks_definition: Callable[[str], bool] | None = None,
+    ) -> None:
         self.holder = holder
+        self.asks_definition = asks_definition  # 「○○とは」: the passage opening ○○'s heading defines it
         self.embedder = embedder
         self.weights = weights
         self.candidates = candidates
         self._masks: dict[tuple[str, tuple[tuple[str, str], ...]], np.ndarray] = {}
+        self._shapes: dict[str, list[ChunkShape]] = {}
 
     @property
     def index(self) -> LoadedIndex:
@@ -95,6 +105,12 @@ class Retriever:
             self._masks = {k: v for k, v in self._masks.items() if k[0] == index.generation}
             self._masks[key] = np.array([_matches(c, filters) for c in index.chunks], dtype=bool)
         return self._masks[key]
+
+    def shapes(self, index: LoadedIndex) -> list[ChunkShape]:
+        """The structure of every chunk of the index (own words, defined terms), computed once per generation."""
+        if index.generation not in self._shapes:
+            self._shapes = {index.generation: shapes(index.chunks)}
+        return self._shapes[index.generation]
 
     def query_tokens(self, query: str) -> list[str]:
         """Sudachi query tokens plus the synonyms of every word asked with (e.g. 書く → 記載)."""
@@ -161,5 +177,9 @@ class Retriever:
         hint = plan_type_hint(query, index.plan_type_names)
         if hint:
             fused = {pos: score * _plan_type_factor(index.chunks[pos], hint) for pos, score in fused.items()}
+        if mode == "hybrid":
+            words, chunk_shapes = self.query_tokens(query), self.shapes(index)
+            defining = bool(self.asks_definition and self.asks_definition(query))
+            fused = {pos: score * structure_factor(chunk_shapes[pos], query, words, defining) for pos, score in fused.items()}
         best = sorted(fused.items(), key=lambda p: (-p[1], p[0]))[:k]
         return [Hit(chunk=index.chunks[pos], score=score, ranks=ranks[pos], raw=raw[pos]) for pos, score in best]
