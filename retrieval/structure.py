@@ -46,7 +46,6 @@ def shape_of(chunk: Chunk) -> ChunkShape:
     lines = chunk.body.splitlines()
     defines = tuple(m.group(1) for line in lines if (m := _DEFINING_LINE.match(line.strip())))
     return ChunkShape(words=frozenset(sudachi_tokens(chunk.body)), defines=defines, short=len(chunk.body) < SHORT_BODY)
-    return ChunkShape(words=frozenset(sudachi_tokens(own)), defines=defines)
 
 
 _NUMBERING = re.compile(r"^(?:\d+[.．]|[(（]\d+[)）])\s*")
