@@ -58,13 +58,23 @@ def _where(filters: Mapping[str, str]) -> dict[str, Any] | None:
 
 
 def plan_type_hint(query: str, names: Mapping[str, Sequence[str]]) -> str | None:
-    """The one plan type a question names (「地場産業成長プランの…」), or None when it names none or several."""
-    found: dict[str, int] = {}
+    """The plan type a question is about (「地場産業成長プランの…」): the one it names, or of several the one it names
+    most often (「地域産業クラスター計画の「実現可能性」は戦略産業クラスターのとは違う…地域産業クラスター計画だと」);
+    None when it names none or several equally often."""
+    counts: dict[str, int] = {}
     for plan_type, aliases in names.items():
-        longest = max((len(a) for a in aliases if a and a in query), default=0)
-        if longest:
-            found[plan_type] = longest
-    return next(iter(found)) if len(found) == 1 else None
+        spans: set[int] = set()
+        for alias in sorted((a for a in aliases if a), key=len, reverse=True):
+            start = query.find(alias)
+            while start >= 0:
+                if not spans & set(range(start, start + len(alias))):
+                    spans |= set(range(start, start + len(alias)))
+                    counts[plan_type] = counts.get(plan_type, 0) + 1
+                start = query.find(alias, start + 1)
+    if not counts:
+        return None
+    ranked = sorted(counts.items(), key=lambda p: -p[1])
+    return ranked[0][0] if len(ranked) == 1 or ranked[0][1] > ranked[1][1] else None
 
 
 def _plan_type_factor(chunk: Chunk, hint: str | None) -> float:
