@@ -93,9 +93,11 @@ class Retriever:
         weights: Weights,
         candidates: int = 50,
         asks_definition: Callable[[str], bool] | None = None,
+        asks_fact: Callable[[str], bool] | None = None,
     ) -> None:
         self.holder = holder
         self.asks_definition = asks_definition  # 「○○とは」: the passage opening ○○'s heading defines it
+        self.asks_fact = asks_fact  # 上限・補助率・いつまで: a catalog entry may lead though the question names none
         self.embedder = embedder
         self.weights = weights
         self.candidates = candidates
@@ -190,6 +192,9 @@ class Retriever:
         if mode == "hybrid":
             words, chunk_shapes = self.query_tokens(query), self.shapes(index)
             defining = bool(self.asks_definition and self.asks_definition(query))
-            fused = {pos: score * structure_factor(chunk_shapes[pos], query, words, defining) for pos, score in fused.items()}
+            fact = bool(self.asks_fact and self.asks_fact(query))
+            fused = {
+                pos: score * structure_factor(chunk_shapes[pos], query, words, defining, fact) for pos, score in fused.items()
+            }
         best = sorted(fused.items(), key=lambda p: (-p[1], p[0]))[:k]
         return [Hit(chunk=index.chunks[pos], score=score, ranks=ranks[pos], raw=raw[pos]) for pos, score in best]
