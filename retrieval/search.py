@@ -13,7 +13,7 @@ from retrieval.errors import Code, DeskError
 from retrieval.index import IndexHolder, LoadedIndex
 from retrieval.normalize import normalize
 from retrieval.store import Store
-from retrieval.structure import ChunkShape, shapes, structure_factor
+from retrieval.structure import ChunkShape, names_a_measure, shapes, structure_factor
 from retrieval.synonyms import expand
 from retrieval.tokenize import sudachi_tokens
 from retrieval.types import Chunk, Hit
@@ -190,11 +190,11 @@ class Retriever:
         if hint:
             fused = {pos: score * _plan_type_factor(index.chunks[pos], hint) for pos, score in fused.items()}
         if mode == "hybrid":
-            words, chunk_shapes = self.query_tokens(query), self.shapes(index)
+            chunk_shapes = self.shapes(index)
             defining = bool(self.asks_definition and self.asks_definition(query))
-            fact = bool(self.asks_fact and self.asks_fact(query))
+            fact = bool(self.asks_fact and self.asks_fact(query)) or names_a_measure(chunk_shapes, query)
             fused = {
-                pos: score * structure_factor(chunk_shapes[pos], query, words, defining, fact) for pos, score in fused.items()
+                pos: score * structure_factor(chunk_shapes[pos], query, defining, fact) for pos, score in fused.items()
             }
         best = sorted(fused.items(), key=lambda p: (-p[1], p[0]))[:k]
         return [Hit(chunk=index.chunks[pos], score=score, ranks=ranks[pos], raw=raw[pos]) for pos, score in best]
