@@ -19,6 +19,7 @@ from retrieval.types import SECTION_SEP, Chunk
 
 DEFINES_TERM = 1.25  # factor of a chunk defining a term the query names
 OPENS_HEADING = 1.5  # factor of the passage opening the heading a definition question names
+SHARED_TERM = 2  # a name found in this many policy passages is the policy's own term (重点支援企業)
 CATALOG_UNNAMED = 0.9  # factor of a catalog entry the question does not name (the policy passage comes first)
 # 「(※)コネクター度:企業の域外販売額/…」: a short term, a colon, its definition.
 _DEFINING_LINE = re.compile(r"^(?:[(（]※[)）])?\s*([^\s:：、。()（）]{2,16})\s*[:：]\s*\S")
@@ -66,8 +67,13 @@ def shapes(chunks: Sequence[Chunk]) -> list[ChunkShape]:
     """Shapes of every chunk, in order; the first chunk under a heading also defines the heading's term."""
     out: list[ChunkShape] = []
     seen: set[tuple[str, str]] = set()
+    policy = [compact(c.text) for c in chunks if c.kind != "measure"]
     for chunk in chunks:
         shape = shape_of(chunk)
+        if shape.names:  # an alias the policy itself uses in several passages is the policy's term (重点支援企業)
+            title, *aliases = shape.names
+            own = [a for a in aliases if sum(compact(a) in text for text in policy) < SHARED_TERM]
+            shape = ChunkShape(names=(title, *own))
         term = heading_term(chunk.section) if chunk.kind != "measure" else ""
         if term and (chunk.doc_id, chunk.section) not in seen:
             shape = ChunkShape(defines=shape.defines, opens=term)
