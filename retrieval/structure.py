@@ -33,7 +33,7 @@ class ChunkShape:
 
     defines: tuple[str, ...] = ()
     opens: str = ""
-    names: tuple[str, ...] = ()  # a catalog entry's name and aliases
+    names: tuple[str, ...] = ()  # a catalog entry's name and aliases (compact forms)
 
 
 def shape_of(chunk: Chunk) -> ChunkShape:
@@ -73,7 +73,7 @@ def shapes(chunks: Sequence[Chunk]) -> list[ChunkShape]:
         if shape.names:  # an alias the policy itself uses in several passages is the policy's term (重点支援企業)
             title, *aliases = shape.names
             own = [a for a in aliases if sum(compact(a) in text for text in policy) < SHARED_TERM]
-            shape = ChunkShape(names=(title, *own))
+            shape = ChunkShape(names=tuple(compact(n) for n in (title, *own)))  # compared with the compact query
         term = heading_term(chunk.section) if chunk.kind != "measure" else ""
         if term and (chunk.doc_id, chunk.section) not in seen:
             shape = ChunkShape(defines=shape.defines, opens=term)
@@ -97,7 +97,7 @@ def names_standalone(query: str, term: str) -> bool:
 def names_a_measure(shapes: Iterable[ChunkShape], query: str) -> bool:
     """True when the query names any catalog entry (then it is about the catalog, and no entry yields)."""
     folded = compact(query)
-    return any(compact(name) in folded for shape in shapes for name in shape.names)
+    return any(name in folded for shape in shapes for name in shape.names)
 
 
 def structure_factor(
