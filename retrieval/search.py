@@ -119,7 +119,7 @@ class Retriever:
         return self._masks[key]
 
     def shapes(self, index: LoadedIndex) -> list[ChunkShape]:
-        """The structure of every chunk of the index (own words, defined terms), computed once per generation."""
+        """The structure of every chunk (defined terms, heading opened, catalog names), computed once per generation."""
         if index.generation not in self._shapes:
             self._shapes = {index.generation: shapes(index.chunks)}
         return self._shapes[index.generation]

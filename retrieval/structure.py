@@ -1,7 +1,9 @@
-"""What a chunk's own structure says about a query: the terms it defines and whether its body answers at all.
+"""What a chunk's own structure says about a query: the terms it defines, the heading it opens, the catalog names.
 
 Adjustments of the fused score from the text alone (no question wording is named anywhere):
 
+- the passage **opening the heading** a definition question names (「1. 戦略産業クラスター」's first passage for
+  「戦略産業クラスターとは」) leads;
 - a chunk holding the line that **defines a term the query names** (「ハブ度:企業の域内仕入額/…」) leads the
   passages that merely mention the term (「…コネクター度・ハブ度が高い等を満たす…」);
 - a **catalog entry the question does not name** yields to the policy passages it restates in other words,
