@@ -85,8 +85,9 @@ def shapes(chunks: Sequence[Chunk]) -> list[ChunkShape]:
 
 
 def names_standalone(query: str, term: str) -> bool:
-    """True when the query names ``term`` as a word of its own (「ハブ度って」, not 「ハブ度合い」)."""
-    text, needle = compact(query), compact(term)
+    """True when the query names ``term`` as a word of its own (「ハブ度って」, not 「ハブ度合い」), with or without its
+    long-vowel marks (「コネクタ度」 names コネクター度)."""
+    text, needle = compact(query).replace("ー", ""), compact(term).replace("ー", "")
     start = text.find(needle)
     while start >= 0:
         end = start + len(needle)

@@ -66,3 +66,7 @@ def test_of_several_plan_types_the_one_named_most_often_is_the_hint() -> None:
     assert plan_type_hint("地域産業クラスター計画の要件は戦略産業クラスターと違う？地域産業クラスター計画だと？", names) == "regional_cluster"
     assert plan_type_hint("地域産業クラスターと戦略産業クラスターの違いは？", names) is None
     assert plan_type_hint("戦略産業クラスターの要件", names) == "strategic_cluster"
+
+
+def test_a_term_spelled_without_its_long_vowel_mark_is_still_named() -> None:
+    assert names_standalone("コネクタ度ってどうやって計算すんの?", "コネクター度")
