@@ -74,7 +74,12 @@ class Desk:
         """Hybrid retriever over the active index."""
         s = self.settings
         weights = Weights(bm25=s.weight_bm25, bigram=s.weight_bigram, dense=s.weight_dense, rrf_k=s.rrf_k)
-        return Retriever(self.holder, self.embedder, weights, candidates=s.candidates)
+        intents = self.intents
+        return Retriever(
+            self.holder, self.embedder, weights, candidates=s.candidates,
+            asks_definition=partial(intents.has, intent="definition"),
+            asks_fact=lambda query: bool(intents.answer_patterns(query)),
+        )
 
     @cached_property
     def corpus(self) -> Corpus:

@@ -33,6 +33,9 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _BULLET = re.compile(r"^\s*[-*+]\s+")
 _LABELLED = re.compile(r"^【[^】]{1,30}】\S")  # a labelled requirement stands as its own chunk
 _INTRO_END = ("、", ":", "：", "例)", "<例>", "例）")
+_NEXT_NUMBERED = re.compile(r"^[\u2461-\u2473]")  # ②…⑳: the next step of a numbered enumeration
+_NUMBERED = re.compile(r"^[\u2460-\u2473]")
+MAX_ENUMERATION = 600  # a numbered enumeration (①②③) stays one chunk up to this many characters
 
 
 @dataclass
@@ -81,7 +84,8 @@ def _group(items: Sequence[str]) -> list[list[str]]:
     for item in items:
         intro_pending = bool(current) and current[-1].endswith(_INTRO_END) and len(current[-1]) < LONG_ITEM
         long_item = len(item) >= LONG_ITEM or bool(_LABELLED.match(item))
-        if current and not intro_pending and (long_item or size + len(item) > MAX_CHARS or len(current[-1]) >= LONG_ITEM or _LABELLED.match(current[-1])):
+        enumeration = _continues_enumeration(current, item, size)
+        if current and not intro_pending and not enumeration and (long_item or size + len(item) > MAX_CHARS or len(current[-1]) >= LONG_ITEM or _LABELLED.match(current[-1])):
             groups.append(current)
             current, size = [], 0
         current.append(item)
@@ -89,6 +93,16 @@ def _group(items: Sequence[str]) -> list[list[str]]:
     if current:
         groups.append(current)
     return groups
+
+
+def _continues_enumeration(current: Sequence[str], item: str, size: int) -> bool:
+    """True when ``item`` (②, ③…) is the next step of a numbered enumeration the group already holds:
+    「①…②…③…」 is retrieved and quoted as one unit."""
+    return (
+        bool(_NEXT_NUMBERED.match(item))
+        and any(_NUMBERED.match(previous) for previous in current)
+        and size + len(item) <= MAX_ENUMERATION
+    )
 
 
 def _stable_id(prefix: str, *parts: str) -> str:

@@ -246,6 +246,12 @@ class GlossaryTerm(BaseModel):
         return list(getattr(self, lang, []))
 
 
+def _spaced(form: str) -> str:
+    """A pattern for a Chinese or Korean spelling with or without the spaces between its characters
+    (전략산업 클러스터 ≡ 전략산업클러스터)."""
+    return r"\s*".join(re.escape(ch) for ch in form.replace(" ", ""))
+
+
 class Glossary(BaseModel):
     """The bilingual glossary: terms, and the first line of an answer in each language."""
 
@@ -261,7 +267,7 @@ class Glossary(BaseModel):
         pairs = sorted(((f.lower(), t.ja) for t in self.terms for f in t.forms(lang) if f), key=lambda p: -len(p[0]))
         found: list[str] = []
         for form, ja in pairs:
-            pattern = r"(?<![a-z])" + re.escape(form) + r"(?![a-z])" if form.isascii() else re.escape(form)
+            pattern = r"(?<![a-z])" + re.escape(form) + r"(?![a-z])" if form.isascii() else _spaced(form)
             if re.search(pattern, folded):
                 folded = re.sub(pattern, " ", folded)
                 found.append(ja)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +13,7 @@ from retrieval.errors import Code, DeskError
 from retrieval.index import IndexHolder, LoadedIndex
 from retrieval.normalize import normalize
 from retrieval.store import Store
+from retrieval.structure import ChunkShape, names_a_measure, shapes, structure_factor
 from retrieval.synonyms import expand
 from retrieval.tokenize import sudachi_tokens
 from retrieval.types import Chunk, Hit
@@ -57,13 +58,23 @@ def _where(filters: Mapping[str, str]) -> dict[str, Any] | None:
 
 
 def plan_type_hint(query: str, names: Mapping[str, Sequence[str]]) -> str | None:
-    """The one plan type a question names (「地場産業成長プランの…」), or None when it names none or several."""
-    found: dict[str, int] = {}
+    """The plan type a question is about (「地場産業成長プランの…」): the one it names, or of several the one it names
+    most often (「地域産業クラスター計画の「実現可能性」は戦略産業クラスターのとは違う…地域産業クラスター計画だと」);
+    None when it names none or several equally often."""
+    counts: dict[str, int] = {}
     for plan_type, aliases in names.items():
-        longest = max((len(a) for a in aliases if a and a in query), default=0)
-        if longest:
-            found[plan_type] = longest
-    return next(iter(found)) if len(found) == 1 else None
+        spans: set[int] = set()
+        for alias in sorted((a for a in aliases if a), key=len, reverse=True):
+            start = query.find(alias)
+            while start >= 0:
+                if not spans & set(range(start, start + len(alias))):
+                    spans |= set(range(start, start + len(alias)))
+                    counts[plan_type] = counts.get(plan_type, 0) + 1
+                start = query.find(alias, start + 1)
+    if not counts:
+        return None
+    ranked = sorted(counts.items(), key=lambda p: -p[1])
+    return ranked[0][0] if len(ranked) == 1 or ranked[0][1] > ranked[1][1] else None
 
 
 def _plan_type_factor(chunk: Chunk, hint: str | None) -> float:
@@ -75,12 +86,23 @@ def _plan_type_factor(chunk: Chunk, hint: str | None) -> float:
 class Retriever:
     """Finds the chunks that answer a query in the active index generation."""
 
-    def __init__(self, holder: IndexHolder, embedder: Embedder, weights: Weights, candidates: int = 50) -> None:
+    def __init__(
+        self,
+        holder: IndexHolder,
+        embedder: Embedder,
+        weights: Weights,
+        candidates: int = 50,
+        asks_definition: Callable[[str], bool] | None = None,
+        asks_fact: Callable[[str], bool] | None = None,
+    ) -> None:
         self.holder = holder
+        self.asks_definition = asks_definition  # 「○○とは」: the passage opening ○○'s heading defines it
+        self.asks_fact = asks_fact  # 上限・補助率・いつまで: a catalog entry may lead though the question names none
         self.embedder = embedder
         self.weights = weights
         self.candidates = candidates
         self._masks: dict[tuple[str, tuple[tuple[str, str], ...]], np.ndarray] = {}
+        self._shapes: dict[str, list[ChunkShape]] = {}
 
     @property
     def index(self) -> LoadedIndex:
@@ -95,6 +117,12 @@ class Retriever:
             self._masks = {k: v for k, v in self._masks.items() if k[0] == index.generation}
             self._masks[key] = np.array([_matches(c, filters) for c in index.chunks], dtype=bool)
         return self._masks[key]
+
+    def shapes(self, index: LoadedIndex) -> list[ChunkShape]:
+        """The structure of every chunk (defined terms, heading opened, catalog names), computed once per generation."""
+        if index.generation not in self._shapes:
+            self._shapes = {index.generation: shapes(index.chunks)}
+        return self._shapes[index.generation]
 
     def query_tokens(self, query: str) -> list[str]:
         """Sudachi query tokens plus the synonyms of every word asked with (e.g. 書く → 記載)."""
@@ -161,5 +189,12 @@ class Retriever:
         hint = plan_type_hint(query, index.plan_type_names)
         if hint:
             fused = {pos: score * _plan_type_factor(index.chunks[pos], hint) for pos, score in fused.items()}
+        if mode == "hybrid":
+            chunk_shapes = self.shapes(index)
+            defining = bool(self.asks_definition and self.asks_definition(query))
+            fact = bool(self.asks_fact and self.asks_fact(query)) or names_a_measure(chunk_shapes, query)
+            fused = {
+                pos: score * structure_factor(chunk_shapes[pos], query, defining, fact) for pos, score in fused.items()
+            }
         best = sorted(fused.items(), key=lambda p: (-p[1], p[0]))[:k]
         return [Hit(chunk=index.chunks[pos], score=score, ranks=ranks[pos], raw=raw[pos]) for pos, score in best]

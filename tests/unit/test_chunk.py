@@ -56,3 +56,17 @@ def test_one_chunk_per_catalog_entry_with_verified_flag() -> None:
     unverified = [c for c, m in zip(chunks, corpus.measures, strict=True) if not m.verified]
     assert unverified and all("要確認" in c.body and not c.verified for c in unverified)
     assert all(c.text.splitlines()[0].startswith(c.title) for c in chunks)
+
+
+def test_a_numbered_enumeration_stays_one_chunk() -> None:
+    steps = [
+        "(※) 策定にあたっては、",
+        "① 当該分野や地域産業の現状認識と目指す姿【目標】を整理し、" + "あ" * 40,
+        "② クラスター形成で重点的に集積等を図る製品・技術の特定に向けて" + "い" * 40,
+        "③ 実行に向けた課題を整理し、これを解決するために必要な政策パッケージの記載を求める。",
+        "【有望度】次の項目は別の chunk になる。",
+    ]
+    doc = Document(doc_id="d", title="t", text="## 枠組み\n\n" + "\n".join(f"- {s}" for s in steps))
+    bodies = [c.body for c in chunk_document(doc)]
+    assert len(bodies) == 2
+    assert all(mark in bodies[0] for mark in "①②③") and "【有望度】" in bodies[1]

@@ -62,6 +62,23 @@ def test_glossary_terms_must_occur_in_the_sources(tmp_path: Path) -> None:
     assert glossary.japanese_terms("Is there a SUBSIDY for me?", "en") == ["補助金"]
 
 
+def test_korean_and_chinese_spellings_match_with_or_without_spaces(tmp_path: Path) -> None:
+    path = tmp_path / "glossary.yaml"
+    path.write_text(
+        "schema_version: 1\nfirst_line: {en: A, zh: B, ko: C}\nterms:\n"
+        "  - {ja: 戦略産業クラスター, ko: [전략산업 클러스터]}\n  - {ja: 第1弾, ko: [제1탄]}\n", encoding="utf-8"
+    )
+    glossary, _ = validate_glossary(path, "")
+    assert glossary.japanese_terms("전략산업클러스터 계획의 제1탄은?", "ko") == ["戦略産業クラスター", "第1弾"]
+
+
+def test_the_shipped_glossary_reads_the_asked_aspect_of_a_foreign_question() -> None:
+    glossary, _ = validate_glossary(CORPUS / "glossary.yaml", "")
+    terms = glossary.japanese_terms("What does the competitive advantage requirement of a strategic cluster ask?", "en")
+    assert {"競争優位性", "要件", "戦略産業クラスター"} <= set(terms)
+    assert "現地化" in glossary.japanese_terms("“现地化”这一要件要求什么？", "zh")
+
+
 @pytest.mark.parametrize(
     ("text", "lang"),
     [

@@ -1,0 +1,122 @@
+"""What a chunk's own structure says about a query: the terms it defines, the heading it opens, the catalog names.
+
+Adjustments of the fused score from the text alone (no question wording is named anywhere):
+
+- the passage **opening the heading** a definition question names (「1. 戦略産業クラスター」's first passage for
+  「戦略産業クラスターとは」) leads;
+- a chunk holding the line that **defines a term the query names** (「ハブ度:企業の域内仕入額/…」) leads the
+  passages that merely mention the term (「…コネクター度・ハブ度が高い等を満たす…」);
+- a **catalog entry the question does not name** yields to the policy passages it restates in other words,
+  unless the question asks for a kind of fact (an amount, a rate, a date…) that only the catalog states.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from retrieval.normalize import compact, normalize
+from retrieval.types import SECTION_SEP, Chunk
+
+DEFINES_TERM = 1.25  # factor of a chunk defining a term the query names
+OPENS_HEADING = 1.5  # factor of the passage opening the heading a definition question names
+SHARED_TERM = 2  # a name found in this many policy passages is the policy's own term (重点支援企業)
+CATALOG_UNNAMED = 0.9  # factor of a catalog entry the question does not name (the policy passage comes first)
+# 「(※)コネクター度:企業の域外販売額/…」: a short term, a colon, its definition.
+_DEFINING_LINE = re.compile(r"^(?:[(（]※[)）])?\s*([^\s:：、。()（）]{2,16})\s*[:：]\s*\S")
+_WORD_GOES_ON = re.compile(r"[\u30a1-\u30ff\u4e00-\u9fffA-Za-z0-9]")  # katakana, kanji, Latin: a longer name
+
+
+@dataclass(frozen=True)
+class ChunkShape:
+    """The terms a chunk's lines define, the term its heading names when it opens that heading
+    (「1. 戦略産業クラスター」's first passage) and a catalog entry's names."""
+
+    defines: tuple[str, ...] = ()
+    opens: str = ""
+    names: tuple[str, ...] = ()  # a catalog entry's name and aliases (compact forms)
+
+
+def shape_of(chunk: Chunk) -> ChunkShape:
+    """The shape of one chunk (a catalog entry's 「要件: …」 lines are field labels, not definitions)."""
+    if chunk.kind == "measure":
+        return ChunkShape(names=measure_names(chunk))
+    lines = chunk.body.splitlines()
+    return ChunkShape(defines=tuple(m.group(1) for line in lines if (m := _DEFINING_LINE.match(line.strip()))))
+
+
+def measure_names(chunk: Chunk) -> tuple[str, ...]:
+    """A catalog entry's name and aliases, read from the first line of its text (「名 / 別名(所管)」)."""
+    head = chunk.text.split("\n", 1)[0]
+    agency = f"({normalize(chunk.agency)})" if chunk.agency else ""
+    if agency and head.endswith(agency):
+        head = head[: -len(agency)]
+    return tuple(dict.fromkeys(n.strip() for n in [chunk.title, *head.split(" / ")] if len(n.strip()) >= 2))
+
+
+_NUMBERING = re.compile(r"^(?:\d+[.．]|[(（]\d+[)）])\s*")
+
+
+def heading_term(section: str) -> str:
+    """The term a heading names (「1. 戦略産業クラスター」→「戦略産業クラスター」), or "" when it is short or a label."""
+    leaf = section.split(SECTION_SEP)[-1]
+    term = _NUMBERING.sub("", leaf).strip()
+    return term if len(term) >= 4 and not re.search(r"[()（）【】<>「」]", term) else ""
+
+
+def shapes(chunks: Sequence[Chunk]) -> list[ChunkShape]:
+    """Shapes of every chunk, in order; the first chunk under a heading also defines the heading's term."""
+    out: list[ChunkShape] = []
+    seen: set[tuple[str, str]] = set()
+    policy = [compact(c.text) for c in chunks if c.kind != "measure"]
+    for chunk in chunks:
+        shape = shape_of(chunk)
+        if shape.names:  # an alias the policy itself uses in several passages is the policy's term (重点支援企業)
+            title, *aliases = shape.names
+            own = [a for a in aliases if sum(compact(a) in text for text in policy) < SHARED_TERM]
+            shape = ChunkShape(names=tuple(compact(n) for n in (title, *own)))  # compared with the compact query
+        term = heading_term(chunk.section) if chunk.kind != "measure" else ""
+        if term and (chunk.doc_id, chunk.section) not in seen:
+            shape = ChunkShape(defines=shape.defines, opens=term)
+        seen.add((chunk.doc_id, chunk.section))
+        out.append(shape)
+    return out
+
+
+def names_standalone(query: str, term: str) -> bool:
+    """True when the query names ``term`` as a word of its own (「ハブ度って」, not 「ハブ度合い」), with or without its
+    long-vowel marks (「コネクタ度」 names コネクター度)."""
+    text, needle = compact(query).replace("ー", ""), compact(term).replace("ー", "")
+    start = text.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        if end >= len(text) or not _WORD_GOES_ON.match(text[end]):
+            return True
+        start = text.find(needle, start + 1)
+    return False
+
+
+def names_a_measure(shapes: Iterable[ChunkShape], query: str) -> bool:
+    """True when the query names any catalog entry (then it is about the catalog, and no entry yields)."""
+    folded = compact(query)
+    return any(name in folded for shape in shapes for name in shape.names)
+
+
+def structure_factor(
+    shape: ChunkShape, query: str, asks_definition: bool = False, asks_fact: bool = False
+) -> float:
+    """How the chunk's structure moves its fused score for this query (1.0 = not at all).
+
+    The passage opening a heading counts as defining the heading's term only when the question asks what a term
+    is (``asks_definition``): 「戦略産業クラスターの支援メニュー」 is not answered by what a 戦略産業クラスター is.
+    A catalog entry keeps its place when the question names a catalog entry or asks for a fact only the catalog
+    states (``asks_fact``: 上限, 補助率, いつまで).
+    """
+    if shape.names:
+        return 1.0 if asks_fact else CATALOG_UNNAMED
+    if asks_definition and shape.opens and names_standalone(query, shape.opens):
+        return OPENS_HEADING
+    if any(names_standalone(query, term) for term in shape.defines):
+        return DEFINES_TERM
+    return 1.0
