@@ -214,7 +214,10 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
     # A negative signal counts only when the plan itself proposes it — not today's situation, not what it refuses.
     proposed = {s.index: plan_hits(s, find_terms(s, sig.negative_terms), markers) for s in sentences}
     negatives = [s for s in sentences if proposed[s.index]]
-    if negatives:
+    # 「全量を海外から調達」 is the whole of a part; only a dependence kept for part of the chain can be offset elsewhere
+    whole = markers.get("whole", [])
+    partly = bool(negatives) and not any(find_terms(s, whole) for s in negatives) and _remedy_elsewhere(sig, sentences, markers)
+    if negatives and not partly:
         words = "』『".join(dict.fromkeys(surface(s, h) for s in negatives for h in proposed[s.index]))
         reason = _extra(sig, "negative_reason", "") or "計画の記載が要件に反しています。"
         return CheckItem(
@@ -261,6 +264,7 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
         lacking, evidence, actor_only = _actor_check(results, sentences, vocab, lacking, evidence)
     # A caution (today's partial dependence) stands unless the same sentence decides the remedy.
     cautions = [s for s in sentences if find_terms(s, _extra(sig, "caution_terms", [])) and not remedied(s, markers)]
+    kept = list(negatives) if partly else []  # a dependence the plan keeps for one part while it localises another
     decided = [
         s for r, g in zip(results, sig.groups, strict=True) if _extra(g, "core", False) and r.level == 2
         for s in r.sentences if remedied(s, markers) and quantities(s)
@@ -275,6 +279,10 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
     if cautions:
         lacking.append(_extra(sig, "caution_reason", "") or "要件を弱める記載があります")
         evidence += cautions[:2]
+    if kept:
+        words = "』『".join(dict.fromkeys(surface(s, h) for s in kept for h in proposed[s.index]))
+        lacking.append(f"計画に『{words}』とあり、{_extra(sig, 'caution_reason', '') or '一部を特定の者に頼る形が残っています'}")
+        evidence += kept[:2]
     # 「雇用の質に関する目標は今後協議のうえ設定する」「金融機関の参加は未定」: a part the plan itself leaves for later is
     # not yet there, whatever other sentences say about it — the requirement is at most partial.
     near = int(vocab.get("not_yet_window", 12))
@@ -318,6 +326,23 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
     return CheckItem(
         status="partial", evidence=_quote(evidence), suggestion=sig.suggestion, reason=found + "、".join(lacking) + "。", **base
     )
+
+
+def _remedy_elsewhere(sig: Any, sentences: Sequence[Sentence], markers: Mapping[str, list[str]]) -> bool:
+    """True when the plan, in a clause of its own intent, clearly states the core aspect the negative words go against.
+
+    「硫化リチウムは市内調達を目指すが、リチウム原料そのものは当面輸入に依存する」: the plan localises one essential part
+    and keeps the dependence for another, so the requirement is partly met rather than contradicted.
+    """
+    for group in sig.groups:
+        if not _extra(group, "core", False):
+            continue
+        for s in sentences:
+            hits = [h for h in find_terms(s, list(group.terms)) if not marked(s, h, markers.get("negation", []))]
+            hits = [h for h in hits if not marked(s, h, [*markers.get("wish", []), *markers.get("vague", [])], markers.get("reported", []))]
+            if plan_hits(s, hits, markers) and any(not clause_is_current(s, h.start, markers) for h in hits):
+                return True
+    return False
 
 
 def _who(evidence: Sequence[Sentence], vocab: Mapping[str, Any]) -> str:

@@ -32,6 +32,8 @@ class _Markers(BaseModel):
     persist: list[str] = Field(default_factory=list)
     input_figures: list[str] = Field(default_factory=list)
     not_yet: list[str] = Field(default_factory=list)
+    not_yet_aside: list[str] = Field(default_factory=list)
+    whole: list[str] = Field(default_factory=list)
 
 
 class PlanVocab(BaseModel):
