@@ -281,7 +281,7 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
         evidence += cautions[:2]
     if kept:
         words = "』『".join(dict.fromkeys(surface(s, h) for s in kept for h in proposed[s.index]))
-        lacking.append(f"計画に『{words}』とあり、{_extra(sig, 'caution_reason', '') or '一部を特定の者に頼る形が残っています'}")
+        lacking.append(f"計画に『{words}』とあり、その部分は域外・特定の者への依存が続きます")
         evidence += kept[:2]
     # 「雇用の質に関する目標は今後協議のうえ設定する」「金融機関の参加は未定」: a part the plan itself leaves for later is
     # not yet there, whatever other sentences say about it — the requirement is at most partial.
