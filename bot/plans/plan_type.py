@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from bot.plans.plan import Plan
 
 HOW_TO_CHOOSE = (
-    "類型を指定してください（CLI: --plan-type ／ Slack: 事前チェックの入力画面の「計画の類型」 ／ API: plan_type。"
+    "類型を指定してください（CLI: --plan-type ／ Slack: 事前チェック・施策提案の入力画面の「計画の類型」 ／ API: plan_type。"
     "strategic_cluster・regional_cluster・local_industry のいずれか）。"
 )
 
