@@ -1,0 +1,131 @@
+"""Plan reader, third round: table cells, what a pending part is about, a dependence kept for one part only,
+infrastructure the plan works on, plain stage gates and market words, hiring versus a product being adopted."""
+
+from __future__ import annotations
+
+from plan_fixtures import desk, item, vocab  # noqa: F401  (pytest fixtures are used by name)
+
+from bot.desk import Desk
+
+LOCAL_TABLE = """〇〇県 地場産業成長プラン 記載シート（果実加工品）
+
+| 区分 | 記載内容 |
+|---|---|
+| 推進主体 | 県内食品加工会社P社（従業員85人）が製造する |
+| 県の体制 | 県の産業支援機関に事業者向け相談窓口を設置済み。知事による発表の時期は未定 |
+"""
+
+
+def test_a_sentence_inside_a_table_cell_is_its_own_clause(desk: Desk) -> None:
+    commitment = item(desk.precheck(LOCAL_TABLE, "local_industry"), "自治体のコミットメント")
+    # 「未定」 is said of the governor's announcement, not of the help desk already set up in the same cell
+    assert commitment.status == "partial", commitment.reason
+    assert "相談窓口の設置" in commitment.reason
+
+
+REGIONAL_CORE = """〇〇市 地域産業クラスター計画（案）
+核となるのは、市内への立地を決定したH社（本社：大阪府）の新工場と、市内で試作を進めるI社である。
+{pending}
+"""
+
+
+def test_a_pending_support_aimed_at_the_firms_does_not_make_the_firms_pending(desk: Desk) -> None:
+    aimed = item(desk.precheck(REGIONAL_CORE.format(pending="重点支援企業への伴走支援の体制は今後検討する。"), "regional_cluster"), "実現可能性")
+    assert aimed.status == "met", aimed.reason
+    pending = item(desk.precheck(REGIONAL_CORE.format(pending="重点支援企業は今後公募で選ぶ。"), "regional_cluster"), "実現可能性")
+    assert pending.status == "partial", pending.reason
+
+
+def test_a_firm_that_decided_to_locate_here_brings_the_localisation_rule(desk: Desk) -> None:
+    localisation = item(desk.precheck(REGIONAL_CORE.format(pending=""), "regional_cluster"), "現地化")
+    assert localisation.status == "missing", localisation.reason  # 立地を決定した域外の H社: the rule applies, nothing is said
+
+
+BATTERY = """〇〇市 地域産業クラスター計画（蓄電池部材）
+全固体電池用の固体電解質とその原料の量産拠点を形成することを目指す。
+{supply}
+"""
+
+
+def test_a_dependence_kept_for_one_part_while_another_is_localised_is_partial(desk: Desk) -> None:
+    kept = item(
+        desk.precheck(BATTERY.format(supply="原料のうち硫化リチウムはI社からの市内調達を目指すが、リチウム原料そのものは当面輸入に依存する。"), "regional_cluster"),
+        "外部依存性",
+    )
+    assert kept.status == "partial", kept.reason
+    assert "輸入に依存" in kept.reason and "市内調達" in " ".join(kept.evidence)
+    whole = item(
+        desk.precheck(BATTERY.format(supply="ウエハーは全量を海外の親会社から調達し、市内ではモジュールの組立を行う。"), "regional_cluster"),
+        "外部依存性",
+    )
+    assert whole.status == "missing", whole.reason  # 全量: the essential part is wholly from outside
+
+
+STRATEGIC = """〇〇県 戦略産業クラスター 候補プロジェクト提案
+洋上風力の基礎構造物の製造拠点を形成する。
+{infra}
+"""
+
+
+def test_infrastructure_is_read_from_what_the_plan_does_about_it(desk: Desk) -> None:
+    worked_on = item(
+        desk.precheck(STRATEGIC.format(infra="能代港の岸壁延伸と臨港道路の改良について国土交通省港湾局と協議している。"), "strategic_cluster"),
+        "インフラ整備との整合性",
+    )
+    assert worked_on.status == "met", worked_on.reason
+    needed = item(desk.precheck(STRATEGIC.format(infra="岸壁の改修と送電網の増強が必要となる。"), "strategic_cluster"), "インフラ整備との整合性")
+    assert needed.status == "partial", needed.reason  # a need, not a decision
+    subsidy = item(
+        desk.precheck(STRATEGIC.format(infra="経済産業省と、製造拠点整備の補助事業について2025年秋から事前調整中。"), "strategic_cluster"),
+        "インフラ整備との整合性",
+    )
+    assert subsidy.status == "missing", subsidy.reason  # a firm's own plant is the investment, not infrastructure
+
+
+def test_a_subsidy_programme_under_discussion_with_ministries_is_the_budget_measure(desk: Desk) -> None:
+    feasible = item(
+        desk.precheck(STRATEGIC.format(infra="厚生労働省・経済産業省と、製造拠点整備の補助事業について2025年秋から事前調整中。"), "strategic_cluster"),
+        "実現可能性",
+    )
+    assert feasible.status == "met", feasible.reason
+
+
+def test_continue_review_or_stop_decided_at_a_date_is_a_stage_gate(desk: Desk) -> None:
+    plan = (
+        "〇〇市 地域産業クラスター計画\n"
+        "KPIは、固体電解質の市内生産量（2030年度 年3,000トン）、市内調達額、雇用者数とし、2028年度末にH社の稼働状況を確認して、"
+        "第2期の支援内容を継続・見直し・中止のいずれとするか判断する。\n"
+    )
+    ebpm = item(desk.precheck(plan, "regional_cluster"), "EBPMメルクマール")
+    assert ebpm.status == "met", ebpm.reason
+
+
+def test_popularity_abroad_is_a_market_need(desk: Desk) -> None:
+    plan = (
+        "〇〇市 地場産業成長プラン（南部鉄器）\n"
+        "カラーポットを中心に欧州・中国での人気が高く、出荷額に占める輸出の割合は約4割に達している。\n"
+        "IH対応鉄瓶など、従来品より単価を2〜3割高く設定できる新商品を開発する。\n"
+    )
+    promise = item(desk.precheck(plan, "local_industry"), "有望度")
+    assert promise.status == "met", promise.reason
+
+
+def test_a_product_being_adopted_is_not_hiring(desk: Desk) -> None:
+    plan = (
+        "〇〇市 地域産業クラスター計画\n"
+        "H社の固体電解質は国内自動車メーカー2社への採用が内定しており、2030年には国内シェア5割を見込む。\n"
+        "H社の工場では約250人の雇用を見込む。\n"
+    )
+    spread = item(desk.precheck(plan, "regional_cluster"), "域内への波及")
+    assert not any("採用が内定" in e for e in spread.evidence), spread.evidence
+    assert any("250人の雇用" in e for e in spread.evidence), spread.evidence
+
+
+def test_what_the_franchisor_decides_is_not_the_plans_own_product(desk: Desk) -> None:
+    plan = (
+        "△△市 店舗展開プラン\n"
+        "大手チェーンL社とのフランチャイズ契約により市内に5店舗を出店する。商品の構成と仕入れはすべてL社本部が決め、"
+        "売上はL社本部の販売計画に従う。\n"
+    )
+    promise = item(desk.precheck(plan, "local_industry"), "有望度")
+    assert promise.status == "missing", promise.reason
