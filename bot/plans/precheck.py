@@ -126,6 +126,7 @@ class _GroupResult:
     sentences: list[Sentence]
     negated: list[Sentence]
     number_missing: bool = False
+    also: list[Sentence] = field(default_factory=list)  # more sentences with other clear words of the group
 
 
 def _extra(model: Any, key: str, default: Any) -> Any:
@@ -152,6 +153,7 @@ def _group(
     dated = bool(_extra(group, "dated_target", False))
     best, number_missing = 0, False
     chosen: list[tuple[bool, int, Sentence]] = []
+    words_of: dict[int, set[str]] = {}  # the group's words found in each sentence
     negated: list[Sentence] = []
     for sentence in sentences:
         level, distinct = 0, 0
@@ -176,8 +178,10 @@ def _group(
                 if need_number and value == 2 and not attached_quantities(sentence, hit, kind, others):
                     value, number_missing = 1, True
                 level = max(level, value)
+                if value == 2:
+                    words_of.setdefault(sentence.index, set()).add(hit.term)
         if level < 2 and dated and dated_target(sentence, markers):
-            level, distinct = 2, distinct + 1  # 「令和11年度に年5万人（現状2万人）」: a dated numeric target is a KPI
+            level = 2  # 「令和11年度に年5万人（現状2万人）」: a dated numeric target is a KPI (quoted after the group's own words)
         if level > best:
             best, chosen = level, [(current, distinct, sentence)]
         elif level == best and level > 0:
@@ -186,15 +190,30 @@ def _group(
         number_missing = False
     # the plan's own sentences first, then those about today's situation; the title line last (a body sentence says more)
     ranked = [s for _, _, s in sorted(chosen, key=lambda c: (c[2].index == 0, c[0], -c[1], c[2].index))]
-    return _GroupResult(group.name, best, ranked, negated, number_missing)
+    return _GroupResult(group.name, best, ranked, negated, number_missing, _distinct_words(ranked, words_of) if best == 2 else [])
+
+
+def _distinct_words(ranked: Sequence[Sentence], words_of: Mapping[int, set[str]]) -> list[Sentence]:
+    """Later sentences that clearly state words of the group the first one does not (「手取りを1.5倍」 beside 「15人を雇い」)."""
+    if not ranked:
+        return []
+    seen = set(words_of.get(ranked[0].index, set()))
+    more: list[Sentence] = []
+    for s in ranked[1:]:
+        new = words_of.get(s.index, set()) - seen
+        if new and not any(w in t or t in w for w in new for t in seen):
+            more.append(s)
+            seen |= new
+    return more
 
 
 def _quote(sentences: Sequence[Sentence]) -> list[str]:
-    out: list[str] = []
-    for s in sorted(dict.fromkeys(sentences), key=lambda s: s.index):
-        if s.text not in out:
-            out.append(s.text)
-    return out[:MAX_EVIDENCE]
+    """The first ``MAX_EVIDENCE`` distinct sentences (in order of importance), shown in the plan's order."""
+    kept: list[Sentence] = []
+    for s in dict.fromkeys(sentences):
+        if len(kept) < MAX_EVIDENCE and all(k.text != s.text for k in kept):
+            kept.append(s)
+    return [s.text for s in sorted(kept, key=lambda s: s.index)]
 
 
 def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab: Mapping[str, Any]) -> CheckItem:
@@ -224,19 +243,25 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
             status="missing", evidence=_quote(negatives), suggestion=sig.suggestion, reason=f"計画に『{words}』とあります: {reason}", **base
         )
     default_kind = str(_extra(sig, "number", "any"))
-    group_flags = any(_extra(g, "need_number", False) for g in sig.groups)
-    terms_of = {g.name: [*g.terms, *_extra(g, "weak_terms", [])] for g in sig.groups}
+    # 「国内で初めて…の場合には、先進性の高い技術を」: an optional group is quoted when the plan states it, never lacking
+    groups = [g for g in sig.groups if not _extra(g, "optional", False)]
+    extras = [g for g in sig.groups if _extra(g, "optional", False)]
+    group_flags = any(_extra(g, "need_number", False) for g in groups)
+    terms_of = {g.name: [*g.terms, *_extra(g, "weak_terms", [])] for g in groups}
     # Targets that each need their own number (域内取引額・売上額・雇用): a number belongs to the nearest one.
-    targets = {g.name: list(g.terms) for g in sig.groups if _extra(g, "need_number", False)}
+    targets = {g.name: list(g.terms) for g in groups if _extra(g, "need_number", False)}
     results = [
         _group(
             g, sentences, markers, bool(_extra(g, "need_number", False)), str(_extra(g, "number", default_kind)),
             terms_of.get(str(_extra(g, "with_group", "")), []),
             [t for name, terms in targets.items() if name != g.name for t in terms],
         )
-        for g in sig.groups
+        for g in groups
     ]
     evidence = [s for r in results for s in r.sentences[:1]]
+    stated_extras = [(g.name, _group(g, sentences, markers, False, default_kind)) for g in extras]
+    shown_too = [s for _, r in stated_extras for s in r.sentences[:1] if r.level == 2]
+    also_note = "".join(f"（『{name}』の記載もあります）" for name, r in stated_extras if r.level == 2)
     lacking: list[str] = []
     ok = [r.name for r in results if r.level == 2]
     # 「域内取引額、売上額、雇用・賃上げ等」: examples of one effect — enough of them, clearly stated, meet the rule.
@@ -249,7 +274,7 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
             lacking.append(f"『{r.name}』の記載が見当たりません")
         elif r.level == 1:
             lacking.append(f"『{r.name}』は{'数値がありません' if r.number_missing else '具体性が足りません'}")
-    cores_missing = [r.name for r, g in zip(results, sig.groups, strict=True) if _extra(g, "core", False) and r.level == 0]
+    cores_missing = [r.name for r, g in zip(results, groups, strict=True) if _extra(g, "core", False) and r.level == 0]
     if sig.need_number and not group_flags and results:
         kind_needed = default_kind
         if not any(quantities(s, kind_needed) for s in evidence):
@@ -266,7 +291,7 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
     cautions = [s for s in sentences if find_terms(s, _extra(sig, "caution_terms", [])) and not remedied(s, markers)]
     kept = list(negatives) if partly else []  # a dependence the plan keeps for one part while it localises another
     decided = [
-        s for r, g in zip(results, sig.groups, strict=True) if _extra(g, "core", False) and r.level == 2
+        s for r, g in zip(results, groups, strict=True) if _extra(g, "core", False) and r.level == 2
         for s in r.sentences if remedied(s, markers) and quantities(s)
     ]
     if decided:  # the plan decides the remedy elsewhere, with a figure (「令和11年度に県内調達比率を80%とする」)
@@ -287,7 +312,7 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
     # not yet there, whatever other sentences say about it — the requirement is at most partial.
     near = int(vocab.get("not_yet_window", 12))
     not_yet = [
-        r for r, g in zip(results, sig.groups, strict=True)
+        r for r, g in zip(results, groups, strict=True)
         if r.level > 0 and ((r.negated and _extra(g, "core", False)) or topic_not_yet([*g.terms, *_extra(g, "weak_terms", [])], sentences, markers, near))
     ]
     for r in not_yet:
@@ -309,6 +334,8 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
         if declined:
             reason += "計画には未定・未実施・先送りとする記載だけがあります。"
         return CheckItem(status="missing", evidence=_quote(declined), suggestion=sig.suggestion, reason=reason, **base)
+    # the optional group's sentence, then other clear words of a group (「手取りを1.5倍」 beside 「15人を雇い」), while room is left
+    evidence += [s for s in [*shown_too, *(s for r in results for s in r.also)] if s not in evidence]
     if not lacking and actor_only:
         who = _who(evidence, vocab)
         return CheckItem(status="met", evidence=_quote(evidence), suggestion="", reason=f"『{who}』が事業を担うと書かれています。", **base)
@@ -321,7 +348,7 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
         if sig.need_actor:  # name who carries the role, as the evidence shows it
             who = _who(evidence, vocab)
             note = f"（担い手: 『{who}』）{note}" if who else note
-        return CheckItem(status="met", evidence=_quote(evidence), suggestion="", reason=f"『{found}』を確認しました。{note}", **base)
+        return CheckItem(status="met", evidence=_quote(evidence), suggestion="", reason=f"『{found}』を確認しました。{note}{also_note}", **base)
     found = f"『{'』『'.join(ok)}』は確認できましたが、" if ok else ""
     return CheckItem(
         status="partial", evidence=_quote(evidence), suggestion=sig.suggestion, reason=found + "、".join(lacking) + "。", **base

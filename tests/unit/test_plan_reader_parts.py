@@ -129,3 +129,44 @@ def test_what_the_franchisor_decides_is_not_the_plans_own_product(desk: Desk) ->
     )
     promise = item(desk.precheck(plan, "local_industry"), "有望度")
     assert promise.status == "missing", promise.reason
+
+
+# --- what the evidence quotes ----------------------------------------------------------------------------------
+
+CITRUS = """〇〇町 稼げる農業プラン
+目指す数字は次のとおりです。
+・工場の売上：令和11年度に3億円
+・工場で新たに15人を雇い、パートの時給を毎年40円以上上げる
+・参加農家1戸あたりの手取りを、今の1.5倍にする
+"""
+
+
+def test_each_clear_word_of_an_aspect_is_quoted_once(desk: Desk) -> None:
+    spread = item(desk.precheck(CITRUS, "local_industry"), "域内への波及")
+    assert any("15人を雇い" in e for e in spread.evidence), spread.evidence
+    assert any("手取り" in e for e in spread.evidence), spread.evidence  # another word of the same aspect, its own sentence
+
+
+FIRST_IN_JAPAN = """〇〇県 地域産業クラスター計画
+・地元企業：株式会社〇〇電機（従業員350名）が中心となり、モジュールを量産する。
+{tech}
+"""
+
+
+def test_a_conditional_aspect_is_quoted_when_stated_and_never_lacking(desk: Desk) -> None:
+    stated = item(desk.precheck(FIRST_IN_JAPAN.format(tech="銀焼結による接合技術を用いたモジュールの量産は国内で初めてとなる。"), "regional_cluster"), "実現可能性")
+    plain = item(desk.precheck(FIRST_IN_JAPAN.format(tech=""), "regional_cluster"), "実現可能性")
+    assert stated.status == plain.status == "met", (stated.reason, plain.reason)
+    assert any("国内で初めて" in e for e in stated.evidence) and "先進技術" in stated.reason
+
+
+def test_a_kpi_in_words_is_quoted_before_a_dated_target_alone(desk: Desk) -> None:
+    plan = (
+        "〇〇県 地域産業クラスター計画\n"
+        "本計画では、令和11年度に国内シェア首位（35%）を目指す。\n"
+        "受注額、県内発注額、雇用数、賃金の4つの数字を毎年度末に確認し、外部の有識者を交えた会議で評価する。"
+        "3年目の評価で県内発注額が24億円に届かない場合は、補助の継続を見直す。\n"
+    )
+    ebpm = item(desk.precheck(plan, "regional_cluster"), "EBPMメルクマール")
+    assert ebpm.status == "met", ebpm.reason
+    assert any("毎年度末に確認" in e for e in ebpm.evidence), ebpm.evidence
