@@ -147,8 +147,8 @@ def _group(
     strong = list(group.terms)
     weak = list(_extra(group, "weak_terms", []))
     negation = list(markers.get("negation", []))
-    if _extra(group, "done", False):  # the aspect must already be under way: 「採択後に協議する」 does not count
-        negation += list(markers.get("deferral", []))
+    if _extra(group, "done", False):  # the aspect must already be under way: 「採択後に協議する」「意見交換を始めたい」 do not count
+        negation += [*markers.get("deferral", []), *markers.get("wish", [])]
     vague, wish, reported = markers.get("vague", []), markers.get("wish", []), markers.get("reported", [])
     dated = bool(_extra(group, "dated_target", False))
     best, number_missing = 0, False

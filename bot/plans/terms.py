@@ -21,7 +21,7 @@ from retrieval.normalize import fix_ocr
 GAP = 24  # most characters between the parts of an ``A…B`` term
 _SENTENCE_END = re.compile(r"[。！？!?]|\n")
 _BULLET_HEAD = re.compile(r"^[\s　]*(?:[#■□◆◇●○・\-*]+|\d+[.．)）]|[（(][^）)]{1,12}[）)]|【[^】]{1,16}】)?[\s　]*")
-_CLAUSE_BREAK = re.compile(r"(?:が、|ものの、|けれども、|一方で?、?|ただし、?|。)")  # 。 inside a table cell ends a clause
+_CLAUSE_BREAK = re.compile(r"(?:が、|ものの、|けれども、|一方で?、?|ただし、?|。(?=\S))")  # 。 inside a table cell ends a clause
 
 
 @dataclass(frozen=True)

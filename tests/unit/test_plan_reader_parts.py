@@ -170,3 +170,40 @@ def test_a_kpi_in_words_is_quoted_before_a_dated_target_alone(desk: Desk) -> Non
     ebpm = item(desk.precheck(plan, "regional_cluster"), "EBPMメルクマール")
     assert ebpm.status == "met", ebpm.reason
     assert any("毎年度末に確認" in e for e in ebpm.evidence), ebpm.evidence
+
+
+# --- plain words ------------------------------------------------------------------------------------------------
+
+def _status(desk: Desk, plan: str, plan_type: str, label: str) -> str:
+    return str(item(desk.precheck(plan, plan_type), label).status)
+
+
+def test_talks_with_ministries_in_plain_words(desk: Desk) -> None:
+    head = "戦略産業クラスター 候補プロジェクト\n"
+    assert _status(desk, head + "国の予算で支えてもらう部分について、経済産業省と昨年から話し合いを始めている。", "strategic_cluster", "実現可能性") == "met"
+    assert _status(desk, head + "国の補助の活用について、経産省の担当課とすでに相談している。", "strategic_cluster", "実現可能性") == "met"
+    # a wish to start is not a start
+    assert _status(desk, head + "関係省庁とは年度内に予算について意見交換を始めたい。", "strategic_cluster", "実現可能性") == "missing"
+
+
+def test_jobs_and_pay_in_plain_words(desk: Desk) -> None:
+    head = "戦略産業クラスター 候補プロジェクト\n"
+    assert _status(desk, head + "工場で地元の若者を300人雇い、給料は県内の平均より2割高くする。", "strategic_cluster", "地域における良質な雇用の創出・維持") == "met"
+
+
+def test_stage_gates_in_plain_words(desk: Desk) -> None:
+    head = "〇〇県 地域産業クラスター計画\nKPIは令和10年度に付加価値額50億円とする。"
+    for gate in ("中間年度に達成率が5割未満なら第2期の支援を縮小する。", "2年ごとに外部委員会で評価し、続けるかやめるかを決める。",
+                 "3年目に目標を下回っていれば、支援の打ち切りも含めて判断する。"):
+        assert _status(desk, head + gate, "regional_cluster", "EBPMメルクマール") == "met", gate
+    assert _status(desk, head + "毎年度、進捗を確認する。", "regional_cluster", "EBPMメルクマール") == "partial"
+
+
+def test_accompanying_support_in_plain_words(desk: Desk) -> None:
+    plan = "〇〇県 地域産業クラスター計画\n知事が記者会見で計画を発表した。県と信用金庫で専任のチームをつくり、5年間、四半期ごとに各社を訪問して経営を支える。"
+    assert _status(desk, plan, "regional_cluster", "自治体のコミットメント") == "met"
+
+
+def test_a_wish_at_the_end_of_a_sentence_still_weakens_it(desk: Desk) -> None:
+    # the end of a sentence is not a clause break: 「…始めたい。」 keeps its 「たい。」
+    assert _status(desk, "戦略産業クラスター 候補\n関係省庁と予算措置の事前調整を始めたい。", "strategic_cluster", "実現可能性") == "missing"
