@@ -207,3 +207,18 @@ def test_accompanying_support_in_plain_words(desk: Desk) -> None:
 def test_a_wish_at_the_end_of_a_sentence_still_weakens_it(desk: Desk) -> None:
     # the end of a sentence is not a clause break: 「…始めたい。」 keeps its 「たい。」
     assert _status(desk, "戦略産業クラスター 候補\n関係省庁と予算措置の事前調整を始めたい。", "strategic_cluster", "実現可能性") == "missing"
+
+
+def test_a_kana_name_ends_at_its_particle_and_plain_role_verbs_count(desk: Desk) -> None:
+    head = "〇〇村 地場産業成長プラン\n"
+    runs = item(desk.precheck(head + "村の農家5軒でつくる合同会社さとやまが加工場を動かし、自分たちで売る。", "local_industry"), "実現可能性")
+    assert runs.status == "met" and "『合同会社さとやま』" in runs.reason, runs.reason
+    leads = item(desk.precheck(head + "事業は、地元の酒蔵「山川酒造」（従業員12名）が引っ張る。", "local_industry"), "実現可能性")
+    assert leads.status == "met", leads.reason
+    kana = item(desk.precheck(head + "株式会社はなが、直売所の運営を任される。", "local_industry"), "実現可能性")
+    assert "『株式会社はな』" in kana.reason, kana.reason
+
+
+def test_buyers_words_and_tastings_are_market_need(desk: Desk) -> None:
+    plan = "〇〇村 地場産業成長プラン\nゆずのジャムとポン酢をつくる。東京のスーパー2社が「置きたい」と言っている。今は生のまま農協に安く出している。"
+    assert _status(desk, plan, "local_industry", "有望度") == "met"
