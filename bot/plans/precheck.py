@@ -19,6 +19,7 @@ from bot.plans.terms import (
     find_terms,
     marked,
     metric_figures,
+    norm,
     quantities,
     split_sentences,
     surface,
@@ -155,9 +156,11 @@ def _group(
     chosen: list[tuple[bool, int, Sentence]] = []
     words_of: dict[int, set[str]] = {}  # the group's words found in each sentence
     negated: list[Sentence] = []
+    previous: Sentence | None = None
     for sentence in sentences:
         level, distinct = 0, 0
-        if companion and not find_terms(sentence, companion):
+        before, previous = previous, sentence
+        if companion and not find_terms(sentence, companion) and not _continues(sentence, before, companion, markers):
             continue
         others = find_terms(sentence, rivals) if need_number and rivals else []
         current = False
@@ -191,6 +194,14 @@ def _group(
     # the plan's own sentences first, then those about today's situation; the title line last (a body sentence says more)
     ranked = [s for _, _, s in sorted(chosen, key=lambda c: (c[2].index == 0, c[0], -c[1], c[2].index))]
     return _GroupResult(group.name, best, ranked, negated, number_missing, _distinct_words(ranked, words_of) if best == 2 else [])
+
+
+def _continues(sentence: Sentence, before: Sentence | None, companion: Sequence[str], markers: Mapping[str, list[str]]) -> bool:
+    """True when the sentence goes on about the one before it (「これは県内平均の1.6倍」) and that one has the companion words."""
+    if before is None or before.block != sentence.block:
+        return False
+    body = sentence.norm[len(norm(sentence.context)) :].lstrip("・-*　 ")
+    return any(body.startswith(norm(a)) for a in markers.get("anaphora", [])) and bool(find_terms(before, companion))
 
 
 def _distinct_words(ranked: Sequence[Sentence], words_of: Mapping[int, set[str]]) -> list[Sentence]:

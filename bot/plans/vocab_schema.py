@@ -34,6 +34,7 @@ class _Markers(BaseModel):
     not_yet: list[str] = Field(default_factory=list)
     not_yet_aside: list[str] = Field(default_factory=list)
     whole: list[str] = Field(default_factory=list)
+    anaphora: list[str] = Field(default_factory=list)
 
 
 class PlanVocab(BaseModel):

@@ -222,3 +222,16 @@ def test_a_kana_name_ends_at_its_particle_and_plain_role_verbs_count(desk: Desk)
 def test_buyers_words_and_tastings_are_market_need(desk: Desk) -> None:
     plan = "〇〇村 地場産業成長プラン\nゆずのジャムとポン酢をつくる。東京のスーパー2社が「置きたい」と言っている。今は生のまま農協に安く出している。"
     assert _status(desk, plan, "local_industry", "有望度") == "met"
+
+
+def test_a_comparison_in_the_next_sentence_about_the_same_figure(desk: Desk) -> None:
+    head = "〇〇県 地域産業クラスター計画\n"
+    follows = head + "従業員1人あたりの付加価値額を1,500万円に高める。これは県内製造業の平均の1.6倍、全国の同業平均の1.3倍である。"
+    assert _status(desk, follows, "regional_cluster", "費用対効果") == "met"
+    elsewhere = head + "付加価値額を50億円にする。\n平均賃金は全国平均を下回る。"  # another sentence, about wages
+    assert _status(desk, elsewhere, "regional_cluster", "費用対効果") == "partial"
+
+
+def test_local_sourcing_of_essential_parts_in_plain_words(desk: Desk) -> None:
+    plan = "〇〇県 地域産業クラスター計画\nモーターの部品は、県内の協力工場5社で作る。"
+    assert _status(desk, plan, "regional_cluster", "外部依存性") == "met"
