@@ -235,3 +235,19 @@ def test_a_comparison_in_the_next_sentence_about_the_same_figure(desk: Desk) -> 
 def test_local_sourcing_of_essential_parts_in_plain_words(desk: Desk) -> None:
     plan = "〇〇県 地域産業クラスター計画\nモーターの部品は、県内の協力工場5社で作る。"
     assert _status(desk, plan, "regional_cluster", "外部依存性") == "met"
+
+
+def test_help_desk_announcement_and_local_purchases_in_plain_words(desk: Desk) -> None:
+    head = "〇〇町 地場産業成長プラン\n"
+    desk_and_mayor = head + "町役場の産業課に、事業者がいつでも相談できる担当者を置く。町長が町議会でプランを説明する。"
+    assert _status(desk, desk_and_mayor, "local_industry", "自治体のコミットメント") == "met"
+    newsletter = head + "商工会の中に相談の受付を設け、町長が広報誌でプランを紹介する。"
+    assert _status(desk, newsletter, "local_industry", "自治体のコミットメント") == "met"
+    buys = head + "町内の農家から買う梅を年2,000万円分にし、加工場で新たに8人を雇う。"
+    assert _status(desk, buys, "local_industry", "域内への波及") == "met"
+
+
+def test_world_class_in_plain_words(desk: Desk) -> None:
+    head = "戦略産業クラスター 候補プロジェクト\n"
+    assert _status(desk, head + "この会社の技術は、世界でも同じものを作れる会社が3社しかない。", "strategic_cluster", "競争優位性") == "met"
+    assert _status(desk, head + "アメリカやヨーロッパの大手メーカーにも部品を納めている。", "strategic_cluster", "競争優位性") == "met"
