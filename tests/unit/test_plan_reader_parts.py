@@ -251,3 +251,11 @@ def test_world_class_in_plain_words(desk: Desk) -> None:
     head = "戦略産業クラスター 候補プロジェクト\n"
     assert _status(desk, head + "この会社の技術は、世界でも同じものを作れる会社が3社しかない。", "strategic_cluster", "競争優位性") == "met"
     assert _status(desk, head + "アメリカやヨーロッパの大手メーカーにも部品を納めている。", "strategic_cluster", "競争優位性") == "met"
+
+
+def test_spreading_sales_in_plain_words_after_todays_dependence(desk: Desk) -> None:
+    head = "〇〇町 地場産業成長プラン\n"
+    spread = head + "今は製品のすべてを大手商社1社に卸している。プランでは自社のネットショップと道の駅でも売り、商社への出荷を6割までに下げる。"
+    assert _status(desk, spread, "local_industry", "外部依存性") == "met"
+    kept = head + "現在、生産は全量を海外の1工場に委託している。今後もこの体制を続ける。"
+    assert _status(desk, kept, "local_industry", "外部依存性") == "missing"
