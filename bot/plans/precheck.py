@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from bot.answering.answer import new_answer_id
@@ -425,6 +425,19 @@ def _actor_check(
     return [*lacking, "具体的な企業・団体の名前がありません"], evidence, False
 
 
+def _closest_type(guess: PlanTypeGuess, corpus: Corpus, sentences: Sequence[Sentence], vocab: Mapping[str, Any]) -> PlanTypeGuess:
+    """The placeholder type for a plan with no type word: the one with the most requirements met or partly met."""
+    weight = {"met": 2, "partial": 1}
+    spoken = {
+        p.id: sum(weight.get(evaluate(r, "requirement", sentences, vocab).status, 0) for r in p.requirements) / max(len(p.requirements), 1)
+        for p in corpus.plan_types
+    }
+    best = max(corpus.plan_types, key=lambda p: spoken[p.id])  # ties keep the catalog's order
+    if spoken[best.id] <= 0:
+        return guess
+    return replace(guess, plan_type=best.id, basis="（要件に当たる記載が最も多い類型）")
+
+
 def precheck_plan(
     plan: Plan | str, *, corpus: Corpus, vocab: Mapping[str, Any], plan_type: str | None = None
 ) -> PrecheckReport:
@@ -433,8 +446,10 @@ def precheck_plan(
     if not corpus.plan_types:
         raise DeskError(Code.CORPUS_INVALID, "要件カタログ（requirements.yaml）が読み込めません。", "`madoguchi corpus validate` で確認してください。")
     guess = choose_plan_type(plan, corpus.plan_types, plan_type, vocab.get("plan_type_detection", {}))
-    ptype = corpus.plan_type(guess.plan_type)
     sentences = split_sentences(plan.text)
+    if guess.undetermined:  # no word points to a type: take the one whose requirements the plan speaks to most
+        guess = _closest_type(guess, corpus, sentences, vocab)
+    ptype = corpus.plan_type(guess.plan_type)
     items = [evaluate(r, "requirement", sentences, vocab) for r in ptype.requirements]
     items += [evaluate(r, "content_item", sentences, vocab) for r in ptype.content_items]
     recognised = any(item.evidence for item in items) or max(guess.scores.values(), default=0) > 0

@@ -259,3 +259,20 @@ def test_spreading_sales_in_plain_words_after_todays_dependence(desk: Desk) -> N
     assert _status(desk, spread, "local_industry", "外部依存性") == "met"
     kept = head + "現在、生産は全量を海外の1工場に委託している。今後もこの体制を続ける。"
     assert _status(desk, kept, "local_industry", "外部依存性") == "missing"
+
+
+# --- plan type -----------------------------------------------------------------------------------------------------
+
+def test_with_no_type_word_the_placeholder_is_the_type_the_plan_speaks_to(desk: Desk) -> None:
+    plan = "〇〇村 お茶の仕事を守るプラン\n茶の生産者35戸で紅茶をつくり、東京の雑貨店10店で売る。村長が議会で説明し、役場に担当者を置く。"
+    report = desk.precheck(plan)  # once refused as 「計画として読み取れる内容が見つかりません」
+    assert report.guess.undetermined and report.low_confidence
+    assert report.plan_type == "local_industry"
+    assert "判定できませんでした" in report.type_note() and "要件に当たる記載が最も多い類型" in report.type_note()
+
+
+def test_plain_cues_point_to_a_type(desk: Desk) -> None:
+    regional = "〇〇県 ポンプ部品の産業を育てる計画\n中核企業の株式会社みなと精機は海外に輸出している。県内の協力企業への発注を増やす。"
+    local = "〇〇町 みかん加工品で稼ぐプラン\n町内の農家から規格外みかんを買い、果汁にして首都圏のホテルに売る。"
+    assert desk.precheck(regional).plan_type == "regional_cluster"
+    assert desk.precheck(local).plan_type == "local_industry"
