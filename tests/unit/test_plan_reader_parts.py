@@ -276,3 +276,11 @@ def test_plain_cues_point_to_a_type(desk: Desk) -> None:
     local = "〇〇町 みかん加工品で稼ぐプラン\n町内の農家から規格外みかんを買い、果汁にして首都圏のホテルに売る。"
     assert desk.precheck(regional).plan_type == "regional_cluster"
     assert desk.precheck(local).plan_type == "local_industry"
+
+
+def test_localisation_in_plain_words(desk: Desk) -> None:
+    head = "〇〇県 地域産業クラスター計画\n"
+    plan = head + "県外の大手メーカーの工場を誘致する。働く人は5年で8割を県内から雇い、もうけの一部は県内の設備に再び投資してもらう。"
+    assert _status(desk, plan, "regional_cluster", "現地化") == "met"
+    assert _status(desk, head + "東京の会社の工場を呼び込む。", "regional_cluster", "現地化") == "missing"  # the rule applies
+    assert _status(desk, head + "観光客を呼び込む。", "regional_cluster", "現地化") == "not_applicable"
