@@ -284,3 +284,12 @@ def test_localisation_in_plain_words(desk: Desk) -> None:
     assert _status(desk, plan, "regional_cluster", "現地化") == "met"
     assert _status(desk, head + "東京の会社の工場を呼び込む。", "regional_cluster", "現地化") == "missing"  # the rule applies
     assert _status(desk, head + "観光客を呼び込む。", "regional_cluster", "現地化") == "not_applicable"
+
+
+def test_strategic_requirements_in_plain_words(desk: Desk) -> None:
+    head = "戦略産業クラスター 候補プロジェクト\n"
+    assert _status(desk, head + "A社が新しい工場に約800億円をかける。", "strategic_cluster", "投資との整合性") == "met"
+    assert _status(desk, head + "A社は新しい設備を入れる。", "strategic_cluster", "投資との整合性") == "partial"  # no amount
+    assert _status(desk, head + "国が重点を置く17の分野のうち、半導体にあたる。", "strategic_cluster", "成長戦略本部での検討との整合性") == "met"
+    in_step = head + "工場の稼働に間に合うよう、県が工業用水の管を新しく引き、道路も広げる。"
+    assert _status(desk, in_step, "strategic_cluster", "インフラ整備との整合性") == "met"
