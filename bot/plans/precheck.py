@@ -143,6 +143,7 @@ def _group(
     kind: str,
     companion: Sequence[str] = (),
     rivals: Sequence[str] = (),
+    near: int = 12,
 ) -> _GroupResult:
     """How clearly one aspect is stated: 2 clear, 1 vague / weak / without its number, 0 absent."""
     strong = list(group.terms)
@@ -152,6 +153,8 @@ def _group(
         negation += [*markers.get("deferral", []), *markers.get("wish", [])]
     vague, wish, reported = markers.get("vague", []), markers.get("wish", []), markers.get("reported", [])
     dated = bool(_extra(group, "dated_target", False))
+    if dated and topic_not_yet(strong, sentences, markers, near):
+        dated = False  # 「KPI：今後…設定する」: the plan says its KPIs are not set, whatever dated figures it gives elsewhere
     best, number_missing = 0, False
     chosen: list[tuple[bool, int, Sentence]] = []
     words_of: dict[int, set[str]] = {}  # the group's words found in each sentence
@@ -266,6 +269,7 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
             g, sentences, markers, bool(_extra(g, "need_number", False)), str(_extra(g, "number", default_kind)),
             terms_of.get(str(_extra(g, "with_group", "")), []),
             [t for name, terms in targets.items() if name != g.name for t in terms],
+            int(vocab.get("not_yet_window", 12)),
         )
         for g in groups
     ]

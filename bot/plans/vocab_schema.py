@@ -35,6 +35,7 @@ class _Markers(BaseModel):
     not_yet_aside: list[str] = Field(default_factory=list)
     whole: list[str] = Field(default_factory=list)
     anaphora: list[str] = Field(default_factory=list)
+    relative_years: list[str] = Field(default_factory=list)
 
 
 class PlanVocab(BaseModel):

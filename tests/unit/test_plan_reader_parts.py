@@ -293,3 +293,12 @@ def test_strategic_requirements_in_plain_words(desk: Desk) -> None:
     assert _status(desk, head + "国が重点を置く17の分野のうち、半導体にあたる。", "strategic_cluster", "成長戦略本部での検討との整合性") == "met"
     in_step = head + "工場の稼働に間に合うよう、県が工業用水の管を新しく引き、道路も広げる。"
     assert _status(desk, in_step, "strategic_cluster", "インフラ整備との整合性") == "met"
+
+
+def test_a_target_dated_from_now_is_a_kpi_unless_the_plan_says_its_kpis_are_not_set(desk: Desk) -> None:
+    head = "〇〇町 地場産業成長プラン\n"
+    relative = head + "5年後に売上を2億円にする。3年目に1億円に届かなければ売り方を変える。"
+    assert _status(desk, relative, "local_industry", "EBPMメルクマール") == "met"
+    assert _status(desk, head + "5年前から売上は2億円である。", "local_industry", "EBPMメルクマール") == "missing"
+    later = head + "管理職を5年以内に7割地元採用者とする。\n\n■KPI・ステージゲート\n今後、町と事務局で検討のうえ設定する。"
+    assert _status(desk, later, "local_industry", "EBPMメルクマール") == "missing"
