@@ -302,3 +302,16 @@ def test_a_target_dated_from_now_is_a_kpi_unless_the_plan_says_its_kpis_are_not_
     assert _status(desk, head + "5年前から売上は2億円である。", "local_industry", "EBPMメルクマール") == "missing"
     later = head + "管理職を5年以内に7割地元採用者とする。\n\n■KPI・ステージゲート\n今後、町と事務局で検討のうえ設定する。"
     assert _status(desk, later, "local_industry", "EBPMメルクマール") == "missing"
+
+
+def test_figures_in_plain_words(vocab: dict) -> None:  # type: ignore[type-arg]
+    from bot.plans.needs import detect_figures
+    from bot.plans.terms import split_sentences
+
+    def read(text: str) -> dict[str, list[float]]:
+        return {k: [f.value for f in v] for k, v in detect_figures(split_sentences(text), vocab).items() if v}
+
+    assert read("設備に1億8千万円をかける。") == {"investment_yen": [180_000_000.0]}
+    assert read("働く人は120人。") == {"employees": [120.0]}
+    assert read("給料を毎年3%上げる。") == {"wage_increase_pct": [3.0]}
+    assert read("時間をかけて3年で育てる。") == {}
