@@ -20,6 +20,7 @@ from bot.cli.kit import (
 )
 from bot.cli.log import attach_cli_listeners
 from bot.desk import Desk
+from bot.plans.vocab_check import plan_vocab_problems
 from retrieval.corpus import load_corpus
 from retrieval.embed import get_embedder
 from retrieval.errors import Code, DeskError
@@ -128,13 +129,15 @@ def chat(audience: str = typer.Option("staff", "--audience", help="staff（自�
 @handle_errors
 def corpus_validate(path: Path = typer.Argument(None, help="コーパスのディレクトリ（既定: MADOGUCHI_CORPUS_DIR）")) -> None:
     """コーパスを検査する。問題ごとにファイルと項目を示し、1 件でもあれば終了コード 1。"""
-    corpus = load_corpus(path or settings().corpus_dir)
+    corpus_dir = path or settings().corpus_dir
+    corpus = load_corpus(corpus_dir)
+    problems = [*corpus.problems, *plan_vocab_problems(corpus_dir, [m.id for m in corpus.measures])]
     for warning in corpus.warnings:
         err_console.print(f"警告: {warning}", highlight=False, markup=False, soft_wrap=True)
-    for problem in corpus.problems:
+    for problem in problems:
         err_console.print(str(problem), highlight=False, markup=False, soft_wrap=True)
-    if corpus.problems:
-        err_console.print(f"{len(corpus.problems)} 件の問題があります。")
+    if problems:
+        err_console.print(f"{len(problems)} 件の問題があります。")
         raise typer.Exit(1)
     out_console.print(
         f"OK: 文書 {len(corpus.documents)} 件, 支援施策 {len(corpus.measures)} 件, "

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from bot.plans.plan import Plan
 
 HOW_TO_CHOOSE = (
-    "類型を指定してください（CLI: --plan-type ／ Slack: 事前チェックの入力画面の「計画の類型」 ／ API: plan_type。"
+    "類型を指定してください（CLI: --plan-type ／ Slack: 事前チェック・施策提案の入力画面の「計画の類型」 ／ API: plan_type。"
     "strategic_cluster・regional_cluster・local_industry のいずれか）。"
 )
 
@@ -29,6 +29,7 @@ class PlanTypeGuess:
     overridden: bool = False
     scores: dict[str, float] = field(default_factory=dict)
     reasons: dict[str, list[str]] = field(default_factory=dict)
+    basis: str = ""  # how the placeholder type was chosen when no word points to any type
 
     @property
     def undetermined(self) -> bool:
@@ -41,7 +42,7 @@ class PlanTypeGuess:
         if self.overridden:
             return f"計画類型: {name}（指定）"
         if self.undetermined:
-            return f"計画類型: 判定できませんでした（類型を示す語が計画にありません）。仮に{name}として扱っています。{HOW_TO_CHOOSE}"
+            return f"計画類型: 判定できませんでした（類型を示す語が計画にありません）。仮に{name}として扱っています{self.basis}。{HOW_TO_CHOOSE}"
         words = "』『".join(self.reasons.get(self.plan_type, [])[:5])
         basis = f"（根拠: 『{words}』）" if words else ""
         line = f"計画類型: {name}（推定、確度 {self.confidence:.0%}）{basis}"

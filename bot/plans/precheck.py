@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from bot.answering.answer import new_answer_id
@@ -19,6 +19,7 @@ from bot.plans.terms import (
     find_terms,
     marked,
     metric_figures,
+    norm,
     quantities,
     split_sentences,
     surface,
@@ -126,6 +127,7 @@ class _GroupResult:
     sentences: list[Sentence]
     negated: list[Sentence]
     number_missing: bool = False
+    also: list[Sentence] = field(default_factory=list)  # more sentences with other clear words of the group
 
 
 def _extra(model: Any, key: str, default: Any) -> Any:
@@ -141,21 +143,27 @@ def _group(
     kind: str,
     companion: Sequence[str] = (),
     rivals: Sequence[str] = (),
+    near: int = 12,
 ) -> _GroupResult:
     """How clearly one aspect is stated: 2 clear, 1 vague / weak / without its number, 0 absent."""
     strong = list(group.terms)
     weak = list(_extra(group, "weak_terms", []))
     negation = list(markers.get("negation", []))
-    if _extra(group, "done", False):  # the aspect must already be under way: 「採択後に協議する」 does not count
-        negation += list(markers.get("deferral", []))
+    if _extra(group, "done", False):  # the aspect must already be under way: 「採択後に協議する」「意見交換を始めたい」 do not count
+        negation += [*markers.get("deferral", []), *markers.get("wish", [])]
     vague, wish, reported = markers.get("vague", []), markers.get("wish", []), markers.get("reported", [])
     dated = bool(_extra(group, "dated_target", False))
+    if dated and topic_not_yet(strong, sentences, markers, near):
+        dated = False  # 「KPI：今後…設定する」: the plan says its KPIs are not set, whatever dated figures it gives elsewhere
     best, number_missing = 0, False
     chosen: list[tuple[bool, int, Sentence]] = []
+    words_of: dict[int, set[str]] = {}  # the group's words found in each sentence
     negated: list[Sentence] = []
+    previous: Sentence | None = None
     for sentence in sentences:
         level, distinct = 0, 0
-        if companion and not find_terms(sentence, companion):
+        before, previous = previous, sentence
+        if companion and not find_terms(sentence, companion) and not _continues(sentence, before, companion, markers):
             continue
         others = find_terms(sentence, rivals) if need_number and rivals else []
         current = False
@@ -176,8 +184,10 @@ def _group(
                 if need_number and value == 2 and not attached_quantities(sentence, hit, kind, others):
                     value, number_missing = 1, True
                 level = max(level, value)
+                if value == 2:
+                    words_of.setdefault(sentence.index, set()).add(hit.term)
         if level < 2 and dated and dated_target(sentence, markers):
-            level, distinct = 2, distinct + 1  # 「令和11年度に年5万人（現状2万人）」: a dated numeric target is a KPI
+            level = 2  # 「令和11年度に年5万人（現状2万人）」: a dated numeric target is a KPI (quoted after the group's own words)
         if level > best:
             best, chosen = level, [(current, distinct, sentence)]
         elif level == best and level > 0:
@@ -186,15 +196,38 @@ def _group(
         number_missing = False
     # the plan's own sentences first, then those about today's situation; the title line last (a body sentence says more)
     ranked = [s for _, _, s in sorted(chosen, key=lambda c: (c[2].index == 0, c[0], -c[1], c[2].index))]
-    return _GroupResult(group.name, best, ranked, negated, number_missing)
+    return _GroupResult(group.name, best, ranked, negated, number_missing, _distinct_words(ranked, words_of) if best == 2 else [])
+
+
+def _continues(sentence: Sentence, before: Sentence | None, companion: Sequence[str], markers: Mapping[str, list[str]]) -> bool:
+    """True when the sentence goes on about the one before it (「これは県内平均の1.6倍」) and that one has the companion words."""
+    if before is None or before.block != sentence.block:
+        return False
+    body = sentence.norm[len(norm(sentence.context)) :].lstrip("・-*　 ")
+    return any(body.startswith(norm(a)) for a in markers.get("anaphora", [])) and bool(find_terms(before, companion))
+
+
+def _distinct_words(ranked: Sequence[Sentence], words_of: Mapping[int, set[str]]) -> list[Sentence]:
+    """Later sentences that clearly state words of the group the first one does not (「手取りを1.5倍」 beside 「15人を雇い」)."""
+    if not ranked:
+        return []
+    seen = set(words_of.get(ranked[0].index, set()))
+    more: list[Sentence] = []
+    for s in ranked[1:]:
+        new = words_of.get(s.index, set()) - seen
+        if new and not any(w in t or t in w for w in new for t in seen):
+            more.append(s)
+            seen |= new
+    return more
 
 
 def _quote(sentences: Sequence[Sentence]) -> list[str]:
-    out: list[str] = []
-    for s in sorted(dict.fromkeys(sentences), key=lambda s: s.index):
-        if s.text not in out:
-            out.append(s.text)
-    return out[:MAX_EVIDENCE]
+    """The first ``MAX_EVIDENCE`` distinct sentences (in order of importance), shown in the plan's order."""
+    kept: list[Sentence] = []
+    for s in dict.fromkeys(sentences):
+        if len(kept) < MAX_EVIDENCE and all(k.text != s.text for k in kept):
+            kept.append(s)
+    return [s.text for s in sorted(kept, key=lambda s: s.index)]
 
 
 def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab: Mapping[str, Any]) -> CheckItem:
@@ -214,26 +247,36 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
     # A negative signal counts only when the plan itself proposes it — not today's situation, not what it refuses.
     proposed = {s.index: plan_hits(s, find_terms(s, sig.negative_terms), markers) for s in sentences}
     negatives = [s for s in sentences if proposed[s.index]]
-    if negatives:
+    # 「全量を海外から調達」 is the whole of a part; only a dependence kept for part of the chain can be offset elsewhere
+    whole = markers.get("whole", [])
+    partly = bool(negatives) and not any(find_terms(s, whole) for s in negatives) and _remedy_elsewhere(sig, sentences, markers)
+    if negatives and not partly:
         words = "』『".join(dict.fromkeys(surface(s, h) for s in negatives for h in proposed[s.index]))
         reason = _extra(sig, "negative_reason", "") or "計画の記載が要件に反しています。"
         return CheckItem(
             status="missing", evidence=_quote(negatives), suggestion=sig.suggestion, reason=f"計画に『{words}』とあります: {reason}", **base
         )
     default_kind = str(_extra(sig, "number", "any"))
-    group_flags = any(_extra(g, "need_number", False) for g in sig.groups)
-    terms_of = {g.name: [*g.terms, *_extra(g, "weak_terms", [])] for g in sig.groups}
+    # 「国内で初めて…の場合には、先進性の高い技術を」: an optional group is quoted when the plan states it, never lacking
+    groups = [g for g in sig.groups if not _extra(g, "optional", False)]
+    extras = [g for g in sig.groups if _extra(g, "optional", False)]
+    group_flags = any(_extra(g, "need_number", False) for g in groups)
+    terms_of = {g.name: [*g.terms, *_extra(g, "weak_terms", [])] for g in groups}
     # Targets that each need their own number (域内取引額・売上額・雇用): a number belongs to the nearest one.
-    targets = {g.name: list(g.terms) for g in sig.groups if _extra(g, "need_number", False)}
+    targets = {g.name: list(g.terms) for g in groups if _extra(g, "need_number", False)}
     results = [
         _group(
             g, sentences, markers, bool(_extra(g, "need_number", False)), str(_extra(g, "number", default_kind)),
             terms_of.get(str(_extra(g, "with_group", "")), []),
             [t for name, terms in targets.items() if name != g.name for t in terms],
+            int(vocab.get("not_yet_window", 12)),
         )
-        for g in sig.groups
+        for g in groups
     ]
     evidence = [s for r in results for s in r.sentences[:1]]
+    stated_extras = [(g.name, _group(g, sentences, markers, False, default_kind)) for g in extras]
+    shown_too = [s for _, r in stated_extras for s in r.sentences[:1] if r.level == 2]
+    also_note = "".join(f"（『{name}』の記載もあります）" for name, r in stated_extras if r.level == 2)
     lacking: list[str] = []
     ok = [r.name for r in results if r.level == 2]
     # 「域内取引額、売上額、雇用・賃上げ等」: examples of one effect — enough of them, clearly stated, meet the rule.
@@ -246,7 +289,7 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
             lacking.append(f"『{r.name}』の記載が見当たりません")
         elif r.level == 1:
             lacking.append(f"『{r.name}』は{'数値がありません' if r.number_missing else '具体性が足りません'}")
-    cores_missing = [r.name for r, g in zip(results, sig.groups, strict=True) if _extra(g, "core", False) and r.level == 0]
+    cores_missing = [r.name for r, g in zip(results, groups, strict=True) if _extra(g, "core", False) and r.level == 0]
     if sig.need_number and not group_flags and results:
         kind_needed = default_kind
         if not any(quantities(s, kind_needed) for s in evidence):
@@ -261,8 +304,9 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
         lacking, evidence, actor_only = _actor_check(results, sentences, vocab, lacking, evidence)
     # A caution (today's partial dependence) stands unless the same sentence decides the remedy.
     cautions = [s for s in sentences if find_terms(s, _extra(sig, "caution_terms", [])) and not remedied(s, markers)]
+    kept = list(negatives) if partly else []  # a dependence the plan keeps for one part while it localises another
     decided = [
-        s for r, g in zip(results, sig.groups, strict=True) if _extra(g, "core", False) and r.level == 2
+        s for r, g in zip(results, groups, strict=True) if _extra(g, "core", False) and r.level == 2
         for s in r.sentences if remedied(s, markers) and quantities(s)
     ]
     if decided:  # the plan decides the remedy elsewhere, with a figure (「令和11年度に県内調達比率を80%とする」)
@@ -275,11 +319,15 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
     if cautions:
         lacking.append(_extra(sig, "caution_reason", "") or "要件を弱める記載があります")
         evidence += cautions[:2]
+    if kept:
+        words = "』『".join(dict.fromkeys(surface(s, h) for s in kept for h in proposed[s.index]))
+        lacking.append(f"計画に『{words}』とあり、その部分は域外・特定の者への依存が続きます")
+        evidence += kept[:2]
     # 「雇用の質に関する目標は今後協議のうえ設定する」「金融機関の参加は未定」: a part the plan itself leaves for later is
     # not yet there, whatever other sentences say about it — the requirement is at most partial.
     near = int(vocab.get("not_yet_window", 12))
     not_yet = [
-        r for r, g in zip(results, sig.groups, strict=True)
+        r for r, g in zip(results, groups, strict=True)
         if r.level > 0 and ((r.negated and _extra(g, "core", False)) or topic_not_yet([*g.terms, *_extra(g, "weak_terms", [])], sentences, markers, near))
     ]
     for r in not_yet:
@@ -301,6 +349,8 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
         if declined:
             reason += "計画には未定・未実施・先送りとする記載だけがあります。"
         return CheckItem(status="missing", evidence=_quote(declined), suggestion=sig.suggestion, reason=reason, **base)
+    # the optional group's sentence, then other clear words of a group (「手取りを1.5倍」 beside 「15人を雇い」), while room is left
+    evidence += [s for s in [*shown_too, *(s for r in results for s in r.also)] if s not in evidence]
     if not lacking and actor_only:
         who = _who(evidence, vocab)
         return CheckItem(status="met", evidence=_quote(evidence), suggestion="", reason=f"『{who}』が事業を担うと書かれています。", **base)
@@ -313,11 +363,28 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
         if sig.need_actor:  # name who carries the role, as the evidence shows it
             who = _who(evidence, vocab)
             note = f"（担い手: 『{who}』）{note}" if who else note
-        return CheckItem(status="met", evidence=_quote(evidence), suggestion="", reason=f"『{found}』を確認しました。{note}", **base)
+        return CheckItem(status="met", evidence=_quote(evidence), suggestion="", reason=f"『{found}』を確認しました。{note}{also_note}", **base)
     found = f"『{'』『'.join(ok)}』は確認できましたが、" if ok else ""
     return CheckItem(
         status="partial", evidence=_quote(evidence), suggestion=sig.suggestion, reason=found + "、".join(lacking) + "。", **base
     )
+
+
+def _remedy_elsewhere(sig: Any, sentences: Sequence[Sentence], markers: Mapping[str, list[str]]) -> bool:
+    """True when the plan, in a clause of its own intent, clearly states the core aspect the negative words go against.
+
+    「硫化リチウムは市内調達を目指すが、リチウム原料そのものは当面輸入に依存する」: the plan localises one essential part
+    and keeps the dependence for another, so the requirement is partly met rather than contradicted.
+    """
+    for group in sig.groups:
+        if not _extra(group, "core", False):
+            continue
+        for s in sentences:
+            hits = [h for h in find_terms(s, list(group.terms)) if not marked(s, h, markers.get("negation", []))]
+            hits = [h for h in hits if not marked(s, h, [*markers.get("wish", []), *markers.get("vague", [])], markers.get("reported", []))]
+            if plan_hits(s, hits, markers) and any(not clause_is_current(s, h.start, markers) for h in hits):
+                return True
+    return False
 
 
 def _who(evidence: Sequence[Sentence], vocab: Mapping[str, Any]) -> str:
@@ -362,6 +429,19 @@ def _actor_check(
     return [*lacking, "具体的な企業・団体の名前がありません"], evidence, False
 
 
+def _closest_type(guess: PlanTypeGuess, corpus: Corpus, sentences: Sequence[Sentence], vocab: Mapping[str, Any]) -> PlanTypeGuess:
+    """The placeholder type for a plan with no type word: the one with the most requirements met or partly met."""
+    weight = {"met": 2, "partial": 1}
+    spoken = {
+        p.id: sum(weight.get(evaluate(r, "requirement", sentences, vocab).status, 0) for r in p.requirements) / max(len(p.requirements), 1)
+        for p in corpus.plan_types
+    }
+    best = max(corpus.plan_types, key=lambda p: spoken[p.id])  # ties keep the catalog's order
+    if spoken[best.id] <= 0:
+        return guess
+    return replace(guess, plan_type=best.id, basis="（要件に当たる記載が最も多い類型）")
+
+
 def precheck_plan(
     plan: Plan | str, *, corpus: Corpus, vocab: Mapping[str, Any], plan_type: str | None = None
 ) -> PrecheckReport:
@@ -370,8 +450,10 @@ def precheck_plan(
     if not corpus.plan_types:
         raise DeskError(Code.CORPUS_INVALID, "要件カタログ（requirements.yaml）が読み込めません。", "`madoguchi corpus validate` で確認してください。")
     guess = choose_plan_type(plan, corpus.plan_types, plan_type, vocab.get("plan_type_detection", {}))
-    ptype = corpus.plan_type(guess.plan_type)
     sentences = split_sentences(plan.text)
+    if guess.undetermined:  # no word points to a type: take the one whose requirements the plan speaks to most
+        guess = _closest_type(guess, corpus, sentences, vocab)
+    ptype = corpus.plan_type(guess.plan_type)
     items = [evaluate(r, "requirement", sentences, vocab) for r in ptype.requirements]
     items += [evaluate(r, "content_item", sentences, vocab) for r in ptype.content_items]
     recognised = any(item.evidence for item in items) or max(guess.scores.values(), default=0) > 0

@@ -7,6 +7,7 @@ itself. The cues are data (``markers.current_state`` / ``markers.plan_intent`` /
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from bot.plans.numbers import find_quantities, find_years
@@ -52,16 +53,26 @@ def remedied(sentence: Sentence, markers: Mapping[str, Sequence[str]]) -> bool:
     return _has(text, markers.get("plan_intent", [])) and not _has(text, hedges)
 
 
+def _periods(text: str, markers: Mapping[str, Sequence[str]]) -> list[tuple[int, int]]:
+    """Spans of relative target dates (「5年後に」「3年以内に」, ``markers.relative_years``)."""
+    ends = [re.escape(m) for m in markers.get("relative_years", [])]
+    if not ends:
+        return []
+    return [(m.start(), m.end()) for m in re.finditer(r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})(?:" + "|".join(ends) + ")", text)]
+
+
 def dated_target(sentence: Sentence, markers: Mapping[str, Sequence[str]]) -> bool:
-    """True when a clause of the plan sets a figure for a year (「令和11年度に年5万人（現状2万人）」「2030年までに売上10億円」)."""
-    for year in find_years(sentence.norm):
-        start, end = clause_bounds(sentence, year.start)
+    """True when a clause of the plan sets a figure for a year (「令和11年度に年5万人（現状2万人）」「2030年までに売上10億円」
+    「5年後に売上を2億円にする」)."""
+    dates = [(y.start, y.end) for y in find_years(sentence.norm)] + _periods(sentence.norm, markers)
+    for at, until in dates:
+        start, end = clause_bounds(sentence, at)
         clause = sentence.norm[start:end]
-        if clause_is_current(sentence, year.start, markers) or not _has(clause, markers.get("plan_intent", [])):
+        if clause_is_current(sentence, at, markers) or not _has(clause, markers.get("plan_intent", [])):
             continue
         if _has(sentence.norm, markers.get("input_figures", [])):
             continue  # 「投資額は約1,100億円で、2028年の稼働を予定」: what the plan spends is not a target it measures
-        if find_quantities(clause):
+        if [q for q in find_quantities(clause) if not (start + q.start < until and at < start + q.end)]:
             return True
     return False
 
@@ -73,10 +84,15 @@ def topic_not_yet(terms: Sequence[str], sentences: Sequence[Sentence], markers: 
     of the requirement is not there yet; 「送電網の増強に関わる予算措置について、…調整はまだ始めていない」 speaks of something else.
     """
     cues = [compile_term(m) for m in markers.get("not_yet", [])]
+    aside = [compile_term(m) for m in markers.get("not_yet_aside", [])]
     for sentence in sentences:
         for hit in find_terms(sentence, terms):
             for cue in cues:
                 m = cue.search(sentence.norm, hit.end)
-                if m and m.start() - hit.end <= near:
+                if not m or m.start() - hit.end > near:
+                    continue
+                # 「重点支援企業への伴走支援の体制は今後検討」: the word is what something else is aimed at; that other thing is pending
+                between = sentence.norm[hit.end : m.start()]
+                if not any(a.match(between) for a in aside):
                     return True
     return False

@@ -21,7 +21,7 @@ from retrieval.normalize import fix_ocr
 GAP = 24  # most characters between the parts of an ``A…B`` term
 _SENTENCE_END = re.compile(r"[。！？!?]|\n")
 _BULLET_HEAD = re.compile(r"^[\s　]*(?:[#■□◆◇●○・\-*]+|\d+[.．)）]|[（(][^）)]{1,12}[）)]|【[^】]{1,16}】)?[\s　]*")
-_CLAUSE_BREAK = re.compile(r"(?:が、|ものの、|けれども、|一方で?、?|ただし、?)")
+_CLAUSE_BREAK = re.compile(r"(?:が、|ものの、|けれども、|一方で?、?|ただし、?|。(?=\S))")  # 。 inside a table cell ends a clause
 
 
 @dataclass(frozen=True)
@@ -296,10 +296,25 @@ def actors(sentence: Sentence, patterns: Sequence[str], names: Mapping[str, Any]
             found.append(name)
     # 「…をつくる株式会社北辰精機」: a legal form that begins the next name does not end a name of its own
     forms = [str(f) for f in (names or {}).get("legal_forms", [])]
+    found = list(dict.fromkeys(_trim_particle(f, forms) for f in found))
     return [
         f for f in found
         if not any(f.endswith(lf) and any(g != f and g.startswith(lf) and f + g[len(lf):] in shown for g in found) for lf in forms)
     ]
+
+
+_NAME_END = re.compile(r"(?<=[\u3041-\u30ff\u4e00-\u9fffa-zA-Z0-9])(?:が|は|を|に|で|と|も)(?=[\u30a0-\u30ff\u4e00-\u9fff、。,]|$)")
+
+
+def _trim_particle(name: str, forms: Sequence[str]) -> str:
+    """A name after a legal form ends at the particle that follows it (「株式会社はなが」→「株式会社はな」,
+    「合同会社さとやまが加工場を動かし」→「合同会社さとやま」); a particle inside a hiragana name stays (「みどりの丘」)."""
+    form = next((f for f in sorted(forms, key=len, reverse=True) if name.startswith(f)), "")
+    if not form:
+        return name
+    rest = name[len(form) :]
+    m = _NAME_END.search(rest, 2)
+    return form + rest[: m.start()] if m else name
 
 
 @lru_cache(maxsize=256)

@@ -32,6 +32,10 @@ class _Markers(BaseModel):
     persist: list[str] = Field(default_factory=list)
     input_figures: list[str] = Field(default_factory=list)
     not_yet: list[str] = Field(default_factory=list)
+    not_yet_aside: list[str] = Field(default_factory=list)
+    whole: list[str] = Field(default_factory=list)
+    anaphora: list[str] = Field(default_factory=list)
+    relative_years: list[str] = Field(default_factory=list)
 
 
 class PlanVocab(BaseModel):
@@ -57,22 +61,51 @@ class PlanVocab(BaseModel):
         return value
 
 
-def check_vocab(data: Mapping[str, Any]) -> list[str]:
-    """Problems of the plan-reader keys, in Japanese (empty when the vocabulary is well formed)."""
+_MESSAGES = {
+    "list_type": "語の一覧（リスト）で書いてください",
+    "dict_type": "キーと値の対応（マッピング）で書いてください",
+    "model_type": "キーと値の対応（マッピング）で書いてください",
+    "string_type": "文字列で書いてください",
+    "int_type": "整数で書いてください",
+    "int_parsing": "整数で書いてください",
+    "greater_than_equal": "小さすぎます",
+    "less_than_equal": "大きすぎます",
+    "extra_forbidden": "知らないキーです",
+    "missing": "必須のキーがありません",
+}
+
+
+def _japanese(error: Mapping[str, Any]) -> str:
+    limit = (error.get("ctx") or {}).get("ge", (error.get("ctx") or {}).get("le"))
+    text = _MESSAGES.get(str(error.get("type")), str(error.get("msg", "")).removeprefix("Value error, "))
+    return f"{text}（{limit}）" if limit is not None else text
+
+
+def vocab_problems(data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Problems of the plan-reader keys as (entry, message) pairs, in Japanese (empty when well formed)."""
     try:
         vocab = PlanVocab.model_validate(dict(data))
     except ValidationError as exc:
-        return [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
-    problems: list[str] = []
+        return [(".".join(str(p) for p in e["loc"]), _japanese(e)) for e in exc.errors()]
+    problems: list[tuple[str, str]] = []
     tags = set(vocab.needs)
     for tag in vocab.weak_need_terms:
         if tag not in tags:
-            problems.append(f"weak_need_terms.{tag}: needs にないタグです")
+            problems.append((f"weak_need_terms.{tag}", "needs にないタグです"))
     for measure, focus in vocab.match_focus.items():
-        problems += [f"match_focus.{measure}.primary: needs にないタグ {t} です" for t in focus.primary if t not in tags]
+        problems += [(f"match_focus.{measure}.primary", f"needs にないタグ {t} です") for t in focus.primary if t not in tags]
     applicants = set(data.get("applicants") or {})
     for child, parents in vocab.applicant_parents.items():
-        problems += [f"applicant_parents.{child}: applicants にない主体 {a} です" for a in [child, *parents] if a not in applicants]
+        problems += [(f"applicant_parents.{child}", f"applicants にない主体 {a} です") for a in [child, *parents] if a not in applicants]
     for measure, limit in vocab.measure_limits.items():
-        problems += [f"measure_limits.{measure}.not_for: applicants にない主体 {a} です" for a in limit.not_for if a not in applicants]
+        problems += [(f"measure_limits.{measure}.not_for", f"applicants にない主体 {a} です") for a in limit.not_for if a not in applicants]
+    for n, size in enumerate(data.get("size_classes") or []):
+        who = size.get("applicant") if isinstance(size, Mapping) else None
+        if who not in applicants:
+            problems.append((f"size_classes[{n}].applicant", f"applicants にない主体 {who} です"))
     return problems
+
+
+def check_vocab(data: Mapping[str, Any]) -> list[str]:
+    """Problems of the plan-reader keys, in Japanese (empty when the vocabulary is well formed)."""
+    return [f"{entry}: {message}" for entry, message in vocab_problems(data)]

@@ -40,7 +40,10 @@ def parse_command(text: str) -> tuple[str, str]:
 
 
 def plan_modal(kind: str, channel_id: str, plan_types: list[tuple[str, str]]) -> dict[str, Any]:
-    """The modal to paste a plan or point at an uploaded file (and, for the pre-check, pick its type)."""
+    """The modal to paste a plan or point at an uploaded file, and optionally pick its type (match and pre-check).
+
+    Left empty, the desk detects the type; a chosen type overrides the detection.
+    """
     blocks: list[dict[str, Any]] = [
         {
             "type": "input",
@@ -63,13 +66,14 @@ def plan_modal(kind: str, channel_id: str, plan_types: list[tuple[str, str]]) ->
             },
         },
     ]
-    if kind == "precheck" and plan_types:
+    if plan_types:
         blocks.append(
             {
                 "type": "input",
                 "block_id": "plan_type",
                 "optional": True,
                 "label": {"type": "plain_text", "text": "計画の類型（空欄なら自動判定）"},
+                "hint": {"type": "plain_text", "text": "選ぶと自動判定より優先します。判定の確度が低いと出たときに選んでください。"},
                 "element": {
                     "type": "static_select",
                     "action_id": "value",

@@ -31,10 +31,10 @@ def kind_for(text: str) -> Kind:
 def analyze(
     desk: Desk, kind: Kind, data: bytes | str, filename: str, audience: str, plan_type: str | None = None
 ) -> Any:
-    """Parse the plan and run the desk's match or precheck on it (channel ``slack``)."""
+    """Parse the plan and run the desk's match or precheck on it (channel ``slack``); a given type overrides detection."""
     plan = parse_plan(data, filename)
     if kind == "match":
-        return desk.match(plan, n=MATCH_N, channel="slack", audience=audience)
+        return desk.match(plan, n=MATCH_N, plan_type=plan_type, channel="slack", audience=audience)
     return desk.precheck(plan, plan_type, channel="slack", audience=audience)
 
 

@@ -337,6 +337,27 @@ def test_slash_precheck_opens_a_modal_and_its_submission_is_sent_by_dm(door: Doo
     door.fake.wait_for("files.completeUploadExternal", lambda c: c.body.get("channel_id") == dm_channel)
 
 
+def test_slash_match_modal_offers_the_plan_type_and_the_choice_overrides_detection(door: Door) -> None:
+    assert door.command("match", "mt-1").status_code == 200
+    [opened] = door.fake.wait_for("views.open", lambda c: c.body.get("trigger_id") == "trigger-mt-1")
+    view = opened.body["view"]
+    [picker] = [b for b in view["blocks"] if b["block_id"] == "plan_type"]
+    assert picker["optional"] is True  # left empty, the type is detected
+    assert {o["value"] for o in picker["element"]["options"]} == {"strategic_cluster", "regional_cluster", "local_industry"}
+    state = {"values": {"plan_text": {"value": {"type": "plain_text_input", "value": PLAN_MD}},
+                        "plan_file": {"value": {"type": "plain_text_input", "value": None}},
+                        "plan_type": {"value": {"type": "static_select", "selected_option": {"value": "regional_cluster"}}}}}
+    payload = {"type": "view_submission", "team": {"id": TEAM_ID}, "user": {"id": STAFF}, "api_app_id": "A0MADOGUCH",
+               "view": {"id": "V0VIEW002", "type": "modal", "callback_id": view["callback_id"],
+                        "private_metadata": view["private_metadata"], "state": state}}
+    assert door.interact(payload).status_code == 200
+    [result] = door.fake.wait_for(
+        "chat.postMessage", lambda c: c.body.get("channel") == STAFF and "支援施策" in block_text(c.body.get("blocks") or [])
+    )
+    text = block_text(result.body["blocks"])
+    assert "地域産業クラスター計画（指定）" in text  # the chosen type, not the detected 地場産業成長プラン
+
+
 # --- buttons -------------------------------------------------------------------------------------------------
 def test_thumbs_up_is_stored_as_feedback(door: Door) -> None:
     ts = door.mention("地場産業成長プランの要件は？")

@@ -31,7 +31,10 @@ def test_command_text_is_split_into_subcommand_and_rest() -> None:
 def test_modal_round_trip_and_validation() -> None:
     view = plan_modal("precheck", "C0MENTION1", [("local_industry", "地場産業成長プラン")])
     assert {b["block_id"] for b in view["blocks"]} == {"plan_text", "plan_file", "plan_type"}
-    assert "plan_type" not in {b["block_id"] for b in plan_modal("match", "C1", [("x", "y")])["blocks"]}
+    match_view = plan_modal("match", "C1", [("local_industry", "地場産業成長プラン")])
+    [picker] = [b for b in match_view["blocks"] if b["block_id"] == "plan_type"]  # the match form has the type selector too
+    assert picker["optional"] and [o["value"] for o in picker["element"]["options"]] == ["local_industry"]
+    assert "plan_type" not in {b["block_id"] for b in plan_modal("match", "C1", [])["blocks"]}  # no catalog, no picker
     state = {"values": {
         "plan_text": {"value": {"type": "plain_text_input", "value": None}},
         "plan_file": {"value": {"type": "plain_text_input", "value": "https://t.slack.com/files/U01/F0ABCDEF12/plan.docx"}},
