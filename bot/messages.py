@@ -39,3 +39,4 @@ SITUATION_CLOSE = (
     "どれが使えるかは、規模や要件、公募の時期で変わります。" + WHERE_TO_ASK
 )
 LIST_LEAD = "資料（{section}）には、次の{n}項目が挙げられています（全項目）。"
+INLINE_LIST_LEAD = "資料（{section}）には、例として次の{n}つが挙げられています（資料に挙がっている例の全部）。"

@@ -3,6 +3,7 @@ one heading quoted whole, with the count, instead of the best sentence or two.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -84,11 +85,40 @@ def numbered_run(index: LoadedIndex, hits: Sequence[Hit]) -> tuple[str, list[Quo
     return None
 
 
+# items listed inside one sentence: 「道路、工業用水、鉄道など必要なインフラ整備」 (short items, 、-separated, then など/等,
+# then — within a few characters — the thing they are examples of)
+_INLINE = re.compile(r"((?:[^、。\s]{1,12}、){1,}[^、。\s]{1,12})(?:など|等)(?:の)?([^、。]{0,8})")
+INLINE_TOP = 3  # hits searched for such a sentence
+
+
+def inline_run(query: str, hits: Sequence[Hit], plan_names: Sequence[str] = ()) -> tuple[Quote, int] | None:
+    """The sentence of a top policy hit that lists, inside itself, examples of the thing the question asks about
+    (「どんなインフラ…全部」 → 「道路、工業用水、鉄道など必要なインフラ整備…」): the quote and the number of items."""
+    names = {t for name in plan_names if name and name in query for t in query_terms(name)}
+    asked = set(query_terms(query)) - names
+    for hit in hits[:INLINE_TOP]:
+        if hit.chunk.kind != "policy":
+            continue
+        for sentence in re.split(r"(?<=。)", hit.chunk.body):
+            for match in _INLINE.finditer(sentence):
+                items = match.group(1).split("、")
+                if len(items) >= 2 and asked & set(query_terms(match.group(2))):
+                    return Quote(hit, sentence.strip().lstrip("-・ "), 1.0), len(items)
+    return None
+
+
 def whole_list(
     index: LoadedIndex, query: str, hits: Sequence[Hit], plan_sections: Mapping[str, str], meta: dict[str, Any]
 ) -> Answer | None:
     """Every item under the best heading (or of the numbered enumeration a top hit belongs to), quoted in
     document order with its count; None when there is no list."""
+    inline = inline_run(query, hits, list(plan_sections))
+    if inline is not None:
+        quote, count = inline
+        text, citations = compose([quote])
+        lead = messages.INLINE_LIST_LEAD.format(section=" > ".join(quote.hit.chunk.section.split(" > ")[-2:]), n=count)
+        return Answer(text=lead + "\n" + text.split("\n", 1)[1], citations=citations, hits=[HitOut.of(h) for h in hits],
+                      meta={**meta, "intent": "list", "section": quote.hit.chunk.section, "items": count})
     numbered = numbered_run(index, hits)
     if numbered is not None:
         run_section, quotes, count = numbered
