@@ -16,7 +16,7 @@ from bot.answering.enumeration import whole_list
 from bot.answering.extractive import anchor_names, anchored, extractive_answer, known_share, quotes_sources
 from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
 from bot.answering.language import Reading, read_question
-from bot.answering.primary import heading_first, named_measures_first, policy_first
+from bot.answering.primary import heading_first, named_measures_first, policy_asked, policy_first
 from bot.answering.situation import overview, plan_ranks
 from bot.config import Settings, get_settings
 from bot.events import DeskEvent, Listener, emit
@@ -25,6 +25,7 @@ from bot.plans.report import plan_markdown
 from retrieval.corpus import Corpus, load_corpus
 from retrieval.embed import Embedder, get_embedder
 from retrieval.index import IndexHolder
+from retrieval.normalize import normalize
 from retrieval.questions import Glossary, Intents, ScopeRules, load_glossary, load_intents, load_scope
 from retrieval.search import Retriever, Weights
 from retrieval.store import Store
@@ -301,11 +302,15 @@ class Desk:
         """Retrieve, check the evidence covers the query, and build the extractive answer (or the refusal)."""
         answers = self.intents.answer_patterns(query)
         about_measure = bool(answers) or self.intents.has(query, "about_measure")
+        about_measure = about_measure and not self.intents.has(query, "about_policy")  # 「政策文書に書いてある範囲で」
         found = self.search(query, k=k, mode=mode, filters=filters, dense_query=asked)
         defines = None
         if self.intents.has(query, "definition"):
             found, defines = heading_first(self.holder.get(), query, found)
         hits = policy_first(self.holder.get(), query, named_measures_first(query, found), about_measure)
+        if self.intents.has(query, "about_policy"):
+            refs = {normalize(m.name): m.policy_refs for m in self.corpus.measures}
+            hits = policy_asked(self.holder.get(), query, hits, refs)
         if defines is not None and hits[0].chunk.id != found[0].chunk.id:
             defines = None  # another passage was moved ahead of the defining one
         kinds = self.intents.asked_kinds(query)

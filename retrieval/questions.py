@@ -136,7 +136,7 @@ def load_scope(corpus_dir: Path) -> ScopeRules:
 
 
 INTENTS_FILE = "intents.yaml"
-IntentId = Literal["situation", "list", "about_measure", "definition"]
+IntentId = Literal["situation", "list", "about_measure", "about_policy", "definition"]
 
 
 class Intent(BaseModel):

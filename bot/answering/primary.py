@@ -4,7 +4,7 @@ passage leads, unless the question is about the measure itself (agency, amount, 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.answering.compose import coverage, query_terms
 from retrieval.index import LoadedIndex
@@ -26,6 +26,29 @@ def policy_first(index: LoadedIndex, query: str, hits: Sequence[Hit], about_meas
         if hit.chunk.kind == "policy" and coverage(terms, hit.chunk, idf, index.synonyms) >= top:
             return [hit, *out[:i], *out[i + 1 :]]
     return out
+
+
+ASKED_LOOK = 10  # how far down a policy passage may be lifted from when the question asks what the policy says
+
+
+def policy_asked(
+    index: LoadedIndex, query: str, hits: Sequence[Hit], refs: Mapping[str, Sequence[str]] | None = None
+) -> list[Hit]:
+    """The question asks what the policy text says (「政策文書に書いてある範囲で」): the best-covering policy
+    passage of the top ``ASKED_LOOK`` leads, even ahead of a catalog entry that restates it. When no policy
+    passage was retrieved, the passages the top catalog entry restates (``refs``: its title → ``policy_refs``)
+    are taken instead."""
+    out = list(hits)
+    terms = query_terms(query)
+    idf = index.lexical["bm25"].idf
+    candidates = [h for h in out[:ASKED_LOOK] if h.chunk.kind == "policy"]
+    if not candidates and out and out[0].chunk.kind == "measure" and refs:
+        sections = set(refs.get(out[0].chunk.title, ()))
+        candidates = [Hit(chunk=c, score=0.0) for c in index.chunks if c.kind == "policy" and c.section in sections]
+    if not candidates:
+        return out
+    best = max(candidates, key=lambda h: coverage(terms, h.chunk, idf, index.synonyms))
+    return [best, *(h for h in out if h.chunk.id != best.chunk.id)]
 
 
 def _measure_names(hit: Hit) -> list[str]:
