@@ -290,7 +290,8 @@ class Desk:
             index = self.holder.get()
             sections = {n: p.section for p in self.corpus.plan_types for n in [p.name, *p.aliases]}
             named = any(n in query for n in sections)
-            whole = whole_list(index, query, hits, sections, meta)
+            refs = {normalize(m.name): m.policy_refs for m in self.corpus.measures}
+            whole = whole_list(index, query, hits, sections, meta, refs)
             if whole is not None and (named or not answer.refused):
                 return whole
         return answer
@@ -314,8 +315,10 @@ class Desk:
         if defines is not None and hits[0].chunk.id != found[0].chunk.id:
             defines = None  # another passage was moved ahead of the defining one
         kinds = self.intents.asked_kinds(query)
+        listed = self.intents.has(query, "list")  # 「いくつあって、それぞれ」 is answered by the whole list
+        kind_ids = [k for k in self.intents.asked_kind_ids(query) if not (listed and k[0] == "count")]
         return hits, extractive_answer(
-            self.holder.get(), query, hits, self.settings.min_coverage, meta, answers, kinds, defines
+            self.holder.get(), query, hits, self.settings.min_coverage, meta, answers, kinds, defines, kind_ids
         )
 
     def ask_stream(self, question: str, history: Sequence[Any] | None = None, **kwargs: Any) -> Iterator[dict[str, Any]]:

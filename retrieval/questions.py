@@ -185,6 +185,11 @@ class Intents(BaseModel):
         folded = fold(text)
         return [list(k.answers) for k in self.fact_kinds if any(re.search(p, folded, re.I) for p in k.asks)]
 
+    def asked_kind_ids(self, text: str) -> list[tuple[str, list[str]]]:
+        """The id and sentence patterns of each kind of fact asked (「何件」 → ("count", [...]))."""
+        folded = fold(text)
+        return [(k.id, list(k.answers)) for k in self.fact_kinds if any(re.search(p, folded, re.I) for p in k.asks)]
+
     def of(self, text: str) -> str | None:
         """The first intent id of a question, or None (an ordinary question about the sources)."""
         return next((i.id for i in self.intents if i.matches(text)), None)

@@ -107,8 +107,22 @@ def inline_run(query: str, hits: Sequence[Hit], plan_names: Sequence[str] = ()) 
     return None
 
 
+def restating(hits: Sequence[Hit], sections: Sequence[str], refs: Mapping[str, Sequence[str]]) -> list[Quote]:
+    """The retrieved catalog entries that restate the quoted policy passages (their ``policy_refs`` name one of
+    ``sections``), each quoted by its first line, so the list names the measures it stands for."""
+    out: list[Quote] = []
+    for hit in hits[:TOP]:
+        chunk = hit.chunk
+        if chunk.kind == "measure" and set(refs.get(chunk.title, ())) & set(sections):
+            lines = [u for u in chunk.body.splitlines() if u.strip()]
+            if lines:
+                out.append(Quote(hit, lines[0].strip(), 0.0))
+    return out
+
+
 def whole_list(
-    index: LoadedIndex, query: str, hits: Sequence[Hit], plan_sections: Mapping[str, str], meta: dict[str, Any]
+    index: LoadedIndex, query: str, hits: Sequence[Hit], plan_sections: Mapping[str, str], meta: dict[str, Any],
+    refs: Mapping[str, Sequence[str]] | None = None,
 ) -> Answer | None:
     """Every item under the best heading (or of the numbered enumeration a top hit belongs to), quoted in
     document order with its count; None when there is no list."""
@@ -122,7 +136,7 @@ def whole_list(
     numbered = numbered_run(index, hits)
     if numbered is not None:
         run_section, quotes, count = numbered
-        text, citations = compose(quotes)
+        text, citations = compose([*quotes, *restating(hits, [run_section], refs or {})])
         lead = messages.LIST_LEAD.format(section=" > ".join(run_section.split(" > ")[-2:]), n=count)
         ids = {h.chunk.id for h in hits}
         shown = [*hits, *(q.hit for q in quotes if q.hit.chunk.id not in ids)]

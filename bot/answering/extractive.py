@@ -19,6 +19,7 @@ from bot.answering.compose import (
     units,
 )
 from bot.answering.primary import defining_unit
+from bot.answering.relevance import REPAIR_KINDS, asked_kind_quotes, label_first
 from retrieval.index import LoadedIndex
 from retrieval.normalize import compact, normalize
 from retrieval.types import Hit
@@ -187,12 +188,14 @@ def extractive_answer(
     answers: Sequence[str] = (),
     kinds: Sequence[Sequence[str]] = (),
     defines: str | None = None,
+    kind_ids: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> Answer:
     """Quote the sentences that answer ``query`` with citations, or decline when the evidence is weak.
 
     ``kinds``: the sentence patterns of each kind of fact asked; when a question asks two (a date and a rate),
     the answering entry's sentence of each kind is quoted even if it ranks below the usual three.
-    ``defines``: the term a definition question asks about; the leading hit's sentence defining it is quoted first."""
+    ``defines``: the term a definition question asks about; the leading hit's sentence defining it is quoted first.
+    ``kind_ids``: the asked kinds by id (bot.answering.relevance): a count no top hit states declines the question."""
     hit_out = [HitOut.of(h) for h in hits]
     terms = query_terms(query)
     ok, best = covered(index, query, hits, min_coverage)
@@ -206,6 +209,11 @@ def extractive_answer(
     if not quotes:
         return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, hits=hit_out, meta={**meta, "reason": "no_evidence"})
     quotes = [*quotes, *every_kind(quotes, kinds)] if len(kinds) > 1 else quotes
+    quotes, unheld = asked_kind_quotes(quotes, hits, [k for k in kind_ids if k[0] in REPAIR_KINDS])
+    if unheld:  # 「何件」 and no top hit states a count: the sources do not say
+        return Answer(text=messages.REFUSE_UNSTATED, refused=True, hits=hit_out,
+                      meta={**meta, "reason": "unstated:" + ",".join(unheld)})
+    quotes = label_first(index, query, quotes, hits)
     first = defining_unit(units(hits[0].chunk), defines) if defines and hits else None
     if first is not None:  # the definition leads; the other quotes follow it
         quotes = [Quote(hits[0], first, quotes[0].score), *(q for q in quotes if q.text != first)][: max(len(quotes), 1)]

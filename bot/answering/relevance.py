@@ -1,0 +1,84 @@
+"""Answerability of the picked quotes: the asked focus must be in them, or the answer is repaired or declined.
+
+Two checks, both on what the question names or asks rather than on how many of its words a sentence shares:
+
+- **Named label.** A question that names a requirement label or a defined term of the policy (【競争優位性】,
+  「ハブ度:…」) is answered by a sentence holding it. When no picked quote holds the label, the sentence of the
+  top hits that does leads; when none does, the answer stands (the label may be in the heading).
+- **Asked kind.** A question asking a kind of fact (a count, an amount…) is answered by a sentence holding one.
+  When no picked quote holds it, the best sentence of the top hits that does is added; when none of the top
+  hits holds a count at all, the desk declines: the sources do not state it (scope kind "unstated fact").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from bot.answering.compose import Quote, units
+from retrieval.index import LoadedIndex
+from retrieval.normalize import normalize
+from retrieval.types import Hit
+
+LOOK = 5  # top hits searched for a sentence holding the asked focus
+_LABEL = re.compile(r"【([^】]{2,24})】")
+_DEFINED = re.compile(r"^(?:[(（]※[)）])?\s*([^:：、。()（）\s]{2,16})[:：]", re.M)
+_LABELS: dict[str, tuple[str, ...]] = {}
+REPAIR_KINDS = ("count", "people")  # asked kinds a sentence of another top hit is added for
+DECLINE_KINDS = ("count",)  # asked kinds whose absence from every top hit declines the question
+
+
+def policy_labels(index: LoadedIndex) -> tuple[str, ...]:
+    """Requirement labels (【外部依存性】) and defined terms (ハブ度:) of the policy, longest first."""
+    if index.generation not in _LABELS:
+        found: set[str] = set()
+        for chunk in index.chunks:
+            if chunk.kind == "policy":
+                found |= {normalize(m) for m in _LABEL.findall(chunk.body) if "参照" not in m and "向け" not in m}
+                found |= {normalize(m) for m in _DEFINED.findall(chunk.body)}
+        _LABELS.clear()
+        _LABELS[index.generation] = tuple(sorted((f for f in found if len(f) >= 3), key=len, reverse=True))
+    return _LABELS[index.generation]
+
+
+def named_labels(index: LoadedIndex, query: str) -> list[str]:
+    """The policy labels a question names (a label inside a longer named one does not count)."""
+    text = normalize(query)
+    named = [label for label in policy_labels(index) if label in text]
+    return [n for n in named if not any(n != m and n in m for m in named)]
+
+
+def _holding(hits: Sequence[Hit], test: Callable[[str], bool], shown: set[str]) -> list[Quote]:
+    return [Quote(h, u, 0.0) for h in hits[:LOOK] for u in units(h.chunk) if u not in shown and test(u)]
+
+
+def label_first(index: LoadedIndex, query: str, quotes: Sequence[Quote], hits: Sequence[Hit]) -> list[Quote]:
+    """Quotes led by a sentence holding each policy label the question names, when no picked quote holds it."""
+    out = list(quotes)
+    for label in named_labels(index, query):
+        if any(label in normalize(q.text) for q in out):
+            continue
+        found = _holding(hits, lambda u, lab=label: lab in normalize(u), {q.text for q in out})
+        if found:  # a 【label】 line or a 「label:」 line first, then the first sentence naming it
+            found.sort(key=lambda q: 0 if normalize(q.text).lstrip("-・ ").startswith((f"【{label}】", label)) else 1)
+            out = [Quote(found[0].hit, found[0].text, out[0].score if out else 0.0), *out][: max(len(quotes), 1)]
+    return out
+
+
+def asked_kind_quotes(
+    quotes: Sequence[Quote], hits: Sequence[Hit], kinds: Sequence[tuple[str, Sequence[str]]]
+) -> tuple[list[Quote], list[str]]:
+    """The quotes with, for each asked kind no quote holds, the first sentence of the top hits holding it; and the
+    asked kinds (of ``DECLINE_KINDS``) that no top hit holds at all."""
+    out = list(quotes)
+    unheld: list[str] = []
+    for kind, patterns in kinds:
+        asked = [re.compile(p) for p in patterns]
+        if any(p.search(q.text) for q in out for p in asked):
+            continue
+        found = _holding(hits, lambda u, a=asked: any(p.search(u) for p in a), {q.text for q in out})
+        if found:
+            out.append(found[0])
+        elif kind in DECLINE_KINDS:
+            unheld.append(kind)
+    return out, unheld
