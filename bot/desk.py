@@ -16,7 +16,13 @@ from bot.answering.enumeration import whole_list
 from bot.answering.extractive import anchor_names, anchored, extractive_answer, known_share, quotes_sources
 from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
 from bot.answering.language import Reading, read_question
-from bot.answering.primary import heading_first, named_measures_first, policy_asked, policy_first
+from bot.answering.primary import (
+    heading_first,
+    named_measures_first,
+    names_measure,
+    policy_asked,
+    policy_first,
+)
 from bot.answering.situation import overview, plan_ranks
 from bot.config import Settings, get_settings
 from bot.events import DeskEvent, Listener, emit
@@ -314,6 +320,12 @@ class Desk:
             hits = policy_asked(self.holder.get(), query, hits, refs)
         if defines is not None and hits[0].chunk.id != found[0].chunk.id:
             defines = None  # another passage was moved ahead of the defining one
+        if self.intents.has(query, "definition"):  # 「…「レビキャリ事業」って…これ何ですか？」: the entry's summary leads
+            entry = next((h for h in hits[:5] if names_measure(query, h)), None)
+            # a measure named after the defined heading (「支援メニューに「レビキャリ事業」…」) is the one asked about
+            if entry is not None and names_measure(query, entry, after=defines):
+                hits = [entry, *(h for h in hits if h is not entry)]
+                defines = entry.chunk.title
         kinds = self.intents.asked_kinds(query)
         listed = self.intents.has(query, "list")  # 「いくつあって、それぞれ」 is answered by the whole list
         kind_ids = [k for k in self.intents.asked_kind_ids(query) if not (listed and k[0] == "count")]

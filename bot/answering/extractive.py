@@ -19,7 +19,13 @@ from bot.answering.compose import (
     units,
 )
 from bot.answering.primary import defining_unit
-from bot.answering.relevance import REPAIR_KINDS, asked_kind_quotes, label_first
+from bot.answering.relevance import (
+    REPAIR_KINDS,
+    asked_kind_quotes,
+    fillers_dropped,
+    label_first,
+    other_plans_dropped,
+)
 from retrieval.index import LoadedIndex
 from retrieval.normalize import compact, normalize
 from retrieval.types import Hit
@@ -213,7 +219,8 @@ def extractive_answer(
     if unheld:  # 「何件」 and no top hit states a count: the sources do not say
         return Answer(text=messages.REFUSE_UNSTATED, refused=True, hits=hit_out,
                       meta={**meta, "reason": "unstated:" + ",".join(unheld)})
-    quotes = label_first(index, query, quotes, hits)
+    quotes = other_plans_dropped(label_first(index, query, quotes, hits), query, index.plan_type_names)
+    quotes = fillers_dropped(quotes, query)
     first = defining_unit(units(hits[0].chunk), defines) if defines and hits else None
     if first is not None:  # the definition leads; the other quotes follow it
         quotes = [Quote(hits[0], first, quotes[0].score), *(q for q in quotes if q.text != first)][: max(len(quotes), 1)]

@@ -74,6 +74,14 @@ def named_measures_first(query: str, hits: Sequence[Hit]) -> list[Hit]:
     return [*(h for h in hits if h not in others), *others]
 
 
+def names_measure(query: str, hit: Hit, after: str | None = None) -> bool:
+    """True when the question names the catalog entry of ``hit`` (its name or an alias) — after the last
+    mention of ``after`` when given."""
+    text = normalize(query)
+    start = text.rfind(_fold(after)) + len(_fold(after)) if after and _fold(after) in text else 0
+    return hit.chunk.kind == "measure" and any(name in text[start:] for name in _measure_names(hit))
+
+
 _NUMBERING = re.compile(r"^(\d+\.|[(（]\d+[)）])\s*")
 # a line that defines its first words: 「(※)コネクタ一度:企業の域外販売額/…」「ハブ度：…」
 _DEFINING_LINE = re.compile(r"^(?:[(（]※[)）])?\s*([^、。:：\s]{3,20})\s*[:：]", re.MULTILINE)

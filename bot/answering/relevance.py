@@ -5,6 +5,9 @@ Two checks, both on what the question names or asks rather than on how many of i
 - **Named label.** A question that names a requirement label or a defined term of the policy (【競争優位性】,
   「ハブ度:…」) is answered by a sentence holding it. When no picked quote holds the label, the sentence of the
   top hits that does leads; when none does, the answer stands (the label may be in the heading).
+- **Named plan type.** The same requirement label (【実現可能性】) stands under every plan type with a different
+  text: a quote from another plan type's passage than the one asked about (named, else the leading quote's,
+  when the quote repeats the leading quote's label) is dropped.
 - **Asked kind.** A question asking a kind of fact (a count, an amount…) is answered by a sentence holding one.
   When no picked quote holds it, the best sentence of the top hits that does is added; when none of the top
   hits holds a count at all, the desk declines: the sources do not state it (scope kind "unstated fact").
@@ -13,7 +16,7 @@ Two checks, both on what the question names or asks rather than on how many of i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from bot.answering.compose import Quote, units
 from retrieval.index import LoadedIndex
@@ -82,3 +85,44 @@ def asked_kind_quotes(
         elif kind in DECLINE_KINDS:
             unheld.append(kind)
     return out, unheld
+
+
+_LEAD_LABEL = re.compile(r"^[-・\s]*【([^】]{2,24})】")
+
+
+def other_plans_dropped(quotes: Sequence[Quote], query: str, plan_names: Mapping[str, Sequence[str]]) -> list[Quote]:
+    """The quotes without policy passages of plan types other than the one asked about: the plan types the
+    question names, else — for a quote repeating the leading quote's 【label】 — the leading quote's plan type."""
+    if not quotes:
+        return []
+    text = normalize(query)
+    named = {pid for pid, names in plan_names.items() if any(n and normalize(n) in text for n in names)}
+    lead = quotes[0].hit.chunk
+    label = _LEAD_LABEL.match(quotes[0].text)
+
+    def other(q: Quote) -> bool:
+        chunk = q.hit.chunk
+        if chunk.kind != "policy" or not chunk.plan_types:
+            return False
+        if named:
+            return not set(chunk.plan_types) & named
+        same_label = label is not None and q.text.lstrip("-・ ").startswith(f"【{label.group(1)}】")
+        return same_label and lead.kind == "policy" and not set(chunk.plan_types) & set(lead.plan_types)
+
+    return [quotes[0], *(q for q in quotes[1:] if not other(q))]
+
+
+# lines that answer nothing by themselves: a cross-reference, a placeholder, a catalog entry's plan-type field
+_FILLER = re.compile(r"^[-・\s]*※別途|(と同じ|を参照|参照】)[。)）]?$")
+_PLAN_FIELD = re.compile(r"^[-・\s]*関係する計画:")
+_ASKS_PLAN = re.compile(r"どの(計画|プラン)|(計画|プラン)(の)?(どれ|種類)")
+
+
+def fillers_dropped(quotes: Sequence[Quote], query: str = "") -> list[Quote]:
+    """The quotes without the cross-references and field-only lines (関係する計画: unless asked) after the lead."""
+    plan_field_ok = bool(_ASKS_PLAN.search(normalize(query)))
+
+    def filler(text: str) -> bool:
+        return bool(_FILLER.search(text)) or (not plan_field_ok and bool(_PLAN_FIELD.search(text)))
+
+    return [*quotes[:1], *(q for q in quotes[1:] if not filler(q.text))]

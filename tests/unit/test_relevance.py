@@ -1,0 +1,98 @@
+"""Answers a user can trust: the quoted sentences hold what was asked, or the desk declines; caveats sit on
+the facts they concern (要確認 on unverified facts only, a past deadline said to be past)."""
+
+from __future__ import annotations
+
+from datetime import date
+from types import SimpleNamespace
+from typing import Any
+
+from bot.answering.caveats import needs_check, past_deadline
+from bot.answering.compose import Quote, compose
+from bot.answering.enumeration import inline_run
+from bot.answering.relevance import asked_kind_quotes, label_first, named_labels
+from retrieval.types import Chunk, Hit
+
+REQUIREMENTS = (
+    "【競争優位性】世界をリードしていける、若しくは世界で戦える案件で構成されていること。\n"
+    "【実現可能性】実現に向けて必要な予算措置について、関係省庁との事前調整が開始されていること。"
+)
+SCHEDULE = "以降、2030年頃まで、半期に1回程度の頻度で、各ブロックにおいて「素案」の更新を行う。"
+
+
+def _chunk(cid: str, body: str, kind: str = "policy", section: str = "1. 戦略産業クラスター", **kw: Any) -> Chunk:
+    return Chunk(id=cid, doc_id="d", kind=kind, title=kw.pop("title", "資料"), section=section, text=body, body=body, **kw)
+
+
+def _index(*chunks: Chunk) -> Any:
+    return SimpleNamespace(chunks=list(chunks), generation=f"g{id(chunks)}")
+
+
+def test_a_quote_lacking_the_named_label_gives_way_to_the_sentence_holding_it() -> None:
+    requirements, schedule = _chunk("r", REQUIREMENTS), _chunk("s", SCHEDULE)
+    index = _index(requirements, schedule)
+    question = "戦略産業クラスター計画の「競争優位性」はどの程度のレベルが求められますか？"
+    assert named_labels(index, question) == ["競争優位性"]
+    wrong = [Quote(Hit(schedule, 1.0), SCHEDULE, 1.0)]
+    fixed = label_first(index, question, wrong, [Hit(schedule, 1.0), Hit(requirements, 0.9)])
+    assert fixed[0].text.startswith("【競争優位性】世界をリードしていける")
+    assert len(fixed) == 1  # the answer does not grow: the off-topic sentence makes room
+
+
+def test_a_quote_holding_the_named_label_is_kept() -> None:
+    requirements = _chunk("r", REQUIREMENTS)
+    index = _index(requirements)
+    right = [Quote(Hit(requirements, 1.0), REQUIREMENTS.splitlines()[0], 1.0)]
+    assert label_first(index, "「競争優位性」とは？", right, [Hit(requirements, 1.0)]) == right
+
+
+COUNT = [r"[0-9]+\s*(か所|カ所|件|地域|社|つ|道県)"]
+
+
+def test_an_asked_count_no_source_states_is_declined() -> None:
+    schedule = _chunk("s", "春頃を目途に、「計画の素案」を策定する。")
+    quotes = [Quote(Hit(schedule, 1.0), "春頃を目途に、「計画の素案」を策定する。", 1.0)]
+    _, unheld = asked_kind_quotes(quotes, [Hit(schedule, 1.0)], [("count", COUNT)])
+    assert unheld == ["count"]
+
+
+def test_an_asked_count_stated_by_another_top_hit_is_added() -> None:
+    a = _chunk("a", "モデル観光地は地域単位の公募で選ばれる", kind="measure")
+    b = _chunk("b", "モデル観光地として14地域が選ばれている", kind="measure")
+    quotes = [Quote(Hit(a, 1.0), "モデル観光地は地域単位の公募で選ばれる", 1.0)]
+    out, unheld = asked_kind_quotes(quotes, [Hit(a, 1.0), Hit(b, 0.5)], [("count", COUNT)])
+    assert not unheld and out[-1].text == "モデル観光地として14地域が選ばれている"
+
+
+def test_examples_listed_inside_one_sentence_are_the_list() -> None:
+    intro = _chunk("i", "熊本のTSMCを支えるクラスターのように形成されるもの。道路、工業用水、鉄道など必要なインフラ整備や拠点整備を一体的に実施。")
+    found = inline_run("戦略産業クラスターでは、どんなインフラを整える想定ですか？例を全部", [Hit(intro, 1.0)], ["戦略産業クラスター"])
+    assert found is not None
+    quote, count = found
+    assert count == 3 and "道路、工業用水、鉄道" in quote.text
+
+
+UNVERIFIED_ENTRY = (
+    "地方公共団体が使える国の交付金。\n"
+    "支援内容: 優先採択を受けるには、どの計画に資する事業かを具体的に書く必要がある(政策文書)\n"
+    "金額等: 申請上限は通常1自治体あたり合計15億円(報道)\n"
+    "未確認の事項(要確認): 予算額1,600億円・申請上限は報道による(二次資料)"
+)
+
+
+def test_unverified_mark_sits_on_the_unverified_fact_only() -> None:
+    entry = _chunk("m", UNVERIFIED_ENTRY, kind="measure", title="地域未来交付金", verified=False)
+    assert needs_check("金額等: 申請上限は通常1自治体あたり合計15億円(報道)", entry)
+    assert not needs_check("支援内容: 優先採択を受けるには、どの計画に資する事業かを具体的に書く必要がある(政策文書)", entry)
+    text, _ = compose([Quote(Hit(entry, 1.0), "支援内容: 優先採択を受けるには、どの計画に資する事業かを具体的に書く必要がある(政策文書)", 1.0)])
+    assert "（要確認）" not in text.split("出典:")[0]
+
+
+def test_a_past_deadline_is_said_to_be_past() -> None:
+    today = date(2026, 12, 7)
+    assert past_deadline("第22次公募の締切は2026年1月30日", today) == date(2026, 1, 30)
+    assert past_deadline("2次公募は2026年2月24日から、締切は3月26日", today) == date(2026, 3, 26)
+    assert past_deadline("締切は2027年1月5日", today) is None
+    entry = _chunk("m", "要件: 第22次公募の締切は2026年1月30日", kind="measure", title="ものづくり補助金")
+    text, _ = compose([Quote(Hit(entry, 1.0), "要件: 第22次公募の締切は2026年1月30日", 1.0)], today=today)
+    assert "既に過ぎています" in text
