@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 
 from bot.answering.compose import Quote, units
 from retrieval.index import LoadedIndex
@@ -55,13 +56,21 @@ def _holding(hits: Sequence[Hit], test: Callable[[str], bool], shown: set[str]) 
     return [Quote(h, u, 0.0) for h in hits[:LOOK] for u in units(h.chunk) if u not in shown and test(u)]
 
 
+def _names(label: str, unit: str) -> bool:
+    return label in normalize(unit)
+
+
+def _matches(patterns: Sequence[re.Pattern[str]], unit: str) -> bool:
+    return any(p.search(unit) for p in patterns)
+
+
 def label_first(index: LoadedIndex, query: str, quotes: Sequence[Quote], hits: Sequence[Hit]) -> list[Quote]:
     """Quotes led by a sentence holding each policy label the question names, when no picked quote holds it."""
     out = list(quotes)
     for label in named_labels(index, query):
         if any(label in normalize(q.text) for q in out):
             continue
-        found = _holding(hits, lambda u, lab=label: lab in normalize(u), {q.text for q in out})
+        found = _holding(hits, partial(_names, label), {q.text for q in out})
         if found:  # a 【label】 line or a 「label:」 line first, then the first sentence naming it
             found.sort(key=lambda q: 0 if normalize(q.text).lstrip("-・ ").startswith((f"【{label}】", label)) else 1)
             out = [Quote(found[0].hit, found[0].text, out[0].score if out else 0.0), *out][: max(len(quotes), 1)]
@@ -79,7 +88,7 @@ def asked_kind_quotes(
         asked = [re.compile(p) for p in patterns]
         if any(p.search(q.text) for q in out for p in asked):
             continue
-        found = _holding(hits, lambda u, a=asked: any(p.search(u) for p in a), {q.text for q in out})
+        found = _holding(hits, partial(_matches, asked), {q.text for q in out})
         if found:
             out.append(found[0])
         elif kind in DECLINE_KINDS:
