@@ -297,7 +297,7 @@ class Desk:
             sections = {n: p.section for p in self.corpus.plan_types for n in [p.name, *p.aliases]}
             named = any(n in query for n in sections)
             refs = {normalize(m.name): m.policy_refs for m in self.corpus.measures}
-            whole = whole_list(index, query, hits, sections, meta, refs)
+            whole = whole_list(index, query, hits, sections, meta, refs, entries=not self.intents.has(query, "about_policy"))
             if whole is not None and (named or not answer.refused):
                 return whole
         return answer

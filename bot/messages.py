@@ -45,4 +45,5 @@ SITUATION_CLOSE = (
     "どれが使えるかは、規模や要件、公募の時期で変わります。" + WHERE_TO_ASK
 )
 LIST_LEAD = "資料（{section}）には、次の{n}項目が挙げられています（全項目）。"
+ENTRY_LIST_LEAD = "「{title}」について、支援施策カタログのお尋ねの項目に当たる記載は次の{n}件です（全件）。"
 INLINE_LIST_LEAD = "資料（{section}）には、例として次の{n}つが挙げられています（資料に挙がっている例の全部）。"

@@ -4,12 +4,13 @@ one heading quoted whole, with the count, instead of the best sentence or two.""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from bot import messages
 from bot.answering.answer import Answer, HitOut
-from bot.answering.compose import Quote, compose, query_terms
+from bot.answering.compose import Quote, compose, query_terms, units
+from bot.answering.primary import names_measure
 from retrieval.index import LoadedIndex
 from retrieval.types import Hit
 
@@ -18,6 +19,7 @@ NUMBERED_TOP = 3  # a numbered enumeration (①②③) in one of these hits is q
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫"
 HEADING_BONUS = 1.0  # the heading names what is asked (要件, 記載項目, 支援メニュー)
 MIN_ITEMS = 2
+NAMED_TOP = 5  # a catalog entry the question names is looked for this far down
 
 
 def _leaf(section: str) -> str:
@@ -107,6 +109,36 @@ def inline_run(query: str, hits: Sequence[Hit], plan_names: Sequence[str] = ()) 
     return None
 
 
+# the fields of a catalog entry's lines (retrieval/chunk.py measure_body) and how a question asks for one
+_FIELDS = {
+    "支援内容": re.compile(r"支援(の)?内容|何を(して|支援)"),
+    "要件": re.compile(r"要件|条件|対象(者|になる|となる)"),
+    "金額等": re.compile(r"金額|補助額|上限|いくら"),
+}
+
+
+def entry_list(query: str, hits: Sequence[Hit], named: Callable[[str, Hit], bool]) -> tuple[Hit, list[str]] | None:
+    """For 「○○補助金の枠を全部」: every line of the named catalog entry (among the top hits) holding the asked
+    word (枠), in order.
+
+    The asked words are the question's words that are not the entry's name and occur on at least two but not
+    all of the entry's lines; None when the top hit is not a named entry or fewer than two lines hold one."""
+    hit = next((h for h in hits[:NAMED_TOP] if named(query, h)), None)
+    if hit is None:
+        return None
+    lines = [u for u in units(hit.chunk)]
+    fields = [f"{field}:" for field, asked in _FIELDS.items() if asked.search(query)]
+    by_field = [u for u in lines if u.startswith(tuple(fields))] if fields else []
+    if len(by_field) >= MIN_ITEMS:  # 「○○の要件を全部」: every 要件: line of the entry
+        return hit, by_field
+    name_words = set(query_terms(hit.chunk.title + " " + hit.chunk.text.split("\n", 1)[0]))
+    asked = [t for t in query_terms(query) if t not in name_words]
+    holding = {t: [u for u in lines if t in query_terms(u)] for t in asked}
+    words = [t for t, found in holding.items() if 2 <= len(found) < len(lines)]
+    picked = [u for u in lines if any(u in holding[t] for t in words)]
+    return (hit, picked) if len(picked) >= MIN_ITEMS else None
+
+
 def restating(hits: Sequence[Hit], sections: Sequence[str], refs: Mapping[str, Sequence[str]]) -> list[Quote]:
     """The retrieved catalog entries that restate the quoted policy passages (their ``policy_refs`` name one of
     ``sections``), each quoted by its first line, so the list names the measures it stands for."""
@@ -122,10 +154,19 @@ def restating(hits: Sequence[Hit], sections: Sequence[str], refs: Mapping[str, S
 
 def whole_list(
     index: LoadedIndex, query: str, hits: Sequence[Hit], plan_sections: Mapping[str, str], meta: dict[str, Any],
-    refs: Mapping[str, Sequence[str]] | None = None,
+    refs: Mapping[str, Sequence[str]] | None = None, entries: bool = True,
 ) -> Answer | None:
-    """Every item under the best heading (or of the numbered enumeration a top hit belongs to), quoted in
-    document order with its count; None when there is no list."""
+    """Every item under the best heading (or of the numbered enumeration a top hit belongs to, or the lines of
+    a named catalog entry holding the asked thing when ``entries``), quoted in document order with its count;
+    None when there is no list."""
+    plan_named = any(name and name in query for name in plan_sections)
+    entry = None if plan_named or not entries else entry_list(query, hits, names_measure)
+    if entry is not None:
+        hit, lines = entry
+        text, citations = compose([Quote(hit, line, 1.0) for line in lines])
+        lead = messages.ENTRY_LIST_LEAD.format(title=hit.chunk.title, n=len(lines))
+        return Answer(text=lead + "\n" + text.split("\n", 1)[1], citations=citations, hits=[HitOut.of(h) for h in hits],
+                      meta={**meta, "intent": "list", "section": hit.chunk.section, "items": len(lines)})
     inline = inline_run(query, hits, list(plan_sections))
     if inline is not None:
         quote, count = inline
