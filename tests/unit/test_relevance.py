@@ -9,8 +9,14 @@ from typing import Any
 
 from bot.answering.caveats import needs_check, past_deadline
 from bot.answering.compose import Quote, compose
-from bot.answering.enumeration import inline_run
-from bot.answering.relevance import asked_kind_quotes, label_first, named_labels
+from bot.answering.enumeration import entry_list, inline_run
+from bot.answering.relevance import (
+    asked_kind_quotes,
+    fillers_dropped,
+    label_first,
+    named_labels,
+    other_plans_dropped,
+)
 from retrieval.types import Chunk, Hit
 
 REQUIREMENTS = (
@@ -96,3 +102,33 @@ def test_a_past_deadline_is_said_to_be_past() -> None:
     entry = _chunk("m", "要件: 第22次公募の締切は2026年1月30日", kind="measure", title="ものづくり補助金")
     text, _ = compose([Quote(Hit(entry, 1.0), "要件: 第22次公募の締切は2026年1月30日", 1.0)], today=today)
     assert "既に過ぎています" in text
+
+
+def test_the_same_label_under_another_plan_type_is_not_quoted() -> None:
+    local = _chunk("l", "【実現可能性】地元・誘致を問わず、推進の核となる事業者が存在しているのか。",
+                   section="3. 地場産業支援 > (要件)", plan_types=("local_industry",))
+    strategic = _chunk("s", REQUIREMENTS, plan_types=("strategic_cluster",))
+    quotes = [Quote(Hit(local, 1.0), local.body, 1.0), Quote(Hit(strategic, 0.9), REQUIREMENTS.splitlines()[1], 0.9)]
+    names = {"local_industry": ["地場産業成長プラン"], "strategic_cluster": ["戦略産業クラスター"]}
+    kept = other_plans_dropped(quotes, "地場のプランでいう「実現可能性」の要件は？", names)
+    assert [q.hit.chunk.id for q in kept] == ["l"]
+    # a question naming both plan types keeps both
+    both = other_plans_dropped(quotes, "地場産業成長プランと戦略産業クラスターの実現可能性の違いは？", names)
+    assert len(both) == 2
+
+
+def test_cross_references_and_the_plan_field_do_not_follow_the_answer() -> None:
+    entry = _chunk("m", "大企業で経験を積んだ人を経営人材として迎え入れた企業に給付金を出す事業。\n関係する計画: 地場産業成長プラン",
+                   kind="measure")
+    policy = _chunk("p", "※別途記載例で提示する")
+    quotes = [Quote(Hit(entry, 1.0), entry.body.splitlines()[0], 1.0), Quote(Hit(entry, 1.0), entry.body.splitlines()[1], 0.8),
+              Quote(Hit(policy, 0.5), policy.body, 0.6)]
+    assert [q.text for q in fillers_dropped(quotes, "レビキャリとは？")] == [entry.body.splitlines()[0]]
+    assert len(fillers_dropped(quotes, "レビキャリはどの計画で使えますか？")) == 2
+
+
+def test_every_line_of_a_named_entry_holding_the_asked_thing_is_the_list() -> None:
+    body = "事業承継を支える補助金。\n支援内容: 事業承継促進枠:親族への承継\n支援内容: 専門家活用枠:M&Aの専門家費用\n支援内容: 廃業・再チャレンジ枠がある\n対象: 中小企業"
+    entry = _chunk("m", body, kind="measure", title="事業承継・M&A補助金")
+    found = entry_list("事業承継・M&A補助金の枠を全部教えて", [Hit(entry, 1.0)], lambda q, h: "事業承継・M&A補助金" in q)
+    assert found is not None and len(found[1]) == 3 and all("枠" in line for line in found[1])
