@@ -12,7 +12,7 @@ from bot.answering.answer import Answer, HitOut
 from bot.answering.compose import Quote, compose, query_terms, units
 from bot.answering.primary import names_measure
 from retrieval.index import LoadedIndex
-from retrieval.types import Hit
+from retrieval.types import Chunk, Hit
 
 TOP = 10  # hits whose headings compete
 NUMBERED_TOP = 3  # a numbered enumeration (①②③) in one of these hits is quoted whole
@@ -131,6 +131,8 @@ def entry_list(query: str, hits: Sequence[Hit], named: Callable[[str, Hit], bool
     by_field = [u for u in lines if u.startswith(tuple(fields))] if fields else []
     if len(by_field) >= MIN_ITEMS:  # 「○○の要件を全部」: every 要件: line of the entry
         return hit, by_field
+    if hit is not hits[0]:  # a policy passage leads: the asked thing is more likely its list
+        return None
     name_words = set(query_terms(hit.chunk.title + " " + hit.chunk.text.split("\n", 1)[0]))
     asked = [t for t in query_terms(query) if t not in name_words]
     holding = {t: [u for u in lines if t in query_terms(u)] for t in asked}
@@ -139,13 +141,25 @@ def entry_list(query: str, hits: Sequence[Hit], named: Callable[[str, Hit], bool
     return (hit, picked) if len(picked) >= MIN_ITEMS else None
 
 
-def restating(hits: Sequence[Hit], sections: Sequence[str], refs: Mapping[str, Sequence[str]]) -> list[Quote]:
-    """The retrieved catalog entries that restate the quoted policy passages (their ``policy_refs`` name one of
-    ``sections``), each quoted by its first line, so the list names the measures it stands for."""
+_OWNER = re.compile(r"^([^(（の]{2,12})[(（の]")  # 「JETRO」 of 「JETROのECサイトを通じた…」
+
+
+def restating(
+    hits: Sequence[Hit], sections: Sequence[str], refs: Mapping[str, Sequence[str]], query: str = "",
+    catalog: Sequence[Chunk] = (),
+) -> list[Quote]:
+    """The catalog entries that restate the quoted policy passages (their ``policy_refs`` name one of
+    ``sections``) — retrieved ones, and any whose owner the question names (「JETROには…」 → every JETRO entry)
+    — each quoted by its first line, so the list names the measures it stands for."""
     out: list[Quote] = []
-    for hit in hits[:TOP]:
+    seen: set[str] = set()
+    retrieved = [h for h in hits[:TOP] if h.chunk.kind == "measure"]
+    owned = [Hit(chunk=c, score=0.0) for c in catalog if c.kind == "measure"
+             and (m := _OWNER.match(c.title)) is not None and m.group(1) in query]
+    for hit in [*retrieved, *owned]:
         chunk = hit.chunk
-        if chunk.kind == "measure" and set(refs.get(chunk.title, ())) & set(sections):
+        if chunk.id not in seen and set(refs.get(chunk.title, ())) & set(sections):
+            seen.add(chunk.id)
             lines = [u for u in chunk.body.splitlines() if u.strip()]
             if lines:
                 out.append(Quote(hit, lines[0].strip(), 0.0))
@@ -177,7 +191,7 @@ def whole_list(
     numbered = numbered_run(index, hits)
     if numbered is not None:
         run_section, quotes, count = numbered
-        text, citations = compose([*quotes, *restating(hits, [run_section], refs or {})])
+        text, citations = compose([*quotes, *restating(hits, [run_section], refs or {}, query, index.chunks)])
         lead = messages.LIST_LEAD.format(section=" > ".join(run_section.split(" > ")[-2:]), n=count)
         ids = {h.chunk.id for h in hits}
         shown = [*hits, *(q.hit for q in quotes if q.hit.chunk.id not in ids)]
