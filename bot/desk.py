@@ -13,7 +13,14 @@ from bot.answering.cache import AnswerCache, generator_id, request_key
 from bot.answering.compose_llm import LLMComposer, text_events
 from bot.answering.conversation import Turn, carry_terms, parse_history
 from bot.answering.enumeration import whole_list
-from bot.answering.extractive import anchor_names, anchored, extractive_answer, known_share, quotes_sources
+from bot.answering.extractive import (
+    anchor_names,
+    anchored,
+    extractive_answer,
+    in_sources,
+    known_share,
+    quotes_sources,
+)
 from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
 from bot.answering.language import Reading, read_question
 from bot.answering.primary import (
@@ -23,6 +30,7 @@ from bot.answering.primary import (
     policy_asked,
     policy_first,
 )
+from bot.answering.relevance import unread_quoted
 from bot.answering.situation import overview, plan_ranks
 from bot.config import Settings, get_settings
 from bot.events import DeskEvent, Listener, emit
@@ -235,6 +243,10 @@ class Desk:
             return refusal
         if reading.lang in ("en", "zh", "ko") and not reading.query:  # no term of the sources recognised
             return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, meta={**meta, "reason": "no_evidence"})
+        index = self.holder.get()
+        if unread_quoted(text, reading.lang, self.glossary, lambda term: in_sources(index, term)):
+            # 「'competitive advantage'」 read as nothing of the sources: answering would quote something else
+            return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, meta={**meta, "reason": "unread_focus"})
         return self._situation(reading.query, turns, meta)
 
     def _in_language(self, answer: Answer, reading: Reading) -> Answer:

@@ -109,6 +109,12 @@ def quotes_sources(index: LoadedIndex, text: str) -> bool:
     return False
 
 
+def in_sources(index: LoadedIndex, term: str) -> bool:
+    """True when a term occurs as it is (ignoring width and spacing) in some chunk of the sources."""
+    folded = compact(normalize(term))
+    return len(folded) >= 2 and any(folded in body for body in _bodies(index))
+
+
 _BODIES: dict[str, tuple[str, ...]] = {}
 
 

@@ -22,6 +22,7 @@ from functools import partial
 from bot.answering.compose import Quote, units
 from retrieval.index import LoadedIndex
 from retrieval.normalize import normalize
+from retrieval.questions import Glossary
 from retrieval.types import Hit
 
 LOOK = 5  # top hits searched for a sentence holding the asked focus
@@ -135,3 +136,24 @@ def fillers_dropped(quotes: Sequence[Quote], query: str = "") -> list[Quote]:
         return bool(_FILLER.search(text)) or (not plan_field_ok and bool(_PLAN_FIELD.search(text)))
 
     return [*quotes[:1], *(q for q in quotes[1:] if not filler(q.text))]
+
+
+# a term the asker puts in quotes is the focus of the question: 「…」『…』 “…” "…" and '…' (not an apostrophe)
+_QUOTED = re.compile(r"[「『“]([^」』”]{2,40})[」』”]|(?:^|(?<=[\s(（]))[\"']([^\"']{2,40})[\"'](?=[\s?.,!)）]|$)")
+_UPPER_WORD = re.compile(r"\b[A-Z][A-Z0-9&]+\b")
+FOREIGN = ("en", "zh", "ko")
+
+
+def unread_quoted(question: str, lang: str, glossary: Glossary, known: Callable[[str], bool]) -> list[str]:
+    """The terms a question in another language quotes that cannot be read as the sources' terms: no glossary
+    term in them, no upper-case word (EBPM) and no text the sources use as it is (``known``). Such a question
+    would be answered about something else, so the desk declines it."""
+    if lang not in FOREIGN:
+        return []
+    out: list[str] = []
+    for match in _QUOTED.finditer(normalize(question)):
+        span = match.group(1) or match.group(2)
+        if glossary.japanese_terms(span, lang) or known(span) or any(known(w) for w in _UPPER_WORD.findall(span)):
+            continue
+        out.append(span)
+    return out

@@ -16,7 +16,9 @@ from bot.answering.relevance import (
     label_first,
     named_labels,
     other_plans_dropped,
+    unread_quoted,
 )
+from retrieval.questions import Glossary
 from retrieval.types import Chunk, Hit
 
 REQUIREMENTS = (
@@ -132,3 +134,19 @@ def test_every_line_of_a_named_entry_holding_the_asked_thing_is_the_list() -> No
     entry = _chunk("m", body, kind="measure", title="事業承継・M&A補助金")
     found = entry_list("事業承継・M&A補助金の枠を全部教えて", [Hit(entry, 1.0)], lambda q, h: "事業承継・M&A補助金" in q)
     assert found is not None and len(found[1]) == 3 and all("枠" in line for line in found[1])
+
+
+def test_a_quoted_foreign_term_the_glossary_cannot_read_declines() -> None:
+    glossary = Glossary.model_validate({"terms": [{"ja": "EBPMメルクマール", "en": ["EBPM benchmark"]}],
+                                        "first_line": {"en": "A", "zh": "B", "ko": "C"}})
+    sources = "【EBPMメルクマール】KPIの設定"
+
+    def known(term: str) -> bool:
+        return term in sources
+
+    question = "What exactly does the 'competitive advantage' requirement ask for?"
+    assert unread_quoted(question, "en", glossary, known) == ["competitive advantage"]
+    assert unread_quoted("What is the 'EBPM benchmark' requirement?", "en", glossary, known) == []
+    assert unread_quoted("What is the 'EBPM merukumaaru' requirement?", "en", glossary, known) == []  # EBPM is known
+    assert unread_quoted("What's the plan's main requirement?", "en", glossary, known) == []  # apostrophes
+    assert unread_quoted("「競争優位性」とは？", "ja", glossary, known) == []  # Japanese questions are checked on the quotes
