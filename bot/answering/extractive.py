@@ -221,7 +221,7 @@ def extractive_answer(
     if not quotes:
         return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, hits=hit_out, meta={**meta, "reason": "no_evidence"})
     quotes = [*quotes, *every_kind(quotes, kinds)] if len(kinds) > 1 else quotes
-    quotes, unheld = asked_kind_quotes(quotes, hits, [k for k in kind_ids if k[0] in REPAIR_KINDS])
+    quotes, unheld = asked_kind_quotes(quotes, hits, [k for k in kind_ids if k[0] in REPAIR_KINDS], index.chunks)
     if unheld:  # 「何件」 and no top hit states a count: the sources do not say
         return Answer(text=messages.REFUSE_UNSTATED, refused=True, hits=hit_out,
                       meta={**meta, "reason": "unstated:" + ",".join(unheld)})

@@ -23,13 +23,13 @@ from bot.answering.compose import Quote, units
 from retrieval.index import LoadedIndex
 from retrieval.normalize import normalize
 from retrieval.questions import Glossary
-from retrieval.types import Hit
+from retrieval.types import Chunk, Hit
 
 LOOK = 5  # top hits searched for a sentence holding the asked focus
 _LABEL = re.compile(r"【([^】]{2,24})】")
 _DEFINED = re.compile(r"^(?:[(（]※[)）])?\s*([^:：、。()（）\s]{2,16})[:：]", re.M)
 _LABELS: dict[str, tuple[str, ...]] = {}
-REPAIR_KINDS = ("count", "people")  # asked kinds a sentence of another top hit is added for
+REPAIR_KINDS = ("count", "people", "revision")  # asked kinds a sentence of another top hit is added for
 DECLINE_KINDS = ("count",)  # asked kinds whose absence from every top hit declines the question
 
 
@@ -79,19 +79,24 @@ def label_first(index: LoadedIndex, query: str, quotes: Sequence[Quote], hits: S
 
 
 def asked_kind_quotes(
-    quotes: Sequence[Quote], hits: Sequence[Hit], kinds: Sequence[tuple[str, Sequence[str]]]
+    quotes: Sequence[Quote], hits: Sequence[Hit], kinds: Sequence[tuple[str, Sequence[str]]],
+    siblings: Sequence[Chunk] = (),
 ) -> tuple[list[Quote], list[str]]:
-    """The quotes with, for each asked kind no quote holds, the first sentence of the top hits holding it; and the
-    asked kinds (of ``DECLINE_KINDS``) that no top hit holds at all."""
+    """The quotes led by, for each asked kind no quote holds, the first sentence holding it — of the top hits, else
+    of ``siblings`` (the other chunks under the leading quote's heading); and the asked kinds (of
+    ``DECLINE_KINDS``) that none holds at all."""
     out = list(quotes)
     unheld: list[str] = []
+    lead_section = quotes[0].hit.chunk.section if quotes else None
+    near = [Hit(chunk=c, score=0.0) for c in siblings if c.section == lead_section]
     for kind, patterns in kinds:
         asked = [re.compile(p) for p in patterns]
         if any(p.search(q.text) for q in out for p in asked):
             continue
-        found = _holding(hits, partial(_matches, asked), {q.text for q in out})
+        shown = {q.text for q in out}
+        found = _holding(hits, partial(_matches, asked), shown) or _holding(near, partial(_matches, asked), shown)
         if found:
-            out.append(found[0])
+            out.insert(0, found[0])
         elif kind in DECLINE_KINDS:
             unheld.append(kind)
     return out, unheld

@@ -64,12 +64,12 @@ def test_an_asked_count_no_source_states_is_declined() -> None:
     assert unheld == ["count"]
 
 
-def test_an_asked_count_stated_by_another_top_hit_is_added() -> None:
+def test_an_asked_count_stated_by_another_top_hit_leads() -> None:
     a = _chunk("a", "モデル観光地は地域単位の公募で選ばれる", kind="measure")
     b = _chunk("b", "モデル観光地として14地域が選ばれている", kind="measure")
     quotes = [Quote(Hit(a, 1.0), "モデル観光地は地域単位の公募で選ばれる", 1.0)]
     out, unheld = asked_kind_quotes(quotes, [Hit(a, 1.0), Hit(b, 0.5)], [("count", COUNT)])
-    assert not unheld and out[-1].text == "モデル観光地として14地域が選ばれている"
+    assert not unheld and out[0].text == "モデル観光地として14地域が選ばれている"  # the sentence holding it leads
 
 
 def test_examples_listed_inside_one_sentence_are_the_list() -> None:
