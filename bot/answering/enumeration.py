@@ -191,10 +191,12 @@ def whole_list(
     numbered = numbered_run(index, hits)
     if numbered is not None:
         run_section, quotes, count = numbered
-        text, citations = compose([*quotes, *restating(hits, [run_section], refs or {}, query, index.chunks)])
+        quotes = [*quotes, *restating(hits, [run_section], refs or {}, query, index.chunks)]
+        text, citations = compose(quotes)
         lead = messages.LIST_LEAD.format(section=" > ".join(run_section.split(" > ")[-2:]), n=count)
         ids = {h.chunk.id for h in hits}
-        shown = [*hits, *(q.hit for q in quotes if q.hit.chunk.id not in ids)]
+        extra = {q.hit.chunk.id: q.hit for q in quotes if q.hit.chunk.id not in ids}  # every cited chunk is a hit
+        shown = [*hits, *extra.values()]
         return Answer(text=lead + "\n" + text.split("\n", 1)[1], citations=citations, hits=[HitOut.of(h) for h in shown],
                       meta={**meta, "intent": "list", "section": run_section, "items": count})
     policy_sections = list(dict.fromkeys(c.section for c in index.chunks if c.kind == "policy"))

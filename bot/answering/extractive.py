@@ -191,6 +191,17 @@ def every_kind(quotes: Sequence[Quote], kinds: Sequence[Sequence[str]]) -> list[
     return extra
 
 
+def _quoted_beyond(hits: Sequence[Hit], quotes: Sequence[Quote]) -> list[Hit]:
+    """The hits of quotes taken from chunks outside ``hits`` (a sibling under the lead's heading), once each."""
+    seen = {h.chunk.id for h in hits}
+    out: list[Hit] = []
+    for quote in quotes:
+        if quote.hit.chunk.id not in seen:
+            seen.add(quote.hit.chunk.id)
+            out.append(quote.hit)
+    return out
+
+
 def extractive_answer(
     index: LoadedIndex,
     query: str,
@@ -232,4 +243,5 @@ def extractive_answer(
         quotes = [Quote(hits[0], first, quotes[0].score), *(q for q in quotes if q.text != first)][: max(len(quotes), 1)]
     text, citations = compose(quotes)
     follow = suggestions(hits, citations, audience=str(meta.get("audience", "staff")))
+    hit_out += [HitOut.of(h) for h in _quoted_beyond(hits, quotes)]  # a cited chunk is always among the hits
     return Answer(text=text, citations=citations, hits=hit_out, suggestions=follow, meta=meta)
