@@ -25,6 +25,7 @@ from bot.answering.relevance import (
     fillers_dropped,
     label_first,
     other_plans_dropped,
+    policy_folded,
 )
 from retrieval.index import LoadedIndex
 from retrieval.normalize import compact, normalize
@@ -237,7 +238,7 @@ def extractive_answer(
         return Answer(text=messages.REFUSE_UNSTATED, refused=True, hits=hit_out,
                       meta={**meta, "reason": "unstated:" + ",".join(unheld)})
     quotes = other_plans_dropped(label_first(index, query, quotes, hits), query, index.plan_type_names)
-    quotes = fillers_dropped(quotes, query)
+    quotes = fillers_dropped(policy_folded(quotes, hits), query)
     first = defining_unit(units(hits[0].chunk), defines) if defines and hits else None
     if first is not None:  # the definition leads; the other quotes follow it
         quotes = [Quote(hits[0], first, quotes[0].score), *(q for q in quotes if q.text != first)][: max(len(quotes), 1)]

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
-from bot.answering.compose import Quote, units
+from bot.answering.compose import Quote, query_terms, units
 from retrieval.index import LoadedIndex
 from retrieval.normalize import normalize
 from retrieval.questions import Glossary
@@ -161,4 +161,27 @@ def unread_quoted(question: str, lang: str, glossary: Glossary, known: Callable[
         if glossary.japanese_terms(span, lang) or known(span) or any(known(w) for w in _UPPER_WORD.findall(span)):
             continue
         out.append(span)
+    return out
+
+
+POLICY_MARK = "政策文書"  # a catalog line saying it restates the policy: 「…を具体的に書く必要がある(政策文書)」
+FOLD_OVERLAP = 0.5  # share of the catalog line's words a policy sentence must hold to stand in for it
+_FIELD = re.compile(r"^[^:]{1,6}:\s*")
+
+
+def policy_folded(quotes: Sequence[Quote], hits: Sequence[Hit]) -> list[Quote]:
+    """Primary source first: a catalog line that restates the policy (it says 「政策文書」) gives way to the
+    retrieved policy sentence that holds most of its words, in the same place of the answer."""
+    policy = [(h, u, set(query_terms(u))) for h in hits[:LOOK] if h.chunk.kind == "policy" for u in units(h.chunk)]
+    shown = {q.text for q in quotes}
+    out: list[Quote] = []
+    for quote in quotes:
+        if quote.hit.chunk.kind == "measure" and POLICY_MARK in quote.text and policy:
+            words = set(query_terms(_FIELD.sub("", quote.text))) - {POLICY_MARK, "政策", "文書"}
+            best = max(policy, key=lambda p: len(words & p[2]))
+            if words and len(words & best[2]) / len(words) >= FOLD_OVERLAP and best[1] not in shown:
+                shown.add(best[1])
+                out.append(Quote(best[0], best[1], quote.score))
+                continue
+        out.append(quote)
     return out
