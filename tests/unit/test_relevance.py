@@ -16,6 +16,7 @@ from bot.answering.relevance import (
     label_first,
     named_labels,
     other_plans_dropped,
+    policy_folded,
     unread_quoted,
 )
 from retrieval.questions import Glossary
@@ -150,3 +151,15 @@ def test_a_quoted_foreign_term_the_glossary_cannot_read_declines() -> None:
     assert unread_quoted("What is the 'EBPM merukumaaru' requirement?", "en", glossary, known) == []  # EBPM is known
     assert unread_quoted("What's the plan's main requirement?", "en", glossary, known) == []  # apostrophes
     assert unread_quoted("「競争優位性」とは？", "ja", glossary, known) == []  # Japanese questions are checked on the quotes
+
+
+def test_a_catalog_line_restating_the_policy_gives_way_to_the_policy_sentence() -> None:
+    policy_text = "優先採択適用のため、都道府県等は、地域未来交付金の申請に当たっては、どの計画に資するのか具体的に記載の上、申請する。"
+    policy = _chunk("p", policy_text)
+    entry = _chunk("m", "支援内容: 優先採択を受けるには、申請の際にどの計画に資する事業かを具体的に書く必要がある(政策文書)",
+                   kind="measure", title="地域未来交付金")
+    other = "支援内容: 7つの府省の27の交付金・補助事業と組み合わせられる"
+    quotes = [Quote(Hit(entry, 1.0), entry.body, 1.0), Quote(Hit(entry, 1.0), other, 0.9)]
+    folded = policy_folded(quotes, [Hit(entry, 1.0), Hit(policy, 0.8)])
+    assert folded[0].text == policy_text and folded[0].hit.chunk.kind == "policy"
+    assert folded[1].text == other  # a line that does not restate the policy stays
