@@ -26,6 +26,7 @@ from bot.answering.relevance import (
     label_first,
     other_plans_dropped,
     policy_folded,
+    unheld_kinds,
 )
 from retrieval.index import LoadedIndex
 from retrieval.normalize import compact, normalize
@@ -243,6 +244,11 @@ def extractive_answer(
     if first is not None:  # the definition leads; the other quotes follow it
         quotes = [Quote(hits[0], first, quotes[0].score), *(q for q in quotes if q.text != first)][: max(len(quotes), 1)]
     text, citations = compose(quotes)
+    missing = [messages.KIND_NAMES[k] for k in unheld_kinds(quotes, kind_ids) if k in messages.KIND_NAMES]
+    if missing:  # a partly covered question: the covered part, and a plain line on what the sources do not say
+        note = messages.KIND_NOT_STATED.format(kinds="・".join(missing))
+        text = text.replace(f"\n\n{messages.SOURCES_HEADING}", f"\n{note}\n\n{messages.SOURCES_HEADING}", 1)
+        meta["not_stated"] = missing
     follow = suggestions(hits, citations, audience=str(meta.get("audience", "staff")))
     hit_out += [HitOut.of(h) for h in _quoted_beyond(hits, quotes)]  # a cited chunk is always among the hits
     return Answer(text=text, citations=citations, hits=hit_out, suggestions=follow, meta=meta)

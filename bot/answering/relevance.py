@@ -185,3 +185,8 @@ def policy_folded(quotes: Sequence[Quote], hits: Sequence[Hit]) -> list[Quote]:
                 continue
         out.append(quote)
     return out
+
+
+def unheld_kinds(quotes: Sequence[Quote], kinds: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
+    """The asked kinds of fact (by id) that no quote holds: the answer says plainly the sources do not state them."""
+    return [kind for kind, patterns in kinds if not any(re.search(p, q.text) for q in quotes for p in patterns)]

@@ -17,6 +17,7 @@ from bot.answering.relevance import (
     named_labels,
     other_plans_dropped,
     policy_folded,
+    unheld_kinds,
     unread_quoted,
 )
 from retrieval.questions import Glossary
@@ -163,3 +164,9 @@ def test_a_catalog_line_restating_the_policy_gives_way_to_the_policy_sentence() 
     folded = policy_folded(quotes, [Hit(entry, 1.0), Hit(policy, 0.8)])
     assert folded[0].text == policy_text and folded[0].hit.chunk.kind == "policy"
     assert folded[1].text == other  # a line that does not restate the policy stays
+
+
+def test_an_asked_kind_no_quote_holds_is_named_as_not_stated() -> None:
+    entry = _chunk("m", "相談は無料で、回数の制限はない", kind="measure", title="よろず支援拠点")
+    quotes = [Quote(Hit(entry, 1.0), entry.body, 1.0)]
+    assert unheld_kinds(quotes, [("date", [r"[0-9]+年|[0-9]+月"]), ("fee", ["無料|有料"])]) == ["date"]
