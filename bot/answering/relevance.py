@@ -134,13 +134,14 @@ _ASKS_PLAN = re.compile(r"どの(計画|プラン)|(計画|プラン)(の)?(ど�
 
 
 def fillers_dropped(quotes: Sequence[Quote], query: str = "") -> list[Quote]:
-    """The quotes without the cross-references and field-only lines (関係する計画: unless asked) after the lead."""
+    """The quotes without cross-references and field-only lines (関係する計画: unless asked), the lead included."""
     plan_field_ok = bool(_ASKS_PLAN.search(normalize(query)))
 
     def filler(text: str) -> bool:
         return bool(_FILLER.search(text)) or (not plan_field_ok and bool(_PLAN_FIELD.search(text)))
 
-    return [*quotes[:1], *(q for q in quotes[1:] if not filler(q.text))]
+    kept = [q for q in quotes if not filler(q.text)]
+    return kept or list(quotes[:1])  # a cross-reference leads only when nothing else was found
 
 
 # a term the asker puts in quotes is the focus of the question: 「…」『…』 “…” "…" and '…' (not an apostrophe)
