@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.answering.caveats import needs_check, past_deadline
 from bot.answering.compose import Quote, compose
+from bot.answering.conversation import Turn, carry_terms, is_follow_up
 from bot.answering.enumeration import entry_list, inline_run
 from bot.answering.relevance import (
     asked_kind_quotes,
@@ -170,3 +171,12 @@ def test_an_asked_kind_no_quote_holds_is_named_as_not_stated() -> None:
     entry = _chunk("m", "相談は無料で、回数の制限はない", kind="measure", title="よろず支援拠点")
     quotes = [Quote(Hit(entry, 1.0), entry.body, 1.0)]
     assert unheld_kinds(quotes, [("date", [r"[0-9]+年|[0-9]+月"]), ("fee", ["無料|有料"])]) == ["date"]
+
+
+def test_a_question_comparing_with_the_last_turn_carries_its_topic() -> None:
+    history = [Turn(role="user", content="地域産業クラスター計画に位置付けた事業は、地域未来交付金で優先的に採択されますか？")]
+    assert is_follow_up("地場産業成長プランの場合も同じ扱いですか？")
+    query = carry_terms("地場産業成長プランの場合も同じ扱いですか？", history,
+                        plan_type_names={"regional_cluster": ["地域産業クラスター計画"], "local_industry": ["地場産業成長プラン"]})
+    assert "交付金" in query and "優先" in query and "クラスター" not in query  # the replaced plan type stays behind
+    assert not is_follow_up("地域未来交付金の補助率と、申請できる自治体の条件を教えてください。")
