@@ -319,7 +319,8 @@ class Desk:
         asked: str | None = None,
     ) -> tuple[list[Hit], Answer]:
         """Retrieve, check the evidence covers the query, and build the extractive answer (or the refusal)."""
-        answers = self.intents.answer_patterns(query)
+        asking = f"{query} {asked}" if asked else query  # a foreign question's own words say what it asks (몇 곳, how much)
+        answers = self.intents.answer_patterns(asking)
         about_measure = bool(answers) or self.intents.has(query, "about_measure")
         about_measure = about_measure and not self.intents.has(query, "about_policy")  # 「政策文書に書いてある範囲で」
         found = self.search(query, k=k, mode=mode, filters=filters, dense_query=asked)
@@ -338,9 +339,9 @@ class Desk:
             if entry is not None and names_measure(query, entry, after=defines):
                 hits = [entry, *(h for h in hits if h is not entry)]
                 defines = entry.chunk.title
-        kinds = self.intents.asked_kinds(query)
+        kinds = self.intents.asked_kinds(asking)
         listed = self.intents.has(query, "list")  # 「いくつあって、それぞれ」 is answered by the whole list
-        kind_ids = [k for k in self.intents.asked_kind_ids(query) if not (listed and k[0] == "count")]
+        kind_ids = [k for k in self.intents.asked_kind_ids(asking) if not (listed and k[0] == "count")]
         return hits, extractive_answer(
             self.holder.get(), query, hits, self.settings.min_coverage, meta, answers, kinds, defines, kind_ids
         )
