@@ -14,10 +14,24 @@ from bot.answering.clarify import clarify_answer, with_context
 from bot.answering.compose_llm import LLMComposer, text_events
 from bot.answering.conversation import Turn, carry_terms, parse_history
 from bot.answering.enumeration import whole_list
-from bot.answering.extractive import anchor_names, anchored, extractive_answer, known_share, quotes_sources
+from bot.answering.extractive import (
+    anchor_names,
+    anchored,
+    extractive_answer,
+    in_sources,
+    known_share,
+    quotes_sources,
+)
 from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
 from bot.answering.language import Reading, read_question
-from bot.answering.primary import heading_first, named_measures_first, policy_first
+from bot.answering.primary import (
+    heading_first,
+    named_measures_first,
+    names_measure,
+    policy_asked,
+    policy_first,
+)
+from bot.answering.relevance import unread_quoted
 from bot.answering.situation import overview, plan_ranks
 from bot.config import Settings, get_settings
 from bot.events import DeskEvent, Listener, emit
@@ -27,6 +41,7 @@ from retrieval.clarify import Clarify, load_clarify
 from retrieval.corpus import Corpus, load_corpus
 from retrieval.embed import Embedder, get_embedder
 from retrieval.index import IndexHolder
+from retrieval.normalize import normalize
 from retrieval.questions import Glossary, Intents, ScopeRules, load_glossary, load_intents, load_scope
 from retrieval.search import Retriever, Weights
 from retrieval.store import Store
@@ -240,6 +255,10 @@ class Desk:
             return refusal
         if reading.lang in ("en", "zh", "ko") and not reading.query:  # no term of the sources recognised
             return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, meta={**meta, "reason": "no_evidence"})
+        index = self.holder.get()
+        if unread_quoted(text, reading.lang, self.glossary, lambda term: in_sources(index, term)):
+            # 「'competitive advantage'」 read as nothing of the sources: answering would quote something else
+            return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, meta={**meta, "reason": "unread_focus"})
         return self._situation(reading.query, turns, meta)
 
     def _in_language(self, answer: Answer, reading: Reading) -> Answer:
@@ -306,7 +325,8 @@ class Desk:
             index = self.holder.get()
             sections = {n: p.section for p in self.corpus.plan_types for n in [p.name, *p.aliases]}
             named = any(n in query for n in sections)
-            whole = whole_list(index, query, hits, sections, meta)
+            refs = {normalize(m.name): m.policy_refs for m in self.corpus.measures}
+            whole = whole_list(index, query, hits, sections, meta, refs, entries=not self.intents.has(query, "about_policy"))
             if whole is not None and (named or not answer.refused):
                 return whole
         return answer
@@ -316,18 +336,31 @@ class Desk:
         asked: str | None = None,
     ) -> tuple[list[Hit], Answer]:
         """Retrieve, check the evidence covers the query, and build the extractive answer (or the refusal)."""
-        answers = self.intents.answer_patterns(query)
+        asking = f"{query} {asked}" if asked else query  # a foreign question's own words say what it asks (몇 곳, how much)
+        answers = self.intents.answer_patterns(asking)
         about_measure = bool(answers) or self.intents.has(query, "about_measure")
+        about_measure = about_measure and not self.intents.has(query, "about_policy")  # 「政策文書に書いてある範囲で」
         found = self.search(query, k=k, mode=mode, filters=filters, dense_query=asked)
         defines = None
         if self.intents.has(query, "definition"):
             found, defines = heading_first(self.holder.get(), query, found)
         hits = policy_first(self.holder.get(), query, named_measures_first(query, found), about_measure)
+        if self.intents.has(query, "about_policy"):
+            refs = {normalize(m.name): m.policy_refs for m in self.corpus.measures}
+            hits = policy_asked(self.holder.get(), query, hits, refs)
         if defines is not None and hits[0].chunk.id != found[0].chunk.id:
             defines = None  # another passage was moved ahead of the defining one
-        kinds = self.intents.asked_kinds(query)
+        if self.intents.has(query, "definition"):  # 「…「レビキャリ事業」って…これ何ですか？」: the entry's summary leads
+            entry = next((h for h in hits[:5] if names_measure(query, h)), None)
+            # a measure named after the defined heading (「支援メニューに「レビキャリ事業」…」) is the one asked about
+            if entry is not None and names_measure(query, entry, after=defines):
+                hits = [entry, *(h for h in hits if h is not entry)]
+                defines = entry.chunk.title
+        kinds = self.intents.asked_kinds(asking)
+        listed = self.intents.has(query, "list")  # 「いくつあって、それぞれ」 is answered by the whole list
+        kind_ids = [k for k in self.intents.asked_kind_ids(asking) if not (listed and k[0] == "count")]
         return hits, extractive_answer(
-            self.holder.get(), query, hits, self.settings.min_coverage, meta, answers, kinds, defines
+            self.holder.get(), query, hits, self.settings.min_coverage, meta, answers, kinds, defines, kind_ids
         )
 
     def ask_stream(self, question: str, history: Sequence[Any] | None = None, **kwargs: Any) -> Iterator[dict[str, Any]]:

@@ -17,11 +17,20 @@ REFUSE_UNKNOWABLE = (
     + "採択の可否や将来の配分額・相場などは、資料からはお答えできません（審査や予算で決まるものです）。"
     + WHERE_TO_ASK
 )
+REFUSE_UNSTATED = (
+    NOT_IN_SOURCES
+    + "お尋ねの件数・数は、登録されている資料（地域未来戦略の基本的な考え方・国の支援施策カタログ）には示されていません。"
+    + WHERE_TO_ASK
+)
 REFUSE_INSTRUCTIONS = (
     "そのご依頼にはお応えできません。この窓口の設定や指示の内容は開示・変更できません。"
     "地域未来戦略や国の支援施策についてのご質問をどうぞ。"
 )
 UNVERIFIED = "要確認"
+# the kinds of fact a question can ask (corpus/intents.yaml fact_kinds), named in 「…は資料に記載が見当たりません」
+KIND_NAMES = {"amount": "金額", "rate": "補助率・割合", "date": "日付・時期", "people": "人数", "count": "件数・数"}
+KIND_NOT_STATED = "※お尋ねの{kinds}は、引用した資料には記載が見当たりません。所管機関にご確認ください。"
+PAST_DATE = "（この日付は既に過ぎています）"
 UNVERIFIED_NOTE = "（要確認：この施策の情報には公式資料で確認できていない事項があります。申請前に所管機関へご確認ください）"
 SOURCES_HEADING = "出典:"
 DISCLAIMER = "この回答は公開資料に基づく参考情報です。正式な判断は各窓口にご確認ください。"
@@ -39,3 +48,5 @@ SITUATION_CLOSE = (
     "どれが使えるかは、規模や要件、公募の時期で変わります。" + WHERE_TO_ASK
 )
 LIST_LEAD = "資料（{section}）には、次の{n}項目が挙げられています（全項目）。"
+ENTRY_LIST_LEAD = "「{title}」について、支援施策カタログのお尋ねの項目に当たる記載は次の{n}件です（全件）。"
+INLINE_LIST_LEAD = "資料（{section}）には、例として次の{n}つが挙げられています（資料に挙がっている例の全部）。"

@@ -136,7 +136,7 @@ def load_scope(corpus_dir: Path) -> ScopeRules:
 
 
 INTENTS_FILE = "intents.yaml"
-IntentId = Literal["situation", "list", "about_measure", "definition"]
+IntentId = Literal["situation", "list", "about_measure", "about_policy", "definition"]
 
 
 class Intent(BaseModel):
@@ -184,6 +184,11 @@ class Intents(BaseModel):
         """The sentence patterns per kind of fact asked (「いつまで…償却率は」 → [date patterns, rate patterns])."""
         folded = fold(text)
         return [list(k.answers) for k in self.fact_kinds if any(re.search(p, folded, re.I) for p in k.asks)]
+
+    def asked_kind_ids(self, text: str) -> list[tuple[str, list[str]]]:
+        """The id and sentence patterns of each kind of fact asked (「何件」 → ("count", [...]))."""
+        folded = fold(text)
+        return [(k.id, list(k.answers)) for k in self.fact_kinds if any(re.search(p, folded, re.I) for p in k.asks)]
 
     def of(self, text: str) -> str | None:
         """The first intent id of a question, or None (an ordinary question about the sources)."""

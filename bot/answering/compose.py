@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from bot import messages
 from bot.answering.answer import Citation
+from bot.answering.caveats import needs_check, past_deadline
 from retrieval.tokenize import STOPWORDS, sudachi_tokens
 from retrieval.types import Chunk, Hit
 
@@ -160,11 +162,20 @@ def _whole_list(quote: Quote) -> Quote:
     return quote
 
 
-def compose(quotes: Sequence[Quote]) -> tuple[str, list[Citation]]:
+def _flags(text: str, chunk: Chunk, today: date | None) -> str:
+    """「（要確認）」 on a line stating an unverified fact; 「（この日付は既に過ぎています）」 on a past deadline."""
+    flag = f"（{messages.UNVERIFIED}）" if any(needs_check(line, chunk) for line in text.splitlines()) else ""
+    if any(past_deadline(line, today) for line in text.splitlines()):
+        flag += messages.PAST_DATE
+    return flag
+
+
+def compose(quotes: Sequence[Quote], today: date | None = None) -> tuple[str, list[Citation]]:
     """Answer text (lead line, quotes with [n], 出典 list) and its citations."""
     citations: list[Citation] = []
     numbers: dict[str, int] = {}
     lines: list[str] = []
+    flagged = False
     first = quotes[0].hit.chunk
     lines.append(messages.lead_for(first.section, first.kind == "measure", first.title))
     for quote in quotes:
@@ -172,7 +183,8 @@ def compose(quotes: Sequence[Quote]) -> tuple[str, list[Citation]]:
         if chunk.id not in numbers:
             numbers[chunk.id] = len(numbers) + 1
         n = numbers[chunk.id]
-        flag = f"（{messages.UNVERIFIED}）" if not chunk.verified else ""
+        flag = _flags(quote.text, chunk, today)
+        flagged = flagged or messages.UNVERIFIED in flag
         body = quote.text.replace("\n", "\n  ")
         lines.append(f"・{body}{flag} [{n}]")
         citations.append(
@@ -187,7 +199,7 @@ def compose(quotes: Sequence[Quote]) -> tuple[str, list[Citation]]:
                 verified=chunk.verified,
             )
         )
-    if any(not c.verified for c in citations):
+    if flagged:
         lines.append(messages.UNVERIFIED_NOTE)
     lines.append("")
     lines.append(messages.SOURCES_HEADING)

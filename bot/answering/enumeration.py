@@ -3,20 +3,23 @@ one heading quoted whole, with the count, instead of the best sentence or two.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from bot import messages
 from bot.answering.answer import Answer, HitOut
-from bot.answering.compose import Quote, compose, query_terms
+from bot.answering.compose import Quote, compose, query_terms, units
+from bot.answering.primary import names_measure
 from retrieval.index import LoadedIndex
-from retrieval.types import Hit
+from retrieval.types import Chunk, Hit
 
 TOP = 10  # hits whose headings compete
 NUMBERED_TOP = 3  # a numbered enumeration (①②③) in one of these hits is quoted whole
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫"
 HEADING_BONUS = 1.0  # the heading names what is asked (要件, 記載項目, 支援メニュー)
 MIN_ITEMS = 2
+NAMED_TOP = 5  # a catalog entry the question names is looked for this far down
 
 
 def _leaf(section: str) -> str:
@@ -84,18 +87,116 @@ def numbered_run(index: LoadedIndex, hits: Sequence[Hit]) -> tuple[str, list[Quo
     return None
 
 
+# items listed inside one sentence: 「道路、工業用水、鉄道など必要なインフラ整備」 (short items, 、-separated, then など/等,
+# then — within a few characters — the thing they are examples of)
+_INLINE = re.compile(r"((?:[^、。\s]{1,12}、){1,}[^、。\s]{1,12})(?:など|等)(?:の)?([^、。]{0,8})")
+INLINE_TOP = 3  # hits searched for such a sentence
+
+
+def inline_run(query: str, hits: Sequence[Hit], plan_names: Sequence[str] = ()) -> tuple[Quote, int] | None:
+    """The sentence of a top policy hit that lists, inside itself, examples of the thing the question asks about
+    (「どんなインフラ…全部」 → 「道路、工業用水、鉄道など必要なインフラ整備…」): the quote and the number of items."""
+    names = {t for name in plan_names if name and name in query for t in query_terms(name)}
+    asked = set(query_terms(query)) - names
+    for hit in hits[:INLINE_TOP]:
+        if hit.chunk.kind != "policy":
+            continue
+        for sentence in re.split(r"(?<=。)", hit.chunk.body):
+            for match in _INLINE.finditer(sentence):
+                items = match.group(1).split("、")
+                if len(items) >= 2 and asked & set(query_terms(match.group(2))):
+                    return Quote(hit, sentence.strip().lstrip("-・ "), 1.0), len(items)
+    return None
+
+
+# the fields of a catalog entry's lines (retrieval/chunk.py measure_body) and how a question asks for one
+_FIELDS = {
+    "支援内容": re.compile(r"支援(の)?内容|何を(して|支援)"),
+    "要件": re.compile(r"要件|条件|対象(者|になる|となる)"),
+    "金額等": re.compile(r"金額|補助額|上限|いくら"),
+}
+
+
+def entry_list(query: str, hits: Sequence[Hit], named: Callable[[str, Hit], bool]) -> tuple[Hit, list[str]] | None:
+    """For 「○○補助金の枠を全部」: every line of the named catalog entry (among the top hits) holding the asked
+    word (枠), in order.
+
+    The asked words are the question's words that are not the entry's name and occur on at least two but not
+    all of the entry's lines; None when the top hit is not a named entry or fewer than two lines hold one."""
+    hit = next((h for h in hits[:NAMED_TOP] if named(query, h)), None)
+    if hit is None:
+        return None
+    lines = [u for u in units(hit.chunk)]
+    fields = [f"{field}:" for field, asked in _FIELDS.items() if asked.search(query)]
+    by_field = [u for u in lines if u.startswith(tuple(fields))] if fields else []
+    if len(by_field) >= MIN_ITEMS:  # 「○○の要件を全部」: every 要件: line of the entry
+        return hit, by_field
+    if hit is not hits[0]:  # a policy passage leads: the asked thing is more likely its list
+        return None
+    name_words = set(query_terms(hit.chunk.title + " " + hit.chunk.text.split("\n", 1)[0]))
+    asked = [t for t in query_terms(query) if t not in name_words]
+    holding = {t: [u for u in lines if t in query_terms(u)] for t in asked}
+    words = [t for t, found in holding.items() if 2 <= len(found) < len(lines)]
+    picked = [u for u in lines if any(u in holding[t] for t in words)]
+    return (hit, picked) if len(picked) >= MIN_ITEMS else None
+
+
+_OWNER = re.compile(r"^([^(（の]{2,12})[(（の]")  # 「JETRO」 of 「JETROのECサイトを通じた…」
+
+
+def restating(
+    hits: Sequence[Hit], sections: Sequence[str], refs: Mapping[str, Sequence[str]], query: str = "",
+    catalog: Sequence[Chunk] = (),
+) -> list[Quote]:
+    """The catalog entries that restate the quoted policy passages (their ``policy_refs`` name one of
+    ``sections``) — retrieved ones, and any whose owner the question names (「JETROには…」 → every JETRO entry)
+    — each quoted by its first line, so the list names the measures it stands for."""
+    out: list[Quote] = []
+    seen: set[str] = set()
+    retrieved = [h for h in hits[:TOP] if h.chunk.kind == "measure"]
+    owned = [Hit(chunk=c, score=0.0) for c in catalog if c.kind == "measure"
+             and (m := _OWNER.match(c.title)) is not None and m.group(1) in query]
+    for hit in [*retrieved, *owned]:
+        chunk = hit.chunk
+        if chunk.id not in seen and set(refs.get(chunk.title, ())) & set(sections):
+            seen.add(chunk.id)
+            lines = [u for u in chunk.body.splitlines() if u.strip()]
+            if lines:
+                out.append(Quote(hit, lines[0].strip(), 0.0))
+    return out
+
+
 def whole_list(
-    index: LoadedIndex, query: str, hits: Sequence[Hit], plan_sections: Mapping[str, str], meta: dict[str, Any]
+    index: LoadedIndex, query: str, hits: Sequence[Hit], plan_sections: Mapping[str, str], meta: dict[str, Any],
+    refs: Mapping[str, Sequence[str]] | None = None, entries: bool = True,
 ) -> Answer | None:
-    """Every item under the best heading (or of the numbered enumeration a top hit belongs to), quoted in
-    document order with its count; None when there is no list."""
+    """Every item under the best heading (or of the numbered enumeration a top hit belongs to, or the lines of
+    a named catalog entry holding the asked thing when ``entries``), quoted in document order with its count;
+    None when there is no list."""
+    plan_named = any(name and name in query for name in plan_sections)
+    entry = None if plan_named or not entries else entry_list(query, hits, names_measure)
+    if entry is not None:
+        hit, lines = entry
+        text, citations = compose([Quote(hit, line, 1.0) for line in lines])
+        lead = messages.ENTRY_LIST_LEAD.format(title=hit.chunk.title, n=len(lines))
+        return Answer(text=lead + "\n" + text.split("\n", 1)[1], citations=citations, hits=[HitOut.of(h) for h in hits],
+                      meta={**meta, "intent": "list", "section": hit.chunk.section, "items": len(lines)})
+    inline = inline_run(query, hits, list(plan_sections))
+    if inline is not None:
+        quote, count = inline
+        text, citations = compose([quote])
+        lead = messages.INLINE_LIST_LEAD.format(section=" > ".join(quote.hit.chunk.section.split(" > ")[-2:]), n=count)
+        return Answer(text=lead + "\n" + text.split("\n", 1)[1], citations=citations, hits=[HitOut.of(h) for h in hits],
+                      meta={**meta, "intent": "list", "section": quote.hit.chunk.section, "items": count})
     numbered = numbered_run(index, hits)
     if numbered is not None:
         run_section, quotes, count = numbered
+        quotes = [*quotes, *restating(hits, [run_section], refs or {}, query, index.chunks)]
         text, citations = compose(quotes)
         lead = messages.LIST_LEAD.format(section=" > ".join(run_section.split(" > ")[-2:]), n=count)
         ids = {h.chunk.id for h in hits}
-        shown = [*hits, *(q.hit for q in quotes if q.hit.chunk.id not in ids)]
+        extra = {q.hit.chunk.id: q.hit for q in quotes if q.hit.chunk.id not in ids}  # every cited chunk is a hit
+        shown = [*hits, *extra.values()]
         return Answer(text=lead + "\n" + text.split("\n", 1)[1], citations=citations, hits=[HitOut.of(h) for h in shown],
                       meta={**meta, "intent": "list", "section": run_section, "items": count})
     policy_sections = list(dict.fromkeys(c.section for c in index.chunks if c.kind == "policy"))

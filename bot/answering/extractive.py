@@ -19,6 +19,15 @@ from bot.answering.compose import (
     units,
 )
 from bot.answering.primary import defining_unit
+from bot.answering.relevance import (
+    REPAIR_KINDS,
+    asked_kind_quotes,
+    fillers_dropped,
+    label_first,
+    other_plans_dropped,
+    policy_folded,
+    unheld_kinds,
+)
 from retrieval.index import LoadedIndex
 from retrieval.normalize import compact, normalize
 from retrieval.types import Hit
@@ -102,6 +111,12 @@ def quotes_sources(index: LoadedIndex, text: str) -> bool:
     return False
 
 
+def in_sources(index: LoadedIndex, term: str) -> bool:
+    """True when a term occurs as it is (ignoring width and spacing) in some chunk of the sources."""
+    folded = compact(normalize(term))
+    return len(folded) >= 2 and any(folded in body for body in _bodies(index))
+
+
 _BODIES: dict[str, tuple[str, ...]] = {}
 
 
@@ -178,6 +193,17 @@ def every_kind(quotes: Sequence[Quote], kinds: Sequence[Sequence[str]]) -> list[
     return extra
 
 
+def _quoted_beyond(hits: Sequence[Hit], quotes: Sequence[Quote]) -> list[Hit]:
+    """The hits of quotes taken from chunks outside ``hits`` (a sibling under the lead's heading), once each."""
+    seen = {h.chunk.id for h in hits}
+    out: list[Hit] = []
+    for quote in quotes:
+        if quote.hit.chunk.id not in seen:
+            seen.add(quote.hit.chunk.id)
+            out.append(quote.hit)
+    return out
+
+
 def extractive_answer(
     index: LoadedIndex,
     query: str,
@@ -187,12 +213,14 @@ def extractive_answer(
     answers: Sequence[str] = (),
     kinds: Sequence[Sequence[str]] = (),
     defines: str | None = None,
+    kind_ids: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> Answer:
     """Quote the sentences that answer ``query`` with citations, or decline when the evidence is weak.
 
     ``kinds``: the sentence patterns of each kind of fact asked; when a question asks two (a date and a rate),
     the answering entry's sentence of each kind is quoted even if it ranks below the usual three.
-    ``defines``: the term a definition question asks about; the leading hit's sentence defining it is quoted first."""
+    ``defines``: the term a definition question asks about; the leading hit's sentence defining it is quoted first.
+    ``kind_ids``: the asked kinds by id (bot.answering.relevance): a count no top hit states declines the question."""
     hit_out = [HitOut.of(h) for h in hits]
     terms = query_terms(query)
     ok, best = covered(index, query, hits, min_coverage)
@@ -206,9 +234,21 @@ def extractive_answer(
     if not quotes:
         return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, hits=hit_out, meta={**meta, "reason": "no_evidence"})
     quotes = [*quotes, *every_kind(quotes, kinds)] if len(kinds) > 1 else quotes
+    quotes, unheld = asked_kind_quotes(quotes, hits, [k for k in kind_ids if k[0] in REPAIR_KINDS], index.chunks)
+    if unheld:  # 「何件」 and no top hit states a count: the sources do not say
+        return Answer(text=messages.REFUSE_UNSTATED, refused=True, hits=hit_out,
+                      meta={**meta, "reason": "unstated:" + ",".join(unheld)})
+    quotes = other_plans_dropped(label_first(index, query, quotes, hits), query, index.plan_type_names)
+    quotes = fillers_dropped(policy_folded(quotes, hits), query)
     first = defining_unit(units(hits[0].chunk), defines) if defines and hits else None
     if first is not None:  # the definition leads; the other quotes follow it
         quotes = [Quote(hits[0], first, quotes[0].score), *(q for q in quotes if q.text != first)][: max(len(quotes), 1)]
     text, citations = compose(quotes)
+    missing = [messages.KIND_NAMES[k] for k in unheld_kinds(quotes, kind_ids) if k in messages.KIND_NAMES]
+    if missing:  # a partly covered question: the covered part, and a plain line on what the sources do not say
+        note = messages.KIND_NOT_STATED.format(kinds="・".join(missing))
+        text = text.replace(f"\n\n{messages.SOURCES_HEADING}", f"\n{note}\n\n{messages.SOURCES_HEADING}", 1)
+        meta["not_stated"] = missing
     follow = suggestions(hits, citations, audience=str(meta.get("audience", "staff")))
+    hit_out += [HitOut.of(h) for h in _quoted_beyond(hits, quotes)]  # a cited chunk is always among the hits
     return Answer(text=text, citations=citations, hits=hit_out, suggestions=follow, meta=meta)

@@ -4,7 +4,7 @@ passage leads, unless the question is about the measure itself (agency, amount, 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.answering.compose import coverage, query_terms
 from retrieval.index import LoadedIndex
@@ -28,6 +28,29 @@ def policy_first(index: LoadedIndex, query: str, hits: Sequence[Hit], about_meas
     return out
 
 
+ASKED_LOOK = 10  # how far down a policy passage may be lifted from when the question asks what the policy says
+
+
+def policy_asked(
+    index: LoadedIndex, query: str, hits: Sequence[Hit], refs: Mapping[str, Sequence[str]] | None = None
+) -> list[Hit]:
+    """The question asks what the policy text says (「政策文書に書いてある範囲で」): the best-covering policy
+    passage of the top ``ASKED_LOOK`` leads, even ahead of a catalog entry that restates it. When no policy
+    passage was retrieved, the passages the top catalog entry restates (``refs``: its title → ``policy_refs``)
+    are taken instead."""
+    out = list(hits)
+    terms = query_terms(query)
+    idf = index.lexical["bm25"].idf
+    candidates = [h for h in out[:ASKED_LOOK] if h.chunk.kind == "policy"]
+    if not candidates and out and out[0].chunk.kind == "measure" and refs:
+        sections = set(refs.get(out[0].chunk.title, ()))
+        candidates = [Hit(chunk=c, score=0.0) for c in index.chunks if c.kind == "policy" and c.section in sections]
+    if not candidates:
+        return out
+    best = max(candidates, key=lambda h: coverage(terms, h.chunk, idf, index.synonyms))
+    return [best, *(h for h in out if h.chunk.id != best.chunk.id)]
+
+
 def _measure_names(hit: Hit) -> list[str]:
     head = hit.chunk.text.split("\n", 1)[0].rsplit("(", 1)[0]
     return [normalize(part.strip()) for part in head.split(" / ") if len(part.strip()) >= 3]
@@ -49,6 +72,14 @@ def named_measures_first(query: str, hits: Sequence[Hit]) -> list[Hit]:
         return list(hits)
     others = [h for h in hits if h.chunk.kind == "measure" and h not in named]
     return [*(h for h in hits if h not in others), *others]
+
+
+def names_measure(query: str, hit: Hit, after: str | None = None) -> bool:
+    """True when the question names the catalog entry of ``hit`` (its name or an alias) — after the last
+    mention of ``after`` when given."""
+    text = normalize(query)
+    start = text.rfind(_fold(after)) + len(_fold(after)) if after and _fold(after) in text else 0
+    return hit.chunk.kind == "measure" and any(name in text[start:] for name in _measure_names(hit))
 
 
 _NUMBERING = re.compile(r"^(\d+\.|[(（]\d+[)）])\s*")

@@ -46,10 +46,12 @@ REFUSALS = (messages.REFUSE_INSTRUCTIONS, messages.REFUSE_OUT_OF_SCOPE, messages
 TOPICS = ("ミナト", "ヒカリ", "アサヒ", "カエデ", "ツバサ", "ミドリ", "ハヤテ", "コダマ", "サクラ", "イブキ", "ホタル", "スバル")
 LEAD = re.compile(
     r"^(資料（.*）には次のとおり記載されています。|「.*」について、支援施策カタログには次の記載があります。"
-    r"|資料（.*）には、次の\d+項目が挙げられています（全項目）。)$"  # messages.LIST_LEAD (a list quoted whole)
+    r"|資料（.*）には、次の\d+項目が挙げられています（全項目）。"  # messages.LIST_LEAD (a list quoted whole)
+    r"|資料（.*）には、例として次の\d+つが挙げられています（資料に挙がっている例の全部）。"  # INLINE_LIST_LEAD
+    r"|「.*」について、支援施策カタログのお尋ねの項目に当たる記載は次の\d+件です（全件）。)$"  # ENTRY_LIST_LEAD
 )
 SOURCE_LINE = re.compile(r"^\[\d+\] .+ — ")
-CITES = re.compile(r"(（要確認）)?\s*(\[\d+\])+\s*$")
+CITES = re.compile(r"(（要確認）)?(（この日付は既に過ぎています）)?\s*(\[\d+\])+\s*$")
 
 
 def load_cases() -> list[dict[str, Any]]:

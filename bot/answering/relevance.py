@@ -1,0 +1,193 @@
+"""Answerability of the picked quotes: the asked focus must be in them, or the answer is repaired or declined.
+
+Two checks, both on what the question names or asks rather than on how many of its words a sentence shares:
+
+- **Named label.** A question that names a requirement label or a defined term of the policy (【競争優位性】,
+  「ハブ度:…」) is answered by a sentence holding it. When no picked quote holds the label, the sentence of the
+  top hits that does leads; when none does, the answer stands (the label may be in the heading).
+- **Named plan type.** The same requirement label (【実現可能性】) stands under every plan type with a different
+  text: a quote from another plan type's passage than the one asked about (named, else the leading quote's,
+  when the quote repeats the leading quote's label) is dropped.
+- **Asked kind.** A question asking a kind of fact (a count, an amount…) is answered by a sentence holding one.
+  When no picked quote holds it, the best sentence of the top hits that does is added; when none of the top
+  hits holds a count at all, the desk declines: the sources do not state it (scope kind "unstated fact").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+
+from bot.answering.compose import Quote, query_terms, units
+from retrieval.index import LoadedIndex
+from retrieval.normalize import normalize
+from retrieval.questions import Glossary
+from retrieval.types import Chunk, Hit
+
+LOOK = 5  # top hits searched for a sentence holding the asked focus
+_LABEL = re.compile(r"【([^】]{2,24})】")
+_DEFINED = re.compile(r"^(?:[(（]※[)）])?\s*([^:：、。()（）\s]{2,16})[:：]", re.M)
+_LABELS: dict[str, tuple[str, ...]] = {}
+REPAIR_KINDS = ("count", "people", "revision")  # asked kinds a sentence of another top hit is added for
+DECLINE_KINDS = ("count",)  # asked kinds whose absence from every top hit declines the question
+
+
+def policy_labels(index: LoadedIndex) -> tuple[str, ...]:
+    """Requirement labels (【外部依存性】) and defined terms (ハブ度:) of the policy, longest first."""
+    if index.generation not in _LABELS:
+        found: set[str] = set()
+        for chunk in index.chunks:
+            if chunk.kind == "policy":
+                found |= {normalize(m) for m in _LABEL.findall(chunk.body) if "参照" not in m and "向け" not in m}
+                found |= {normalize(m) for m in _DEFINED.findall(chunk.body)}
+        _LABELS.clear()
+        _LABELS[index.generation] = tuple(sorted((f for f in found if len(f) >= 3), key=len, reverse=True))
+    return _LABELS[index.generation]
+
+
+def named_labels(index: LoadedIndex, query: str) -> list[str]:
+    """The policy labels a question names (a label inside a longer named one does not count)."""
+    text = normalize(query)
+    named = [label for label in policy_labels(index) if label in text]
+    return [n for n in named if not any(n != m and n in m for m in named)]
+
+
+def _holding(hits: Sequence[Hit], test: Callable[[str], bool], shown: set[str]) -> list[Quote]:
+    return [Quote(h, u, 0.0) for h in hits[:LOOK] for u in units(h.chunk) if u not in shown and test(u)]
+
+
+def _names(label: str, unit: str) -> bool:
+    return label in normalize(unit)
+
+
+def _matches(patterns: Sequence[re.Pattern[str]], unit: str) -> bool:
+    return any(p.search(unit) for p in patterns)
+
+
+def label_first(index: LoadedIndex, query: str, quotes: Sequence[Quote], hits: Sequence[Hit]) -> list[Quote]:
+    """Quotes led by a sentence holding each policy label the question names, when no picked quote holds it."""
+    out = list(quotes)
+    for label in named_labels(index, query):
+        if any(label in normalize(q.text) for q in out):
+            continue
+        found = _holding(hits, partial(_names, label), {q.text for q in out})
+        if found:  # a 【label】 line or a 「label:」 line first, then the first sentence naming it
+            found.sort(key=lambda q: 0 if normalize(q.text).lstrip("-・ ").startswith((f"【{label}】", label)) else 1)
+            out = [Quote(found[0].hit, found[0].text, out[0].score if out else 0.0), *out][: max(len(quotes), 1)]
+    return out
+
+
+def asked_kind_quotes(
+    quotes: Sequence[Quote], hits: Sequence[Hit], kinds: Sequence[tuple[str, Sequence[str]]],
+    siblings: Sequence[Chunk] = (),
+) -> tuple[list[Quote], list[str]]:
+    """The quotes led by, for each asked kind no quote holds, the first sentence holding it — of the top hits, else
+    of ``siblings`` (the other chunks under the leading quote's heading); and the asked kinds (of
+    ``DECLINE_KINDS``) that none holds at all."""
+    out = list(quotes)
+    unheld: list[str] = []
+    lead_section = quotes[0].hit.chunk.section if quotes else None
+    near = [Hit(chunk=c, score=0.0) for c in siblings if c.section == lead_section]
+    for kind, patterns in kinds:
+        asked = [re.compile(p) for p in patterns]
+        if any(p.search(q.text) for q in out for p in asked):
+            continue
+        shown = {q.text for q in out}
+        found = _holding(hits, partial(_matches, asked), shown) or _holding(near, partial(_matches, asked), shown)
+        if found:
+            out.insert(0, found[0])
+        elif kind in DECLINE_KINDS:
+            unheld.append(kind)
+    return out, unheld
+
+
+_LEAD_LABEL = re.compile(r"^[-・\s]*【([^】]{2,24})】")
+
+
+def other_plans_dropped(quotes: Sequence[Quote], query: str, plan_names: Mapping[str, Sequence[str]]) -> list[Quote]:
+    """The quotes without policy passages of plan types other than the one asked about: the plan types the
+    question names, else — for a quote repeating the leading quote's 【label】 — the leading quote's plan type."""
+    if not quotes:
+        return []
+    text = normalize(query)
+    named = {pid for pid, names in plan_names.items() if any(n and normalize(n) in text for n in names)}
+    lead = quotes[0].hit.chunk
+    label = _LEAD_LABEL.match(quotes[0].text)
+
+    def other(q: Quote) -> bool:
+        chunk = q.hit.chunk
+        if chunk.kind != "policy" or not chunk.plan_types:
+            return False
+        if named:
+            return not set(chunk.plan_types) & named
+        same_label = label is not None and q.text.lstrip("-・ ").startswith(f"【{label.group(1)}】")
+        return same_label and lead.kind == "policy" and not set(chunk.plan_types) & set(lead.plan_types)
+
+    return [quotes[0], *(q for q in quotes[1:] if not other(q))]
+
+
+# lines that answer nothing by themselves: a cross-reference, a placeholder, a catalog entry's plan-type field
+_FILLER = re.compile(r"^[-・\s]*※別途|(と同じ|を参照|参照】)[。)）]?$")
+_PLAN_FIELD = re.compile(r"^[-・\s]*関係する計画:")
+_ASKS_PLAN = re.compile(r"どの(計画|プラン)|(計画|プラン)(の)?(どれ|種類)")
+
+
+def fillers_dropped(quotes: Sequence[Quote], query: str = "") -> list[Quote]:
+    """The quotes without cross-references and field-only lines (関係する計画: unless asked), the lead included."""
+    plan_field_ok = bool(_ASKS_PLAN.search(normalize(query)))
+
+    def filler(text: str) -> bool:
+        return bool(_FILLER.search(text)) or (not plan_field_ok and bool(_PLAN_FIELD.search(text)))
+
+    kept = [q for q in quotes if not filler(q.text)]
+    return kept or list(quotes[:1])  # a cross-reference leads only when nothing else was found
+
+
+# a term the asker puts in quotes is the focus of the question: 「…」『…』 “…” "…" and '…' (not an apostrophe)
+_QUOTED = re.compile(r"[「『“]([^」』”]{2,40})[」』”]|(?:^|(?<=[\s(（]))[\"']([^\"']{2,40})[\"'](?=[\s?.,!)）]|$)")
+_UPPER_WORD = re.compile(r"\b[A-Z][A-Z0-9&]+\b")
+FOREIGN = ("en", "zh", "ko")
+
+
+def unread_quoted(question: str, lang: str, glossary: Glossary, known: Callable[[str], bool]) -> list[str]:
+    """The terms a question in another language quotes that cannot be read as the sources' terms: no glossary
+    term in them, no upper-case word (EBPM) and no text the sources use as it is (``known``). Such a question
+    would be answered about something else, so the desk declines it."""
+    if lang not in FOREIGN:
+        return []
+    out: list[str] = []
+    for match in _QUOTED.finditer(normalize(question)):
+        span = match.group(1) or match.group(2)
+        if glossary.japanese_terms(span, lang) or known(span) or any(known(w) for w in _UPPER_WORD.findall(span)):
+            continue
+        out.append(span)
+    return out
+
+
+POLICY_MARK = "政策文書"  # a catalog line saying it restates the policy: 「…を具体的に書く必要がある(政策文書)」
+FOLD_OVERLAP = 0.5  # share of the catalog line's words a policy sentence must hold to stand in for it
+_FIELD = re.compile(r"^[^:]{1,6}:\s*")
+
+
+def policy_folded(quotes: Sequence[Quote], hits: Sequence[Hit]) -> list[Quote]:
+    """Primary source first: a catalog line that restates the policy (it says 「政策文書」) gives way to the
+    retrieved policy sentence that holds most of its words, in the same place of the answer."""
+    policy = [(h, u, set(query_terms(u))) for h in hits[:LOOK] if h.chunk.kind == "policy" for u in units(h.chunk)]
+    shown = {q.text for q in quotes}
+    out: list[Quote] = []
+    for quote in quotes:
+        if quote.hit.chunk.kind == "measure" and POLICY_MARK in quote.text and policy:
+            words = set(query_terms(_FIELD.sub("", quote.text))) - {POLICY_MARK, "政策", "文書"}
+            best = max(policy, key=lambda p: len(words & p[2]))
+            if words and len(words & best[2]) / len(words) >= FOLD_OVERLAP and best[1] not in shown:
+                shown.add(best[1])
+                out.append(Quote(best[0], best[1], quote.score))
+                continue
+        out.append(quote)
+    return out
+
+
+def unheld_kinds(quotes: Sequence[Quote], kinds: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
+    """The asked kinds of fact (by id) that no quote holds: the answer says plainly the sources do not state them."""
+    return [kind for kind, patterns in kinds if not any(re.search(p, q.text) for q in quotes for p in patterns)]
