@@ -14,7 +14,8 @@ from retrieval.schema import CorpusProblem, load_yaml
 
 SCOPE_FILE = "scope_rules.yaml"
 ScopeKind = Literal[
-    "harmful", "personal_data", "legal", "individual_decision", "other_country", "municipality_own", "unstated_fact"
+    "harmful", "personal_data", "legal", "individual_decision", "other_country", "municipality_own", "unstated_fact",
+    "off_topic",
 ]
 
 

@@ -224,6 +224,7 @@ def extractive_answer(
     hit_out = [HitOut.of(h) for h in hits]
     terms = query_terms(query)
     ok, best = covered(index, query, hits, min_coverage)
+    ok = ok or defines is not None  # 「○○とは」 and ○○'s own heading or defining line leads: long polite wording aside
     meta["coverage"] = round(best, 3)
     meta["corpus_version"] = index.corpus_version
     if not ok or not terms or missing_specifics(query, hits):

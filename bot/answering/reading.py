@@ -18,6 +18,7 @@ MAX_READING = 24
 _KANA_RUN = re.compile(r"[\u3041-\u309f\u30a0-\u30ffー]{" + str(MIN_READING) + ",}")
 _ROMAJI = re.compile(r"^[A-Za-z0-9 ,.?!'\"()\-~]+$")
 _LATIN = re.compile(r"[A-Za-z]")
+_KATAKANA = re.compile(r"[\u30a0-\u30ffー]+")
 _READINGS: dict[str, dict[str, str]] = {}
 
 
@@ -43,7 +44,8 @@ def readings(index: LoadedIndex) -> dict[str, str]:
         table: dict[str, str] = {}
         for chunk in index.chunks:
             for reading, surface in noun_readings(chunk.text).items():
-                if MIN_READING <= len(reading) <= MAX_READING and surface != reading:
+                # a katakana term is its own reading: kept, so that its hiragana spelling (れびきゃり) reads as it
+                if MIN_READING <= len(reading) <= MAX_READING and (surface != reading or _KATAKANA.fullmatch(surface)):
                     table.setdefault(fold_long_vowels(reading), surface)
         _READINGS.clear()  # one generation is served at a time
         _READINGS[index.generation] = table

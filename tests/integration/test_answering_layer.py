@@ -199,3 +199,31 @@ def test_asking_for_each_of_n_steps_quotes_the_whole_numbered_enumeration(desk: 
 def test_a_how_to_apply_question_leads_with_what_the_application_needs(desk: Desk) -> None:
     answer = desk.ask("持続化補助金って、どうやって申請するの？手続きで押さえるポイントは？")
     assert not answer.refused and "事業支援計画書" in answer.text  # the form to attach, not the size limit
+
+
+def test_a_long_polite_definition_question_is_answered_from_the_defining_passage(desk: Desk) -> None:
+    answer = desk.ask(
+        "お世話になります。県の産業振興課の者です。今回出てきた「戦略産業クラスター」とは、そもそもどのようなクラスターを"
+        "指すのでしょうか。既存の産業集積との違いを庁内で説明する必要がありまして。"
+    )
+    assert not answer.refused
+    assert "大規模投資を中心に形成される" in answer.text.splitlines()[1]  # the defining sentence leads
+
+
+def test_a_hiragana_spelling_of_a_katakana_name_reaches_the_measure(desk: Desk) -> None:
+    answer = desk.ask("れびきゃり って なに？")
+    assert not answer.refused and "レビキャリ" in answer.text
+
+
+def test_a_legal_guarantee_a_forecast_rate_and_personal_tax_are_declined_without_catalog_facts(desk: Desk) -> None:
+    legal = desk.ask("緑地規制の特例を使えば、うちの工場の緑地をゼロにしても法的に問題ないと言い切れますか？")
+    assert legal.refused and legal.meta["reason"] == "scope:legal" and "弁護士" in legal.text
+    forecast = desk.ask("中小企業成長加速化補助金の次の公募の採択率は何％くらいになりそうですか？")
+    assert forecast.refused and "16.6" not in forecast.text
+    tax = desk.ask("個人の確定申告で医療費控除を受けたいんですが、明細書の書き方を教えてください。")
+    assert tax.refused and tax.meta["reason"] == "scope:off_topic" and "税額控除" not in tax.text
+
+
+def test_a_count_the_catalog_states_is_answered(desk: Desk) -> None:
+    answer = desk.ask("よろず支援拠点は全国に何か所くらいあるのでしょう。")
+    assert not answer.refused and "47都道府県" in answer.text
