@@ -156,6 +156,8 @@ def measure_body(measure: Measure) -> str:
     lines.append("関係する計画: " + "、".join(PLAN_TYPE_NAMES[p] for p in measure.plan_types))
     if measure.contact:
         lines.append(f"窓口: {measure.contact}")
+    if measure.agency:
+        lines.append(f"所管: {measure.agency}")  # 「どの役所の事業？」「運営はどこ？」 are answered by this line
     lines += [f"未確認の事項(要確認): {u}" for u in measure.unverified]
     return "\n".join(normalize(line) for line in lines if line)
 

@@ -123,13 +123,15 @@ def pick_quotes(
     max_quotes: int = MAX_QUOTES,
     intent: frozenset[str] = frozenset(),
     answers: Sequence[re.Pattern[str]] = (),
+    skip: Callable[[str], bool] = lambda _unit: False,
 ) -> list[Quote]:
-    """The best sentences: the top one, then others scoring close to it, at most one per chunk after the first."""
+    """The best sentences: the top one, then others scoring close to it, at most one per chunk after the first
+    (``skip``: lines never quoted for this question, e.g. a catalog entry's 所管: line unless the agency is asked)."""
     scored: list[Quote] = []
     for rank, hit in enumerate(hits[:5]):
         damp = 1.0 / (1.0 + 0.15 * rank)
         context = context_tokens(hit.chunk)
-        for unit in units(hit.chunk):
+        for unit in (u for u in units(hit.chunk) if not skip(u)):
             score = unit_score(terms, unit, context, idf, synonyms, intent, answers) * damp
             scored.append(Quote(hit, unit, score))
     if not scored:

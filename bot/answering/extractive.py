@@ -26,6 +26,7 @@ from bot.answering.relevance import (
     label_first,
     other_plans_dropped,
     policy_folded,
+    unasked_agency,
     unheld_kinds,
 )
 from retrieval.index import LoadedIndex
@@ -231,7 +232,9 @@ def extractive_answer(
         return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, hits=hit_out, meta={**meta, "reason": "no_evidence"})
     idf = index.lexical["bm25"].idf
     asked = [re.compile(p) for p in answers]  # the kind of fact asked for (corpus/intents.yaml fact_kinds)
-    quotes = pick_quotes(terms, hits, idf, index.synonyms, intent=intent_terms(query, index.synonyms), answers=asked)
+    agency_asked = any(kind == "agency" for kind, _ in kind_ids)
+    quotes = pick_quotes(terms, hits, idf, index.synonyms, intent=intent_terms(query, index.synonyms), answers=asked,
+                         skip=unasked_agency(agency_asked))
     if not quotes:
         return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, hits=hit_out, meta={**meta, "reason": "no_evidence"})
     quotes = [*quotes, *every_kind(quotes, kinds)] if len(kinds) > 1 else quotes
@@ -240,7 +243,7 @@ def extractive_answer(
         return Answer(text=messages.REFUSE_UNSTATED, refused=True, hits=hit_out,
                       meta={**meta, "reason": "unstated:" + ",".join(unheld)})
     quotes = other_plans_dropped(label_first(index, query, quotes, hits), query, index.plan_type_names)
-    quotes = fillers_dropped(policy_folded(quotes, hits), query)
+    quotes = fillers_dropped(policy_folded(quotes, hits), query, agency_asked)
     first = defining_unit(units(hits[0].chunk), defines) if defines and hits else None
     if first is not None:  # the definition leads; the other quotes follow it
         quotes = [Quote(hits[0], first, quotes[0].score), *(q for q in quotes if q.text != first)][: max(len(quotes), 1)]

@@ -130,15 +130,23 @@ def other_plans_dropped(quotes: Sequence[Quote], query: str, plan_names: Mapping
 # lines that answer nothing by themselves: a cross-reference, a placeholder, a catalog entry's plan-type field
 _FILLER = re.compile(r"^[-・\s]*※別途|(と同じ|を参照|参照】)[。)）]?$")
 _PLAN_FIELD = re.compile(r"^[-・\s]*関係する計画:")
+_AGENCY_FIELD = re.compile(r"^[-・\s]*所管:")
 _ASKS_PLAN = re.compile(r"どの(計画|プラン)|(計画|プラン)(の)?(どれ|種類)")
 
 
-def fillers_dropped(quotes: Sequence[Quote], query: str = "") -> list[Quote]:
-    """The quotes without cross-references and field-only lines (関係する計画: unless asked), the lead included."""
+def unasked_agency(agency_asked: bool) -> Callable[[str], bool]:
+    """A filter of catalog 所管: lines, which answer only a question about who runs the measure."""
+    return lambda text: not agency_asked and bool(_AGENCY_FIELD.search(text))
+
+
+def fillers_dropped(quotes: Sequence[Quote], query: str = "", agency_asked: bool = False) -> list[Quote]:
+    """The quotes without cross-references and field-only lines (関係する計画: / 所管: unless asked), the lead included."""
     plan_field_ok = bool(_ASKS_PLAN.search(normalize(query)))
 
     def filler(text: str) -> bool:
-        return bool(_FILLER.search(text)) or (not plan_field_ok and bool(_PLAN_FIELD.search(text)))
+        field = (not plan_field_ok and bool(_PLAN_FIELD.search(text))) or (
+            not agency_asked and bool(_AGENCY_FIELD.search(text)))
+        return bool(_FILLER.search(text)) or field
 
     kept = [q for q in quotes if not filler(q.text)]
     return kept or list(quotes[:1])  # a cross-reference leads only when nothing else was found

@@ -227,3 +227,10 @@ def test_a_legal_guarantee_a_forecast_rate_and_personal_tax_are_declined_without
 def test_a_count_the_catalog_states_is_answered(desk: Desk) -> None:
     answer = desk.ask("よろず支援拠点は全国に何か所くらいあるのでしょう。")
     assert not answer.refused and "47都道府県" in answer.text
+
+
+def test_who_runs_a_measure_is_answered_from_its_agency_line_and_only_when_asked(desk: Desk) -> None:
+    asked = desk.ask("レビキャリはどの役所の事業で、実際の運営はどこがやっていますか。")
+    assert "所管: 金融庁・経済産業省" in asked.text and "地域経済活性化支援機構" in asked.text
+    other = desk.ask("地域産業構造転換インフラ整備推進交付金は、どこの県が対象になるものですか？")
+    assert "所管:" not in other.text and "生産拠点" in other.text
