@@ -297,7 +297,8 @@ class Desk:
         text = context
         hits = self.search(text, k=self.SITUATION_DEPTH)
         match = partial(match_plan, corpus=self.corpus, vocab=self.vocab, search=self._lexical_search)
-        return overview(hits, plan_ranks(text, match), {**meta, "query": text})
+        measures = {c.id: c for c in self.holder.get().chunks if c.kind == "measure"}
+        return overview(hits, plan_ranks(text, match), {**meta, "query": text}, measures)
 
     def _record(self, answer: Answer, text: str, started: float, channel: str, audience: str) -> None:
         answer.meta["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)

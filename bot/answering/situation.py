@@ -36,9 +36,19 @@ def plan_ranks(question: str, match: Callable[..., Any]) -> dict[str, int]:
     return {r.measure.id: rank for rank, r in enumerate(result.results, start=1) if r.score > 0}
 
 
-def pick_measures(hits: Sequence[Hit], ranks: Mapping[str, int], limit: int = MAX_MEASURES) -> list[Hit]:
-    """The measure chunks that fit best: search rank fused with plan analysis's rank (RRF)."""
+def pick_measures(
+    hits: Sequence[Hit], ranks: Mapping[str, int], limit: int = MAX_MEASURES,
+    chunks: Mapping[str, Chunk] | None = None,
+) -> list[Hit]:
+    """The measure chunks that fit best: search rank fused with plan analysis's rank (RRF).
+
+    A measure plan analysis matched to the asker's needs (``ranks``) is a candidate even when the search did not
+    retrieve it (a ryokan's renovation: the tourism measures share needs, not words); it comes from ``chunks``."""
     measures = [h for h in hits if h.chunk.kind == "measure"]
+    found = {h.chunk.id.removeprefix("measure:") for h in measures}
+    measures += [Hit(chunk=chunks[f"measure:{mid}"], score=0.0)
+                 for mid in sorted(ranks, key=lambda m: ranks[m])
+                 if mid not in found and chunks and f"measure:{mid}" in chunks]
     scores: dict[str, float] = {}
     for rank, hit in enumerate(measures, start=1):
         mid = hit.chunk.id.removeprefix("measure:")
@@ -65,9 +75,11 @@ def _entry_lines(chunk: Chunk) -> list[str]:
     return picked
 
 
-def overview(hits: Sequence[Hit], ranks: Mapping[str, int], meta: dict[str, Any]) -> Answer | None:
+def overview(
+    hits: Sequence[Hit], ranks: Mapping[str, int], meta: dict[str, Any], chunks: Mapping[str, Chunk] | None = None
+) -> Answer | None:
     """The overview answer, or None when the search found no measure."""
-    chosen = pick_measures(hits, ranks)
+    chosen = pick_measures(hits, ranks, chunks=chunks)
     if not chosen:
         return None
     text_lines = [messages.SITUATION_LEAD.format(n=len(chosen))]
@@ -90,5 +102,7 @@ def overview(hits: Sequence[Hit], ranks: Mapping[str, int], meta: dict[str, Any]
         link = f" {c.url}" if c.url.startswith("http") else ""
         text_lines.append(f"[{n}] {c.title} — {c.section}{when}{link}")
     follow = suggestions(hits, citations, audience=str(meta.get("audience", "staff")))
-    return Answer(text="\n".join(text_lines), citations=citations, hits=[HitOut.of(h) for h in hits], suggestions=follow,
+    shown = {h.chunk.id for h in hits}
+    listed = [*hits, *(h for h in chosen if h.chunk.id not in shown)]  # a measure found by plan analysis alone
+    return Answer(text="\n".join(text_lines), citations=citations, hits=[HitOut.of(h) for h in listed], suggestions=follow,
                   meta={**meta, "intent": "situation", "measures": [h.chunk.id for h in chosen]})

@@ -234,3 +234,10 @@ def test_who_runs_a_measure_is_answered_from_its_agency_line_and_only_when_asked
     assert "所管: 金融庁・経済産業省" in asked.text and "地域経済活性化支援機構" in asked.text
     other = desk.ask("地域産業構造転換インフラ整備推進交付金は、どこの県が対象になるものですか？")
     assert "所管:" not in other.text and "生産拠点" in other.text
+
+
+def test_a_need_the_search_misses_is_answered_with_the_measures_plan_analysis_matched(desk: Desk) -> None:
+    answer = desk.ask("温泉街で小さな旅館をやってます。建物が古くて、改装して外国人のお客さんを増やしたい。改装費を国が出してくれるような仕組みってある？")
+    assert "観光地・観光産業の再生" in answer.text and "インバウンド観光地" in answer.text
+    cited = {c.chunk_id for c in answer.citations}
+    assert cited <= {h.chunk_id for h in answer.hits}  # every cited measure is among the answer's hits
