@@ -62,6 +62,10 @@ def _serve_child(sock: socket.socket, options: dict[str, Any]) -> int:
     except BaseException:
         log.exception("worker %d failed", os.getpid())
         return 1
+    finally:  # a forked worker leaves by os._exit, which runs no atexit hooks: write what the audit log holds
+        from bot.audit.log import close_all
+
+        close_all()
     return 0
 
 
