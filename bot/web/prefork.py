@@ -52,17 +52,16 @@ def preload(settings: Settings) -> None:
     gc.freeze()  # objects made so far are never scanned again: collections in the workers leave their pages shared
 
 
-def _socket(host: str, port: int, listen: bool) -> socket.socket:
-    """A TCP socket on ``host:port`` with SO_REUSEPORT: every worker listens on its own, and the kernel spreads the
-    connections over them (one shared socket let whichever worker woke first accept a whole burst of them)."""
+def _socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` with SO_REUSEPORT, not yet listening: every worker listens on its own, and
+    the kernel spreads the connections over them (one shared socket let whichever worker woke first accept a whole
+    burst of them)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind((host, port))
-        if listen:
-            sock.listen(2048)
     except OSError:
         sock.close()
         raise
@@ -75,7 +74,8 @@ def _serve_child(address: tuple[str, int], options: dict[str, Any]) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
         signal.signal(sig, signal.SIG_DFL)
     try:
-        sock = _socket(*address, listen=True)
+        sock = _socket(*address)  # uvicorn listens once the app is ready: no connection waits on a
+        # worker that is still starting (a replaced one, say)
         config = uvicorn.Config(APP_FACTORY, factory=True, **options)
         uvicorn.Server(config).run(sockets=[sock])
     except SystemExit as exc:
@@ -121,7 +121,7 @@ def run(settings: Settings, workers: int, options: dict[str, Any],
     options = dict(options)
     host, port = str(options.pop("host")), int(options.pop("port"))
     # Bound, not listening: the port is ours (a busy port fails here, once) but no connection waits on this socket.
-    sock = _socket(host, port, listen=False)
+    sock = _socket(host, port)
     address = (host, int(sock.getsockname()[1]))
     preload(settings)
     children: dict[int, tuple[int, float]] = {}  # pid → (slot, started)
