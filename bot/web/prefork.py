@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 import socket
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -31,8 +32,8 @@ CRASH_WINDOW = 10.0  # a worker dying this soon after its start, twice in a row,
 
 
 def supported() -> bool:
-    """True where workers can be forked (POSIX)."""
-    return hasattr(os, "fork")
+    """True on Linux, where workers can be forked and SO_REUSEPORT spreads connections over their sockets."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and hasattr(socket, "SO_REUSEPORT")
 
 
 def preload(settings: Settings) -> None:
