@@ -49,8 +49,18 @@ def preload(settings: Settings) -> None:
     values.ValueClass = values.get_value_class()
     preload_model(settings.embedder, threads=settings.embed_threads)
     sudachi_tokens("地域未来戦略の支援施策")  # the Sudachi dictionary (memory-mapped) and its tokenizer
+    _import_store_client()
     gc.collect()
     gc.freeze()  # objects made so far are never scanned again: collections in the workers leave their pages shared
+
+
+def _import_store_client() -> None:
+    """Import chromadb's client modules (≈ 16 MB; imported, not started: no client, no thread before the fork)."""
+    try:
+        import chromadb  # noqa: F401
+        import chromadb.api.rust  # noqa: F401
+    except ImportError:  # another chromadb layout: each worker imports what it needs
+        pass
 
 
 def _socket(host: str, port: int) -> socket.socket:
