@@ -10,7 +10,8 @@ worker (for what more workers add).
 The load generator (httpx, async, keep-alive) runs on the same machine over loopback: each level stops after
 ``--requests`` answers or ``--seconds``, whichever comes first. ``cache off`` sets MADOGUCHI_CACHE_SIZE=0 (every
 request retrieves and composes); ``cache on`` is the default in-process answer cache, warm after one pass
-over the 113 evaluation questions. Rate limiting is off. Prints a table; asserts nothing.
+over the 113 evaluation questions; ``--query-cache off`` (the default) turns the query-embedding cache off too, so
+each request embeds its question as a new question would. Rate limiting is off. Prints a table; asserts nothing.
 """
 
 from __future__ import annotations
@@ -134,6 +135,8 @@ def run_mode(mode: str, workdir: Path, args: argparse.Namespace, qs: list[str]) 
     inproc = 0.0
     for cache in args.cache.split(","):
         extra = {"MADOGUCHI_CACHE_SIZE": "0"} if cache == "off" else {}
+        if os.environ.get("MADOGUCHI_QUERY_CACHE_SIZE"):
+            extra["MADOGUCHI_QUERY_CACHE_SIZE"] = os.environ["MADOGUCHI_QUERY_CACHE_SIZE"]
         data = workdir / f"{mode}-{cache}"
         data.mkdir(parents=True)
         if mode == "server":
@@ -220,8 +223,13 @@ def main() -> None:
     parser.add_argument("--modes", default="embedded", help="embedded, server or embedded,server")
     parser.add_argument("--workers", default=f"1,{cores}", help="`madoguchi serve --workers`, one or several")
     parser.add_argument("--cache", default="off", help="answer cache: off, on or off,on")
+    parser.add_argument("--query-cache", default="off", choices=("off", "on"),
+                        help="query-embedding cache (MADOGUCHI_QUERY_CACHE_SIZE): off, so that every request embeds "
+                             "its question as a new one would (the bench cycles through 113 questions)")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    if args.query_cache == "off":  # the server's environment (base_env) and this process's in-process desk
+        os.environ["MADOGUCHI_QUERY_CACHE_SIZE"] = "0"
     qs = questions()
     load_start = os.getloadavg()[0]
     runs: list[tuple[list[Level], float]] = []
@@ -237,7 +245,8 @@ def main() -> None:
         console.print(f"  in-process ask p50 {inproc:.1f} ms")
         runs.append((levels, inproc))
     load1, load5, _ = os.getloadavg()
-    table = Table(title=f"POST /v1/ask, extractive, median over {args.repeat} runs; {os.cpu_count()} cores, load "
+    table = Table(title=f"POST /v1/ask, extractive, query cache {args.query_cache}, median over {args.repeat} runs; "
+                        f"{os.cpu_count()} cores, load "
                         f"average {load_start:.2f} → {load1:.2f} (5 min: {load5:.2f})")
     for col in ("deployment", "workers", "concurrency", "answers", "errors", "req/s", "p50 ms", "p95 ms",
                 "server CPU ms/req", "client CPU ms/req", "CPU bound req/s"):

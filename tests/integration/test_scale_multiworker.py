@@ -299,7 +299,8 @@ def test_serve_with_two_worker_processes(deployment: Deployment) -> None:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_ok(f"{url}/readyz", proc, log)
-        workers = [pid for pid in _children(proc.pid) if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        workers = [pid for pid in _children(proc.pid)  # forked workers (not multiprocessing's resource tracker)
+                   if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()]
         assert len(workers) >= 2, f"expected two worker processes under {proc.pid}, found {workers}"
         answers = [_ask(url, q, f"198.18.0.{i}").json() for i, q in enumerate(QUESTIONS * 2)]
         assert len({a["answer_id"] for a in answers}) == len(answers)
