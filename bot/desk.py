@@ -77,7 +77,8 @@ class Desk:
     @cached_property
     def embedder(self) -> Embedder:
         """The configured embedder."""
-        return get_embedder(self.settings.embedder, threads=self.settings.embed_threads, batch=self.settings.embed_batch)
+        s = self.settings
+        return get_embedder(s.embedder, threads=s.embed_threads, batch=s.embed_batch, query_cache=s.query_cache_size)
 
     @cached_property
     def holder(self) -> IndexHolder:

