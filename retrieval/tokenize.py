@@ -33,12 +33,25 @@ _TTE = re.compile(r"(?<=[^\u3040-\u309f\s])って")
 
 
 @lru_cache(maxsize=1)
-def _sudachi() -> Any:
-    from sudachipy import Dictionary, SplitMode
+def sudachi_dictionary() -> Any:
+    """The one Sudachi core dictionary of the process (≈ 200 MB): every tokenizer, of every mode, is made from it."""
+    from sudachipy import Dictionary
 
-    dictionary = Dictionary(dict="core")
+    return Dictionary(dict="core")
+
+
+@lru_cache(maxsize=3)
+def sudachi_tokenizer(mode: str) -> Any:
+    """A Sudachi tokenizer in split mode ``"A"``, ``"B"`` or ``"C"`` over the shared dictionary (not thread-safe)."""
+    from sudachipy import SplitMode
+
+    dictionary = sudachi_dictionary()
     make = getattr(dictionary, "tokenizer", None) or dictionary.create
-    return make(mode=SplitMode.B)
+    return make(mode=getattr(SplitMode, mode))
+
+
+def _sudachi() -> Any:
+    return sudachi_tokenizer("B")
 
 
 def _slices(text: str) -> list[str]:

@@ -6,19 +6,16 @@ import threading
 from functools import lru_cache
 from typing import Any
 
+from retrieval.tokenize import sudachi_tokenizer
+
 _lock = threading.Lock()
 _INFLECTING = ("動詞", "形容詞", "助動詞")
 # humble and polite verbs read as the plain verb: 「運営いたします」 states what 「運営する」 states
 _PLAIN = {"いたす": "する", "致す": "する", "おる": "いる"}
 
 
-@lru_cache(maxsize=1)
 def _tokenizer() -> Any:
-    from sudachipy import Dictionary, SplitMode
-
-    dictionary = Dictionary(dict="core")
-    make = getattr(dictionary, "tokenizer", None) or dictionary.create
-    return make(mode=SplitMode.C)
+    return sudachi_tokenizer("C")
 
 
 @lru_cache(maxsize=8192)
@@ -42,13 +39,8 @@ def lemma_view(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
     return "".join(out), tuple(starts), tuple(ends)
 
 
-@lru_cache(maxsize=1)
 def _short_tokenizer() -> Any:
-    from sudachipy import Dictionary, SplitMode
-
-    dictionary = Dictionary(dict="core")
-    make = getattr(dictionary, "tokenizer", None) or dictionary.create
-    return make(mode=SplitMode.A)
+    return sudachi_tokenizer("A")
 
 
 @lru_cache(maxsize=256)

@@ -42,13 +42,15 @@ def preload(settings: Settings) -> None:
 
     import bot.web.app  # noqa: F401  (FastAPI, the routes, the desk, chromadb)
     from retrieval.embed import preload_model
-    from retrieval.tokenize import sudachi_tokens
+    from retrieval.tokenize import sudachi_tokenizer, sudachi_tokens
 
     # prometheus_client picks its value store when first imported, which may have been before the CLI set
     # PROMETHEUS_MULTIPROC_DIR: pick again, so the workers' metrics go to the shared directory.
     values.ValueClass = values.get_value_class()
     preload_model(settings.embedder, threads=settings.embed_threads)
     sudachi_tokens("地域未来戦略の支援施策")  # the Sudachi dictionary (memory-mapped) and its tokenizer
+    for mode in ("A", "C"):  # plan analysis's tokenizers, over the same dictionary
+        sudachi_tokenizer(mode)
     _import_store_client()
     gc.collect()
     gc.freeze()  # objects made so far are never scanned again: collections in the workers leave their pages shared

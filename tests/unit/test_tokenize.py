@@ -27,3 +27,13 @@ def test_long_text_is_tokenized_in_slices() -> None:
 
 def test_bigrams_skip_punctuation() -> None:
     assert bigram_tokens("KPI・目標") == ["kp", "pi", "目標"]
+
+
+def test_every_sudachi_tokenizer_shares_one_dictionary() -> None:
+    from bot.plans import lemmas
+    from retrieval.tokenize import sudachi_dictionary, sudachi_tokens
+
+    sudachi_tokens("地域未来戦略")
+    lemmas.lemma_view("中心となりました")  # split mode C
+    assert lemmas.lemma_view("中心となりました")[0].startswith("中心となる")
+    assert sudachi_dictionary.cache_info().currsize == 1  # one ≈ 200 MB dictionary, not one per tokenizer
