@@ -8,8 +8,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from retrieval.questions import fold
-from retrieval.schema import CorpusProblem, load_yaml
+from retrieval.questions import compiled, fold
+from retrieval.schema import CorpusProblem, load_yaml, schema_problems
 
 CLARIFY_FILE = "clarify.yaml"
 
@@ -22,15 +22,7 @@ class Choice(BaseModel):
     ask: str = Field(min_length=5, max_length=200)
     cues: list[str] = Field(min_length=1)
 
-    @field_validator("cues")
-    @classmethod
-    def _compiles(cls, cues: list[str]) -> list[str]:
-        for cue in cues:
-            try:
-                re.compile(cue)
-            except re.error as exc:
-                raise ValueError(f"cue {cue!r} does not compile: {exc}") from exc
-        return cues
+    _valid_cues = field_validator("cues")(compiled)
 
     def shown_in(self, text: str) -> bool:
         """True when the text names this interest."""
@@ -66,11 +58,7 @@ def validate_clarify(path: Path) -> tuple[Clarify, list[CorpusProblem]]:
     try:
         clarify = Clarify.model_validate(data or {})
     except ValidationError as exc:
-        out = []
-        for e in exc.errors():
-            loc = ".".join(str(p) for p in e.get("loc", ()))
-            out.append(CorpusProblem(file=path.name, entry=loc, message=str(e.get("msg", "invalid")).removeprefix("Value error, ")))
-        return Clarify(), out
+        return Clarify(), schema_problems(path, exc)
     if clarify.choices and not clarify.question:
         problems.append(CorpusProblem(file=path.name, entry="question", message="聞き返しの文がありません"))
     labels: set[str] = set()

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from retrieval.schema import CorpusProblem, load_yaml
+from retrieval.schema import CorpusProblem, load_yaml, schema_problems
 
 SCOPE_FILE = "scope_rules.yaml"
 ScopeKind = Literal[
@@ -24,7 +24,8 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-def _compile(patterns: list[str]) -> list[str]:
+def compiled(patterns: list[str]) -> list[str]:
+    """The patterns, once each compiles (a pydantic validator: a ValueError names the bad one)."""
     for p in patterns:
         try:
             re.compile(p)
@@ -45,7 +46,7 @@ class ScopeRule(BaseModel):
     examples: list[str] = Field(default_factory=list)
     not_examples: list[str] = Field(default_factory=list)
 
-    _valid_patterns = field_validator("patterns", "unless")(_compile)
+    _valid_patterns = field_validator("patterns", "unless")(compiled)
 
     @field_validator("reply")
     @classmethod
@@ -68,7 +69,7 @@ class FollowUpRules(BaseModel):
     topic_change: list[str] = Field(default_factory=list)
     refers_back: list[str] = Field(default_factory=list)
 
-    _valid_patterns = field_validator("topic_change", "refers_back")(_compile)
+    _valid_patterns = field_validator("topic_change", "refers_back")(compiled)
 
     def changes_topic(self, text: str) -> bool:
         """True when the question says it leaves the previous topic (「ところで」「話は変わるけど」)."""
@@ -101,11 +102,7 @@ def validate_scope(path: Path) -> tuple[ScopeRules, list[CorpusProblem]]:
     try:
         rules = ScopeRules.model_validate(data or {})
     except ValidationError as exc:
-        out = []
-        for e in exc.errors():
-            loc = ".".join(str(p) for p in e.get("loc", ()))
-            out.append(CorpusProblem(file=path.name, entry=loc, message=str(e.get("msg", "invalid")).removeprefix("Value error, ")))
-        return ScopeRules(), out
+        return ScopeRules(), schema_problems(path, exc)
     seen: set[str] = set()
     for rule in rules.rules:
         if rule.id in seen:
@@ -149,7 +146,7 @@ class Intent(BaseModel):
     examples: list[str] = Field(default_factory=list)
     not_examples: list[str] = Field(default_factory=list)
 
-    _valid_patterns = field_validator("patterns")(_compile)
+    _valid_patterns = field_validator("patterns")(compiled)
 
     def matches(self, text: str) -> bool:
         """True when the question is of this kind."""
@@ -165,7 +162,7 @@ class FactKind(BaseModel):
     asks: list[str] = Field(min_length=1)
     answers: list[str] = Field(min_length=1)
 
-    _valid_patterns = field_validator("asks", "answers")(_compile)
+    _valid_patterns = field_validator("asks", "answers")(compiled)
 
 
 class Intents(BaseModel):
@@ -208,11 +205,7 @@ def validate_intents(path: Path) -> tuple[Intents, list[CorpusProblem]]:
     try:
         intents = Intents.model_validate(data or {})
     except ValidationError as exc:
-        return Intents(), [
-            CorpusProblem(file=path.name, entry=".".join(str(p) for p in e.get("loc", ())),
-                          message=str(e.get("msg", "invalid")).removeprefix("Value error, "))
-            for e in exc.errors()
-        ]
+        return Intents(), schema_problems(path, exc)
     for intent in intents.intents:
         problems += [CorpusProblem(file=path.name, entry=intent.id, message=f"example not recognised: {q}")
                      for q in intent.examples if not intents.has(q, intent.id)]
@@ -289,11 +282,7 @@ def validate_glossary(path: Path, source_text: str = "") -> tuple[Glossary, list
     try:
         glossary = Glossary.model_validate(data or {})
     except ValidationError as exc:
-        return Glossary(), [
-            CorpusProblem(file=path.name, entry=".".join(str(p) for p in e.get("loc", ())),
-                          message=str(e.get("msg", "invalid")).removeprefix("Value error, "))
-            for e in exc.errors()
-        ]
+        return Glossary(), schema_problems(path, exc)
     problems += [CorpusProblem(file=path.name, entry=f"first_line.{lang}", message="missing") for lang in LANGS
                  if not glossary.first_line.get(lang)]
     folded = fold(source_text)

@@ -157,6 +157,15 @@ class CorpusProblem(BaseModel):
         return where + self.message
 
 
+def schema_problems(path: Path, exc: ValidationError) -> list[CorpusProblem]:
+    """A rules file's schema errors as problems naming the file and the field path (``rules.3.patterns``)."""
+    return [
+        CorpusProblem(file=path.name, entry=".".join(str(p) for p in e.get("loc", ())),
+                      message=str(e.get("msg", "invalid")).removeprefix("Value error, "))
+        for e in exc.errors()
+    ]
+
+
 def _describe(error: dict[str, Any]) -> str:
     loc = ".".join(str(p) for p in error.get("loc", ()) if p != "__root__")
     msg = str(error.get("msg", "invalid")).removeprefix("Value error, ")

@@ -195,9 +195,10 @@ def button(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any]:
     raise AssertionError(f"no button {action_id}")
 
 
-def press(door: Door, reply: Call, action_id: str, *, user: str = STAFF) -> httpx.Response:
-    """Press one of the buttons under a reply the desk posted."""
+def press(door: Door, reply: Call, action_id: str, *, user: str = STAFF, block_id: str = "madoguchi_actions") -> httpx.Response:
+    """Press one of the buttons under a reply the desk posted (as Slack sends it: action id, label, value)."""
     blocks = reply.body["blocks"]
+    pressed = button(blocks, action_id)
     message = {"type": "message", "ts": reply.response["ts"], "thread_ts": reply.body["thread_ts"],
                "text": reply.body["text"], "blocks": blocks, "user": BOT_USER_ID, "bot_id": "B"}
     payload = {
@@ -206,8 +207,8 @@ def press(door: Door, reply: Call, action_id: str, *, user: str = STAFF) -> http
         "container": {"type": "message", "message_ts": message["ts"], "channel_id": reply.body["channel"]},
         "channel": {"id": reply.body["channel"]}, "message": message,
         "response_url": door.fake.response_url(f"action-{message['ts']}"),
-        "actions": [{"type": "button", "action_id": action_id, "block_id": "madoguchi_actions",
-                     "value": button(blocks, action_id)["value"], "action_ts": str(time.time())}],
+        "actions": [{"type": "button", "action_id": action_id, "block_id": block_id, "text": pressed["text"],
+                     "value": pressed["value"], "action_ts": str(time.time())}],
     }
     return door.interact(payload)
 
