@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,14 @@ from retrieval.questions import (
     validate_intents,
     validate_scope,
 )
-from retrieval.schema import CorpusProblem, Measure, PlanType, validate_measures, validate_requirements
+from retrieval.schema import (
+    CorpusProblem,
+    Measure,
+    PlanType,
+    load_yaml,
+    validate_measures,
+    validate_requirements,
+)
 from retrieval.types import SECTION_SEP, Chunk, Document
 
 MEASURES_FILE = "support_measures.yaml"
@@ -91,31 +99,71 @@ def _check_references(corpus: Corpus) -> list[CorpusProblem]:
     return problems
 
 
-AGENCY_DOMAINS = (".go.jp", ".lg.jp")  # a government agency's or a local government's own site
+AGENCY_DOMAINS_KEY = "agency_domains"  # top-level list of support_measures.yaml: the hosts of agencies' own pages
+_DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
 
 
-def _agency(url: str) -> bool:
-    return (urlparse(url).hostname or "").endswith(AGENCY_DOMAINS)
+def agency_domains(path: Path) -> tuple[tuple[str, ...], list[CorpusProblem]]:
+    """The catalog's ``agency_domains`` (a domain covers its subdomains) and the problems of malformed entries."""
+    data, problems = load_yaml(path)
+    if problems or not isinstance(data, dict):
+        return (), []
+    raw = data.get(AGENCY_DOMAINS_KEY)
+    if raw is None:
+        return (), []
+    if not isinstance(raw, list):
+        return (), [CorpusProblem(file=path.name, entry=AGENCY_DOMAINS_KEY, message="must be a list of domains")]
+    domains: list[str] = []
+    for n, item in enumerate(raw, start=1):
+        domain = str(item).strip().lower() if isinstance(item, str) else ""
+        if not _DOMAIN.match(domain):
+            problems.append(CorpusProblem(file=path.name, entry=f"{AGENCY_DOMAINS_KEY}.{n}",
+                                          message=f"not a domain name: {item!r} (write e.g. go.jp, jetro.go.jp)"))
+            continue
+        domains.append(domain)
+    return tuple(domains), problems
 
 
-def source_warnings(measures: Sequence[Measure]) -> list[CorpusProblem]:
-    """Catalog entries that cite a secondary page: a source_url that is not an agency's own page (an aggregator or a
-    news site; named when ``sources`` already lists an agency page), and ``verified: true`` backed by no agency page."""
+def _agency(url: str, domains: Sequence[str]) -> bool:
+    host = (urlparse(url).hostname or "").lower().rstrip(".")
+    return bool(host) and any(host == d or host.endswith("." + d) for d in domains)
+
+
+def _backed(url: str, domains: Sequence[str]) -> bool:
+    """The entry's own source is primary: an agency's own page or the policy document itself."""
+    return url.startswith("policy:") or _agency(url, domains)
+
+
+def source_warnings(measures: Sequence[Measure], domains: Sequence[str]) -> list[CorpusProblem]:
+    """Catalog entries that cite a secondary page: a web source_url on no agency domain (news, aggregators, blogs,
+    chambers, local governments; named when ``sources`` already lists an agency page), and a ``verified: true``
+    entry or criterion whose source_url is not an agency's own page."""
     out: list[CorpusProblem] = []
+    if not domains and any(str(getattr(m, "source_url", "") or "").startswith("http") for m in measures):
+        out.append(CorpusProblem(file=MEASURES_FILE, entry=AGENCY_DOMAINS_KEY,
+                                 message="no agency domains listed; every web source_url counts as a secondary page"))
     for n, m in enumerate(measures, start=1):
         url = str(getattr(m, "source_url", "") or "")
         sources = [str(s) for s in getattr(m, "sources", []) or []]
         entry = f"entry {n} (id={m.id})"
-        if url.startswith("http") and not _agency(url):
+        web = url.startswith("http")
+        if web and not _agency(url, domains):
             host = urlparse(url).hostname or ""
-            listed = next((s for s in sources if _agency(s)), "")
+            listed = next((s for s in sources if _agency(s, domains)), "")
             hint = f"sources lists an agency page: {listed}" if listed else "use it where one exists"
             out.append(CorpusProblem(file=MEASURES_FILE, entry=entry,
                                      message=f"source_url is not an agency's own page ({host}); {hint}"))
-        web = [u for u in (url, *sources) if u.startswith("http")]
-        if getattr(m, "verified", False) and web and not any(_agency(u) for u in web):
+        if _backed(url, domains):
+            continue
+        if getattr(m, "verified", False) and web:
             out.append(CorpusProblem(file=MEASURES_FILE, entry=entry,
-                                     message="verified: true is backed only by secondary sources; confirm on the agency's page or set verified: false"))
+                                     message="verified: true is backed only by secondary sources; "
+                                             "confirm on the agency's page or set verified: false"))
+        for i, c in enumerate(getattr(m, "criteria", []) or [], start=1):
+            if getattr(c, "verified", False):
+                out.append(CorpusProblem(file=MEASURES_FILE, entry=entry,
+                                         message=f"criteria {i} ({c.label}) is verified: true but the entry has no agency "
+                                                 "page as source_url; set it verified: false"))
     return out
 
 
@@ -145,7 +193,10 @@ def load_corpus(corpus_dir: Path, extra_paths: Sequence[Path] = ()) -> Corpus:
         except DeskError as exc:
             corpus.problems.append(CorpusProblem(file=path.name, message=exc.user_text()))
     corpus.problems.extend(_check_references(corpus))
-    corpus.warnings.extend(source_warnings(corpus.measures))
+    if measures_path.exists():
+        domains, problems = agency_domains(measures_path)
+        corpus.problems.extend(problems)
+        corpus.warnings.extend(source_warnings(corpus.measures, domains))
     if (corpus_dir / GLOSSARY_FILE).exists():
         sources = "\n".join(c.text for c in corpus.chunks())
         corpus.problems.extend(validate_glossary(corpus_dir / GLOSSARY_FILE, sources)[1])

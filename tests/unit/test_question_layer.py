@@ -104,27 +104,61 @@ def test_catalog_sources_off_agency_sites_are_warned_not_rejected() -> None:
 
     corpus = load_corpus(CORPUS)
     assert corpus.problems == []
-    warned = {w.entry for w in corpus.warnings}
-    assert all("agency's own page" in w.message or "secondary sources" in w.message for w in corpus.warnings)
-    gfp = next(m for m in corpus.measures if m.id == "gfp-nourin-yushutsu-project")
-    assert str(getattr(gfp, "source_url", "")).startswith("http://www.gfp1.maff.go.jp")
-    assert not any("gfp-nourin-yushutsu-project" in e for e in warned)
-    assert any("revicareer" in e for e in warned)  # an aggregator page where the facts give no agency page
+    assert all("agency's own page" in w.message for w in corpus.warnings)  # only off-agency source_urls remain
+    warned = {w.entry.split("id=")[-1].rstrip(")") for w in corpus.warnings}
+    by_id = {m.id: m for m in corpus.measures}
+    assert "revicareer" in warned and "gfp-nourin-yushutsu-project" not in warned
+    for ident in warned:  # no agency page in the facts: the entry says 要確認 and why
+        assert not by_id[ident].verified and by_id[ident].unverified
+        assert not any(c.verified for c in by_id[ident].criteria)
 
 
-def test_secondary_sources_are_named_and_verified_entries_without_an_agency_page_are_warned() -> None:
+def _entry(ident: str, url: str, sources: list[str] | None = None, verified: bool = False,
+           criteria: list[object] | None = None) -> object:
+    from types import SimpleNamespace
+
+    return SimpleNamespace(id=ident, source_url=url, sources=sources or [], verified=verified, criteria=criteria or [])
+
+
+def test_every_source_url_off_the_listed_agency_domains_is_warned() -> None:
     from types import SimpleNamespace
 
     from retrieval.corpus import source_warnings
 
+    domains = ("go.jp", "jetro.go.jp")
     entries = [
-        SimpleNamespace(id="a", source_url="https://news.example.com/x", sources=["https://www.meti.go.jp/p.html"], verified=False),
-        SimpleNamespace(id="b", source_url="https://blog.example.org/y", sources=[], verified=True),
-        SimpleNamespace(id="c", source_url="https://www.chusho.meti.go.jp/z", sources=["https://news.example.com"], verified=True),
+        _entry("a", "https://news.example.com/x", ["https://www.meti.go.jp/p.html"]),
+        _entry("b", "https://blog.example.org/y", verified=True),
+        _entry("c", "https://www.chusho.meti.go.jp/z", ["https://news.example.com"], verified=True),
+        _entry("d", "https://www.city.example.lg.jp/kigyo.html"),  # a town's page about a national measure
+        _entry("e", "https://go.jp.example.com/"),  # look-alike hosts are not agency sites
+        _entry("f", "https://www.jetro.go.jp/news/"),
+        _entry("g", "policy:kihon-kangaekata", verified=True),
+        _entry("h", "https://hojokin.example.com/", criteria=[SimpleNamespace(label="投資額10億円以上", verified=True)]),
     ]
-    warned = [(w.entry, w.message) for w in source_warnings(entries)]  # type: ignore[arg-type]
+    warned = [(w.entry, w.message) for w in source_warnings(entries, domains)]  # type: ignore[arg-type]
     assert ("entry 1 (id=a)", "source_url is not an agency's own page (news.example.com); sources lists an agency page: "
             "https://www.meti.go.jp/p.html") in warned
     assert any(e == "entry 2 (id=b)" and "verified: true is backed only by secondary sources" in m for e, m in warned)
-    assert not any(e == "entry 3 (id=c)" for e, _ in warned)
-    assert len(warned) == 3  # b: its secondary source_url and its unbacked verified flag
+    assert any(e == "entry 4 (id=d)" and "www.city.example.lg.jp" in m for e, m in warned)
+    assert any(e == "entry 5 (id=e)" for e, _ in warned)
+    assert any(e == "entry 8 (id=h)" and "投資額10億円以上" in m and "verified: false" in m for e, m in warned)
+    assert not any(e in ("entry 3 (id=c)", "entry 6 (id=f)", "entry 7 (id=g)") for e, _ in warned)
+    assert len(warned) == 7  # a, b twice (url and flag), d, e, h twice (url and criterion)
+
+
+def test_agency_domains_are_read_from_the_catalog_and_checked(tmp_path: Path) -> None:
+    from retrieval.corpus import load_corpus
+
+    catalog = (CORPUS / "support_measures.yaml").read_text(encoding="utf-8")
+    listed = catalog.split("agency_domains:\n", 1)[1].split("measures:", 1)
+    (tmp_path / "support_measures.yaml").write_text(
+        catalog.replace("agency_domains:\n" + listed[0], "agency_domains:\n- go.jp\n- not a domain\n"), encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    assert [p.entry for p in corpus.problems] == ["agency_domains.2"]
+    (tmp_path / "support_measures.yaml").write_text(
+        catalog.replace("agency_domains:\n" + listed[0], ""), encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    assert corpus.problems == []
+    assert any(w.entry == "agency_domains" for w in corpus.warnings)  # nothing listed: every web page is secondary
+    assert any("machi.smrj.go.jp" in w.message for w in corpus.warnings)
