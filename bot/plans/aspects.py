@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.plans.tense import clause_is_current, dated_target, topic_not_yet
-from bot.plans.terms import Sentence, attached_quantities, find_terms, marked, norm
+from bot.plans.terms import Sentence, attached_quantities, find_terms, in_clause, marked, norm
 
 
 @dataclass
@@ -20,6 +20,7 @@ class AspectResult:
     negated: list[Sentence]
     number_missing: bool = False
     also: list[Sentence] = field(default_factory=list)  # more sentences with other clear words of the group
+    denied: bool = False  # the plan itself denies a clear word of the aspect and states it nowhere clearly
 
 
 def extra(model: Any, key: str, default: Any) -> Any:
@@ -42,8 +43,13 @@ def judge_aspect(
     strong = list(group.terms)
     weak = list(extra(group, "weak_terms", []))
     negation = list(markers.get("negation", []))
-    if extra(group, "done", False):  # the aspect must already be under way: 「採択後に協議する」「意見交換を始めたい」 do not count
-        negation += [*markers.get("deferral", []), *markers.get("wish", [])]
+    restrictive = list(markers.get("restrictive", []))
+    denial = list(markers.get("denial", []))
+    deferral: list[str] = []  # postponed until an event (「採択された後に」): for an aspect that must be under way, not there
+    future: list[str] = []  # the plan's own intent (「今後、関係省庁と調整する予定」): a mention (partial), never a start
+    if extra(group, "done", False):  # the aspect must already be under way: 「意見交換を始めたい」 does not count
+        negation += markers.get("wish", [])
+        deferral, future = list(markers.get("deferral", [])), list(markers.get("future", []))
     vague, wish, reported = markers.get("vague", []), markers.get("wish", []), markers.get("reported", [])
     dated = bool(extra(group, "dated_target", False))
     if dated and topic_not_yet(strong, sentences, markers, near):
@@ -52,6 +58,7 @@ def judge_aspect(
     chosen: list[tuple[bool, int, Sentence]] = []
     words_of: dict[int, set[str]] = {}  # the group's words found in each sentence
     negated: list[Sentence] = []
+    denied, affirmed = False, False  # a clear word the plan denies / one it states (even weakened by a wish or hedge)
     previous: Sentence | None = None
     for sentence in sentences:
         level, distinct = 0, 0
@@ -65,15 +72,21 @@ def judge_aspect(
             for hit in find_terms(sentence, terms, lemmas=base == 2):
                 current = current or clause_is_current(sentence, hit.start, markers)
                 distinct += 1
-                if marked(sentence, hit, negation):
+                if marked(sentence, hit, negation, exempt=restrictive) or (deferral and in_clause(sentence, hit, deferral)):
                     if sentence not in negated:
                         negated.append(sentence)
+                    denied = denied or (base == 2 and marked(sentence, hit, denial, exempt=restrictive))
                     continue
+                affirmed = affirmed or base == 2
                 # A wish or a hedge weakens a clear term to a mention; a wished-for mention is no mention at all.
                 if marked(sentence, hit, wish, reported):
                     value = base - 1
                 else:
                     value = 1 if base == 2 and marked(sentence, hit, vague, reported) else base
+                if future and marked(sentence, hit, future):
+                    value = min(value, 1)
+                    if sentence not in negated:
+                        negated.append(sentence)  # a part still to come: caps the requirement at partial
                 if need_number and value == 2 and not attached_quantities(sentence, hit, kind, others):
                     value, number_missing = 1, True
                 level = max(level, value)
@@ -87,9 +100,13 @@ def judge_aspect(
             chosen.append((current, distinct, sentence))
     if best == 2:
         number_missing = False
+    elif denied and not affirmed:
+        # 「地元経済界との連携体制は設けていない」 outweighs a passing weak word (「高専と連携した」): the aspect is absent
+        best, chosen = 0, []
     # the plan's own sentences first, then those about today's situation; the title line last (a body sentence says more)
     ranked = [s for _, _, s in sorted(chosen, key=lambda c: (c[2].index == 0, c[0], -c[1], c[2].index))]
-    return AspectResult(group.name, best, ranked, negated, number_missing, distinct_words(ranked, words_of) if best == 2 else [])
+    also = distinct_words(ranked, words_of) if best == 2 else []
+    return AspectResult(group.name, best, ranked, negated, number_missing, also, denied and not affirmed and best == 0)
 
 
 def continues(sentence: Sentence, before: Sentence | None, companion: Sequence[str], markers: Mapping[str, list[str]]) -> bool:

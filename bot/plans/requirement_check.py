@@ -15,6 +15,14 @@ from retrieval.schema import Requirement
 MAX_EVIDENCE = 5
 
 
+def companions(group: Any) -> list[str]:
+    """The groups whose words must share a sentence with this group's (``with_group``: one name or a list, any of them)."""
+    value = extra(group, "with_group", None)
+    if not value:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
 def quote(sentences: Sequence[Sentence]) -> list[str]:
     """The first ``MAX_EVIDENCE`` distinct sentences (in order of importance), shown in the plan's order."""
     kept: list[Sentence] = []
@@ -61,7 +69,7 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
     results = [
         judge_aspect(
             g, sentences, markers, bool(extra(g, "need_number", False)), str(extra(g, "number", default_kind)),
-            terms_of.get(str(extra(g, "with_group", "")), []),
+            [t for other in companions(g) for t in terms_of.get(other, [])],
             [t for name, terms in targets.items() if name != g.name for t in terms],
             int(vocab.get("not_yet_window", 12)),
         )

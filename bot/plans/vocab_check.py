@@ -125,9 +125,10 @@ def _group_problems(file: str, entry: str, groups: Any) -> list[CorpusProblem]:
                 out.append(CorpusProblem(file=file, entry=entry, message=f"{where}.{key}: true か false で書いてください"))
         if "number" in group and group["number"] not in NUMBER_KINDS:
             out.append(CorpusProblem(file=file, entry=entry, message=f"{where}.number: {' / '.join(NUMBER_KINDS)} のいずれかで書いてください（「{group['number']}」）"))
-        other = group.get("with_group")
-        if other is not None and (other not in names or other == group.get("name")):
-            out.append(CorpusProblem(file=file, entry=entry, message=f"{where}.with_group: 同じ要件にほかのグループ「{other}」がありません"))
+        companions = group.get("with_group")
+        for other in companions if isinstance(companions, list) else [] if companions is None else [companions]:
+            if other not in names or other == group.get("name"):
+                out.append(CorpusProblem(file=file, entry=entry, message=f"{where}.with_group: 同じ要件にほかのグループ「{other}」がありません"))
     return out
 
 

@@ -36,6 +36,9 @@ class _Markers(BaseModel):
     whole: list[str] = Field(default_factory=list)
     anaphora: list[str] = Field(default_factory=list)
     relative_years: list[str] = Field(default_factory=list)
+    restrictive: list[str] = Field(default_factory=list)
+    denial: list[str] = Field(default_factory=list)
+    future: list[str] = Field(default_factory=list)
 
 
 class PlanVocab(BaseModel):
