@@ -44,7 +44,7 @@ def judge_aspect(
     weak = list(extra(group, "weak_terms", []))
     negation = list(markers.get("negation", []))
     restrictive = list(markers.get("restrictive", []))
-    denial = list(markers.get("denial", []))
+    denial, conditional = list(markers.get("denial", [])), list(markers.get("conditional", []))
     deferral: list[str] = []  # postponed until an event (「採択された後に」): for an aspect that must be under way, not there
     future: list[str] = []  # the plan's own intent (「今後、関係省庁と調整する予定」): a mention (partial), never a start
     if extra(group, "done", False):  # the aspect must already be under way: 「意見交換を始めたい」 does not count
@@ -58,7 +58,8 @@ def judge_aspect(
     chosen: list[tuple[bool, int, Sentence]] = []
     words_of: dict[int, set[str]] = {}  # the group's words found in each sentence
     negated: list[Sentence] = []
-    denied, affirmed = False, False  # a clear word the plan denies / one it states (even weakened by a wish or hedge)
+    # a clear word the plan flatly denies / one it states as its own (not today's situation; even weakened by a wish or hedge)
+    denied, affirmed = False, False
     previous: Sentence | None = None
     for sentence in sentences:
         level, distinct = 0, 0
@@ -70,14 +71,15 @@ def judge_aspect(
         for terms, base in ((strong, 2), (weak, 1)):
             # weak words are read as written: in dictionary form they would find too much (立地する ← 立地しており)
             for hit in find_terms(sentence, terms, lemmas=base == 2):
-                current = current or clause_is_current(sentence, hit.start, markers)
+                today = clause_is_current(sentence, hit.start, markers)
+                current = current or today
                 distinct += 1
                 if marked(sentence, hit, negation, exempt=restrictive) or (deferral and in_clause(sentence, hit, deferral)):
                     if sentence not in negated:
                         negated.append(sentence)
-                    denied = denied or (base == 2 and marked(sentence, hit, denial, exempt=restrictive))
+                    denied = denied or (base == 2 and marked(sentence, hit, denial, conditional, restrictive))
                     continue
-                affirmed = affirmed or base == 2
+                affirmed = affirmed or (base == 2 and not today)
                 # A wish or a hedge weakens a clear term to a mention; a wished-for mention is no mention at all.
                 if marked(sentence, hit, wish, reported):
                     value = base - 1
@@ -98,11 +100,12 @@ def judge_aspect(
             best, chosen = level, [(current, distinct, sentence)]
         elif level == best and level > 0:
             chosen.append((current, distinct, sentence))
+    if denied and not affirmed:
+        # 「地元経済界との連携体制は設けていない」 outweighs a passing weak word (「高専と連携した」) or a word about today
+        # (「需要の減少により」 beside 「市場ニーズは…特定できていない」): the aspect is absent
+        best, chosen = 0, []
     if best == 2:
         number_missing = False
-    elif denied and not affirmed:
-        # 「地元経済界との連携体制は設けていない」 outweighs a passing weak word (「高専と連携した」): the aspect is absent
-        best, chosen = 0, []
     # the plan's own sentences first, then those about today's situation; the title line last (a body sentence says more)
     ranked = [s for _, _, s in sorted(chosen, key=lambda c: (c[2].index == 0, c[0], -c[1], c[2].index))]
     also = distinct_words(ranked, words_of) if best == 2 else []
