@@ -47,7 +47,11 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
             reason = sig.not_applicable_reason or "この計画には当てはまらない要件です。"
             return CheckItem(status="not_applicable", evidence=quote(declined), suggestion="", reason=reason, **base)
     # A negative signal counts only when the plan itself proposes it — not today's situation, not what it refuses.
-    proposed = {s.index: plan_hits(s, find_terms(s, sig.negative_terms), markers) for s in sentences}
+    # Today's dependence becomes the plan's own when the plan says it stays (「…外国から買っています。これからも同じように…」).
+    proposed = {
+        s.index: find_terms(s, sig.negative_terms) if kept_on(s, sentences, markers) else plan_hits(s, find_terms(s, sig.negative_terms), markers)
+        for s in sentences
+    }
     negatives = [s for s in sentences if proposed[s.index]]
     # 「全量を海外から調達」 is the whole of a part; only a dependence kept for part of the chain can be offset elsewhere
     whole = markers.get("whole", [])
@@ -170,6 +174,14 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
     return CheckItem(
         status="partial", evidence=quote(evidence), suggestion=sig.suggestion, reason=found + "、".join(lacking) + "。", **base
     )
+
+
+def kept_on(sentence: Sentence, sentences: Sequence[Sentence], markers: Mapping[str, list[str]]) -> bool:
+    """True when the plan says today's situation in ``sentence`` stays: a ``markers.persist`` cue in it or in the next
+    sentence of the same section (「ほとんど外国から買っています。これからも同じように外国から買う予定です」)."""
+    persist = markers.get("persist", [])
+    following = [s for s in sentences if s.index == sentence.index + 1 and s.block == sentence.block]
+    return any(find_terms(s, persist) for s in [sentence, *following])
 
 
 def remedy_elsewhere(sig: Any, sentences: Sequence[Sentence], markers: Mapping[str, list[str]]) -> bool:
