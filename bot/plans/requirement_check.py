@@ -81,7 +81,10 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
     ]
     evidence = [s for r in results for s in r.sentences[:1]]
     stated_extras = [(g.name, judge_aspect(g, sentences, markers, False, default_kind)) for g in extras]
+    # 「国内初となる…の量産」 with no word on the technology: the condition holds, so its aspect is required after all
+    conditions = [(name, condition_met(g, sentences, markers)) for g, (name, r) in zip(extras, stated_extras, strict=True) if r.level < 2]
     shown_too = [s for _, r in stated_extras for s in r.sentences[:1] if r.level == 2]
+    shown_too += [s for _, met in conditions for s in met[:1]]
     also_note = "".join(f"（『{name}』の記載もあります）" for name, r in stated_extras if r.level == 2)
     lacking: list[str] = []
     ok = [r.name for r in results if r.level == 2]
@@ -95,12 +98,20 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
             lacking.append(f"『{r.name}』の記載が見当たりません")
         elif r.level == 1:
             lacking.append(f"『{r.name}』は{'数値がありません' if r.number_missing else '具体性が足りません'}")
+    for name, met in conditions:
+        if met:
+            said = surface(met[0], find_terms(met[0], extra(next(g for g in extras if g.name == name), "when", []))[0])
+            lacking.append(f"『{said}』とありますが、『{name}』の記載がありません")
     cores_missing = [r.name for r, g in zip(results, groups, strict=True) if extra(g, "core", False) and r.level == 0]
     if sig.need_number and not group_flags and results:
         kind_needed = default_kind
         if not any(quantities(s, kind_needed) for s in evidence):
             # 「KPIは付加価値額、域内取引額、雇用者数とする」: the numbers may stand in earlier sentences of the section.
             stated = metric_figures(evidence, sentences, vocab.get("metrics", []), kind_needed)
+            if not stated:  # … or as a target the plan decides elsewhere (「新たに300人の雇用を生む」), never today's figure
+                named = [s for r in results for s in r.sentences]
+                decided = [s for s in sentences if remedied(s, markers) and not clause_is_current(s, 0, markers)]
+                stated = metric_figures(named, decided, vocab.get("metrics", []), kind_needed, same_block=False)[:1]
             if stated:
                 evidence += stated
             elif any(r.level for r in results):
@@ -174,6 +185,13 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
     return CheckItem(
         status="partial", evidence=quote(evidence), suggestion=sig.suggestion, reason=found + "、".join(lacking) + "。", **base
     )
+
+
+def condition_met(group: Any, sentences: Sequence[Sentence], markers: Mapping[str, list[str]]) -> list[Sentence]:
+    """The sentences that state an optional group's condition (``when``) without denying it."""
+    when = list(extra(group, "when", []) or [])
+    negation = markers.get("negation", [])
+    return [s for s in sentences if any(not marked(s, h, negation) for h in find_terms(s, when))] if when else []
 
 
 def kept_on(sentence: Sentence, sentences: Sequence[Sentence], markers: Mapping[str, list[str]]) -> bool:

@@ -273,9 +273,9 @@ def attached_quantities(sentence: Sentence, hit: TermHit, kind: str = "any", oth
 
 
 def metric_figures(
-    stated_in: Sequence[Sentence], sentences: Sequence[Sentence], metrics: Sequence[str], kind: str = "any"
+    stated_in: Sequence[Sentence], sentences: Sequence[Sentence], metrics: Sequence[str], kind: str = "any", *, same_block: bool = True
 ) -> list[Sentence]:
-    """Sentences of the same section that give a number for a metric named in ``stated_in``.
+    """Sentences (of the same section unless ``same_block`` is false) that give a number for a metric named in ``stated_in``.
 
     「KPIは付加価値額、域内取引額、雇用者数とし…」 names its metrics; 「付加価値額を120億円から200億円に…」 earlier in
     the section gives the number. ``metrics`` are term alternatives (``売上額|売上高|売上``), one per metric.
@@ -286,7 +286,7 @@ def metric_figures(
         if not named:
             continue
         for other in sentences:
-            if other is s or other.block != s.block or other in found:
+            if other is s or (same_block and other.block != s.block) or other in found:
                 continue
             hits = find_terms(other, metrics)
             for hit in hits:
