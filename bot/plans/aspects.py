@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.plans.tense import clause_is_current, dated_target, topic_not_yet
-from bot.plans.terms import Sentence, attached_quantities, find_terms, in_clause, marked, norm
+from bot.plans.terms import (
+    Sentence,
+    TermHit,
+    attached_quantities,
+    compile_term,
+    find_terms,
+    in_clause,
+    marked,
+    norm,
+)
 
 
 @dataclass
@@ -29,6 +38,15 @@ def extra(model: Any, key: str, default: Any) -> Any:
     return extra_keys.get(key, default)
 
 
+def in_body(sentence: Sentence, hit: TermHit) -> TermHit | None:
+    """The hit's term in the sentence itself, not in the heading the sentence carries as context (None if only there)."""
+    offset = len(norm(sentence.context))
+    if hit.start >= offset:
+        return hit
+    m = compile_term(hit.term).search(sentence.norm, offset)
+    return TermHit(term=hit.term, surface=m.group(0), start=m.start(), end=m.end()) if m else None
+
+
 def judge_aspect(
     group: Any,
     sentences: Sequence[Sentence],
@@ -45,6 +63,7 @@ def judge_aspect(
     negation = list(markers.get("negation", []))
     restrictive = list(markers.get("restrictive", []))
     denial, conditional = list(markers.get("denial", [])), list(markers.get("conditional", []))
+    still = list(markers.get("still", []))  # 「ロードマップがまだ示されていない」: not yet, not a denial
     deferral: list[str] = []  # postponed until an event (「採択された後に」): for an aspect that must be under way, not there
     future: list[str] = []  # the plan's own intent (「今後、関係省庁と調整する予定」): a mention (partial), never a start
     if extra(group, "done", False):  # the aspect must already be under way: 「意見交換を始めたい」 does not count
@@ -77,7 +96,8 @@ def judge_aspect(
                 if marked(sentence, hit, negation, exempt=restrictive) or (deferral and in_clause(sentence, hit, deferral)):
                     if sentence not in negated:
                         negated.append(sentence)
-                    denied = denied or (base == 2 and marked(sentence, hit, denial, conditional, restrictive))
+                    said = in_body(sentence, hit)  # a heading's word (「2. 計画を担う企業」) is not what the sentence under it denies
+                    denied = denied or (base == 2 and said is not None and marked(sentence, said, denial, conditional, [*restrictive, *still]))
                     continue
                 affirmed = affirmed or (base == 2 and not today)
                 # A wish or a hedge weakens a clear term to a mention; a wished-for mention is no mention at all.
@@ -100,16 +120,17 @@ def judge_aspect(
             best, chosen = level, [(current, distinct, sentence)]
         elif level == best and level > 0:
             chosen.append((current, distinct, sentence))
-    if denied and not affirmed:
+    if denied and (not affirmed or extra(group, "core", False) or extra(group, "denial_decides", False)):
         # 「地元経済界との連携体制は設けていない」 outweighs a passing weak word (「高専と連携した」) or a word about today
-        # (「需要の減少により」 beside 「市場ニーズは…特定できていない」): the aspect is absent
+        # (「需要の減少により」 beside 「市場ニーズは…特定できていない」): the aspect is absent. A core aspect the plan flatly
+        # denies (「計画推進の核となる企業は、現時点では決まっていない」) is absent whatever other sentences mention
         best, chosen = 0, []
     if best == 2:
         number_missing = False
     # the plan's own sentences first, then those about today's situation; the title line last (a body sentence says more)
     ranked = [s for _, _, s in sorted(chosen, key=lambda c: (c[2].index == 0, c[0], -c[1], c[2].index))]
     also = distinct_words(ranked, words_of) if best == 2 else []
-    return AspectResult(group.name, best, ranked, negated, number_missing, also, denied and not affirmed and best == 0)
+    return AspectResult(group.name, best, ranked, negated, number_missing, also, denied and best == 0)
 
 
 def continues(sentence: Sentence, before: Sentence | None, companion: Sequence[str], markers: Mapping[str, list[str]]) -> bool:
