@@ -14,7 +14,9 @@ from bot.plans.checklist import STATUSES, CheckItem, PrecheckReport
 from bot.plans.degree import degrees_from_plan
 from bot.plans.plan import Plan, as_plan
 from bot.plans.plan_type import PlanTypeGuess, choose_plan_type
+from bot.plans.ports import Embed
 from bot.plans.requirement_check import evaluate
+from bot.plans.similarity import nearest_for
 from bot.plans.terms import Sentence, split_sentences
 from retrieval.errors import Code, DeskError
 
@@ -38,9 +40,12 @@ def _closest_type(guess: PlanTypeGuess, corpus: Corpus, sentences: Sequence[Sent
 
 
 def precheck_plan(
-    plan: Plan | str, *, corpus: Corpus, vocab: Mapping[str, Any], plan_type: str | None = None
+    plan: Plan | str, *, corpus: Corpus, vocab: Mapping[str, Any], plan_type: str | None = None, embed: Embed | None = None
 ) -> PrecheckReport:
-    """Check a plan against every requirement and content item of its (detected or given) type."""
+    """Check a plan against every requirement and content item of its (detected or given) type.
+
+    ``embed`` (an embedder's ``embed``) turns on the dense fallback for requirements whose words the plan never uses.
+    """
     plan = as_plan(plan)
     if not corpus.plan_types:
         raise DeskError(Code.CORPUS_INVALID, "要件カタログ（requirements.yaml）が読み込めません。", "`madoguchi corpus validate` で確認してください。")
@@ -49,7 +54,8 @@ def precheck_plan(
     if guess.undetermined:  # no word points to a type: take the one whose requirements the plan speaks to most
         guess = _closest_type(guess, corpus, sentences, vocab)
     ptype = corpus.plan_type(guess.plan_type)
-    items = [evaluate(r, "requirement", sentences, vocab) for r in ptype.requirements]
+    nearest = nearest_for(sentences, embed, vocab)
+    items = [evaluate(r, "requirement", sentences, vocab, nearest) for r in ptype.requirements]
     items += [evaluate(r, "content_item", sentences, vocab) for r in ptype.content_items]
     recognised = any(item.evidence for item in items) or max(guess.scores.values(), default=0) > 0
     if not recognised:

@@ -8,6 +8,7 @@ from typing import Any
 from bot.plans.actor_role import actor_check, who
 from bot.plans.aspects import extra, judge_aspect
 from bot.plans.checklist import CheckItem
+from bot.plans.similarity import Nearest
 from bot.plans.tense import clause_is_current, plan_hits, remedied, topic_not_yet
 from bot.plans.terms import Sentence, find_terms, marked, metric_figures, quantities, surface
 from retrieval.schema import Requirement
@@ -32,8 +33,14 @@ def quote(sentences: Sequence[Sentence]) -> list[str]:
     return [s.text for s in sorted(kept, key=lambda s: s.index)]
 
 
-def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab: Mapping[str, Any]) -> CheckItem:
-    """Judge one requirement or content item from its signals (data in requirements.yaml)."""
+def evaluate(
+    item: Requirement, kind: str, sentences: Sequence[Sentence], vocab: Mapping[str, Any], nearest: Nearest | None = None
+) -> CheckItem:
+    """Judge one requirement or content item from its signals (data in requirements.yaml).
+
+    With ``nearest`` (the dense fallback), a requirement none of whose words the plan uses may still be partly met by a
+    sentence close to the requirement's text in meaning; the reason then says the verdict rests on similarity alone.
+    """
     sig = item.signals
     markers: Mapping[str, list[str]] = vocab.get("markers", {})
     base = {"label": item.label, "kind": kind, "rule": item.text, "section": item.section}
@@ -165,6 +172,15 @@ def evaluate(item: Requirement, kind: str, sentences: Sequence[Sentence], vocab:
         reason = f"{why}に当たる記載が見当たりません。"
         if declined:
             reason += "計画には未定・未実施・先送りとする記載だけがあります。"
+        elif nearest is not None and kind == "requirement" and not any(r.denied for r in results):
+            close = nearest.closest(item.text)
+            if close is not None:  # no term overlaps, but a sentence says something close to the rule
+                sentence, score = close
+                reason = (
+                    f"一部不足 — 類似度による判定: {why}に当たる語はありませんが、この文が要件の本文に近い内容です"
+                    f"（類似度 {score:.2f}）。政策文書の基準と照らして確認してください。"
+                )
+                return CheckItem(status="partial", evidence=[sentence.text], suggestion=sig.suggestion, reason=reason, **base)
         return CheckItem(status="missing", evidence=quote(declined), suggestion=sig.suggestion, reason=reason, **base)
     # the optional group's sentence, then other clear words of a group (「手取りを1.5倍」 beside 「15人を雇い」), while room is left
     evidence += [s for s in [*shown_too, *(s for r in results for s in r.also)] if s not in evidence]

@@ -43,6 +43,13 @@ class _Markers(BaseModel):
     still: list[str] = Field(default_factory=list)
 
 
+class _Similarity(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    threshold: float = Field(default=0.55, gt=0.0, le=1.0)
+    min_chars: int = Field(default=12, ge=1)
+
+
 class PlanVocab(BaseModel):
     """The keys the plan reader adds to plan_terms.yaml (other keys pass through unchecked)."""
 
@@ -56,6 +63,7 @@ class PlanVocab(BaseModel):
     applicant_parents: dict[str, list[str]] = Field(default_factory=dict)
     not_yet_window: int = Field(default=12, ge=0, le=40)
     measure_limits: dict[str, _Limit] = Field(default_factory=dict)
+    similarity: _Similarity = Field(default_factory=_Similarity)
 
     @field_validator("actor_roles", "weak_need_terms", "needs", mode="after")
     @classmethod
