@@ -5,13 +5,13 @@ from __future__ import annotations
 from plan_fixtures import desk, item  # noqa: F401  (pytest fixtures are used by name)
 
 from bot.desk import Desk
-from bot.plans.precheck import precheck_plan
+from bot.plans.precheck import CheckItem, precheck_plan
 
 HEAD = "戦略産業クラスター 候補プロジェクト\n"
 JOBS = "地域における良質な雇用の創出・維持"
 
 
-def _jobs(desk: Desk, text: str, *, dense: bool) -> object:
+def _jobs(desk: Desk, text: str, *, dense: bool) -> CheckItem:
     report = precheck_plan(
         HEAD + text, corpus=desk.corpus, vocab=desk.vocab, plan_type="strategic_cluster", embed=desk.embedder.embed if dense else None
     )
