@@ -63,7 +63,8 @@ def judge_aspect(
     negation = list(markers.get("negation", []))
     restrictive = list(markers.get("restrictive", []))
     denial, conditional = list(markers.get("denial", [])), list(markers.get("conditional", []))
-    still = list(markers.get("still", []))  # 「ロードマップがまだ示されていない」: not yet, not a denial
+    still = list(markers.get("still", []))
+    stop = list(markers.get("hedge_stop", []))  # 「需要は拡大しており、輸出も視野に入れる」: the hedge is about the export  # 「ロードマップがまだ示されていない」: not yet, not a denial
     deferral: list[str] = []  # postponed until an event (「採択された後に」): for an aspect that must be under way, not there
     future: list[str] = []  # the plan's own intent (「今後、関係省庁と調整する予定」): a mention (partial), never a start
     if extra(group, "done", False):  # the aspect must already be under way: 「意見交換を始めたい」 does not count
@@ -101,10 +102,10 @@ def judge_aspect(
                     continue
                 affirmed = affirmed or (base == 2 and not today)
                 # A wish or a hedge weakens a clear term to a mention; a wished-for mention is no mention at all.
-                if marked(sentence, hit, wish, reported):
+                if marked(sentence, hit, wish, reported, stop):
                     value = base - 1
                 else:
-                    value = 1 if base == 2 and marked(sentence, hit, vague, reported) else base
+                    value = 1 if base == 2 and marked(sentence, hit, vague, reported, stop) else base
                 if future and marked(sentence, hit, future):
                     value = min(value, 1)
                     if sentence not in negated:

@@ -41,6 +41,7 @@ class _Markers(BaseModel):
     future: list[str] = Field(default_factory=list)
     conditional: list[str] = Field(default_factory=list)
     still: list[str] = Field(default_factory=list)
+    hedge_stop: list[str] = Field(default_factory=list)
 
 
 class _Similarity(BaseModel):

@@ -63,3 +63,10 @@ def test_kpi_names_take_a_target_the_plan_sets_elsewhere(verdict: Verdict) -> No
 def test_a_denied_core_firm_is_missing_despite_support_for_focus_firms(verdict: Verdict) -> None:
     plan = REGIONAL + "計画推進の核となる企業は、現時点では決まっていない。県と地方銀行で重点支援企業に伴走支援を行う。"
     assert verdict(plan, "regional_cluster", "実現可能性").status == "missing"
+
+
+def test_a_hedge_after_a_continuing_clause_speaks_of_the_next_predicate(verdict: Verdict) -> None:
+    plan = REGIONAL + "ドローン用モーターを量産し、国内シェア上位を目指す。物流事業者の需要は国内で拡大しており、海外への輸出も視野に入れる。"
+    assert verdict(plan, "regional_cluster", "有望度").status == "met"
+    hedged = REGIONAL + "ドローン用モーターを量産し、国内シェア上位を目指す。物流事業者の需要が拡大することも視野に入れる。"
+    assert verdict(hedged, "regional_cluster", "有望度").status == "partial"
