@@ -30,6 +30,7 @@ class AspectResult:
     number_missing: bool = False
     also: list[Sentence] = field(default_factory=list)  # more sentences with other clear words of the group
     denied: bool = False  # the plan itself denies a clear word of the aspect and states it nowhere clearly
+    pending: list[Sentence] = field(default_factory=list)  # negated in the plan's own clauses (not today's situation)
 
 
 def extra(model: Any, key: str, default: Any) -> Any:
@@ -63,7 +64,7 @@ def judge_aspect(
     negation = list(markers.get("negation", []))
     restrictive = list(markers.get("restrictive", []))
     denial, conditional = list(markers.get("denial", [])), list(markers.get("conditional", []))
-    still = list(markers.get("still", []))
+    still, undecided = list(markers.get("still", [])), list(markers.get("undecided", []))
     stop = list(markers.get("hedge_stop", []))  # 「需要は拡大しており、輸出も視野に入れる」: the hedge is about the export  # 「ロードマップがまだ示されていない」: not yet, not a denial
     deferral: list[str] = []  # postponed until an event (「採択された後に」): for an aspect that must be under way, not there
     future: list[str] = []  # the plan's own intent (「今後、関係省庁と調整する予定」): a mention (partial), never a start
@@ -78,8 +79,9 @@ def judge_aspect(
     chosen: list[tuple[bool, int, Sentence]] = []
     words_of: dict[int, set[str]] = {}  # the group's words found in each sentence
     negated: list[Sentence] = []
+    pending: list[Sentence] = []
     # a clear word the plan flatly denies / one it states as its own (not today's situation; even weakened by a wish or hedge)
-    denied, affirmed = False, False
+    denied, affirmed, decisive = False, False, False
     previous: Sentence | None = None
     for sentence in sentences:
         level, distinct = 0, 0
@@ -97,8 +99,14 @@ def judge_aspect(
                 if marked(sentence, hit, negation, exempt=restrictive) or (deferral and in_clause(sentence, hit, deferral)):
                     if sentence not in negated:
                         negated.append(sentence)
+                    if (not today or marked(sentence, hit, undecided)) and sentence not in pending:
+                        pending.append(sentence)  # the plan's own part left open, not today's situation
                     said = in_body(sentence, hit)  # a heading's word (「2. 計画を担う企業」) is not what the sentence under it denies
-                    denied = denied or (base == 2 and said is not None and marked(sentence, said, denial, conditional, [*restrictive, *still]))
+                    if base == 2 and said is not None and marked(sentence, said, denial, conditional, [*restrictive, *still]):
+                        denied = True
+                        # about the plan itself, not today's economy: 「現在、主要部品は県内では生産していない」 is the problem the
+                        # plan sets out to solve; 「核となる企業は、現時点では決まっていない」 is the plan's own state
+                        decisive = decisive or not today or marked(sentence, said, undecided)
                     continue
                 affirmed = affirmed or (base == 2 and not today)
                 # A wish or a hedge weakens a clear term to a mention; a wished-for mention is no mention at all.
@@ -108,8 +116,9 @@ def judge_aspect(
                     value = 1 if base == 2 and marked(sentence, hit, vague, reported, stop) else base
                 if future and marked(sentence, hit, future):
                     value = min(value, 1)
-                    if sentence not in negated:
-                        negated.append(sentence)  # a part still to come: caps the requirement at partial
+                    for kept in (negated, pending):
+                        if sentence not in kept:
+                            kept.append(sentence)  # a part still to come: caps the requirement at partial
                 if need_number and value == 2 and not attached_quantities(sentence, hit, kind, others):
                     value, number_missing = 1, True
                 level = max(level, value)
@@ -121,7 +130,7 @@ def judge_aspect(
             best, chosen = level, [(current, distinct, sentence)]
         elif level == best and level > 0:
             chosen.append((current, distinct, sentence))
-    if denied and (not affirmed or extra(group, "core", False) or extra(group, "denial_decides", False)):
+    if denied and (not affirmed or (decisive and (extra(group, "core", False) or extra(group, "denial_decides", False)))):
         # 「地元経済界との連携体制は設けていない」 outweighs a passing weak word (「高専と連携した」) or a word about today
         # (「需要の減少により」 beside 「市場ニーズは…特定できていない」): the aspect is absent. A core aspect the plan flatly
         # denies (「計画推進の核となる企業は、現時点では決まっていない」) is absent whatever other sentences mention
@@ -131,7 +140,7 @@ def judge_aspect(
     # the plan's own sentences first, then those about today's situation; the title line last (a body sentence says more)
     ranked = [s for _, _, s in sorted(chosen, key=lambda c: (c[2].index == 0, c[0], -c[1], c[2].index))]
     also = distinct_words(ranked, words_of) if best == 2 else []
-    return AspectResult(group.name, best, ranked, negated, number_missing, also, denied and best == 0)
+    return AspectResult(group.name, best, ranked, negated, number_missing, also, denied and best == 0, pending)
 
 
 def continues(sentence: Sentence, before: Sentence | None, companion: Sequence[str], markers: Mapping[str, list[str]]) -> bool:

@@ -152,7 +152,7 @@ def evaluate(
     near = int(vocab.get("not_yet_window", 12))
     not_yet = [
         r for r, g in zip(results, groups, strict=True)
-        if r.level > 0 and ((r.negated and extra(g, "core", False)) or topic_not_yet([*g.terms, *extra(g, "weak_terms", [])], sentences, markers, near))
+        if r.level > 0 and ((r.pending and extra(g, "core", False)) or topic_not_yet([*g.terms, *extra(g, "weak_terms", [])], sentences, markers, near))
     ]
     for r in not_yet:
         lacking.append(f"『{r.name}』について計画自身がまだ済んでいない部分があると述べています")

@@ -42,6 +42,7 @@ class _Markers(BaseModel):
     conditional: list[str] = Field(default_factory=list)
     still: list[str] = Field(default_factory=list)
     hedge_stop: list[str] = Field(default_factory=list)
+    undecided: list[str] = Field(default_factory=list)
 
 
 class _Similarity(BaseModel):

@@ -70,3 +70,8 @@ def test_a_hedge_after_a_continuing_clause_speaks_of_the_next_predicate(verdict:
     assert verdict(plan, "regional_cluster", "有望度").status == "met"
     hedged = REGIONAL + "ドローン用モーターを量産し、国内シェア上位を目指す。物流事業者の需要が拡大することも視野に入れる。"
     assert verdict(hedged, "regional_cluster", "有望度").status == "partial"
+
+
+def test_todays_gap_with_its_remedy_is_not_a_denial(verdict: Verdict) -> None:
+    remedy = REGIONAL + "現在、主要部品は県内では生産していない。今後は県内の協力工場5社で主要部品を製造する。"
+    assert verdict(remedy, "regional_cluster", "外部依存性").status == "met"
