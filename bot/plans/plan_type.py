@@ -112,12 +112,12 @@ def detect_plan_type(title: str, text: str, plan_types: Sequence[PlanType], weig
     best, top = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     total = sum(scores.values())
-    confidence = top / total if total > 0 else 0.0
-    low = (
-        top <= 0
-        or confidence < float(weights.get("confident", 0.6))
-        or top - second < float(weights.get("margin", 3.0))
-    )
+    share = top / total if total > 0 else 0.0
+    margin = float(weights.get("margin", 3.0))
+    low = top <= 0 or share < float(weights.get("confident", 0.6)) or top - second < margin
+    # The confidence shown also weighs how much evidence there is: one cue word alone (share 100%, lead 1 point) is
+    # not a sure guess, so it is scaled by the lead over the runner-up up to the margin (「確度 33%」, not 「確度 100%」).
+    confidence = share * min(1.0, (top - second) / margin) if margin > 0 else share
     return PlanTypeGuess(best, round(confidence, 3), low, scores=scores, reasons=reasons)
 
 

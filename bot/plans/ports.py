@@ -1,9 +1,9 @@
-"""What plan analysis needs from outside, as narrow interfaces: a search callable (never the Desk)."""
+"""What plan analysis needs from outside, as narrow interfaces: a search callable and an embedder (never the Desk)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Protocol
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from retrieval.types import Hit
 
@@ -13,4 +13,12 @@ class Search(Protocol):
 
     def __call__(self, query: str, k: int | None = None, mode: str = "hybrid", filters: Mapping[str, str] | None = None) -> list[Hit]:
         """The hits for ``query``, best first."""
+        ...
+
+
+class Embed(Protocol):
+    """Embed texts as L2-normalized vectors, one row per text (``Embedder.embed`` fits it)."""
+
+    def __call__(self, texts: Sequence[str]) -> Any:
+        """An array of shape (len(texts), dim)."""
         ...

@@ -216,21 +216,35 @@ def _outside_brackets(clause: str) -> str:
     return _BRACKET.sub(lambda m: " " * len(m.group(0)) if _OWN_SUBJECT.search(m.group(0)) else m.group(0), clause)
 
 
-def marked(sentence: Sentence, hit: TermHit, markers: Sequence[str], reported: Sequence[str] = ()) -> bool:
+def marked(
+    sentence: Sentence, hit: TermHit, markers: Sequence[str], reported: Sequence[str] = (), exempt: Sequence[str] = ()
+) -> bool:
     """True when a marker (negation / vagueness) in the hit's clause ends after the hit begins.
 
     A marker right before a ``reported`` cue is someone else's words, not the plan's (「8割が導入したいと回答」).
+    A marker with an ``exempt`` cue between the hit and it does not deny the hit: 「世界で3社しか量産していない」 is
+    「only three」, not 「not」.
     """
     start, end = clause_bounds(sentence, hit.start)
     clause = sentence.norm[start:end]
     if not (start > 0 and sentence.norm[start - 1] in "(（"):
         clause = _outside_brackets(clause)
     cues = [norm(r) for r in reported]
+    spared = [norm(e) for e in exempt]
     for marker in markers:
         for m in compile_term(marker).finditer(clause):
             if start + m.end() > hit.start and not any(clause.startswith(c, m.end()) for c in cues):
-                return True
+                between = sentence.norm[hit.end : start + m.start()]
+                if not any(e in between for e in spared):
+                    return True
     return False
+
+
+def in_clause(sentence: Sentence, hit: TermHit, markers: Sequence[str]) -> bool:
+    """True when a marker stands anywhere in the hit's clause, before or after it (「採択された後に関係省庁と相談を始める」)."""
+    start, end = clause_bounds(sentence, hit.start)
+    clause = sentence.norm[start:end]
+    return any(compile_term(m).search(clause) for m in markers)
 
 
 def quantities(sentence: Sentence, kind: str = "any") -> list[Quantity]:
@@ -259,9 +273,9 @@ def attached_quantities(sentence: Sentence, hit: TermHit, kind: str = "any", oth
 
 
 def metric_figures(
-    stated_in: Sequence[Sentence], sentences: Sequence[Sentence], metrics: Sequence[str], kind: str = "any"
+    stated_in: Sequence[Sentence], sentences: Sequence[Sentence], metrics: Sequence[str], kind: str = "any", *, same_block: bool = True
 ) -> list[Sentence]:
-    """Sentences of the same section that give a number for a metric named in ``stated_in``.
+    """Sentences (of the same section unless ``same_block`` is false) that give a number for a metric named in ``stated_in``.
 
     「KPIは付加価値額、域内取引額、雇用者数とし…」 names its metrics; 「付加価値額を120億円から200億円に…」 earlier in
     the section gives the number. ``metrics`` are term alternatives (``売上額|売上高|売上``), one per metric.
@@ -272,7 +286,7 @@ def metric_figures(
         if not named:
             continue
         for other in sentences:
-            if other is s or other.block != s.block or other in found:
+            if other is s or (same_block and other.block != s.block) or other in found:
                 continue
             hits = find_terms(other, metrics)
             for hit in hits:

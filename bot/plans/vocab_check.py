@@ -19,14 +19,14 @@ from retrieval.schema import CorpusProblem, load_yaml
 TERMS_FILE = "plan_terms.yaml"
 REQUIREMENTS_FILE = "requirements.yaml"
 NUMBER_KINDS = ("amount", "count", "percent", "any")
-GROUP_KEYS = {"name", "terms", "weak_terms", "core", "need_number", "number", "with_group", "done", "dated_target", "optional"}
+GROUP_KEYS = {"name", "terms", "weak_terms", "core", "need_number", "number", "with_group", "done", "dated_target", "optional", "when", "denial_decides"}
 SIGNAL_KEYS = {
     "groups", "need_number", "need_actor", "number", "negative_terms", "negative_reason", "caution_terms", "caution_reason",
     "applies_when", "not_applicable_reason", "suggestion", "enough_groups", "target_required",
 }
-_TERM_LISTS = ("terms", "weak_terms")
+_TERM_LISTS = ("terms", "weak_terms", "when")
 _SIGNAL_TERM_LISTS = ("negative_terms", "caution_terms", "applies_when", "target_required")
-_BOOLS = ("core", "need_number", "done", "dated_target", "optional")
+_BOOLS = ("core", "need_number", "done", "dated_target", "optional", "denial_decides")
 
 
 def term_problem(term: Any) -> str:
@@ -125,9 +125,10 @@ def _group_problems(file: str, entry: str, groups: Any) -> list[CorpusProblem]:
                 out.append(CorpusProblem(file=file, entry=entry, message=f"{where}.{key}: true か false で書いてください"))
         if "number" in group and group["number"] not in NUMBER_KINDS:
             out.append(CorpusProblem(file=file, entry=entry, message=f"{where}.number: {' / '.join(NUMBER_KINDS)} のいずれかで書いてください（「{group['number']}」）"))
-        other = group.get("with_group")
-        if other is not None and (other not in names or other == group.get("name")):
-            out.append(CorpusProblem(file=file, entry=entry, message=f"{where}.with_group: 同じ要件にほかのグループ「{other}」がありません"))
+        companions = group.get("with_group")
+        for other in companions if isinstance(companions, list) else [] if companions is None else [companions]:
+            if other not in names or other == group.get("name"):
+                out.append(CorpusProblem(file=file, entry=entry, message=f"{where}.with_group: 同じ要件にほかのグループ「{other}」がありません"))
     return out
 
 

@@ -36,6 +36,20 @@ class _Markers(BaseModel):
     whole: list[str] = Field(default_factory=list)
     anaphora: list[str] = Field(default_factory=list)
     relative_years: list[str] = Field(default_factory=list)
+    restrictive: list[str] = Field(default_factory=list)
+    denial: list[str] = Field(default_factory=list)
+    future: list[str] = Field(default_factory=list)
+    conditional: list[str] = Field(default_factory=list)
+    still: list[str] = Field(default_factory=list)
+    hedge_stop: list[str] = Field(default_factory=list)
+    undecided: list[str] = Field(default_factory=list)
+
+
+class _Similarity(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    threshold: float = Field(default=0.55, gt=0.0, le=1.0)
+    min_chars: int = Field(default=12, ge=1)
 
 
 class PlanVocab(BaseModel):
@@ -51,6 +65,7 @@ class PlanVocab(BaseModel):
     applicant_parents: dict[str, list[str]] = Field(default_factory=dict)
     not_yet_window: int = Field(default=12, ge=0, le=40)
     measure_limits: dict[str, _Limit] = Field(default_factory=dict)
+    similarity: _Similarity = Field(default_factory=_Similarity)
 
     @field_validator("actor_roles", "weak_need_terms", "needs", mode="after")
     @classmethod

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
@@ -37,3 +37,19 @@ def sentence(text: str) -> Sentence:
 def item(report: PrecheckReport, label: str) -> Any:
     """The requirement item with ``label``."""
     return next(i for i in report.items if i.label == label and i.kind == "requirement")
+
+
+class Verdict(Protocol):
+    """Pre-check a plan as the given plan type and return the requirement item with ``label``."""
+
+    def __call__(self, plan: str, plan_type: str, label: str) -> Any: ...
+
+
+@pytest.fixture(scope="module")
+def verdict(desk: Desk) -> Verdict:
+    """The arrange step every reader test shares: pre-check ``plan`` as ``plan_type`` and take one requirement's item."""
+
+    def judge(plan: str, plan_type: str, label: str) -> Any:
+        return item(desk.precheck(plan, plan_type), label)
+
+    return judge

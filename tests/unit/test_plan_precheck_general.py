@@ -137,7 +137,8 @@ STRATEGIC = (
     ("budget", "expected"),
     [
         ("必要な予算措置について、2025年9月から文部科学省・経済産業省と協議を重ねている。", "met"),
-        ("必要な予算措置について、関係省庁と相談する予定である。", "missing"),
+        # the plan's intent, not a start: partial (a start postponed until an event — 採択後・選ばれ次第 — is missing)
+        ("必要な予算措置について、関係省庁と相談する予定である。", "partial"),
         ("予算措置は、候補に選ばれ次第、関係省庁と協議に入る。", "missing"),
         ("予算措置については、提案の採択後に関係省庁との調整を始める。", "missing"),
         ("予算措置について関係省庁とはまだ協議していない。", "missing"),

@@ -52,6 +52,13 @@ def test_weak_evidence_is_low_confidence(plan_types, weights) -> None:  # type: 
     assert "確度が低い" in guess.note({guess.plan_type: "x"})
 
 
+def test_one_cue_word_alone_is_not_shown_as_a_sure_guess(plan_types, weights) -> None:  # type: ignore[no-untyped-def]
+    guess = detect_plan_type("まちの仕事プラン", "町内の農家から果物を買い、ジャムにして売る。", plan_types, weights)
+    assert guess.low_confidence
+    assert guess.confidence < weights["confident"]  # once 「確度 100%」 beside 「確度が低い推定です」
+    assert "確度 100%" not in guess.note({guess.plan_type: "x"})
+
+
 def test_local_plan_name_does_not_count_for_its_substring(plan_types, weights) -> None:  # type: ignore[no-untyped-def]
     guess = detect_plan_type("地場産業成長プラン", "", plan_types, weights)
     assert guess.plan_type == "local_industry"

@@ -1,0 +1,165 @@
+"""How clearly a plan states one aspect (signal group) of a requirement: 2 clear, 1 vague / weak / without its number, 0 absent."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.plans.tense import clause_is_current, dated_target, topic_not_yet
+from bot.plans.terms import (
+    Sentence,
+    TermHit,
+    attached_quantities,
+    compile_term,
+    find_terms,
+    in_clause,
+    marked,
+    norm,
+)
+
+
+@dataclass
+class AspectResult:
+    """How clearly the plan states one aspect (group) of a requirement, with the sentences that show it."""
+
+    name: str
+    level: int  # 2 = clearly stated, 1 = vague / without the number, 0 = not found
+    sentences: list[Sentence]
+    negated: list[Sentence]
+    number_missing: bool = False
+    also: list[Sentence] = field(default_factory=list)  # more sentences with other clear words of the group
+    denied: bool = False  # the plan itself denies a clear word of the aspect and states it nowhere clearly
+    pending: list[Sentence] = field(default_factory=list)  # negated in the plan's own clauses (not today's situation)
+
+
+def extra(model: Any, key: str, default: Any) -> Any:
+    """A signal key the schema does not name (kept in pydantic's ``model_extra``), or the default."""
+    extra_keys = getattr(model, "model_extra", None) or {}
+    return extra_keys.get(key, default)
+
+
+def in_body(sentence: Sentence, hit: TermHit) -> TermHit | None:
+    """The hit's term in the sentence itself, not in the heading the sentence carries as context (None if only there)."""
+    offset = len(norm(sentence.context))
+    if hit.start >= offset:
+        return hit
+    m = compile_term(hit.term).search(sentence.norm, offset)
+    return TermHit(term=hit.term, surface=m.group(0), start=m.start(), end=m.end()) if m else None
+
+
+def judge_aspect(
+    group: Any,
+    sentences: Sequence[Sentence],
+    markers: Mapping[str, list[str]],
+    need_number: bool,
+    kind: str,
+    companion: Sequence[str] = (),
+    rivals: Sequence[str] = (),
+    near: int = 12,
+) -> AspectResult:
+    """How clearly one aspect is stated: 2 clear, 1 vague / weak / without its number, 0 absent."""
+    strong = list(group.terms)
+    weak = list(extra(group, "weak_terms", []))
+    negation = list(markers.get("negation", []))
+    restrictive = list(markers.get("restrictive", []))
+    denial, conditional = list(markers.get("denial", [])), list(markers.get("conditional", []))
+    still, undecided = list(markers.get("still", [])), list(markers.get("undecided", []))
+    stop = list(markers.get("hedge_stop", []))  # 「需要は拡大しており、輸出も視野に入れる」: the hedge is about the export  # 「ロードマップがまだ示されていない」: not yet, not a denial
+    deferral: list[str] = []  # postponed until an event (「採択された後に」): for an aspect that must be under way, not there
+    future: list[str] = []  # the plan's own intent (「今後、関係省庁と調整する予定」): a mention (partial), never a start
+    if extra(group, "done", False):  # the aspect must already be under way: 「意見交換を始めたい」 does not count
+        negation += markers.get("wish", [])
+        deferral, future = list(markers.get("deferral", [])), list(markers.get("future", []))
+    vague, wish, reported = markers.get("vague", []), markers.get("wish", []), markers.get("reported", [])
+    dated = bool(extra(group, "dated_target", False))
+    if dated and topic_not_yet(strong, sentences, markers, near):
+        dated = False  # 「KPI：今後…設定する」: the plan says its KPIs are not set, whatever dated figures it gives elsewhere
+    best, number_missing = 0, False
+    chosen: list[tuple[bool, int, Sentence]] = []
+    words_of: dict[int, set[str]] = {}  # the group's words found in each sentence
+    negated: list[Sentence] = []
+    pending: list[Sentence] = []
+    # a clear word the plan flatly denies / one it states as its own (not today's situation; even weakened by a wish or hedge)
+    denied, affirmed, decisive = False, False, False
+    previous: Sentence | None = None
+    for sentence in sentences:
+        level, distinct = 0, 0
+        before, previous = previous, sentence
+        if companion and not find_terms(sentence, companion) and not continues(sentence, before, companion, markers):
+            continue
+        others = find_terms(sentence, rivals) if need_number and rivals else []
+        current = False
+        for terms, base in ((strong, 2), (weak, 1)):
+            # weak words are read as written: in dictionary form they would find too much (立地する ← 立地しており)
+            for hit in find_terms(sentence, terms, lemmas=base == 2):
+                today = clause_is_current(sentence, hit.start, markers)
+                current = current or today
+                distinct += 1
+                if marked(sentence, hit, negation, exempt=restrictive) or (deferral and in_clause(sentence, hit, deferral)):
+                    if sentence not in negated:
+                        negated.append(sentence)
+                    if (not today or marked(sentence, hit, undecided)) and sentence not in pending:
+                        pending.append(sentence)  # the plan's own part left open, not today's situation
+                    said = in_body(sentence, hit)  # a heading's word (「2. 計画を担う企業」) is not what the sentence under it denies
+                    if base == 2 and said is not None and marked(sentence, said, denial, conditional, [*restrictive, *still]):
+                        denied = True
+                        # about the plan itself, not today's economy: 「現在、主要部品は県内では生産していない」 is the problem the
+                        # plan sets out to solve; 「核となる企業は、現時点では決まっていない」 is the plan's own state
+                        decisive = decisive or not today or marked(sentence, said, undecided)
+                    continue
+                affirmed = affirmed or (base == 2 and not today)
+                # A wish or a hedge weakens a clear term to a mention; a wished-for mention is no mention at all.
+                if marked(sentence, hit, wish, reported, stop):
+                    value = base - 1
+                else:
+                    value = 1 if base == 2 and marked(sentence, hit, vague, reported, stop) else base
+                if future and marked(sentence, hit, future):
+                    value = min(value, 1)
+                    for kept in (negated, pending):
+                        if sentence not in kept:
+                            kept.append(sentence)  # a part still to come: caps the requirement at partial
+                if need_number and value == 2 and not attached_quantities(sentence, hit, kind, others):
+                    value, number_missing = 1, True
+                level = max(level, value)
+                if value == 2:
+                    words_of.setdefault(sentence.index, set()).add(hit.term)
+        if level < 2 and dated and dated_target(sentence, markers):
+            level = 2  # 「令和11年度に年5万人（現状2万人）」: a dated numeric target is a KPI (quoted after the group's own words)
+        if level > best:
+            best, chosen = level, [(current, distinct, sentence)]
+        elif level == best and level > 0:
+            chosen.append((current, distinct, sentence))
+    if denied and (not affirmed or (decisive and (extra(group, "core", False) or extra(group, "denial_decides", False)))):
+        # 「地元経済界との連携体制は設けていない」 outweighs a passing weak word (「高専と連携した」) or a word about today
+        # (「需要の減少により」 beside 「市場ニーズは…特定できていない」): the aspect is absent. A core aspect the plan flatly
+        # denies (「計画推進の核となる企業は、現時点では決まっていない」) is absent whatever other sentences mention
+        best, chosen = 0, []
+    if best == 2:
+        number_missing = False
+    # the plan's own sentences first, then those about today's situation; the title line last (a body sentence says more)
+    ranked = [s for _, _, s in sorted(chosen, key=lambda c: (c[2].index == 0, c[0], -c[1], c[2].index))]
+    also = distinct_words(ranked, words_of) if best == 2 else []
+    return AspectResult(group.name, best, ranked, negated, number_missing, also, denied and best == 0, pending)
+
+
+def continues(sentence: Sentence, before: Sentence | None, companion: Sequence[str], markers: Mapping[str, list[str]]) -> bool:
+    """True when the sentence goes on about the one before it (「これは県内平均の1.6倍」) and that one has the companion words."""
+    if before is None or before.block != sentence.block:
+        return False
+    body = sentence.norm[len(norm(sentence.context)) :].lstrip("・-*　 ")
+    return any(body.startswith(norm(a)) for a in markers.get("anaphora", [])) and bool(find_terms(before, companion))
+
+
+def distinct_words(ranked: Sequence[Sentence], words_of: Mapping[int, set[str]]) -> list[Sentence]:
+    """Later sentences that clearly state words of the group the first one does not (「手取りを1.5倍」 beside 「15人を雇い」)."""
+    if not ranked:
+        return []
+    seen = set(words_of.get(ranked[0].index, set()))
+    more: list[Sentence] = []
+    for s in ranked[1:]:
+        new = words_of.get(s.index, set()) - seen
+        if new and not any(w in t or t in w for w in new for t in seen):
+            more.append(s)
+            seen |= new
+    return more

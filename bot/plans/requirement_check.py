@@ -1,0 +1,235 @@
+"""Judging one requirement or content item from its signals (data in requirements.yaml): met, partial, missing or not applicable."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.plans.actor_role import actor_check, who
+from bot.plans.aspects import extra, judge_aspect
+from bot.plans.checklist import CheckItem
+from bot.plans.similarity import Nearest
+from bot.plans.tense import clause_is_current, plan_hits, remedied, topic_not_yet
+from bot.plans.terms import Sentence, find_terms, marked, metric_figures, quantities, surface
+from retrieval.schema import Requirement
+
+MAX_EVIDENCE = 5
+
+
+def companions(group: Any) -> list[str]:
+    """The groups whose words must share a sentence with this group's (``with_group``: one name or a list, any of them)."""
+    value = extra(group, "with_group", None)
+    if not value:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def quote(sentences: Sequence[Sentence]) -> list[str]:
+    """The first ``MAX_EVIDENCE`` distinct sentences (in order of importance), shown in the plan's order."""
+    kept: list[Sentence] = []
+    for s in dict.fromkeys(sentences):
+        if len(kept) < MAX_EVIDENCE and all(k.text != s.text for k in kept):
+            kept.append(s)
+    return [s.text for s in sorted(kept, key=lambda s: s.index)]
+
+
+def evaluate(
+    item: Requirement, kind: str, sentences: Sequence[Sentence], vocab: Mapping[str, Any], nearest: Nearest | None = None
+) -> CheckItem:
+    """Judge one requirement or content item from its signals (data in requirements.yaml).
+
+    With ``nearest`` (the dense fallback), a requirement none of whose words the plan uses may still be partly met by a
+    sentence close to the requirement's text in meaning; the reason then says the verdict rests on similarity alone.
+    """
+    sig = item.signals
+    markers: Mapping[str, list[str]] = vocab.get("markers", {})
+    base = {"label": item.label, "kind": kind, "rule": item.text, "section": item.section}
+    if sig.applies_when:
+        applies: list[Sentence] = []
+        declined: list[Sentence] = []
+        for s in sentences:
+            for hit in find_terms(s, sig.applies_when):
+                (declined if marked(s, hit, markers.get("negation", [])) else applies).append(s)
+        if not applies:
+            reason = sig.not_applicable_reason or "この計画には当てはまらない要件です。"
+            return CheckItem(status="not_applicable", evidence=quote(declined), suggestion="", reason=reason, **base)
+    # A negative signal counts only when the plan itself proposes it — not today's situation, not what it refuses.
+    # Today's dependence becomes the plan's own when the plan says it stays (「…外国から買っています。これからも同じように…」).
+    proposed = {
+        s.index: find_terms(s, sig.negative_terms) if kept_on(s, sentences, markers) else plan_hits(s, find_terms(s, sig.negative_terms), markers)
+        for s in sentences
+    }
+    negatives = [s for s in sentences if proposed[s.index]]
+    # 「全量を海外から調達」 is the whole of a part; only a dependence kept for part of the chain can be offset elsewhere
+    whole = markers.get("whole", [])
+    partly = bool(negatives) and not any(find_terms(s, whole) for s in negatives) and remedy_elsewhere(sig, sentences, markers)
+    if negatives and not partly:
+        words = "』『".join(dict.fromkeys(surface(s, h) for s in negatives for h in proposed[s.index]))
+        reason = extra(sig, "negative_reason", "") or "計画の記載が要件に反しています。"
+        return CheckItem(
+            status="missing", evidence=quote(negatives), suggestion=sig.suggestion, reason=f"計画に『{words}』とあります: {reason}", **base
+        )
+    default_kind = str(extra(sig, "number", "any"))
+    # 「国内で初めて…の場合には、先進性の高い技術を」: an optional group is quoted when the plan states it, never lacking
+    groups = [g for g in sig.groups if not extra(g, "optional", False)]
+    extras = [g for g in sig.groups if extra(g, "optional", False)]
+    group_flags = any(extra(g, "need_number", False) for g in groups)
+    terms_of = {g.name: [*g.terms, *extra(g, "weak_terms", [])] for g in groups}
+    # Targets that each need their own number (域内取引額・売上額・雇用): a number belongs to the nearest one.
+    targets = {g.name: list(g.terms) for g in groups if extra(g, "need_number", False)}
+    results = [
+        judge_aspect(
+            g, sentences, markers, bool(extra(g, "need_number", False)), str(extra(g, "number", default_kind)),
+            [t for other in companions(g) for t in terms_of.get(other, [])],
+            [t for name, terms in targets.items() if name != g.name for t in terms],
+            int(vocab.get("not_yet_window", 12)),
+        )
+        for g in groups
+    ]
+    evidence = [s for r in results for s in r.sentences[:1]]
+    stated_extras = [(g.name, judge_aspect(g, sentences, markers, False, default_kind)) for g in extras]
+    # 「国内初となる…の量産」 with no word on the technology: the condition holds, so its aspect is required after all
+    conditions = [(name, condition_met(g, sentences, markers)) for g, (name, r) in zip(extras, stated_extras, strict=True) if r.level < 2]
+    shown_too = [s for _, r in stated_extras for s in r.sentences[:1] if r.level == 2]
+    shown_too += [s for _, met in conditions for s in met[:1]]
+    also_note = "".join(f"（『{name}』の記載もあります）" for name, r in stated_extras if r.level == 2)
+    lacking: list[str] = []
+    ok = [r.name for r in results if r.level == 2]
+    # 「域内取引額、売上額、雇用・賃上げ等」: examples of one effect — enough of them, clearly stated, meet the rule.
+    enough = int(extra(sig, "enough_groups", 0) or 0)
+    spared = enough > 0 and len(ok) >= enough
+    for r in results:
+        if spared and r.level < 2:
+            continue
+        if r.level == 0:
+            lacking.append(f"『{r.name}』の記載が見当たりません")
+        elif r.level == 1:
+            lacking.append(f"『{r.name}』は{'数値がありません' if r.number_missing else '具体性が足りません'}")
+    for name, met in conditions:
+        if met:
+            said = surface(met[0], find_terms(met[0], extra(next(g for g in extras if g.name == name), "when", []))[0])
+            lacking.append(f"『{said}』とありますが、『{name}』の記載がありません")
+    cores_missing = [r.name for r, g in zip(results, groups, strict=True) if extra(g, "core", False) and r.level == 0]
+    if sig.need_number and not group_flags and results:
+        kind_needed = default_kind
+        if not any(quantities(s, kind_needed) for s in evidence):
+            # 「KPIは付加価値額、域内取引額、雇用者数とする」: the numbers may stand in earlier sentences of the section.
+            stated = metric_figures(evidence, sentences, vocab.get("metrics", []), kind_needed)
+            if not stated:  # … or as a target the plan decides elsewhere (「新たに300人の雇用を生む」), never today's figure
+                named = [s for r in results for s in r.sentences]
+                decided = [s for s in sentences if remedied(s, markers) and not clause_is_current(s, 0, markers)]
+                stated = metric_figures(named, decided, vocab.get("metrics", []), kind_needed, same_block=False)[:1]
+            if stated:
+                evidence += stated
+            elif any(r.level for r in results):
+                lacking.append("目標などの数値が記載されていません")
+    actor_only = False
+    if sig.need_actor:
+        lacking, evidence, actor_only = actor_check(results, sentences, vocab, lacking, evidence)
+    # A caution (today's partial dependence) stands unless the same sentence decides the remedy.
+    cautions = [s for s in sentences if find_terms(s, extra(sig, "caution_terms", [])) and not remedied(s, markers)]
+    kept = list(negatives) if partly else []  # a dependence the plan keeps for one part while it localises another
+    decided = [
+        s for r, g in zip(results, groups, strict=True) if extra(g, "core", False) and r.level == 2
+        for s in r.sentences if remedied(s, markers) and quantities(s)
+    ]
+    if decided:  # the plan decides the remedy elsewhere, with a figure (「令和11年度に県内調達比率を80%とする」)
+        # … unless the plan says the dependence stays (「当面この状況は変わらない見込み」, markers.persist)
+        cautions = [s for s in cautions if find_terms(s, markers.get("persist", []))]
+    for r in results:
+        if r.level == 0 and r.negated:
+            lacking[lacking.index(f"『{r.name}』の記載が見当たりません")] = f"『{r.name}』は計画自身が未定・未実施としています"
+            evidence += r.negated[:1]
+    if cautions:
+        lacking.append(extra(sig, "caution_reason", "") or "要件を弱める記載があります")
+        evidence += cautions[:2]
+    if kept:
+        words = "』『".join(dict.fromkeys(surface(s, h) for s in kept for h in proposed[s.index]))
+        lacking.append(f"計画に『{words}』とあり、その部分は域外・特定の者への依存が続きます")
+        evidence += kept[:2]
+    # 「雇用の質に関する目標は今後協議のうえ設定する」「金融機関の参加は未定」: a part the plan itself leaves for later is
+    # not yet there, whatever other sentences say about it — the requirement is at most partial.
+    near = int(vocab.get("not_yet_window", 12))
+    not_yet = [
+        r for r, g in zip(results, groups, strict=True)
+        if r.level > 0 and ((r.pending and extra(g, "core", False)) or topic_not_yet([*g.terms, *extra(g, "weak_terms", [])], sentences, markers, near))
+    ]
+    for r in not_yet:
+        lacking.append(f"『{r.name}』について計画自身がまだ済んでいない部分があると述べています")
+        evidence += r.negated[:1]
+    target_words = list(extra(sig, "target_required", []) or [])
+    aimed = any(find_terms(s, target_words) for r in results for s in r.sentences)
+    if target_words and not ok and not aimed:
+        # 「目標値を設定できているか」: mentions that neither give a figure nor aim at anything set no target
+        names = [r.name for r in results]
+        why = "、".join(f"『{n}』" for n in names)
+        reason = f"{why}のいずれにも目標値（数値）が示されていません。"
+        return CheckItem(status="missing", evidence=quote(evidence), suggestion=sig.suggestion, reason=reason, **base)
+    if cores_missing or not evidence or not (any(r.level for r in results) or actor_only):
+        names = cores_missing or [r.name for r in results if r.level == 0]
+        why = "、".join(f"『{n}』" for n in names)
+        declined = [s for r in results for s in r.negated]
+        reason = f"{why}に当たる記載が見当たりません。"
+        if declined:
+            reason += "計画には未定・未実施・先送りとする記載だけがあります。"
+        elif nearest is not None and kind == "requirement" and not any(r.denied for r in results):
+            close = nearest.closest(item.text)
+            if close is not None:  # no term overlaps, but a sentence says something close to the rule
+                sentence, score = close
+                reason = (
+                    f"一部不足 — 類似度による判定: {why}に当たる語はありませんが、この文が要件の本文に近い内容です"
+                    f"（類似度 {score:.2f}）。政策文書の基準と照らして確認してください。"
+                )
+                return CheckItem(status="partial", evidence=[sentence.text], suggestion=sig.suggestion, reason=reason, **base)
+        return CheckItem(status="missing", evidence=quote(declined), suggestion=sig.suggestion, reason=reason, **base)
+    # the optional group's sentence, then other clear words of a group (「手取りを1.5倍」 beside 「15人を雇い」), while room is left
+    evidence += [s for s in [*shown_too, *(s for r in results for s in r.also)] if s not in evidence]
+    if not lacking and actor_only:
+        carrier = who(evidence, vocab)
+        return CheckItem(status="met", evidence=quote(evidence), suggestion="", reason=f"『{carrier}』が事業を担うと書かれています。", **base)
+    if not lacking:
+        found = "』『".join(ok)
+        note = ""
+        if spared and len(ok) < len(results):
+            rest = "』『".join(r.name for r in results if r.level < 2)
+            note = f"（『{rest}』も数値で示すとさらに明確になります。）"
+        if sig.need_actor:  # name who carries the role, as the evidence shows it
+            carrier = who(evidence, vocab)
+            note = f"（担い手: 『{carrier}』）{note}" if carrier else note
+        return CheckItem(status="met", evidence=quote(evidence), suggestion="", reason=f"『{found}』を確認しました。{note}{also_note}", **base)
+    found = f"『{'』『'.join(ok)}』は確認できましたが、" if ok else ""
+    return CheckItem(
+        status="partial", evidence=quote(evidence), suggestion=sig.suggestion, reason=found + "、".join(lacking) + "。", **base
+    )
+
+
+def condition_met(group: Any, sentences: Sequence[Sentence], markers: Mapping[str, list[str]]) -> list[Sentence]:
+    """The sentences that state an optional group's condition (``when``) without denying it."""
+    when = list(extra(group, "when", []) or [])
+    negation = markers.get("negation", [])
+    return [s for s in sentences if any(not marked(s, h, negation) for h in find_terms(s, when))] if when else []
+
+
+def kept_on(sentence: Sentence, sentences: Sequence[Sentence], markers: Mapping[str, list[str]]) -> bool:
+    """True when the plan says today's situation in ``sentence`` stays: a ``markers.persist`` cue in it or in the next
+    sentence of the same section (「ほとんど外国から買っています。これからも同じように外国から買う予定です」)."""
+    persist = markers.get("persist", [])
+    following = [s for s in sentences if s.index == sentence.index + 1 and s.block == sentence.block]
+    return any(find_terms(s, persist) for s in [sentence, *following])
+
+
+def remedy_elsewhere(sig: Any, sentences: Sequence[Sentence], markers: Mapping[str, list[str]]) -> bool:
+    """True when the plan, in a clause of its own intent, clearly states the core aspect the negative words go against.
+
+    「硫化リチウムは市内調達を目指すが、リチウム原料そのものは当面輸入に依存する」: the plan localises one essential part
+    and keeps the dependence for another, so the requirement is partly met rather than contradicted.
+    """
+    for group in sig.groups:
+        if not extra(group, "core", False):
+            continue
+        for s in sentences:
+            hits = [h for h in find_terms(s, list(group.terms)) if not marked(s, h, markers.get("negation", []))]
+            hits = [h for h in hits if not marked(s, h, [*markers.get("wish", []), *markers.get("vague", [])], markers.get("reported", []))]
+            if plan_hits(s, hits, markers) and any(not clause_is_current(s, h.start, markers) for h in hits):
+                return True
+    return False
