@@ -440,7 +440,7 @@ class Desk:
     ) -> PrecheckReport:
         """Check a draft plan against its plan type's requirements: met / partial / missing."""
         started = time.perf_counter()
-        report = precheck_plan(plan, corpus=self.corpus, vocab=self.vocab, plan_type=plan_type)
+        report = precheck_plan(plan, corpus=self.corpus, vocab=self.vocab, plan_type=plan_type, embed=self.embedder.embed)
         self._emit_plan("precheck", plan, report, started, channel, audience)
         return report
 

@@ -34,3 +34,9 @@ def test_a_deferred_paraphrase_is_no_evidence(desk: Desk) -> None:
 def test_an_unrelated_sentence_does_not_lift_a_missing_requirement(desk: Desk) -> None:
     unrelated = _jobs(desk, "港の近くに新しい物流倉庫を建て、部品の保管と出荷をまとめて行う。", dense=True)
     assert unrelated.status == "missing", unrelated.reason
+
+
+def test_the_desk_precheck_uses_the_dense_fallback(desk: Desk) -> None:
+    text = "地域の経済を発展させるため、働く人の待遇を良くし、働きやすい職場にする。"
+    judged = item(desk.precheck(HEAD + text, plan_type="strategic_cluster"), JOBS)
+    assert judged.status == "partial" and "類似度による判定" in judged.reason, judged.reason
