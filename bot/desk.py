@@ -131,6 +131,7 @@ class Desk:
         index = self.holder.get()
         lexical = index.lexical["bm25"]
         previous = next((t.content for t in reversed(turns) if t.role == "user"), "")
+        answered = next((t.content for t in reversed(turns) if t.role == "assistant"), "")
         follow = self.scope.follow_up
         if follow.changes_topic(question):  # 「ところで…」「話は変わるけど…」: judged alone
             return question
@@ -142,7 +143,8 @@ class Desk:
             inherits_topic=bool(previous)
             and (follow.refers_back_to(question) or known_share(index, question) >= ON_TOPIC_SHARE)
             and not anchored(index, question)
-            and anchored(index, previous),
+            # the previous question names a measure, or our answer to a need did (「その場合いくら？」 after the overview)
+            and (anchored(index, previous) or anchored(index, answered)),
             answer_trusted=lambda turn: quotes_sources(index, turn),
             topic_names=lambda turn: anchor_names(index, turn),
         )
@@ -273,7 +275,8 @@ class Desk:
         """A first line in the asker's language before the Japanese answer (quotes stay unchanged)."""
         if answer.meta.get("reason") == "instructions":  # the fixed refusal stays exactly as it is
             return answer
-        answer = unrelated_decline(answer, reading.asked or reading.query, self.scope)
+        # a follow-up is judged with the topic its query carried (「その場合いくら？」 after レビキャリ is in the domain)
+        answer = unrelated_decline(answer, f"{reading.asked or reading.query} {answer.meta.get('query', '')}", self.scope)
         lines = self.glossary.decline_line if answer.refused else self.glossary.first_line
         line = lines.get(reading.lang, "")
         if line and not answer.text.startswith(line):
@@ -423,7 +426,7 @@ class Desk:
             meta["query"] = query
             hits, answer = self._evidence(query, k, mode, filters, meta, reading.asked)
             if answer.refused:
-                answer = unrelated_decline(answer, text, self.scope)
+                answer = unrelated_decline(answer, f"{text} {query}", self.scope)
                 yield from text_events(answer.text)
             else:
                 answer = yield from self.composer.stream(text, query, hits, answer, self.holder.get())
