@@ -52,3 +52,11 @@ def test_romaji_need_is_read_and_answered_with_the_succession_measure(desk: Any)
     answer = desk.ask("oyaji no mise wo tsugitai kedo, tsukaeru hojokin tte aru?")
     assert not answer.refused and not answer.choices
     assert "事業承継・M&A補助金" in answer.text
+
+
+def test_follow_up_after_an_overview_is_answered_from_the_measure_it_named(desk: Any) -> None:
+    history = [{"role": "user", "content": "大手で経験を積んだ人に経営を手伝ってほしい。国の支援はある？"},
+               {"role": "assistant", "content": "地域企業経営人材マッチング促進事業(レビキャリ)があります。"}]
+    answer = desk.ask("兼業で月に数回来てもらう形なら、その場合の上限はいくら？", history)
+    assert not answer.refused
+    assert "200万円" in answer.text  # the 兼業・副業型 cap of the measure the previous answer named
