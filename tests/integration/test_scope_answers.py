@@ -60,3 +60,10 @@ def test_follow_up_after_an_overview_is_answered_from_the_measure_it_named(desk:
     answer = desk.ask("兼業で月に数回来てもらう形なら、その場合の上限はいくら？", history)
     assert not answer.refused
     assert "200万円" in answer.text  # the 兼業・副業型 cap of the measure the previous answer named
+
+
+def test_romaji_words_too_short_for_a_term_are_read_whole(desk: Any) -> None:
+    """「shien」 is read as 支援 and 「uritai」 as 売る, so a romaji export need gets the export measures."""
+    answer = desk.ask("kaigai ni shouhin wo uritai. tsukaeru shien wa aru?")
+    assert not answer.refused and answer.meta.get("intent") == "situation"
+    assert "JETRO" in answer.text
