@@ -13,6 +13,7 @@ from bot.answering.cache import AnswerCache, generator_id, request_key
 from bot.answering.clarify import clarify_answer, with_context
 from bot.answering.compose_llm import LLMComposer, text_events
 from bot.answering.conversation import Turn, carry_terms, parse_history
+from bot.answering.declines import unrelated_decline
 from bot.answering.enumeration import whole_list
 from bot.answering.extractive import (
     anchor_names,
@@ -31,8 +32,9 @@ from bot.answering.primary import (
     policy_asked,
     policy_first,
 )
+from bot.answering.reading import kana_vocabulary
 from bot.answering.relevance import unread_quoted
-from bot.answering.situation import overview, plan_ranks
+from bot.answering.situation import consult_windows, overview, plan_ranks
 from bot.config import Settings, get_settings
 from bot.events import DeskEvent, Listener, emit
 from bot.plans import match_plan, plan_terms, precheck_plan
@@ -129,6 +131,7 @@ class Desk:
         index = self.holder.get()
         lexical = index.lexical["bm25"]
         previous = next((t.content for t in reversed(turns) if t.role == "user"), "")
+        answered = next((t.content for t in reversed(turns) if t.role == "assistant"), "")
         follow = self.scope.follow_up
         if follow.changes_topic(question):  # 「ところで…」「話は変わるけど…」: judged alone
             return question
@@ -140,7 +143,8 @@ class Desk:
             inherits_topic=bool(previous)
             and (follow.refers_back_to(question) or known_share(index, question) >= ON_TOPIC_SHARE)
             and not anchored(index, question)
-            and anchored(index, previous),
+            # the previous question names a measure, or our answer to a need did (「その場合いくら？」 after the overview)
+            and (anchored(index, previous) or anchored(index, answered)),
             answer_trusted=lambda turn: quotes_sources(index, turn),
             topic_names=lambda turn: anchor_names(index, turn),
         )
@@ -243,9 +247,14 @@ class Desk:
         """The bilingual glossary (``corpus/glossary.yaml``)."""
         return load_glossary(self.settings.corpus_dir)
 
+    @cached_property
+    def kana_vocabulary(self) -> dict[str, str]:
+        """Readings of the clarify cues and plan-analysis needs, to read romaji words (tsugasetai → 継ぐ)."""
+        return kana_vocabulary(self.clarify, self.vocab)
+
     def _read(self, text: str, meta: dict[str, Any]) -> Reading:
         """The question's language and the Japanese query it is searched with (kana, romaji, glossary)."""
-        reading = read_question(self.holder.get(), text, self.glossary)
+        reading = read_question(self.holder.get(), text, self.glossary, self.kana_vocabulary)
         meta["lang"] = reading.lang
         return reading
 
@@ -266,6 +275,8 @@ class Desk:
         """A first line in the asker's language before the Japanese answer (quotes stay unchanged)."""
         if answer.meta.get("reason") == "instructions":  # the fixed refusal stays exactly as it is
             return answer
+        # a follow-up is judged with the topic its query carried (「その場合いくら？」 after レビキャリ is in the domain)
+        answer = unrelated_decline(answer, f"{reading.asked or reading.query} {answer.meta.get('query', '')}", self.scope)
         lines = self.glossary.decline_line if answer.refused else self.glossary.first_line
         line = lines.get(reading.lang, "")
         if line and not answer.text.startswith(line):
@@ -289,17 +300,20 @@ class Desk:
         """The overview of fitting measures for a question that describes a need and names no measure, else None."""
         if turns and self.scope.follow_up.refers_back_to(text):
             return None
-        if not self.intents.has(text, "situation") or anchored(self.holder.get(), text):
-            return None
         clarify = self.clarify
+        named_intent = self.intents.has(text, "situation")
+        if not (named_intent or clarify.situation.asked(text)) or anchored(self.holder.get(), text):
+            return None
         context = with_context(clarify, text, turns)
         if context == text and clarify.too_vague(text):
-            return clarify_answer(clarify, meta)
+            # 「どこに相談すれば」 alone names no need: asked back only when intents.yaml reads a situation
+            return clarify_answer(clarify, meta) if named_intent else None
         text = context
         hits = self.search(text, k=self.SITUATION_DEPTH)
         match = partial(match_plan, corpus=self.corpus, vocab=self.vocab, search=self._lexical_search)
         measures = {c.id: c for c in self.holder.get().chunks if c.kind == "measure"}
-        return overview(hits, plan_ranks(text, match), {**meta, "query": text}, measures)
+        windows = consult_windows(self.corpus, clarify.situation, text)
+        return overview(hits, plan_ranks(text, match), {**meta, "query": text}, measures, windows)
 
     def _record(self, answer: Answer, text: str, started: float, channel: str, audience: str) -> None:
         answer.meta["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
@@ -412,6 +426,7 @@ class Desk:
             meta["query"] = query
             hits, answer = self._evidence(query, k, mode, filters, meta, reading.asked)
             if answer.refused:
+                answer = unrelated_decline(answer, f"{text} {query}", self.scope)
                 yield from text_events(answer.text)
             else:
                 answer = yield from self.composer.stream(text, query, hits, answer, self.holder.get())

@@ -30,6 +30,37 @@ class Choice(BaseModel):
         return any(re.search(cue, folded, re.IGNORECASE) for cue in self.cues)
 
 
+class Situation(BaseModel):
+    """Questions that describe a need and ask which support fits or where to ask (besides intents.yaml's situation)."""
+
+    model_config = ConfigDict(extra="forbid")
+    asks: list[str] = Field(default_factory=list)
+    consult: list[str] = Field(default_factory=list)
+    consult_kinds: list[str] = Field(default_factory=list)
+    public_body: list[str] = Field(default_factory=list)
+    public_applicants: list[str] = Field(default_factory=list)
+    examples: list[str] = Field(default_factory=list)
+    not_examples: list[str] = Field(default_factory=list)
+    consult_examples: list[str] = Field(default_factory=list)
+
+    _valid_patterns = field_validator("asks", "consult", "public_body")(compiled)
+
+    def asked(self, text: str) -> bool:
+        """True when the question asks which support fits its need, or where or whom to ask."""
+        folded = fold(text)
+        return any(re.search(p, folded, re.IGNORECASE) for p in [*self.asks, *self.consult])
+
+    def from_public_body(self, text: str) -> bool:
+        """True when the asker writes as a prefecture's or municipality's staff (「町の観光課です」)."""
+        folded = fold(text)
+        return any(re.search(p, folded) for p in self.public_body)
+
+    def wants_window(self, text: str) -> bool:
+        """True when the question asks where or whom to ask (the catalog's consultation windows lead)."""
+        folded = fold(text)
+        return any(re.search(p, folded, re.IGNORECASE) for p in self.consult)
+
+
 class Clarify(BaseModel):
     """The clarifying question asked when a situation question names no interest, with its choices."""
 
@@ -39,6 +70,7 @@ class Clarify(BaseModel):
     choices: list[Choice] = Field(default_factory=list)
     examples: list[str] = Field(default_factory=list)
     not_examples: list[str] = Field(default_factory=list)
+    situation: Situation = Field(default_factory=Situation)
 
     def too_vague(self, text: str) -> bool:
         """True when the text names none of the choices' interests (and there are choices to offer)."""
@@ -75,6 +107,13 @@ def validate_clarify(path: Path) -> tuple[Clarify, list[CorpusProblem]]:
     for example in clarify.not_examples:
         if clarify.too_vague(example):
             problems.append(CorpusProblem(file=path.name, entry="not_examples", message=f"not_example asked back: {example}"))
+    situation = clarify.situation
+    problems += [CorpusProblem(file=path.name, entry="situation.examples", message=f"example not read as a situation: {e}")
+                 for e in situation.examples if not situation.asked(e)]
+    problems += [CorpusProblem(file=path.name, entry="situation.not_examples", message=f"not_example read as a situation: {e}")
+                 for e in situation.not_examples if situation.asked(e)]
+    problems += [CorpusProblem(file=path.name, entry="situation.consult_examples", message=f"example not asking where to ask: {e}")
+                 for e in situation.consult_examples if not situation.wants_window(e)]
     return clarify, problems
 
 

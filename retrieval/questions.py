@@ -14,8 +14,8 @@ from retrieval.schema import CorpusProblem, load_yaml, schema_problems
 
 SCOPE_FILE = "scope_rules.yaml"
 ScopeKind = Literal[
-    "harmful", "personal_data", "legal", "individual_decision", "other_country", "municipality_own", "unstated_fact",
-    "off_topic",
+    "harmful", "personal_data", "legal", "individual_decision", "forecast", "other_country", "municipality_own",
+    "unstated_fact", "off_topic",
 ]
 
 
@@ -81,12 +81,31 @@ class FollowUpRules(BaseModel):
         return not self.changes_topic(stripped) and any(re.search(p, stripped) for p in self.refers_back)
 
 
+class Unrelated(BaseModel):
+    """The reply to a question the sources cannot answer that names nothing of the desk's domain (lunch, hobbies)."""
+
+    model_config = ConfigDict(extra="forbid")
+    reply: str = Field(min_length=10)
+    domain: list[str] = Field(min_length=1)
+    examples: list[str] = Field(default_factory=list)
+    not_examples: list[str] = Field(default_factory=list)
+
+    _valid_patterns = field_validator("domain")(compiled)
+    _joined = field_validator("reply")(ScopeRule._join_lines.__func__)  # type: ignore[attr-defined]
+
+    def applies(self, text: str) -> bool:
+        """True when the question uses no word of the desk's domain."""
+        folded = fold(text)
+        return not any(re.search(p, folded, re.IGNORECASE) for p in self.domain)
+
+
 class ScopeRules(BaseModel):
-    """The whole file: ordered rules (first match decides) and the follow-up markers."""
+    """The whole file: ordered rules (first match decides), the reply to unrelated questions, follow-up markers."""
 
     model_config = ConfigDict(extra="forbid")
     schema_version: Literal[1] = 1
     rules: list[ScopeRule] = Field(default_factory=list)
+    unrelated: Unrelated | None = None
     follow_up: FollowUpRules = Field(default_factory=FollowUpRules)
 
     def first_match(self, text: str) -> ScopeRule | None:
@@ -117,6 +136,11 @@ def validate_scope(path: Path) -> tuple[ScopeRules, list[CorpusProblem]]:
             hit = rules.first_match(example)
             if hit is not None:
                 problems.append(CorpusProblem(file=path.name, entry=rule.id, message=f"not_example declined by rule {hit.id}: {example}"))
+    if rules.unrelated is not None:
+        problems += [CorpusProblem(file=path.name, entry="unrelated", message=f"example uses a domain word: {e}")
+                     for e in rules.unrelated.examples if not rules.unrelated.applies(e)]
+        problems += [CorpusProblem(file=path.name, entry="unrelated", message=f"not_example uses no domain word: {e}")
+                     for e in rules.unrelated.not_examples if rules.unrelated.applies(e)]
     return rules, problems
 
 

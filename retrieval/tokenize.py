@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -96,6 +97,25 @@ def bigram_tokens(text: str) -> list[str]:
         else:
             out.extend(run[i : i + 2] for i in range(len(run) - 1))
     return out
+
+
+@dataclass(frozen=True)
+class Morpheme:
+    """One Sudachi morpheme, copied out of the tokenizer (its objects are not safe to keep across calls)."""
+
+    surface: str
+    base: str  # dictionary form
+    normalized: str
+    pos: tuple[str, ...]
+    reading: str
+
+
+def morphemes(text: str, mode: str = "C") -> list[Morpheme]:
+    """The morphemes of a short text (a word, a cue), tokenized under the module's lock."""
+    tokenizer = sudachi_tokenizer(mode)
+    with _lock:
+        return [Morpheme(str(m.surface()), str(m.dictionary_form()), str(m.normalized_form()),
+                         tuple(m.part_of_speech()), str(m.reading_form())) for m in tokenizer.tokenize(text)]
 
 
 def noun_readings(text: str, max_run: int = 4) -> dict[str, str]:

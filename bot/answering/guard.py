@@ -30,6 +30,15 @@ _INJECTION = re.compile(
             r"\b(developer|debug|god|admin)\s+mode\b",
             r"forget\s+(everything|all|anything)\s+(above|before|earlier|you\s+were\s+told)",
             r"(tell|give|show|send|write)\s+(me\s+)?(all\s+)?(of\s+)?your\s+(\w+\s+)?(instructions|prompt|rules)",
+            # paraphrases: answer without limits or sources, by guess, or with a dictated fact
+            r"(制限|制約|フィルター)(なし|無し|なく|無く|を外し|を解除し|のない)で?.{0,12}(答え|回答|振る舞|応答)",
+            r"(出典|根拠|引用)(を|は)?(付けず|つけず|なし|無し|省略|示さず|確認せず).{0,12}(答え|回答|推測|断定)",
+            r"(推測|想像|憶測)で(答え|回答)(て|ても|てよい|ていい|なさい|ろ|よ)",
+            r"(今後|以降|これから)は?[^。？?]{0,40}(と|って)(回答|答え|案内|断定)(して|しなさい|しろ|せよ|てください|ること)",
+            r"(上記|前|これまで|以前|元)の(指示|命令|ルール|設定)より.{0,20}優先",
+            r"\bact\s+as\s+(an?\s+)?(unrestricted|unfiltered|different|new)|\bpretend\s+(to\s+be|you\s+are)\b",
+            r"\bfrom\s+now\s+on\b.{0,60}\b(answer|respond|reply|say)\b|^\s*system\s*:",
+            r"\bwithout\s+(any\s+)?(citations|sources|restrictions|limits|filters)\b",
         ]
     ),
     re.IGNORECASE,

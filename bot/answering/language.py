@@ -7,12 +7,13 @@ turns the terms of a foreign question into the sources' Japanese terms for the s
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 import jaconv
 
-from bot.answering.reading import read_terms, romaji_to_kana
+from bot.answering.reading import read_romaji_words, read_terms, romaji_to_kana
 from retrieval.index import LoadedIndex
 from retrieval.questions import Glossary
 
@@ -93,11 +94,18 @@ def source_acronyms(index: LoadedIndex, text: str) -> list[str]:
     return [w for w in _ACRONYM.findall(text) if w in known]
 
 
-def read_question(index: LoadedIndex, text: str, glossary: Glossary) -> Reading:
-    """The question's language and the Japanese query to search with (unchanged for ordinary Japanese)."""
+def read_question(
+    index: LoadedIndex, text: str, glossary: Glossary, vocabulary: Mapping[str, str] | None = None
+) -> Reading:
+    """The question's language and the Japanese query to search with (unchanged for ordinary Japanese).
+
+    ``vocabulary`` (reading → word, :func:`bot.answering.reading.vocabulary_readings`) reads romaji words that are
+    not terms of the sources (tsugasetai → 継ぐ), so a romaji situation question shows its need."""
     lang = detect_language(text)
     if lang == "romaji":
         kana = romaji_to_kana(text) or text
+        if vocabulary is not None:
+            return Reading("romaji", read_romaji_words(index, kana, vocabulary))
         return Reading("romaji", read_terms(index, kana.replace(" ", "")))
     if lang in ("en", "zh", "ko"):
         terms = [*glossary.japanese_terms(text, lang), *source_acronyms(index, text)]

@@ -7,11 +7,14 @@ half-width → full-width) and romaji is read as kana with ``jaconv.alphabet2kan
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import jaconv
 
+from retrieval.clarify import Clarify
 from retrieval.index import LoadedIndex
-from retrieval.tokenize import noun_readings
+from retrieval.tokenize import morphemes, noun_readings
 
 MIN_READING = 4  # shorter readings (「カイ」「ケン」) are too ambiguous to replace
 MAX_READING = 24
@@ -20,6 +23,8 @@ _ROMAJI = re.compile(r"^[A-Za-z0-9 ,.?!'\"()\-~]+$")
 _LATIN = re.compile(r"[A-Za-z]")
 _KATAKANA = re.compile(r"[\u30a0-\u30ffー]+")
 _READINGS: dict[str, dict[str, str]] = {}
+_WORDS: dict[str, dict[str, str]] = {}
+_KANA_WORD = re.compile(r"[\u3041-\u309fー]{2,8}")
 
 
 _VOWELS = "aiueo"
@@ -83,3 +88,84 @@ def read_terms(index: LoadedIndex, text: str) -> str:
     """The question with kana spellings of the sources' terms replaced by the terms themselves."""
     table = readings(index)
     return _KANA_RUN.sub(lambda m: _replace_run(m.group(0), table), text)
+
+
+_HAS_KANJI = re.compile(r"[\u4e00-\u9fff]")
+_HIRA_TAIL = re.compile(r"[\u3041-\u309f]+$")
+_CONTENT = ("名詞", "動詞", "形容詞")
+_PLAIN_WORD = re.compile(r"^[\u3041-\u309f\u30a0-\u30ff\u4e00-\u9fffー]{2,12}$")
+
+
+def vocabulary_readings(words: Iterable[str]) -> dict[str, str]:
+    """Reading (katakana) → word, for the vocabulary's words that hold kanji (継ぐ → ツグ, 相談 → ソウダン).
+
+    ``words`` are the desk's own vocabularies (clarify cues, plan-analysis needs); regex fragments are skipped."""
+    table: dict[str, str] = {}
+    for word in words:
+        if not _PLAIN_WORD.match(word):
+            continue
+        for m in morphemes(word):
+            if m.surface == m.base and _HAS_KANJI.search(m.base) and m.pos[0] in _CONTENT and len(m.reading) >= 2:
+                table.setdefault(m.reading, m.base)
+    return table
+
+
+def kana_words(kana: str, vocabulary: Mapping[str, str]) -> str:
+    """A kana run read as words: the vocabulary's word sharing a morpheme's reading (つが → 継ぐ), else Sudachi's
+    normalized form when it holds kanji (むすこ → 息子); verbs are given in their dictionary form."""
+    out: list[str] = []
+    for m in morphemes(kana):
+        if m.pos[0] not in _CONTENT:
+            out.append(m.surface)
+            continue
+        word = vocabulary.get(jaconv.hira2kata(m.base)) or vocabulary.get(jaconv.hira2kata(m.surface))
+        common_noun = m.pos[0] == "名詞" and m.pos[1] == "普通名詞" and m.pos[2] not in ("副詞可能", "助数詞可能")
+        if word is None and common_noun and _HAS_KANJI.search(m.normalized) and len(m.surface) >= 2:
+            word = m.normalized  # むすこ → 息子, みせ → 店 (not ため → 為, not ある → 有る)
+        out.append(word or m.surface)
+    return "".join(out)
+
+
+def word_readings(index: LoadedIndex) -> dict[str, str]:
+    """Reading → the sources' most frequent noun with that reading, for whole romaji words (しえん → 支援)."""
+    if index.generation not in _WORDS:
+        counts: dict[str, dict[str, int]] = {}
+        for chunk in index.chunks:
+            for reading, surface in noun_readings(chunk.text, max_run=1).items():
+                if 2 <= len(reading) < MIN_READING and _HAS_KANJI.search(surface):
+                    by = counts.setdefault(fold_long_vowels(reading), {})
+                    by[surface] = by.get(surface, 0) + chunk.text.count(surface)
+        _WORDS.clear()
+        _WORDS[index.generation] = {r: max(by, key=lambda w: by[w]) for r, by in counts.items()}
+    return _WORDS[index.generation]
+
+
+def _whole_word(index: LoadedIndex, word: str) -> str | None:
+    """The sources' noun a whole romaji word spells, when the word is exactly its reading (しえん → 支援)."""
+    if not _KANA_WORD.fullmatch(word):
+        return None
+    return word_readings(index).get(fold_long_vowels(jaconv.hira2kata(word)))
+
+
+def read_romaji_words(index: LoadedIndex, kana: str, vocabulary: Mapping[str, str]) -> str:
+    """A romaji question read as kana, word by word: the sources' terms first (ほじょきん → 補助金), then words."""
+    kana = _PARTICLE.sub(lambda m: m.group(1) + _PARTICLES[m.group(2)], kana)
+    words = [_whole_word(index, w) or read_terms(index, w) for w in kana.split()]
+    return "".join(_KANA_ONLY.sub(lambda m: kana_words(m.group(0), vocabulary), w) for w in words)
+
+
+_PARTICLES = {"わ": "は", "え": "へ"}  # romaji "wa" / "e" standing alone are the particles は / へ
+_PARTICLE = re.compile(r"(^|\s)(わ|え)(?=$|[\s?？!！.,、。])")
+_KANA_ONLY = re.compile(r"[\u3041-\u309fー]{2,}")
+
+
+_SPLIT = re.compile(r"[…|()\[\]?*+]")
+
+
+def kana_vocabulary(clarify: Clarify, plan_vocab: Mapping[str, Any]) -> dict[str, str]:
+    """Readings of the words a situation question is read for: the clarify cues and plan analysis's needs terms."""
+    words: list[str] = [w for c in clarify.choices for cue in c.cues for w in _SPLIT.split(cue)]
+    needs = plan_vocab.get("needs", {})
+    if isinstance(needs, Mapping):
+        words += [w for terms in needs.values() for t in terms for w in _SPLIT.split(str(t))]
+    return vocabulary_readings(words)

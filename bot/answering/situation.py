@@ -7,12 +7,14 @@ matching (``bot.plans.match_plan`` called through :func:`plan_ranks`); each entr
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from bot import messages
 from bot.answering.answer import Answer, Citation, HitOut
 from bot.answering.compose import suggestions, units
+from retrieval.clarify import Situation
+from retrieval.corpus import Corpus
 from retrieval.errors import DeskError
 from retrieval.types import Chunk, Hit
 
@@ -38,17 +40,19 @@ def plan_ranks(question: str, match: Callable[..., Any]) -> dict[str, int]:
 
 def pick_measures(
     hits: Sequence[Hit], ranks: Mapping[str, int], limit: int = MAX_MEASURES,
-    chunks: Mapping[str, Chunk] | None = None,
+    chunks: Mapping[str, Chunk] | None = None, prefer: Collection[str] = (), avoid: Collection[str] = (),
 ) -> list[Hit]:
     """The measure chunks that fit best: search rank fused with plan analysis's rank (RRF).
 
     A measure plan analysis matched to the asker's needs (``ranks``) is a candidate even when the search did not
-    retrieve it (a ryokan's renovation: the tourism measures share needs, not words); it comes from ``chunks``."""
-    measures = [h for h in hits if h.chunk.kind == "measure"]
+    retrieve it (a ryokan's renovation: the tourism measures share needs, not words); it comes from ``chunks``.
+    Candidates whose id is in ``prefer`` (the consultation windows, when the asker asks where to ask) lead; those in
+    ``avoid`` (windows for public bodies only, asked by a business) are left out."""
+    measures = [h for h in hits if h.chunk.kind == "measure" and h.chunk.id.removeprefix("measure:") not in avoid]
     found = {h.chunk.id.removeprefix("measure:") for h in measures}
     measures += [Hit(chunk=chunks[f"measure:{mid}"], score=0.0)
                  for mid in sorted(ranks, key=lambda m: ranks[m])
-                 if mid not in found and chunks and f"measure:{mid}" in chunks]
+                 if mid not in found and mid not in avoid and chunks and f"measure:{mid}" in chunks]
     scores: dict[str, float] = {}
     for rank, hit in enumerate(measures, start=1):
         mid = hit.chunk.id.removeprefix("measure:")
@@ -57,7 +61,25 @@ def pick_measures(
     if not ordered:
         return []
     floor = RELATIVE_FLOOR * scores[ordered[0].chunk.id]
-    return [h for i, h in enumerate(ordered[:limit]) if i < MIN_MEASURES or scores[h.chunk.id] >= floor]
+    chosen = [h for i, h in enumerate(ordered[:limit]) if i < MIN_MEASURES or scores[h.chunk.id] >= floor]
+    windows = [h for h in ordered if h.chunk.id.removeprefix("measure:") in prefer]
+    if not windows:
+        return chosen
+    return [*windows[:1], *(h for h in chosen if h is not windows[0])][:limit]
+
+
+def consult_windows(corpus: Corpus, situation: Situation, question: str) -> tuple[set[str], set[str]]:
+    """The catalog's consultation windows for this asker, and those for public bodies only that a business is not
+    sent to, when the question asks where or whom to ask (else two empty sets)."""
+    if not situation.wants_window(question):
+        return set(), set()
+    public = situation.from_public_body(question)
+    for_public = set(situation.public_applicants)
+    windows = [m for m in corpus.measures if m.kind in situation.consult_kinds]
+    if public:  # a prefecture's or municipality's staff: the windows public bodies may use lead
+        return {m.id for m in windows if not m.applicants or set(m.applicants) & for_public}, set()
+    not_for_asker = {m.id for m in windows if m.applicants and set(m.applicants) <= for_public}
+    return {m.id for m in windows} - not_for_asker, not_for_asker
 
 
 def _entry_lines(chunk: Chunk) -> list[str]:
@@ -76,10 +98,11 @@ def _entry_lines(chunk: Chunk) -> list[str]:
 
 
 def overview(
-    hits: Sequence[Hit], ranks: Mapping[str, int], meta: dict[str, Any], chunks: Mapping[str, Chunk] | None = None
+    hits: Sequence[Hit], ranks: Mapping[str, int], meta: dict[str, Any], chunks: Mapping[str, Chunk] | None = None,
+    windows: tuple[Collection[str], Collection[str]] = ((), ()),
 ) -> Answer | None:
-    """The overview answer, or None when the search found no measure."""
-    chosen = pick_measures(hits, ranks, chunks=chunks)
+    """The overview answer, or None when the search found no measure (``windows``: see :func:`consult_windows`)."""
+    chosen = pick_measures(hits, ranks, chunks=chunks, prefer=windows[0], avoid=windows[1])
     if not chosen:
         return None
     text_lines = [messages.SITUATION_LEAD.format(n=len(chosen))]
