@@ -13,7 +13,7 @@ from bot.answering.cache import AnswerCache, generator_id, request_key
 from bot.answering.clarify import clarify_answer, with_context
 from bot.answering.compose_llm import LLMComposer, text_events
 from bot.answering.conversation import Turn, carry_terms, parse_history
-from bot.answering.enumeration import whole_list
+from bot.answering.enumeration import asks_list, whole_list
 from bot.answering.extractive import (
     anchor_names,
     anchored,
@@ -31,7 +31,7 @@ from bot.answering.primary import (
     policy_asked,
     policy_first,
 )
-from bot.answering.relevance import unread_quoted
+from bot.answering.relevance import named_labels, unread_quoted
 from bot.answering.situation import overview, plan_ranks
 from bot.config import Settings, get_settings
 from bot.events import DeskEvent, Listener, emit
@@ -323,12 +323,15 @@ class Desk:
         asked: str | None = None,
     ) -> Answer:
         hits, answer = self._evidence(query, k, mode, filters, meta, asked)
-        if self.intents.has(query, "list"):  # 「全部」「漏れなく」: the bullets under one heading, whole
-            index = self.holder.get()
-            sections = {n: p.section for p in self.corpus.plan_types for n in [p.name, *p.aliases]}
+        index = self.holder.get()
+        sections = {n: p.section for p in self.corpus.plan_types for n in [p.name, *p.aliases]}
+        asking = f"{query} {asked}" if asked else query
+        listed, kind = asks_list(self.intents, query, asking, sections, named_labels(index, query))
+        if listed:  # 「全部」「要件には何がありますか」: the items of one section or enumeration, whole
             named = any(n in query for n in sections)
             refs = {normalize(m.name): m.policy_refs for m in self.corpus.measures}
-            whole = whole_list(index, query, hits, sections, meta, refs, entries=not self.intents.has(query, "about_policy"))
+            about_policy = self.intents.has(query, "about_policy")
+            whole = whole_list(index, query, hits, sections, meta, refs, entries=not about_policy, kind=kind)
             if whole is not None and (named or not answer.refused):
                 return whole
         return answer
@@ -347,7 +350,7 @@ class Desk:
         if self.intents.has(query, "definition"):
             found, defines = heading_first(self.holder.get(), query, found)
         hits = policy_first(self.holder.get(), query, named_measures_first(query, found), about_measure)
-        if self.intents.has(query, "about_policy"):
+        if self.intents.has(query, "about_policy") and defines is None:  # a defining policy passage already leads
             refs = {normalize(m.name): m.policy_refs for m in self.corpus.measures}
             hits = policy_asked(self.holder.get(), query, hits, refs)
         if defines is not None and hits[0].chunk.id != found[0].chunk.id:
@@ -362,7 +365,8 @@ class Desk:
         listed = self.intents.has(query, "list")  # 「いくつあって、それぞれ」 is answered by the whole list
         kind_ids = [k for k in self.intents.asked_kind_ids(asking) if not (listed and k[0] == "count")]
         return hits, extractive_answer(
-            self.holder.get(), query, hits, self.settings.min_coverage, meta, answers, kinds, defines, kind_ids
+            self.holder.get(), query, hits, self.settings.min_coverage, meta, answers, kinds, defines, kind_ids,
+            answers_of=self.intents.answer_patterns,
         )
 
     def ask_stream(self, question: str, history: Sequence[Any] | None = None, **kwargs: Any) -> Iterator[dict[str, Any]]:

@@ -57,6 +57,16 @@ def _detector_seeded() -> bool:
     return True
 
 
+LATIN_SHARE = 0.6  # share of a question's letters that are Latin for it to be English despite a kanji term
+
+
+def _mostly_latin(text: str) -> bool:
+    """True when most letters are Latin and the Latin words are English (「… the basic cap (持続化補助金)?」)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    latin = sum(1 for ch in letters if ch.isascii())
+    return bool(letters) and latin / len(letters) >= LATIN_SHARE and len(_EN_WORDS.findall(text)) >= 2
+
+
 def detect_language(text: str) -> str:
     """'ja', 'romaji', 'en', 'zh' or 'ko' (kana means Japanese; Hangul Korean; otherwise langdetect decides)."""
     if _KANA.search(text):
@@ -64,6 +74,8 @@ def detect_language(text: str) -> str:
     if _HANGUL.search(text):
         return "ko"
     if _HAN.search(text):
+        if _mostly_latin(text):  # 「What is the subsidy rate of … (持続化補助金)?」: English naming a Japanese term
+            return "en"
         if _SIMPLIFIED.search(text):
             return "zh"
         _detector_seeded()
