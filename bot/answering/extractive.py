@@ -265,8 +265,10 @@ def extractive_answer(
         quotes = part_quotes(query, quotes, lead, idf, index.synonyms, answers_of,
                              skip=lambda u: not fillers_dropped([Quote(lead, u, 0.0)], query, agency_asked))
     first = defining_unit(units(hits[0].chunk), defines) if defines and hits else None
-    if first is not None:  # the definition leads; the other quotes follow it
-        quotes = [Quote(hits[0], first, quotes[0].score), *(q for q in quotes if q.text != first)][: max(len(quotes), 1)]
+    if first is not None:  # the definition leads; the other quotes follow it when they are about the defined term
+        term = normalize(defines or "")
+        about = [q for q in quotes if q.text != first and (q.hit.chunk.id == hits[0].chunk.id or term in normalize(q.text))]
+        quotes = [Quote(hits[0], first, quotes[0].score), *about][: max(len(quotes), 1)]
     text, citations = compose(quotes)
     missing = [messages.KIND_NAMES[k] for k in unheld_kinds(quotes, kind_ids) if k in messages.KIND_NAMES]
     if missing:  # a partly covered question: the covered part, and a plain line on what the sources do not say

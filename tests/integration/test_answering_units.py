@@ -81,3 +81,11 @@ def test_each_asked_part_of_a_catalog_question_is_answered(desk: Desk) -> None:
     assert not answer.refused
     quotes = [c.quote for c in answer.citations]
     assert "工業用水道" in quotes[0] and "国策的意義" in quotes[1]
+
+
+def test_a_term_only_compared_with_is_not_the_one_defined(desk: Desk) -> None:
+    answer = desk.ask("地場産業支援ってどういうもの？地域産業クラスターとは別のものですよね？")
+    assert not answer.refused
+    assert "地産外商" in answer.citations[0].quote and answer.citations[0].section == "3. 地場産業支援"
+    # what follows the definition is about the defined term, not a neighbouring passage
+    assert all(c.section == "3. 地場産業支援" or "地場産業支援" in c.quote for c in answer.citations)
