@@ -15,6 +15,7 @@ from retrieval.types import Hit
 # a question's parts: its sentences, and clauses joined by 「…で、」「…て、」「…し、」
 _PART_END = re.compile(r"[。？?！!]+|(?<=[でてし])[、,]")
 MIN_PART_CHARS = 4
+KIND_BONUS = 0.5  # a line holding the kind of fact a part asks for (「何か所」→ 47都道府県)
 
 
 # a part that asks something (「…かかりますか」「どんなインフラが対象」), not a preface (「県の産業振興課の者です」)
@@ -35,9 +36,8 @@ def _part_score(
     own = set(query_terms(unit))
     total = sum(idf(t) for t in terms)
     held = sum(idf(t) for t in terms if t in own or any(s in own for s in synonyms.get(t, ())))
-    if not total or not held:
-        return 0.0
-    return held / total + (0.5 if any(p.search(unit) for p in answers) else 0.0)
+    kind = KIND_BONUS if any(p.search(unit) for p in answers) else 0.0
+    return (held / total if total else 0.0) + kind
 
 
 def part_quotes(
@@ -63,9 +63,9 @@ def part_quotes(
         for name in names:  # the entry's name is not what a part asks (「…インフラ整備推進交付金は、どんなインフラが」)
             asked = asked.replace(name, " ")
         terms = query_terms(asked)
-        if not terms:
-            continue
         answers = [re.compile(p) for p in answers_of(part)]
+        if not terms and not answers:
+            continue
         scored = [(_part_score(terms, u, idf, synonyms, answers), -i, u) for i, u in enumerate(lines)]
         best = max(scored, default=(0.0, 0, ""))
         if best[0] > 0 and all(best[2] != q.text for q in firsts):

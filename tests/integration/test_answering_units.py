@@ -89,3 +89,10 @@ def test_a_term_only_compared_with_is_not_the_one_defined(desk: Desk) -> None:
     assert "地産外商" in answer.citations[0].quote and answer.citations[0].section == "3. 地場産業支援"
     # what follows the definition is about the defined term, not a neighbouring passage
     assert all(c.section == "3. 地場産業支援" or "地場産業支援" in c.quote for c in answer.citations)
+
+
+def test_where_the_head_office_is_and_how_many_places_are_both_answered(desk: Desk) -> None:
+    answer = desk.ask("よろず支援拠点って本部はどこですか。あと、全国で何か所くらいありますか。")
+    assert not answer.refused
+    quotes = [c.quote for c in answer.citations]
+    assert "中小企業基盤整備機構" in quotes[0] and "47都道府県" in quotes[1]
