@@ -210,7 +210,7 @@ def restating(
 def _section_answer(
     section: str, chunks: Sequence[Chunk], count: int, hits: Sequence[Hit], meta: dict[str, Any]
 ) -> Answer:
-    """Every chunk of one section quoted once, in document order, led by 「次のN項目…（全項目）」."""
+    """Every chunk of one section quoted once, in document order, led by 「次のN項目…（全N項目）」."""
     section_hits = [Hit(chunk=c, score=0.0) for c in chunks]
     text, citations = compose([Quote(h, h.chunk.body.strip(), 1.0) for h in section_hits])
     lead = messages.LIST_LEAD.format(section=" > ".join(section.split(" > ")[-2:]), n=count)

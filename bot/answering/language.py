@@ -57,6 +57,7 @@ def _detector_seeded() -> bool:
     return True
 
 
+_JAPANESE_RUN = re.compile(r"[\u3041-\u30ff\u4e00-\u9fff々ー・]{2,}")
 LATIN_SHARE = 0.6  # share of a question's letters that are Latin for it to be English despite a kanji term
 
 
@@ -113,5 +114,7 @@ def read_question(index: LoadedIndex, text: str, glossary: Glossary) -> Reading:
         return Reading("romaji", read_terms(index, kana.replace(" ", "")))
     if lang in ("en", "zh", "ko"):
         terms = [*glossary.japanese_terms(text, lang), *source_acronyms(index, text)]
+        if lang != "zh":  # 「Tell me about 地域未来交付金」: a Japanese term written as it is (Chinese text is not one)
+            terms += _JAPANESE_RUN.findall(text)
         return Reading(lang, " ".join(dict.fromkeys(terms)), asked=text)
     return Reading("ja", read_terms(index, text))
