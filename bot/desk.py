@@ -7,34 +7,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
-from bot import messages
 from bot.answering.answer import Answer
 from bot.answering.cache import AnswerCache, generator_id, request_key
-from bot.answering.clarify import clarify_answer, with_context
 from bot.answering.compose_llm import LLMComposer, text_events
-from bot.answering.conversation import Turn, carry_terms, parse_history
+from bot.answering.conversation import Turn
 from bot.answering.declines import unrelated_decline
-from bot.answering.enumeration import whole_list
-from bot.answering.extractive import (
-    anchor_names,
-    anchored,
-    extractive_answer,
-    in_sources,
-    known_share,
-    quotes_sources,
-)
-from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
-from bot.answering.language import Reading, read_question
-from bot.answering.primary import (
-    heading_first,
-    named_measures_first,
-    names_measure,
-    policy_asked,
-    policy_first,
-)
+from bot.answering.grounding import Grounding
+from bot.answering.intake import Intake
 from bot.answering.reading import kana_vocabulary
-from bot.answering.relevance import unread_quoted
-from bot.answering.situation import consult_windows, overview, plan_ranks
 from bot.config import Settings, get_settings
 from bot.events import DeskEvent, Listener, emit
 from bot.plans import match_plan, plan_terms, precheck_plan
@@ -43,7 +23,6 @@ from retrieval.clarify import Clarify, load_clarify
 from retrieval.corpus import Corpus, load_corpus
 from retrieval.embed import Embedder, get_embedder
 from retrieval.index import IndexHolder
-from retrieval.normalize import normalize
 from retrieval.questions import Glossary, Intents, ScopeRules, load_glossary, load_intents, load_scope
 from retrieval.search import Retriever, Weights
 from retrieval.store import Store
@@ -55,7 +34,6 @@ if TYPE_CHECKING:
     from bot.plans.precheck import PrecheckReport
 
 STREAM_PIECE = 24  # characters per streamed delta in extractive mode
-ON_TOPIC_SHARE = 0.3  # a follow-up without a reference carries the topic only when this share of its words is known to the corpus
 
 
 class Desk:
@@ -126,32 +104,57 @@ class Desk:
         """Retrieve the best chunks for a query (``dense_query``: a foreign question as asked, for the dense channel)."""
         return self.retriever.search(query, k=k or self.settings.top_k, mode=mode, filters=filters, dense_query=dense_query)
 
-    def follow_up_query(self, question: str, turns: Sequence[Turn]) -> str:
-        """The retrieval query of a question in a conversation (extractive mode: carried key terms)."""
-        index = self.holder.get()
-        lexical = index.lexical["bm25"]
-        previous = next((t.content for t in reversed(turns) if t.role == "user"), "")
-        answered = next((t.content for t in reversed(turns) if t.role == "assistant"), "")
-        follow = self.scope.follow_up
-        if follow.changes_topic(question):  # 「ところで…」「話は変わるけど…」: judged alone
-            return question
-        return carry_terms(
-            question,
-            turns,
-            term_weight=lambda t: lexical.idf(t) if t in lexical.df else 0.0,
-            plan_type_names=index.plan_type_names,
-            inherits_topic=bool(previous)
-            and (follow.refers_back_to(question) or known_share(index, question) >= ON_TOPIC_SHARE)
-            and not anchored(index, question)
-            # the previous question names a measure, or our answer to a need did (「その場合いくら？」 after the overview)
-            and (anchored(index, previous) or anchored(index, answered)),
-            answer_trusted=lambda turn: quotes_sources(index, turn),
-            topic_names=lambda turn: anchor_names(index, turn),
+    def _lexical_search(
+        self, query: str, k: int | None = None, mode: str = "hybrid", filters: Mapping[str, str] | None = None
+    ) -> list[Hit]:
+        """``bot.plans.Search`` over BM25 alone: plan analysis of a one-line question needs no embedding per sentence."""
+        return self.search(query, k=k, mode="bm25", filters=filters)
+
+    @cached_property
+    def scope(self) -> ScopeRules:
+        """The scope rules and follow-up markers (``corpus/scope_rules.yaml``)."""
+        return load_scope(self.settings.corpus_dir)
+
+    @property
+    def clarify(self) -> Clarify:
+        """The clarifying question for situation questions that name no interest (``corpus/clarify.yaml``)."""
+        return load_clarify(self.settings.corpus_dir)
+
+    @cached_property
+    def glossary(self) -> Glossary:
+        """The bilingual glossary (``corpus/glossary.yaml``)."""
+        return load_glossary(self.settings.corpus_dir)
+
+    @cached_property
+    def kana_vocabulary(self) -> dict[str, str]:
+        """Readings of the clarify cues and plan-analysis needs, to read romaji words (tsugasetai → 継ぐ)."""
+        return kana_vocabulary(self.clarify, self.vocab)
+
+    @cached_property
+    def intents(self) -> Intents:
+        """The question intents (``corpus/intents.yaml``)."""
+        return load_intents(self.settings.corpus_dir)
+
+    def _intake(self) -> Intake:
+        """The steps before retrieval (``bot.answering.intake``) over this desk's data."""
+        s = self.settings
+        return Intake(
+            index=self.holder.get, scope=self.scope, glossary=self.glossary, intents=self.intents,
+            clarify=lambda: self.clarify, search=self.search,
+            plan_match=lambda text, **kw: match_plan(text, corpus=self.corpus, vocab=self.vocab,
+                                                     search=self._lexical_search, **kw),
+            corpus=lambda: self.corpus, kana_vocabulary=lambda: self.kana_vocabulary,
+            max_question_chars=s.max_question_chars, max_history_turns=s.max_history_turns,
         )
 
-    def _history(self, history: Sequence[Any] | None) -> list[Turn]:
-        s = self.settings
-        return parse_history(history, s.max_history_turns, s.max_question_chars)
+    def _grounding(self) -> Grounding:
+        """Retrieval and the extractive answer (``bot.answering.grounding``) over this desk's data."""
+        return Grounding(index=self.holder.get, intents=self.intents, corpus=lambda: self.corpus, search=self.search,
+                         min_coverage=self.settings.min_coverage)
+
+    def follow_up_query(self, question: str, turns: Sequence[Turn]) -> str:
+        """The retrieval query of a question in a conversation (extractive mode: carried key terms)."""
+        return self._intake().follow_up_query(question, turns)
 
     @cached_property
     def cache(self) -> AnswerCache:
@@ -206,114 +209,16 @@ class Desk:
             events = self._ask_llm(question, history, k=k, mode=mode, audience=audience, filters=filters, channel=channel)
             return next(e["data"] for e in events if e["event"] == "done")
         started = time.perf_counter()
-        text = check_question(question, self.settings.max_question_chars)
-        turns = self._history(history)
-        meta: dict[str, Any] = {"audience": audience, "retriever": mode}
-        reading = self._read(text, meta)
-        fixed = self._fixed(text, reading, turns, meta)
-        if fixed is not None:
-            answer = fixed
-        else:
-            query = self.follow_up_query(reading.query, turns)
-            meta["query"] = query
-            answer = self._extractive(query, k, mode, filters, meta, reading.asked)
-        answer = self._in_language(answer, reading)
-        self._record(answer, text, started, channel, audience)
+        intake = self._intake()
+        taken = intake.take(question, history, audience=audience, mode=mode)
+        answer = taken.fixed
+        if answer is None:
+            query = intake.follow_up_query(taken.reading.query, taken.turns)
+            taken.meta["query"] = query
+            _, answer = self._grounding().extractive(query, k, mode, filters, taken.meta, taken.reading.asked)
+        answer = intake.in_language(answer, taken.reading)
+        self._record(answer, taken.text, started, channel, audience)
         return answer
-
-    @cached_property
-    def scope(self) -> ScopeRules:
-        """The scope rules and follow-up markers (``corpus/scope_rules.yaml``)."""
-        return load_scope(self.settings.corpus_dir)
-
-    def _refusal(self, text: str, meta: dict[str, Any]) -> Answer | None:
-        """The refusal for an injection, an unknowable question or a scope rule (both composers use it), else None."""
-        if looks_like_injection(text):
-            return Answer(text=messages.REFUSE_INSTRUCTIONS, refused=True, meta={**meta, "reason": "instructions"})
-        if unanswerable_intent(text):
-            return Answer(text=messages.REFUSE_UNKNOWABLE, refused=True, meta={**meta, "reason": "unknowable"})
-        rule = self.scope.first_match(text)
-        if rule is not None:
-            return Answer(text=rule.reply, refused=True, meta={**meta, "reason": f"scope:{rule.kind}"})
-        return None
-
-    @property
-    def clarify(self) -> Clarify:
-        """The clarifying question for situation questions that name no interest (``corpus/clarify.yaml``)."""
-        return load_clarify(self.settings.corpus_dir)
-
-    @cached_property
-    def glossary(self) -> Glossary:
-        """The bilingual glossary (``corpus/glossary.yaml``)."""
-        return load_glossary(self.settings.corpus_dir)
-
-    @cached_property
-    def kana_vocabulary(self) -> dict[str, str]:
-        """Readings of the clarify cues and plan-analysis needs, to read romaji words (tsugasetai → 継ぐ)."""
-        return kana_vocabulary(self.clarify, self.vocab)
-
-    def _read(self, text: str, meta: dict[str, Any]) -> Reading:
-        """The question's language and the Japanese query it is searched with (kana, romaji, glossary)."""
-        reading = read_question(self.holder.get(), text, self.glossary, self.kana_vocabulary)
-        meta["lang"] = reading.lang
-        return reading
-
-    def _fixed(self, text: str, reading: Reading, turns: Sequence[Turn], meta: dict[str, Any]) -> Answer | None:
-        """The answer decided before retrieval — a refusal or a situation overview — for both composers, else None."""
-        refusal = self._refusal(text, meta)
-        if refusal is not None:
-            return refusal
-        if reading.lang in ("en", "zh", "ko") and not reading.query:  # no term of the sources recognised
-            return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, meta={**meta, "reason": "no_evidence"})
-        index = self.holder.get()
-        if unread_quoted(text, reading.lang, self.glossary, lambda term: in_sources(index, term)):
-            # 「'competitive advantage'」 read as nothing of the sources: answering would quote something else
-            return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, meta={**meta, "reason": "unread_focus"})
-        return self._situation(reading.query, turns, meta)
-
-    def _in_language(self, answer: Answer, reading: Reading) -> Answer:
-        """A first line in the asker's language before the Japanese answer (quotes stay unchanged)."""
-        if answer.meta.get("reason") == "instructions":  # the fixed refusal stays exactly as it is
-            return answer
-        # a follow-up is judged with the topic its query carried (「その場合いくら？」 after レビキャリ is in the domain)
-        answer = unrelated_decline(answer, f"{reading.asked or reading.query} {answer.meta.get('query', '')}", self.scope)
-        lines = self.glossary.decline_line if answer.refused else self.glossary.first_line
-        line = lines.get(reading.lang, "")
-        if line and not answer.text.startswith(line):
-            answer = answer.model_copy(update={"text": f"{line}\n{answer.text}"})
-        return answer
-
-    @cached_property
-    def intents(self) -> Intents:
-        """The question intents (``corpus/intents.yaml``)."""
-        return load_intents(self.settings.corpus_dir)
-
-    SITUATION_DEPTH = 20
-
-    def _lexical_search(
-        self, query: str, k: int | None = None, mode: str = "hybrid", filters: Mapping[str, str] | None = None
-    ) -> list[Hit]:
-        """``bot.plans.Search`` over BM25 alone: plan analysis of a one-line question needs no embedding per sentence."""
-        return self.search(query, k=k, mode="bm25", filters=filters)
-
-    def _situation(self, text: str, turns: Sequence[Turn], meta: dict[str, Any]) -> Answer | None:
-        """The overview of fitting measures for a question that describes a need and names no measure, else None."""
-        if turns and self.scope.follow_up.refers_back_to(text):
-            return None
-        clarify = self.clarify
-        named_intent = self.intents.has(text, "situation")
-        if not (named_intent or clarify.situation.asked(text)) or anchored(self.holder.get(), text):
-            return None
-        context = with_context(clarify, text, turns)
-        if context == text and clarify.too_vague(text):
-            # 「どこに相談すれば」 alone names no need: asked back only when intents.yaml reads a situation
-            return clarify_answer(clarify, meta) if named_intent else None
-        text = context
-        hits = self.search(text, k=self.SITUATION_DEPTH)
-        match = partial(match_plan, corpus=self.corpus, vocab=self.vocab, search=self._lexical_search)
-        measures = {c.id: c for c in self.holder.get().chunks if c.kind == "measure"}
-        windows = consult_windows(self.corpus, clarify.situation, text)
-        return overview(hits, plan_ranks(text, match), {**meta, "query": text}, measures, windows)
 
     def _record(self, answer: Answer, text: str, started: float, channel: str, audience: str) -> None:
         answer.meta["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
@@ -330,53 +235,6 @@ class Desk:
                 latency_ms=answer.meta["latency_ms"],
                 meta={k: v for k, v in answer.meta.items() if k != "latency_ms"} | {"mode": answer.mode},
             )
-        )
-
-    def _extractive(
-        self, query: str, k: int | None, mode: str, filters: Mapping[str, str] | None, meta: dict[str, Any],
-        asked: str | None = None,
-    ) -> Answer:
-        hits, answer = self._evidence(query, k, mode, filters, meta, asked)
-        if self.intents.has(query, "list"):  # 「全部」「漏れなく」: the bullets under one heading, whole
-            index = self.holder.get()
-            sections = {n: p.section for p in self.corpus.plan_types for n in [p.name, *p.aliases]}
-            named = any(n in query for n in sections)
-            refs = {normalize(m.name): m.policy_refs for m in self.corpus.measures}
-            whole = whole_list(index, query, hits, sections, meta, refs, entries=not self.intents.has(query, "about_policy"))
-            if whole is not None and (named or not answer.refused):
-                return whole
-        return answer
-
-    def _evidence(
-        self, query: str, k: int | None, mode: str, filters: Mapping[str, str] | None, meta: dict[str, Any],
-        asked: str | None = None,
-    ) -> tuple[list[Hit], Answer]:
-        """Retrieve, check the evidence covers the query, and build the extractive answer (or the refusal)."""
-        asking = f"{query} {asked}" if asked else query  # a foreign question's own words say what it asks (몇 곳, how much)
-        answers = self.intents.answer_patterns(asking)
-        about_measure = bool(answers) or self.intents.has(query, "about_measure")
-        about_measure = about_measure and not self.intents.has(query, "about_policy")  # 「政策文書に書いてある範囲で」
-        found = self.search(query, k=k, mode=mode, filters=filters, dense_query=asked)
-        defines = None
-        if self.intents.has(query, "definition"):
-            found, defines = heading_first(self.holder.get(), query, found)
-        hits = policy_first(self.holder.get(), query, named_measures_first(query, found), about_measure)
-        if self.intents.has(query, "about_policy"):
-            refs = {normalize(m.name): m.policy_refs for m in self.corpus.measures}
-            hits = policy_asked(self.holder.get(), query, hits, refs)
-        if defines is not None and hits[0].chunk.id != found[0].chunk.id:
-            defines = None  # another passage was moved ahead of the defining one
-        if self.intents.has(query, "definition"):  # 「…「レビキャリ事業」って…これ何ですか？」: the entry's summary leads
-            entry = next((h for h in hits[:5] if names_measure(query, h)), None)
-            # a measure named after the defined heading (「支援メニューに「レビキャリ事業」…」) is the one asked about
-            if entry is not None and names_measure(query, entry, after=defines):
-                hits = [entry, *(h for h in hits if h is not entry)]
-                defines = entry.chunk.title
-        kinds = self.intents.asked_kinds(asking)
-        listed = self.intents.has(query, "list")  # 「いくつあって、それぞれ」 is answered by the whole list
-        kind_ids = [k for k in self.intents.asked_kind_ids(asking) if not (listed and k[0] == "count")]
-        return hits, extractive_answer(
-            self.holder.get(), query, hits, self.settings.min_coverage, meta, answers, kinds, defines, kind_ids
         )
 
     def ask_stream(self, question: str, history: Sequence[Any] | None = None, **kwargs: Any) -> Iterator[dict[str, Any]]:
@@ -412,19 +270,18 @@ class Desk:
     ) -> Iterator[dict[str, Any]]:
         """LLM mode: same checks and retrieval as extractive mode; the model composes only from found evidence."""
         started = time.perf_counter()
-        text = check_question(question, self.settings.max_question_chars)
-        turns = self._history(history)
-        meta: dict[str, Any] = {"audience": audience, "retriever": mode}
-        reading = self._read(text, meta)
-        fixed = self._fixed(text, reading, turns, meta)
-        if fixed is not None:
-            answer = self._in_language(fixed, reading)
+        intake = self._intake()
+        taken = intake.take(question, history, audience=audience, mode=mode)
+        text, meta = taken.text, taken.meta
+        if taken.fixed is not None:
+            answer = intake.in_language(taken.fixed, taken.reading)
             yield from text_events(answer.text)
         else:
+            reading = taken.reading
             asked = reading.query if reading.lang != "ja" else text
-            query = self.composer.standalone_query(asked, turns, meta, fallback=self.follow_up_query)
+            query = self.composer.standalone_query(asked, taken.turns, meta, fallback=self.follow_up_query)
             meta["query"] = query
-            hits, answer = self._evidence(query, k, mode, filters, meta, reading.asked)
+            hits, answer = self._grounding().extractive(query, k, mode, filters, meta, reading.asked)
             if answer.refused:
                 answer = unrelated_decline(answer, f"{text} {query}", self.scope)
                 yield from text_events(answer.text)

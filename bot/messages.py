@@ -47,6 +47,6 @@ SITUATION_LEAD = "ご状況に合いそうな国の支援策を{n}つ挙げま�
 SITUATION_CLOSE = (
     "どれが使えるかは、規模や要件、公募の時期で変わります。" + WHERE_TO_ASK
 )
-LIST_LEAD = "資料（{section}）には、次の{n}項目が挙げられています（全項目）。"
+LIST_LEAD = "資料（{section}）には、次の{n}項目が挙げられています（全{n}項目）。"
 ENTRY_LIST_LEAD = "「{title}」について、支援施策カタログのお尋ねの項目に当たる記載は次の{n}件です（全件）。"
 INLINE_LIST_LEAD = "資料（{section}）には、例として次の{n}つが挙げられています（資料に挙がっている例の全部）。"

@@ -189,6 +189,64 @@ class FactKind(BaseModel):
     _valid_patterns = field_validator("asks", "answers")(compiled)
 
 
+class SectionKind(BaseModel):
+    """A kind of policy section (要件, 記載項目, 支援メニュー…): how its heading reads and how a question names it."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z_]+$")
+    headings: list[str] = Field(min_length=1)  # patterns of the last heading of the section (「(要件)」)
+    names: list[str] = Field(min_length=1)  # patterns naming the kind in a question, in any language
+
+    _valid_patterns = field_validator("headings", "names")(compiled)
+
+    def named_at(self, text: str) -> int:
+        """Where the question first names this kind (NFKC-folded text), or -1."""
+        folded = fold(text)
+        found = [m.start() for p in self.names if (m := re.search(p, folded, re.IGNORECASE))]
+        return min(found) if found else -1
+
+    def heads(self, heading: str) -> bool:
+        """True when a section's last heading is of this kind."""
+        return any(re.search(p, fold(heading)) for p in self.headings)
+
+
+class SectionKinds(BaseModel):
+    """Section kinds and the ways a question asks for one of them as a whole (「要件には何がありますか」).
+
+    ``whole`` patterns hold ``{kind}``, replaced by each kind's names; ``examples`` must be read as asking a whole
+    kind, ``not_examples`` must not."""
+
+    model_config = ConfigDict(extra="forbid")
+    kinds: list[SectionKind] = Field(default_factory=list)
+    whole: list[str] = Field(default_factory=list)
+    examples: list[str] = Field(default_factory=list)
+    not_examples: list[str] = Field(default_factory=list)
+
+    @field_validator("whole")
+    @classmethod
+    def _valid_whole(cls, patterns: list[str]) -> list[str]:
+        """Every pattern names ``{kind}`` once and compiles with a kind in its place."""
+        for p in patterns:
+            if "{kind}" not in p:
+                raise ValueError(f"pattern {p!r} does not hold {{kind}}")
+        compiled([p.replace("{kind}", "要件") for p in patterns])
+        return patterns
+
+    def asked(self, text: str) -> SectionKind | None:
+        """The kind of section a question names first (「要件を全部…項目名だけで」 → 要件), or None."""
+        named = [(at, i, k) for i, k in enumerate(self.kinds) if (at := k.named_at(text)) >= 0]
+        return min(named)[2] if named else None
+
+    def asks_whole(self, text: str) -> SectionKind | None:
+        """The kind a question asks for as a whole list (「地場産業成長プランの要件には何がありますか」), or None."""
+        folded = fold(text)
+        for kind in self.kinds:
+            names = "|".join(f"(?:{n})" for n in kind.names)
+            if any(re.search(p.replace("{kind}", names), folded, re.IGNORECASE) for p in self.whole):
+                return kind
+        return None
+
+
 class Intents(BaseModel):
     """The intents file: the first intent that matches decides; fact kinds say what a question asks for."""
 
@@ -196,6 +254,7 @@ class Intents(BaseModel):
     schema_version: Literal[1] = 1
     intents: list[Intent] = Field(default_factory=list)
     fact_kinds: list[FactKind] = Field(default_factory=list)
+    section_kinds: SectionKinds = Field(default_factory=SectionKinds)
 
     def answer_patterns(self, text: str) -> list[str]:
         """The sentence patterns of every kind of fact the question asks for (「何人まで」→ a number of people)."""
@@ -235,6 +294,11 @@ def validate_intents(path: Path) -> tuple[Intents, list[CorpusProblem]]:
                      for q in intent.examples if not intents.has(q, intent.id)]
         problems += [CorpusProblem(file=path.name, entry=intent.id, message=f"not_example recognised: {q}")
                      for q in intent.not_examples if intents.has(q, intent.id)]
+    sections = intents.section_kinds
+    problems += [CorpusProblem(file=path.name, entry="section_kinds", message=f"example not read as a whole list: {q}")
+                 for q in sections.examples if sections.asks_whole(q) is None]
+    problems += [CorpusProblem(file=path.name, entry="section_kinds", message=f"not_example read as a whole list: {q}")
+                 for q in sections.not_examples if sections.asks_whole(q) is not None]
     return intents, problems
 
 

@@ -191,8 +191,10 @@ class Retriever:
             fused = {pos: score * _plan_type_factor(index.chunks[pos], hint) for pos, score in fused.items()}
         if mode == "hybrid":
             chunk_shapes = self.shapes(index)
-            defining = bool(self.asks_definition and self.asks_definition(query))
-            fact = bool(self.asks_fact and self.asks_fact(query)) or names_a_measure(chunk_shapes, query)
+            named_measure = names_a_measure(chunk_shapes, query)
+            # 「戦略産業クラスターの支援例の「○○交付金」ってそもそも何」: the named entry is what is asked, not the heading
+            defining = bool(self.asks_definition and self.asks_definition(query)) and not named_measure
+            fact = bool(self.asks_fact and self.asks_fact(query)) or named_measure
             fused = {
                 pos: score * structure_factor(chunk_shapes[pos], query, defining, fact) for pos, score in fused.items()
             }

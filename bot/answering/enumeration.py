@@ -12,6 +12,7 @@ from bot.answering.answer import Answer, HitOut
 from bot.answering.compose import Quote, compose, query_terms, units
 from bot.answering.primary import names_measure
 from retrieval.index import LoadedIndex
+from retrieval.questions import Intents, SectionKind
 from retrieval.types import Chunk, Hit
 
 TOP = 10  # hits whose headings compete
@@ -27,7 +28,8 @@ def _leaf(section: str) -> str:
 
 
 def rank_sections(
-    query: str, hits: Sequence[Hit], plan_sections: Mapping[str, str], all_sections: Sequence[str] = ()
+    query: str, hits: Sequence[Hit], plan_sections: Mapping[str, str], all_sections: Sequence[str] = (),
+    kind: SectionKind | None = None,
 ) -> list[str]:
     """The headings whose bullets may answer a list question, best first: near the top, naming the asked thing,
     under the named plan type (``plan_sections``: plan type name or alias → its top section). A heading of the
@@ -47,11 +49,50 @@ def rank_sections(
             continue
         scores[chunk.section] = scores.get(chunk.section, 0.0) + 1.0 / (rank + 1)
     candidates = set(scores) | ({s for s in all_sections if under_named(s)} if named else set())
-    naming = {section for section in candidates if asked & set(query_terms(_leaf(section)))}
+    if kind is not None:  # the asked section kind (要件) decides, not a word that happens to be in a heading (項目名)
+        naming = {section for section in candidates if kind.heads(_leaf(section))}
+    else:
+        naming = {section for section in candidates if asked & set(query_terms(_leaf(section)))}
     for section in naming:
         scores[section] = scores.get(section, 0.0) + HEADING_BONUS * (2 if named else 1)
     ranked = sorted(sorted(scores), key=lambda s: -scores[s])
     return ranked[:1] + [s for s in ranked[1:] if s in naming]
+
+
+def asks_list(
+    intents: Intents, query: str, asking: str, plan_sections: Mapping[str, str], labels: Sequence[str] = ()
+) -> tuple[bool, SectionKind | None]:
+    """Whether a question asks for a whole list, and the section kind it names (``asking``: the query with a foreign
+    question's own words). 「全部」「漏れなく」 (the ``list`` intent) ask for one; so does a plan type's section kind
+    asked as a whole (「地場産業成長プランの要件には何がありますか」「有哪些要件」) when no policy label is named
+    (``labels``: 「外部依存性」 asks one requirement, not all)."""
+    kind = intents.section_kinds.asked(asking)
+    if intents.has(query, "list"):
+        return True, kind
+    plan_named = any(name and name in query for name in plan_sections)
+    whole = intents.section_kinds.asks_whole(asking)
+    return (whole is not None and plan_named and not labels), whole or kind
+
+
+def kind_section(
+    index: LoadedIndex, query: str, plan_sections: Mapping[str, str], kind: SectionKind | None
+) -> tuple[str, list[Chunk], list[str]] | None:
+    """The section of the asked kind (「要件」→「(要件)」) under the one plan type the question names: its heading,
+    its chunks in document order and its items; None when no plan type or no kind is named, when several plan types
+    are, or when the section holds no list (「※別途記載例で提示する」)."""
+    named = {sec for name, sec in plan_sections.items() if name and name in query}
+    if kind is None or len(named) != 1:
+        return None
+    top = named.pop()
+    section = next((c.section for c in index.chunks if c.kind == "policy" and c.section.startswith(top + " > ")
+                    and kind.heads(_leaf(c.section))), None)
+    if section is None:
+        return None
+    chunks = [c for c in index.chunks if c.section == section]
+    items = [line.strip() for c in chunks for line in c.body.splitlines() if line.strip()]
+    if len(items) < MIN_ITEMS or any(line.startswith("※別途") for line in items):
+        return None
+    return section, chunks, items
 
 
 def _numbered(line: str) -> bool:
@@ -166,13 +207,27 @@ def restating(
     return out
 
 
+def _section_answer(
+    section: str, chunks: Sequence[Chunk], count: int, hits: Sequence[Hit], meta: dict[str, Any]
+) -> Answer:
+    """Every chunk of one section quoted once, in document order, led by 「次のN項目…（全N項目）」."""
+    section_hits = [Hit(chunk=c, score=0.0) for c in chunks]
+    text, citations = compose([Quote(h, h.chunk.body.strip(), 1.0) for h in section_hits])
+    lead = messages.LIST_LEAD.format(section=" > ".join(section.split(" > ")[-2:]), n=count)
+    text = lead + "\n" + text.split("\n", 1)[1]
+    ids = {h.chunk.id for h in hits}
+    shown = [*hits, *[h for h in section_hits if h.chunk.id not in ids]]  # every cited chunk is a hit
+    return Answer(text=text, citations=citations, hits=[HitOut.of(h) for h in shown],
+                  meta={**meta, "intent": "list", "section": section, "items": count})
+
+
 def whole_list(
     index: LoadedIndex, query: str, hits: Sequence[Hit], plan_sections: Mapping[str, str], meta: dict[str, Any],
-    refs: Mapping[str, Sequence[str]] | None = None, entries: bool = True,
+    refs: Mapping[str, Sequence[str]] | None = None, entries: bool = True, kind: SectionKind | None = None,
 ) -> Answer | None:
-    """Every item under the best heading (or of the numbered enumeration a top hit belongs to, or the lines of
-    a named catalog entry holding the asked thing when ``entries``), quoted in document order with its count;
-    None when there is no list."""
+    """Every item of the asked section kind under the named plan type (``kind``: 要件 → 「(要件)」), else under the
+    best heading (or of the numbered enumeration a top hit belongs to, or the lines of a named catalog entry
+    holding the asked thing when ``entries``), quoted in document order with its count; None when there is no list."""
     plan_named = any(name and name in query for name in plan_sections)
     entry = None if plan_named or not entries else entry_list(query, hits, names_measure)
     if entry is not None:
@@ -181,6 +236,10 @@ def whole_list(
         lead = messages.ENTRY_LIST_LEAD.format(title=hit.chunk.title, n=len(lines))
         return Answer(text=lead + "\n" + text.split("\n", 1)[1], citations=citations, hits=[HitOut.of(h) for h in hits],
                       meta={**meta, "intent": "list", "section": hit.chunk.section, "items": len(lines)})
+    asked = kind_section(index, query, plan_sections, kind)
+    if asked is not None:  # 「地場産業成長プランの要件」: that plan type's (要件), whatever ranked first
+        section, chunks, items = asked
+        return _section_answer(section, chunks, len(items), hits, meta)
     inline = inline_run(query, hits, list(plan_sections))
     if inline is not None:
         quote, count = inline
@@ -200,7 +259,7 @@ def whole_list(
         return Answer(text=lead + "\n" + text.split("\n", 1)[1], citations=citations, hits=[HitOut.of(h) for h in shown],
                       meta={**meta, "intent": "list", "section": run_section, "items": count})
     policy_sections = list(dict.fromkeys(c.section for c in index.chunks if c.kind == "policy"))
-    for section in rank_sections(query, hits, plan_sections, policy_sections):
+    for section in rank_sections(query, hits, plan_sections, policy_sections, kind):
         chunks = [c for c in index.chunks if c.section == section]
         items = [line.strip() for c in chunks for line in c.body.splitlines() if line.strip()]
         # a heading with no list under it (「※別途記載例で提示する」) gives way to the next one naming the asked thing
@@ -208,11 +267,4 @@ def whole_list(
             break
     else:
         return None
-    section_hits = [Hit(chunk=c, score=0.0) for c in chunks]
-    quotes = [Quote(h, h.chunk.body.strip(), 1.0) for h in section_hits]
-    text, citations = compose(quotes)
-    lead = messages.LIST_LEAD.format(section=" > ".join(section.split(" > ")[-2:]), n=len(items))
-    text = lead + "\n" + text.split("\n", 1)[1]
-    shown = [*hits, *[h for h in section_hits if h.chunk.id not in {x.chunk.id for x in hits}]]
-    return Answer(text=text, citations=citations, hits=[HitOut.of(h) for h in shown],
-                  meta={**meta, "intent": "list", "section": section, "items": len(items)})
+    return _section_answer(section, chunks, len(items), hits, meta)

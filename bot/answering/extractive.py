@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from bot import messages
@@ -18,7 +18,8 @@ from bot.answering.compose import (
     suggestions,
     units,
 )
-from bot.answering.primary import defining_unit
+from bot.answering.parts import part_quotes
+from bot.answering.primary import defining_unit, measure_names, names_measure
 from bot.answering.relevance import (
     REPAIR_KINDS,
     asked_kind_quotes,
@@ -179,6 +180,18 @@ def weak_everywhere(hits: Sequence[Hit], cov: float) -> bool:
     return dense < WEAK_DENSE and lexical < WEAK_BM25
 
 
+def other_entries_dropped(query: str, quotes: Sequence[Quote]) -> list[Quote]:
+    """When the question names the leading quote's catalog entry, the quotes of entries it does not name go
+    (「持続化補助金の補助率」 is never answered with ものづくり補助金's 補助率) — unless the quote itself names what the
+    question named (「100億宣言をした企業は15億円以上」 in another entry answers 「100億宣言…の条件」)."""
+    if not quotes or not names_measure(query, quotes[0].hit):
+        return list(quotes)
+    text = normalize(query)
+    named = [n for n in measure_names(quotes[0].hit) if n in text]
+    return [q for q in quotes if q.hit.chunk.kind != "measure" or names_measure(query, q.hit)
+            or any(n in normalize(q.text) for n in named)]
+
+
 def every_kind(quotes: Sequence[Quote], kinds: Sequence[Sequence[str]]) -> list[Quote]:
     """For each asked kind of fact no picked quote holds, the first sentence of the leading chunk that holds it."""
     extra: list[Quote] = []
@@ -215,13 +228,15 @@ def extractive_answer(
     kinds: Sequence[Sequence[str]] = (),
     defines: str | None = None,
     kind_ids: Sequence[tuple[str, Sequence[str]]] = (),
+    answers_of: Callable[[str], Sequence[str]] | None = None,
 ) -> Answer:
     """Quote the sentences that answer ``query`` with citations, or decline when the evidence is weak.
 
     ``kinds``: the sentence patterns of each kind of fact asked; when a question asks two (a date and a rate),
     the answering entry's sentence of each kind is quoted even if it ranks below the usual three.
     ``defines``: the term a definition question asks about; the leading hit's sentence defining it is quoted first.
-    ``kind_ids``: the asked kinds by id (bot.answering.relevance): a count no top hit states declines the question."""
+    ``kind_ids``: the asked kinds by id (bot.answering.relevance): a count no top hit states declines the question.
+    ``answers_of``: the sentence patterns of the kinds of fact a part of the question asks for (bot.answering.parts)."""
     hit_out = [HitOut.of(h) for h in hits]
     terms = query_terms(query)
     ok, best = covered(index, query, hits, min_coverage)
@@ -244,9 +259,16 @@ def extractive_answer(
                       meta={**meta, "reason": "unstated:" + ",".join(unheld)})
     quotes = other_plans_dropped(label_first(index, query, quotes, hits), query, index.plan_type_names)
     quotes = fillers_dropped(policy_folded(quotes, hits), query, agency_asked)
+    quotes = other_entries_dropped(query, quotes)
+    if answers_of is not None and quotes:  # 「登録に費用は？どんな支援が？」: the entry's line for each part, in order
+        lead = quotes[0].hit
+        quotes = part_quotes(query, quotes, lead, idf, index.synonyms, answers_of,
+                             skip=lambda u: not fillers_dropped([Quote(lead, u, 0.0)], query, agency_asked))
     first = defining_unit(units(hits[0].chunk), defines) if defines and hits else None
-    if first is not None:  # the definition leads; the other quotes follow it
-        quotes = [Quote(hits[0], first, quotes[0].score), *(q for q in quotes if q.text != first)][: max(len(quotes), 1)]
+    if first is not None:  # the definition leads; the other quotes follow it when they are about the defined term
+        term = normalize(defines or "")
+        about = [q for q in quotes if q.text != first and (q.hit.chunk.id == hits[0].chunk.id or term in normalize(q.text))]
+        quotes = [Quote(hits[0], first, quotes[0].score), *about][: max(len(quotes), 1)]
     text, citations = compose(quotes)
     missing = [messages.KIND_NAMES[k] for k in unheld_kinds(quotes, kind_ids) if k in messages.KIND_NAMES]
     if missing:  # a partly covered question: the covered part, and a plain line on what the sources do not say

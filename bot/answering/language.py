@@ -58,6 +58,17 @@ def _detector_seeded() -> bool:
     return True
 
 
+_JAPANESE_RUN = re.compile(r"[\u3041-\u30ff\u4e00-\u9fff々ー・]{2,}")
+LATIN_SHARE = 0.6  # share of a question's letters that are Latin for it to be English despite a kanji term
+
+
+def _mostly_latin(text: str) -> bool:
+    """True when most letters are Latin and the Latin words are English (「… the basic cap (持続化補助金)?」)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    latin = sum(1 for ch in letters if ch.isascii())
+    return bool(letters) and latin / len(letters) >= LATIN_SHARE and len(_EN_WORDS.findall(text)) >= 2
+
+
 def detect_language(text: str) -> str:
     """'ja', 'romaji', 'en', 'zh' or 'ko' (kana means Japanese; Hangul Korean; otherwise langdetect decides)."""
     if _KANA.search(text):
@@ -65,6 +76,8 @@ def detect_language(text: str) -> str:
     if _HANGUL.search(text):
         return "ko"
     if _HAN.search(text):
+        if _mostly_latin(text):  # 「What is the subsidy rate of … (持続化補助金)?」: English naming a Japanese term
+            return "en"
         if _SIMPLIFIED.search(text):
             return "zh"
         _detector_seeded()
@@ -109,5 +122,7 @@ def read_question(
         return Reading("romaji", read_terms(index, kana.replace(" ", "")))
     if lang in ("en", "zh", "ko"):
         terms = [*glossary.japanese_terms(text, lang), *source_acronyms(index, text)]
+        if lang != "zh":  # 「Tell me about 地域未来交付金」: a Japanese term written as it is (Chinese text is not one)
+            terms += _JAPANESE_RUN.findall(text)
         return Reading(lang, " ".join(dict.fromkeys(terms)), asked=text)
     return Reading("ja", read_terms(index, text))

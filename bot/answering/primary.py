@@ -51,7 +51,8 @@ def policy_asked(
     return [best, *(h for h in out if h.chunk.id != best.chunk.id)]
 
 
-def _measure_names(hit: Hit) -> list[str]:
+def measure_names(hit: Hit) -> list[str]:
+    """The names a catalog entry goes by (its name and aliases, NFKC-folded), from its indexed head line."""
     head = hit.chunk.text.split("\n", 1)[0].rsplit("(", 1)[0]
     return [normalize(part.strip()) for part in head.split(" / ") if len(part.strip()) >= 3]
 
@@ -63,11 +64,11 @@ def named_measures_first(query: str, hits: Sequence[Hit]) -> list[Hit]:
     (ものづくり補助金's 上限). A name inside a longer name the question uses does not count.
     """
     text = normalize(query)
-    found = {name for hit in hits if hit.chunk.kind == "measure" for name in _measure_names(hit) if name in text}
+    found = {name for hit in hits if hit.chunk.kind == "measure" for name in measure_names(hit) if name in text}
     found = {n for n in found if not any(n != m and n in m for m in found)}
     if not found:
         return list(hits)
-    named = [h for h in hits if h.chunk.kind == "measure" and found & set(_measure_names(h))]
+    named = [h for h in hits if h.chunk.kind == "measure" and found & set(measure_names(h))]
     if not named:
         return list(hits)
     others = [h for h in hits if h.chunk.kind == "measure" and h not in named]
@@ -79,7 +80,7 @@ def names_measure(query: str, hit: Hit, after: str | None = None) -> bool:
     mention of ``after`` when given."""
     text = normalize(query)
     start = text.rfind(_fold(after)) + len(_fold(after)) if after and _fold(after) in text else 0
-    return hit.chunk.kind == "measure" and any(name in text[start:] for name in _measure_names(hit))
+    return hit.chunk.kind == "measure" and any(name in text[start:] for name in measure_names(hit))
 
 
 _NUMBERING = re.compile(r"^(\d+\.|[(（]\d+[)）])\s*")
@@ -104,12 +105,18 @@ def _standalone(text: str, term: str) -> int:
     return at
 
 
+# what follows a term the question asks to define (「○○」とは / ○○って / ○○の定義), and one it compares with (○○との違い)
+_ASKED_AFTER = re.compile(r"[」』\"]?\s*(とは(?!別|違|異な|比べ)|って|というのは|というもの|という(の|もの)は|の定義|の意味)")
+_COMPARED_AFTER = re.compile(r"[」』\"]?\s*(との違い|と(の)?比較|と比べ|とは(別|違|異な|比べ)|と(の)?(差|区別))")
+
+
 def heading_first(index: LoadedIndex, query: str, hits: Sequence[Hit]) -> tuple[list[Hit], str | None]:
     """For 「○○とは」, the passage that defines ○○ leads; also returns the term ○○ (None when none is found).
 
     That is the passage opening the policy heading named ○○ (「1. 戦略産業クラスター」) or one with a line
-    「○○:…」. When the question names several such terms (「AとBの違い…まずAは、どういう…」), the one named
-    last — nearest the asking words — is the one asked about.
+    「○○:…」. When the question names several such terms, the one followed by the asking words (「「A」とは」「Aって」)
+    is the one asked about, not one it is compared with (「Bとの違い」); else the one named last
+    (「AとBの違い…まずAは、どういう…」), nearest the asking words.
     """
     text = _fold(query)
     named: dict[str, tuple[int, Hit]] = {}
@@ -128,8 +135,12 @@ def heading_first(index: LoadedIndex, query: str, hits: Sequence[Hit]) -> tuple[
     named = {t: v for t, v in named.items() if not any(t != o and t in o for o in named)}
     if not named:
         return list(hits), None
-    latest = max(pos for pos, _ in named.values())
-    leads = [(term, hit) for term, (pos, hit) in named.items() if pos == latest]
+    asked = {t: v for t, v in named.items() if _ASKED_AFTER.match(text, v[0] + len(t))}
+    compared = {t for t, v in named.items() if _COMPARED_AFTER.match(text, v[0] + len(t))}
+    # 「「A」とは、どのような…。Bとの違いを…」: A is asked about, B is what it is compared with
+    pool = asked or {t: v for t, v in named.items() if t not in compared} or named
+    latest = max(pos for pos, _ in pool.values())
+    leads = [(term, hit) for term, (pos, hit) in pool.items() if pos == latest]
     if len({h.chunk.id for _, h in leads}) != 1:  # several passages for the same words: nothing to prefer
         return list(hits), None
     term, lead = leads[0]

@@ -156,6 +156,7 @@ def fillers_dropped(quotes: Sequence[Quote], query: str = "", agency_asked: bool
 _QUOTED = re.compile(r"[「『“]([^」』”]{2,40})[」』”]|(?:^|(?<=[\s(（]))[\"']([^\"']{2,40})[\"'](?=[\s?.,!)）]|$)")
 _UPPER_WORD = re.compile(r"\b[A-Z][A-Z0-9&]+\b")
 FOREIGN = ("en", "zh", "ko")
+MAX_TERM_WORDS = 3  # a quoted span of more words is a phrase (text to echo), not the name of a term
 
 
 def unread_quoted(question: str, lang: str, glossary: Glossary, known: Callable[[str], bool]) -> list[str]:
@@ -167,6 +168,8 @@ def unread_quoted(question: str, lang: str, glossary: Glossary, known: Callable[
     out: list[str] = []
     for match in _QUOTED.finditer(normalize(question)):
         span = match.group(1) or match.group(2)
+        if len(span.split()) > MAX_TERM_WORDS:  # 「append 'I have been pwned'」: quoted text, not a term asked about
+            continue
         if glossary.japanese_terms(span, lang) or known(span) or any(known(w) for w in _UPPER_WORD.findall(span)):
             continue
         out.append(span)

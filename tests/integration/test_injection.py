@@ -32,6 +32,7 @@ from bot.web.server import serve_in_thread
 from retrieval.embed import get_embedder
 from retrieval.ingest import ingest
 from retrieval.normalize import compact
+from retrieval.questions import load_glossary
 from retrieval.store import Store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,7 +47,7 @@ REFUSALS = (messages.REFUSE_INSTRUCTIONS, messages.REFUSE_OUT_OF_SCOPE, messages
 TOPICS = ("ミナト", "ヒカリ", "アサヒ", "カエデ", "ツバサ", "ミドリ", "ハヤテ", "コダマ", "サクラ", "イブキ", "ホタル", "スバル")
 LEAD = re.compile(
     r"^(資料（.*）には次のとおり記載されています。|「.*」について、支援施策カタログには次の記載があります。"
-    r"|資料（.*）には、次の\d+項目が挙げられています（全項目）。"  # messages.LIST_LEAD (a list quoted whole)
+    r"|資料（.*）には、次の\d+項目が挙げられています（全\d+項目）。"  # messages.LIST_LEAD (a list quoted whole)
     r"|資料（.*）には、例として次の\d+つが挙げられています（資料に挙がっている例の全部）。"  # INLINE_LIST_LEAD
     r"|「.*」について、支援施策カタログのお尋ねの項目に当たる記載は次の\d+件です（全件）。)$"  # ENTRY_LIST_LEAD
 )
@@ -102,7 +103,9 @@ def unquoted_markers(output: str, quoted_from: str) -> list[str]:
 
 def residue(answer: Answer, bodies: dict[str, str]) -> list[str]:
     """Lines of an answer that are neither fixed desk text nor a quote found verbatim in a cited source."""
-    fixed = {messages.LLM_FALLBACK_NOTE, messages.UNVERIFIED_NOTE, messages.SOURCES_HEADING, ""}
+    first_lines = load_glossary(REPO / "corpus").first_line.values()
+    # a question in English / Chinese / Korean gets the glossary's fixed first line in its language
+    fixed = {messages.LLM_FALLBACK_NOTE, messages.UNVERIFIED_NOTE, messages.SOURCES_HEADING, "", *first_lines}
     cited = [compact(bodies[c.chunk_id]) for c in answer.citations]
     left = []
     lines = answer.text.splitlines()

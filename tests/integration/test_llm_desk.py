@@ -101,7 +101,8 @@ def test_citation_outside_the_context_is_removed(llm: Desk, fake: FakeOpenAI) ->
     fake.push(Reply(chunks=["相談窓口の設置が求められます[1][", "9]。知事等の発表も含まれます[", "9]。"]))
     events = _events(llm)
     answer: Answer = events[-1]["data"]
-    assert len(FENCE.findall(fake.chat_requests[0].user)) == 3
+    # 「…の要件は？」 asks the whole (要件) list: every requirement chunk is context, one fenced block each
+    assert len(FENCE.findall(fake.chat_requests[0].user)) == len(answer.hits) == 6
     assert answer.mode == "llm" and "[9]" not in answer.text
     assert [c.n for c in answer.citations] == [1]
     assert answer.meta["dropped_citations"] == [9, 9]
@@ -203,7 +204,7 @@ def test_request_fences_the_context_and_keeps_the_question_outside(llm: Desk, fa
     assert request.system == chat_prompt("answer").system_text
     user = request.user
     blocks = FENCE.findall(user)
-    assert [int(n) for n, _ in blocks] == [1, 2, 3]
+    assert [int(n) for n, _ in blocks] == list(range(1, len(answer.hits) + 1))
     for (_, block), hit in zip(blocks, answer.hits, strict=True):
         assert hit.text.strip() in block and f"出典: {hit.title}" in block and f"見出し: {hit.section}" in block
     outside = FENCE.sub("", user)

@@ -1,0 +1,103 @@
+"""After retrieval: the hits ordered for what the question asks (the defining passage, the named measure, the policy
+passage first), the evidence judged and quoted — or the whole list asked for — for both composers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from bot.answering.answer import Answer
+from bot.answering.enumeration import asks_list, whole_list
+from bot.answering.extractive import extractive_answer
+from bot.answering.primary import (
+    heading_first,
+    named_measures_first,
+    names_measure,
+    policy_asked,
+    policy_first,
+)
+from bot.answering.relevance import named_labels
+from retrieval.corpus import Corpus
+from retrieval.index import LoadedIndex
+from retrieval.normalize import normalize
+from retrieval.questions import Intents
+from retrieval.types import Hit
+
+
+class FullSearch(Protocol):
+    """The desk's search with every option."""
+
+    def __call__(
+        self, query: str, k: int | None = None, mode: str = "hybrid", filters: Mapping[str, str] | None = None,
+        dense_query: str | None = None,
+    ) -> list[Hit]: ...
+
+
+@dataclass(frozen=True)
+class Grounding:
+    """Retrieval and the extractive answer over it (built per request; every part is cached where it lives)."""
+
+    index: Callable[[], LoadedIndex]
+    intents: Intents
+    corpus: Callable[[], Corpus]
+    search: FullSearch
+    min_coverage: float
+
+    def extractive(
+        self, query: str, k: int | None, mode: str, filters: Mapping[str, str] | None, meta: dict[str, Any],
+        asked: str | None = None,
+    ) -> tuple[list[Hit], Answer]:
+        """The hits the answer stands on and the extractive answer: the whole list when one is asked (「全部」「要件には
+        何がありますか」) — its hits then hold every quoted chunk — else the quotes. The LLM composer gets the same
+        hits as context and the same answer as its fallback."""
+        hits, answer = self.evidence(query, k, mode, filters, meta, asked)
+        index, corpus = self.index(), self.corpus()
+        sections = {n: p.section for p in corpus.plan_types for n in [p.name, *p.aliases]}
+        asking = f"{query} {asked}" if asked else query
+        listed, kind = asks_list(self.intents, query, asking, sections, named_labels(index, query))
+        if listed:  # the items of one section or enumeration, whole
+            named = any(n in query for n in sections)
+            refs = {normalize(m.name): m.policy_refs for m in corpus.measures}
+            about_policy = self.intents.has(asking, "about_policy")
+            whole = whole_list(index, query, hits, sections, meta, refs, entries=not about_policy, kind=kind)
+            if whole is not None and (named or not answer.refused):
+                chunks = {c.id: c for c in index.chunks}
+                return [Hit(chunk=chunks[h.chunk_id], score=h.score) for h in whole.hits if h.chunk_id in chunks], whole
+        return hits, answer
+
+    def evidence(
+        self, query: str, k: int | None, mode: str, filters: Mapping[str, str] | None, meta: dict[str, Any],
+        asked: str | None = None,
+    ) -> tuple[list[Hit], Answer]:
+        """Retrieve, order the hits, check the evidence covers the query, and build the extractive answer (or the
+        refusal). ``asked``: a foreign question as asked (its own words say what it asks: 몇 곳, how much)."""
+        intents, index = self.intents, self.index()
+        asking = f"{query} {asked}" if asked else query
+        answers = intents.answer_patterns(asking)
+        about_policy = intents.has(asking, "about_policy")  # 「政策文書に書いてある範囲で」
+        about_measure = (bool(answers) or intents.has(query, "about_measure")) and not about_policy
+        found = self.search(query, k=k, mode=mode, filters=filters, dense_query=asked)
+        defines = None
+        definition = intents.has(query, "definition")
+        if definition:
+            found, defines = heading_first(index, query, found)
+        hits = policy_first(index, query, named_measures_first(query, found), about_measure)
+        if about_policy and defines is None:  # a defining policy passage already leads
+            refs = {normalize(m.name): m.policy_refs for m in self.corpus().measures}
+            hits = policy_asked(index, query, hits, refs)
+        if defines is not None and hits[0].chunk.id != found[0].chunk.id:
+            defines = None  # another passage was moved ahead of the defining one
+        if definition:  # 「…「レビキャリ事業」って…これ何ですか？」: the entry's summary leads
+            entry = next((h for h in hits[:5] if names_measure(query, h)), None)
+            # a measure named after the defined heading (「支援メニューに「レビキャリ事業」…」) is the one asked about
+            if entry is not None and names_measure(query, entry, after=defines):
+                hits = [entry, *(h for h in hits if h is not entry)]
+                defines = entry.chunk.title
+        kinds = intents.asked_kinds(asking)
+        listed = intents.has(query, "list")  # 「いくつあって、それぞれ」 is answered by the whole list
+        kind_ids = [kd for kd in intents.asked_kind_ids(asking) if not (listed and kd[0] == "count")]
+        return hits, extractive_answer(
+            index, query, hits, self.min_coverage, meta, answers, kinds, defines, kind_ids,
+            answers_of=intents.answer_patterns,
+        )

@@ -1,0 +1,151 @@
+"""Before retrieval: a question is checked, read (language, kana, glossary) and judged — a refusal, a question back
+or a situation overview is decided here, the same for both composers — and its retrieval query is built."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from bot import messages
+from bot.answering.answer import Answer
+from bot.answering.clarify import clarify_answer, with_context
+from bot.answering.conversation import Turn, carry_terms, parse_history
+from bot.answering.declines import unrelated_decline
+from bot.answering.extractive import anchor_names, anchored, in_sources, known_share, quotes_sources
+from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
+from bot.answering.language import Reading, read_question
+from bot.answering.relevance import unread_quoted
+from bot.answering.situation import consult_windows, overview, plan_ranks
+from retrieval.clarify import Clarify
+from retrieval.corpus import Corpus
+from retrieval.index import LoadedIndex
+from retrieval.questions import Glossary, Intents, ScopeRules
+from retrieval.types import Hit
+
+ON_TOPIC_SHARE = 0.3  # a follow-up without a reference carries the topic only when this share of its words is known to the corpus
+SITUATION_DEPTH = 20  # hits a situation overview chooses its measures from
+
+
+class SearchFn(Protocol):
+    """The desk's hybrid search."""
+
+    def __call__(self, query: str, k: int | None = None) -> list[Hit]: ...
+
+
+@dataclass
+class Taken:
+    """A question after the intake: its checked text, history, answer metadata, reading, and the answer decided
+    before retrieval (None when retrieval decides)."""
+
+    text: str
+    turns: list[Turn]
+    meta: dict[str, Any]
+    reading: Reading
+    fixed: Answer | None
+
+
+@dataclass(frozen=True)
+class Intake:
+    """The steps before retrieval, over the desk's data (built per request; every part is cached where it lives).
+
+    ``plan_match``: plan analysis's needs matcher over a question (``bot.plans.match_plan`` with its corpus bound),
+    given by the desk because the answering layer does not import plan analysis."""
+
+    index: Callable[[], LoadedIndex]
+    scope: ScopeRules
+    glossary: Glossary
+    intents: Intents
+    clarify: Callable[[], Clarify]
+    search: SearchFn
+    plan_match: Callable[..., Any]
+    corpus: Callable[[], Corpus]
+    kana_vocabulary: Callable[[], dict[str, str]]
+    max_question_chars: int
+    max_history_turns: int
+
+    def take(self, question: str, history: Sequence[Any] | None, *, audience: str, mode: str) -> Taken:
+        """Check, read and judge a question (raises ``DeskError`` for an empty, oversized or binary one)."""
+        text = check_question(question, self.max_question_chars)
+        turns = parse_history(history, self.max_history_turns, self.max_question_chars)
+        meta: dict[str, Any] = {"audience": audience, "retriever": mode}
+        reading = read_question(self.index(), text, self.glossary, self.kana_vocabulary())
+        meta["lang"] = reading.lang
+        return Taken(text, turns, meta, reading, self.fixed(text, reading, turns, meta))
+
+    def refusal(self, text: str, meta: dict[str, Any]) -> Answer | None:
+        """The refusal for an injection, an unknowable question or a scope rule, else None."""
+        if looks_like_injection(text):
+            return Answer(text=messages.REFUSE_INSTRUCTIONS, refused=True, meta={**meta, "reason": "instructions"})
+        if unanswerable_intent(text):
+            return Answer(text=messages.REFUSE_UNKNOWABLE, refused=True, meta={**meta, "reason": "unknowable"})
+        rule = self.scope.first_match(text)
+        if rule is not None:
+            return Answer(text=rule.reply, refused=True, meta={**meta, "reason": f"scope:{rule.kind}"})
+        return None
+
+    def fixed(self, text: str, reading: Reading, turns: Sequence[Turn], meta: dict[str, Any]) -> Answer | None:
+        """The answer decided before retrieval — a refusal, a question back or a situation overview — else None."""
+        refusal = self.refusal(text, meta)
+        if refusal is not None:
+            return refusal
+        if reading.lang in ("en", "zh", "ko") and not reading.query:  # no term of the sources recognised
+            return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, meta={**meta, "reason": "no_evidence"})
+        index = self.index()
+        if unread_quoted(text, reading.lang, self.glossary, lambda term: in_sources(index, term)):
+            # 「'competitive advantage'」 read as nothing of the sources: answering would quote something else
+            return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, meta={**meta, "reason": "unread_focus"})
+        return self.situation(reading.query, turns, meta)
+
+    def situation(self, text: str, turns: Sequence[Turn], meta: dict[str, Any]) -> Answer | None:
+        """The overview of fitting measures for a question that describes a need and names no measure, else None."""
+        if turns and self.scope.follow_up.refers_back_to(text):
+            return None
+        index = self.index()
+        clarify = self.clarify()
+        named_intent = self.intents.has(text, "situation")
+        if not (named_intent or clarify.situation.asked(text)) or anchored(index, text):
+            return None
+        context = with_context(clarify, text, turns)
+        if context == text and clarify.too_vague(text):
+            # 「どこに相談すれば」 alone names no need: asked back only when intents.yaml reads a situation
+            return clarify_answer(clarify, meta) if named_intent else None
+        hits = self.search(context, k=SITUATION_DEPTH)
+        measures = {c.id: c for c in index.chunks if c.kind == "measure"}
+        windows = consult_windows(self.corpus(), clarify.situation, context)
+        return overview(hits, plan_ranks(context, self.plan_match), {**meta, "query": context}, measures, windows)
+
+    def follow_up_query(self, question: str, turns: Sequence[Turn]) -> str:
+        """The retrieval query of a question in a conversation (extractive mode: carried key terms)."""
+        index = self.index()
+        lexical = index.lexical["bm25"]
+        previous = next((t.content for t in reversed(turns) if t.role == "user"), "")
+        answered = next((t.content for t in reversed(turns) if t.role == "assistant"), "")
+        follow = self.scope.follow_up
+        if follow.changes_topic(question):  # 「ところで…」「話は変わるけど…」: judged alone
+            return question
+        return carry_terms(
+            question,
+            turns,
+            term_weight=lambda t: lexical.idf(t) if t in lexical.df else 0.0,
+            plan_type_names=index.plan_type_names,
+            inherits_topic=bool(previous)
+            and (follow.refers_back_to(question) or known_share(index, question) >= ON_TOPIC_SHARE)
+            and not anchored(index, question)
+            # the previous question names a measure, or our answer to a need did (「その場合いくら？」 after the overview)
+            and (anchored(index, previous) or anchored(index, answered)),
+            answer_trusted=lambda turn: quotes_sources(index, turn),
+            topic_names=lambda turn: anchor_names(index, turn),
+        )
+
+    def in_language(self, answer: Answer, reading: Reading) -> Answer:
+        """A first line in the asker's language before the Japanese answer (quotes stay unchanged)."""
+        if answer.meta.get("reason") == "instructions":  # the fixed refusal stays exactly as it is
+            return answer
+        # a follow-up is judged with the topic its query carried (「その場合いくら？」 after レビキャリ is in the domain)
+        answer = unrelated_decline(answer, f"{reading.asked or reading.query} {answer.meta.get('query', '')}", self.scope)
+        lines = self.glossary.decline_line if answer.refused else self.glossary.first_line
+        line = lines.get(reading.lang, "")
+        if line and not answer.text.startswith(line):
+            answer = answer.model_copy(update={"text": f"{line}\n{answer.text}"})
+        return answer

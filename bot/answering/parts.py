@@ -1,0 +1,77 @@
+"""Asked parts: a question asking several things of one catalog entry (「登録にお金がかかりますか。どんな支援が受け
+られますか」「どんなインフラが対象で、選定はどういう観点で」) gets the entry's line answering each part, in the order
+asked, before the other quotes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from bot.answering.compose import IdfFn, Quote, Synonyms, query_terms, units
+from bot.answering.primary import measure_names
+from retrieval.normalize import normalize
+from retrieval.types import Hit
+
+# a question's parts: its sentences, and clauses joined by 「…で、」「…て、」「…し、」
+_PART_END = re.compile(r"[。？?！!]+|(?<=[でてし])[、,]")
+MIN_PART_CHARS = 4
+KIND_BONUS = 0.5  # a line holding the kind of fact a part asks for (「何か所」→ 47都道府県)
+
+
+# a part that asks something (「…かかりますか」「どんなインフラが対象」), not a preface (「県の産業振興課の者です」)
+_ASKS = re.compile(r"(か|かね|の)$|何|なに|どう|どんな|どの|いくら|いつ|どこ|誰|だれ|教え|ください|知りたい")
+
+
+def asked_parts(question: str) -> list[str]:
+    """The parts of a question that each ask something (at least two, else none)."""
+    parts = [p.strip() for p in _PART_END.split(question) if len(p.strip()) >= MIN_PART_CHARS]
+    parts = [p for p in parts if _ASKS.search(p)]
+    return parts if len(parts) >= 2 else []
+
+
+def _part_score(
+    terms: Sequence[str], unit: str, idf: IdfFn, synonyms: Synonyms, answers: Sequence[re.Pattern[str]]
+) -> float:
+    """How well a line answers one part: the part's own words the line holds (IDF-weighted), plus a held asked kind."""
+    own = set(query_terms(unit))
+    total = sum(idf(t) for t in terms)
+    held = sum(idf(t) for t in terms if t in own or any(s in own for s in synonyms.get(t, ())))
+    kind = KIND_BONUS if any(p.search(unit) for p in answers) else 0.0
+    return (held / total if total else 0.0) + kind
+
+
+def part_quotes(
+    question: str,
+    quotes: Sequence[Quote],
+    lead: Hit,
+    idf: IdfFn,
+    synonyms: Synonyms,
+    answers_of: Callable[[str], Sequence[str]],
+    skip: Callable[[str], bool] = lambda _unit: False,
+) -> list[Quote]:
+    """The quotes led by the line of the leading catalog entry that best answers each asked part, in the order
+    asked (``answers_of``: the sentence patterns of the kinds of fact a part asks for). The entry's name in a part
+    does not count, and nothing already quoted is dropped."""
+    parts = asked_parts(question)
+    if not parts or lead.chunk.kind != "measure":
+        return list(quotes)
+    names = sorted(measure_names(lead), key=len, reverse=True)
+    lines = [u for u in units(lead.chunk) if not skip(u)]
+    firsts: list[Quote] = []
+    for part in parts:
+        asked = normalize(part)
+        for name in names:  # the entry's name is not what a part asks (「…インフラ整備推進交付金は、どんなインフラが」)
+            asked = asked.replace(name, " ")
+        terms = query_terms(asked)
+        answers = [re.compile(p) for p in answers_of(part)]
+        if not terms and not answers:
+            continue
+        scored = [(_part_score(terms, u, idf, synonyms, answers), -i, u) for i, u in enumerate(lines)]
+        best = max(scored, default=(0.0, 0, ""))
+        if best[0] > 0 and all(best[2] != q.text for q in firsts):
+            score = next((q.score for q in quotes if q.text == best[2]), quotes[0].score if quotes else 0.0)
+            firsts.append(Quote(lead, best[2], score))
+    if len(firsts) < 2:  # one part answered: the usual picks already lead with it
+        return list(quotes)
+    shown = {q.text for q in firsts}
+    return [*firsts, *(q for q in quotes if q.text not in shown)]
