@@ -1,4 +1,4 @@
-"""Situation questions (a need, not a measure): an overview of the 2–4 best-fitting measures, one short entry each.
+"""Situation questions (a need, not a measure): an overview of the 1–4 best-fitting measures (none under half the best one's score), one short entry each.
 
 The measures are ranked by the hybrid search over the question fused with plan analysis's needs/applicant
 matching (``bot.plans.match_plan`` called through :func:`plan_ranks`); each entry quotes the catalog verbatim.
@@ -19,7 +19,6 @@ from retrieval.errors import DeskError
 from retrieval.types import Chunk, Hit
 
 MAX_MEASURES = 4
-MIN_MEASURES = 2
 RELATIVE_FLOOR = 0.5  # a measure scoring under this share of the best one is left out
 RRF_K = 3.0
 PLAN_WEIGHT = 1.0  # weight of plan analysis's ranking against the search's
@@ -61,7 +60,7 @@ def pick_measures(
     if not ordered:
         return []
     floor = RELATIVE_FLOOR * scores[ordered[0].chunk.id]
-    chosen = [h for i, h in enumerate(ordered[:limit]) if i < MIN_MEASURES or scores[h.chunk.id] >= floor]
+    chosen = [h for h in ordered[:limit] if scores[h.chunk.id] >= floor]  # no filler under the floor
     windows = [h for h in ordered if h.chunk.id.removeprefix("measure:") in prefer]
     if not windows:
         return chosen

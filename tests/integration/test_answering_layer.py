@@ -53,12 +53,12 @@ def test_hiragana_and_romaji_spellings_reach_the_terms(desk: Desk) -> None:
     assert not romaji.refused and "よろず支援拠点" in romaji.text
 
 
-def test_a_situation_question_gets_several_cited_measures_and_where_to_ask(desk: Desk) -> None:
+def test_a_situation_question_gets_the_fitting_measures_cited_and_where_to_ask(desk: Desk) -> None:
     answer = desk.ask("70歳で印刷屋をやってるけど、子どもは継がないって。どこかの会社に引き継いでもらいたい。そういう時に使える支援は？")
     assert not answer.refused and answer.meta.get("intent") == "situation"
     assert "事業承継" in answer.text and "よろず支援拠点" in answer.text
-    assert len({c.chunk_id for c in answer.citations}) >= 2
-    assert all(c.chunk_id.startswith("measure:") for c in answer.citations)
+    assert answer.citations and all(c.chunk_id.startswith("measure:") for c in answer.citations)
+    assert "JETRO" not in answer.text  # no filler: a measure for another need is not listed to make up a number
 
 
 def test_a_list_question_quotes_every_requirement_with_the_count(desk: Desk) -> None:

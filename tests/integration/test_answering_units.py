@@ -96,3 +96,10 @@ def test_where_the_head_office_is_and_how_many_places_are_both_answered(desk: De
     assert not answer.refused
     quotes = [c.quote for c in answer.citations]
     assert "中小企業基盤整備機構" in quotes[0] and "47都道府県" in quotes[1]
+
+
+def test_a_measure_named_by_its_short_alias_is_answered_from_its_entry_only(desk: Desk) -> None:
+    # the entry's agency has parentheses inside parentheses: 「中小企業庁(商工会・商工会議所を通じて申請)」
+    answer = desk.ask("What is the subsidy rate of the 持続化補助金?")
+    assert not answer.refused and "2/3" in answer.text
+    assert {c.chunk_id for c in answer.citations} == {"measure:jizokuka-hojokin"}, answer.text
