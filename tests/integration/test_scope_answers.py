@@ -69,7 +69,7 @@ def test_romaji_words_too_short_for_a_term_are_read_whole(desk: Any) -> None:
     assert "JETRO" in answer.text
 
 
-def test_a_situation_overview_lists_no_measure_unrelated_to_the_need(desk: Desk) -> None:
+def test_a_situation_overview_lists_no_measure_unrelated_to_the_need(desk: Any) -> None:
     answer = desk.ask("小さな工務店です。息子に事業を継がせたいのですが、使える国の支援はありますか？")
     assert not answer.refused and answer.meta.get("intent") == "situation"
     assert answer.meta["measures"][0] == "measure:jigyo-shokei-ma-hojokin"
