@@ -13,7 +13,7 @@ from retrieval.errors import Code, DeskError
 from retrieval.index import IndexHolder, LoadedIndex
 from retrieval.normalize import normalize
 from retrieval.store import Store
-from retrieval.structure import ChunkShape, names_a_measure, shapes, structure_factor
+from retrieval.structure import ChunkShape, asked_names, names_a_measure, shapes, structure_factor
 from retrieval.synonyms import expand
 from retrieval.tokenize import sudachi_tokens
 from retrieval.types import Chunk, Hit
@@ -59,7 +59,8 @@ def _where(filters: Mapping[str, str]) -> dict[str, Any] | None:
 
 def plan_type_hint(query: str, names: Mapping[str, Sequence[str]]) -> str | None:
     """The plan type a question is about (「地場産業成長プランの…」): the one it names, or of several the one it names
-    most often (「地域産業クラスター計画の「実現可能性」は戦略産業クラスターのとは違う…地域産業クラスター計画だと」);
+    most often (「地域産業クラスター計画の「実現可能性」は戦略産業クラスターのとは違う…地域産業クラスター計画だと」), or
+    the one it names other than for comparison (「地場産業成長プランでの…は地域産業クラスター計画と同じく…」);
     None when it names none or several equally often."""
     counts: dict[str, int] = {}
     for plan_type, aliases in names.items():
@@ -73,6 +74,9 @@ def plan_type_hint(query: str, names: Mapping[str, Sequence[str]]) -> str | None
                 start = query.find(alias, start + 1)
     if not counts:
         return None
+    asked = asked_names(query, names)
+    if len(asked) == 1 and len(counts) > 1:  # the others are named only to compare with
+        return asked.pop()
     ranked = sorted(counts.items(), key=lambda p: -p[1])
     return ranked[0][0] if len(ranked) == 1 or ranked[0][1] > ranked[1][1] else None
 

@@ -13,7 +13,7 @@ Adjustments of the fused score from the text alone (no question wording is named
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from retrieval.normalize import compact, normalize
@@ -95,6 +95,38 @@ def names_standalone(query: str, term: str) -> bool:
             return True
         start = text.find(needle, start + 1)
     return False
+
+
+# what follows a name the question compares with rather than asks about: 「Aと同じく」「Aと違って」「Aのように」
+# 「Aのときと何か違いますか」 (the plan type asked is the other one named: 「Bでの…はAと同じく…必要ですか」)
+_COMPARED_AFTER = re.compile(
+    r"[」』]?\s*(?:の(?:とき|時|場合))?(?:(?:と|とは|との)(?:何か|なにか|どう)?(?:同じ|同様|違|異な|比べ|比較|共通)"
+    r"|のように|のような|みたいに|並み)"
+)
+
+
+def compared_at(query: str, end: int) -> bool:
+    """True when the name ending at ``end`` in ``query`` is named for comparison (「…計画と同じく」「…のように」)."""
+    return _COMPARED_AFTER.match(query, end) is not None
+
+
+def asked_names(query: str, names: Mapping[str, Sequence[str]]) -> set[str]:
+    """The keys of ``names`` (a plan type → its name and aliases) the question asks about: those it names other than
+    only for comparison (「地場産業成長プランでの…は地域産業クラスター計画と同じく…」 asks about the 地場産業成長プラン);
+    every key it names when all of them are compared or none is."""
+    found: dict[str, bool] = {}  # key → named at least once other than for comparison
+    spans: set[int] = set()
+    aliases = sorted(((a, key) for key, names_of in names.items() for a in names_of if a), key=lambda p: -len(p[0]))
+    for alias, key in aliases:
+        start = query.find(alias)
+        while start >= 0:
+            span = set(range(start, start + len(alias)))
+            if not spans & span:  # not inside a longer name already read (「地域産業クラスター」 of 「…計画」)
+                spans |= span
+                found[key] = found.get(key, False) or not compared_at(query, start + len(alias))
+            start = query.find(alias, start + 1)
+    asked = {key for key, own in found.items() if own}
+    return asked if asked else set(found)
 
 
 def names_a_measure(shapes: Iterable[ChunkShape], query: str) -> bool:

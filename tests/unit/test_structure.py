@@ -7,6 +7,7 @@ from retrieval.structure import (
     CATALOG_UNNAMED,
     DEFINES_TERM,
     OPENS_HEADING,
+    asked_names,
     heading_term,
     measure_names,
     names_standalone,
@@ -70,3 +71,12 @@ def test_of_several_plan_types_the_one_named_most_often_is_the_hint() -> None:
 
 def test_a_term_spelled_without_its_long_vowel_mark_is_still_named() -> None:
     assert names_standalone("コネクタ度ってどうやって計算すんの?", "コネクター度")
+
+
+def test_a_plan_type_named_only_for_comparison_is_not_the_one_asked() -> None:
+    names = {"local_industry": ["地場産業成長プラン"], "regional_cluster": ["地域産業クラスター計画", "地域産業クラスター"]}
+    asked = "地場産業成長プランでの「自治体のコミットメント」は、地域産業クラスター計画と同じく伴走支援体制が必要ですか。"
+    assert plan_type_hint(asked, names) == "local_industry"
+    assert plan_type_hint("地域産業クラスター計画の外部依存性は、地場産業成長プランのように考えればいい？", names) == "regional_cluster"
+    assert plan_type_hint("地場産業成長プランの策定支援は地域産業クラスター計画のときと何か違いますか", names) == "local_industry"
+    assert asked_names("地場産業成長プランと地域産業クラスター計画の要件", names) == {"local_industry", "regional_cluster"}
