@@ -13,6 +13,7 @@ from bot.answering.compose import Quote, compose, query_terms, units
 from bot.answering.primary import names_measure
 from retrieval.index import LoadedIndex
 from retrieval.questions import Intents, SectionKind
+from retrieval.structure import asked_names
 from retrieval.types import Chunk, Hit
 
 TOP = 10  # hits whose headings compete
@@ -74,25 +75,51 @@ def asks_list(
     return (whole is not None and plan_named and not labels), whole or kind
 
 
+def _kind_unit(section: str, top: str, kind: SectionKind) -> str | None:
+    """The heading path of the section of ``kind`` that ``section`` lies in under ``top`` (「…> (依頼事項)」 for
+    「…> (依頼事項) > 【各府省庁向け】」), or None."""
+    parts = section.split(" > ")
+    start = len(top.split(" > ")) if top else 1
+    for i in range(start, len(parts)):
+        if kind.heads(parts[i]):
+            return " > ".join(parts[: i + 1])
+    return None
+
+
 def kind_section(
     index: LoadedIndex, query: str, plan_sections: Mapping[str, str], kind: SectionKind | None
 ) -> tuple[str, list[Chunk], list[str]] | None:
-    """The section of the asked kind (「要件」→「(要件)」) under the one plan type the question names: its heading,
-    its chunks in document order and its items; None when no plan type or no kind is named, when several plan types
-    are, or when the section holds no list (「※別途記載例で提示する」)."""
-    named = {sec for name, sec in plan_sections.items() if name and name in query}
-    if kind is None or len(named) != 1:
+    """The section of the asked kind (「要件」→「(要件)」) under the one plan type the question asks about (one named
+    only for comparison, 「…と同じく」, does not count), or — when it names none — the one section of that kind in the
+    corpus (「外部機関を全部」→「(地場企業・事業主向け支援)」): its heading, its chunks in document order and its
+    items. Of its sub-headings (「(依頼事項) > 【各府省庁向け】」) those the question names are taken, else all.
+    None when no kind is named, when several plan types are asked or none is and the kind has several sections,
+    or when the section holds no list (「※別途記載例で提示する」)."""
+    if kind is None:
         return None
-    top = named.pop()
-    section = next((c.section for c in index.chunks if c.kind == "policy" and c.section.startswith(top + " > ")
-                    and kind.heads(_leaf(c.section))), None)
-    if section is None:
+    by_top: dict[str, list[str]] = {}
+    for name, sec in plan_sections.items():
+        by_top.setdefault(sec, []).append(name)
+    named = asked_names(query, by_top)
+    if len(named) > 1:
         return None
-    chunks = [c for c in index.chunks if c.section == section]
+    top = next(iter(named), "")
+    policy = [c for c in index.chunks if c.kind == "policy" and (not top or c.section.startswith(top + " > "))]
+    units = list(dict.fromkeys(u for c in policy if (u := _kind_unit(c.section, top, kind)) is not None))
+    if not units or (not top and len(units) > 1):
+        return None
+    unit = units[0]
+    subs = list(dict.fromkeys(c.section for c in policy if c.section == unit or c.section.startswith(unit + " > ")))
+    asked = set(query_terms(query))
+    leaves = {s: set(query_terms(_leaf(s))) for s in subs if s != unit}
+    common = set.intersection(*leaves.values()) if leaves else set()  # 「向け」 of every 【…向け】
+    named_subs = [s for s, terms in leaves.items() if asked & (terms - common)]
+    chosen = named_subs or subs
+    chunks = [c for c in policy if c.section in chosen]
     items = [line.strip() for c in chunks for line in c.body.splitlines() if line.strip()]
     if len(items) < MIN_ITEMS or any(line.startswith("※別途") for line in items):
         return None
-    return section, chunks, items
+    return (chosen[0] if len(chosen) == 1 else unit), chunks, items
 
 
 def _numbered(line: str) -> bool:
@@ -229,6 +256,17 @@ def whole_list(
     best heading (or of the numbered enumeration a top hit belongs to, or the lines of a named catalog entry
     holding the asked thing when ``entries``), quoted in document order with its count; None when there is no list."""
     plan_named = any(name and name in query for name in plan_sections)
+    asked = kind_section(index, query, plan_sections, kind)
+    # a named catalog entry that restates the asked section (its policy_refs) does not take the list from it
+    restates = {h.chunk.id for h in hits[:NAMED_TOP] if asked is not None
+                and any(r == asked[0] or r.startswith(asked[0] + " > ") or asked[0].startswith(r + " > ")
+                        for r in (refs or {}).get(h.chunk.title, ()))}
+    measure_named = any(names_measure(query, h) and h.chunk.id not in restates for h in hits[:NAMED_TOP])
+    if asked is not None and (plan_named or not measure_named):
+        # 「地場産業成長プランの要件」: that plan type's (要件), whatever ranked first; a kind with one section in the
+        # policy (「外部機関を全部」) is the policy's own list, ahead of a catalog entry restating it
+        section, chunks, items = asked
+        return _section_answer(section, chunks, len(items), hits, meta)
     entry = None if plan_named or not entries else entry_list(query, hits, names_measure)
     if entry is not None:
         hit, lines = entry
@@ -236,10 +274,6 @@ def whole_list(
         lead = messages.ENTRY_LIST_LEAD.format(title=hit.chunk.title, n=len(lines))
         return Answer(text=lead + "\n" + text.split("\n", 1)[1], citations=citations, hits=[HitOut.of(h) for h in hits],
                       meta={**meta, "intent": "list", "section": hit.chunk.section, "items": len(lines)})
-    asked = kind_section(index, query, plan_sections, kind)
-    if asked is not None:  # 「地場産業成長プランの要件」: that plan type's (要件), whatever ranked first
-        section, chunks, items = asked
-        return _section_answer(section, chunks, len(items), hits, meta)
     inline = inline_run(query, hits, list(plan_sections))
     if inline is not None:
         quote, count = inline

@@ -103,3 +103,38 @@ def test_a_measure_named_by_its_short_alias_is_answered_from_its_entry_only(desk
     answer = desk.ask("What is the subsidy rate of the 持続化補助金?")
     assert not answer.refused and "2/3" in answer.text
     assert {c.chunk_id for c in answer.citations} == {"measure:jizokuka-hojokin"}, answer.text
+
+
+def test_the_plan_type_asked_about_wins_over_one_named_for_comparison(desk: Desk) -> None:
+    answer = desk.ask("地場産業成長プランでの「自治体のコミットメント」は何をすればよいですか。地域産業クラスター計画と同じく"
+                      "金融機関を巻き込んだ伴走支援体制が必要ですか。")
+    assert not answer.refused
+    assert "相談窓口の設置" in answer.text.split("\n出典")[0]
+    first = answer.text.split("\n")[1]
+    assert "地域金融機関等を巻き込んだ" not in first  # the compared plan type's requirement does not lead
+
+
+def test_requests_to_ministries_are_listed_whole_from_the_asked_sub_heading(desk: Desk) -> None:
+    answer = desk.ask("地域産業クラスター計画について、各府省庁に依頼されている事項を全部教えてください。")
+    assert not answer.refused and "【各府省庁向け】" in answer.meta.get("section", "")
+    assert "新規施策の検討" in answer.text and "計画策定に関連した相談対応" in answer.text
+    assert "全2項目" in answer.text
+    assert "地域産業クラスター計画の検討・策定" not in answer.text  # the prefectures' request was not asked
+
+
+def test_how_the_support_menu_becomes_usable_is_the_usage_process_section_whole(desk: Desk) -> None:
+    answer = desk.ask("地域産業クラスター計画を作ったあと、支援メニューはどういう流れで使えるようになるんですか。全部挙げて。")
+    assert not answer.refused and answer.meta.get("section", "").endswith("活用プロセス")
+    assert "重点支援企業一覧" in answer.text and "地域未来投資促進税制" in answer.text
+
+
+def test_external_bodies_are_listed_from_the_policy_not_from_the_catalog_paraphrase(desk: Desk) -> None:
+    answer = desk.ask("地場の企業向けに国が連絡窓口をつくるって話で、例として挙がってる外部機関はどこですか？全部で。")
+    assert not answer.refused
+    assert "JETRO" in answer.text and "よろず支援拠点" in answer.text
+    assert answer.citations[0].section.endswith("(地場企業・事業主向け支援)")
+
+
+def test_an_english_question_about_the_body_helping_companies_overseas_names_jetro(desk: Desk) -> None:
+    answer = desk.ask("Which national body is named in the policy as helping local companies expand overseas?")
+    assert not answer.refused and "JETRO" in answer.text
