@@ -242,8 +242,8 @@ def _section_answer(
     text, citations = compose([Quote(h, h.chunk.body.strip(), 1.0) for h in section_hits])
     lead = messages.LIST_LEAD.format(section=" > ".join(section.split(" > ")[-2:]), n=count)
     text = lead + "\n" + text.split("\n", 1)[1]
-    ids = {h.chunk.id for h in hits}
-    shown = [*hits, *[h for h in section_hits if h.chunk.id not in ids]]  # every cited chunk is a hit
+    ids = {h.chunk.id for h in section_hits}
+    shown = [*section_hits, *[h for h in hits if h.chunk.id not in ids]]  # the quoted section first, every cited chunk a hit
     return Answer(text=text, citations=citations, hits=[HitOut.of(h) for h in shown],
                   meta={**meta, "intent": "list", "section": section, "items": count})
 

@@ -3,11 +3,13 @@ passage first), the evidence judged and quoted — or the whole list asked for �
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from bot.answering.answer import Answer
+from bot.answering.answer import Answer, HitOut
+from bot.answering.compose import Quote, compose, units
 from bot.answering.enumeration import asks_list, whole_list
 from bot.answering.extractive import extractive_answer
 from bot.answering.primary import (
@@ -23,6 +25,37 @@ from retrieval.index import LoadedIndex
 from retrieval.normalize import normalize
 from retrieval.questions import Intents
 from retrieval.types import Hit
+
+
+# 「「地場産業成長プラン」の策定については、2. (4)と同じ。」: the passage answers by pointing at another section
+_SAME_AS = re.compile(r"(\d+)[.．]\s*[(（](\d+)[)）]\s*と同じ")
+
+
+def followed_reference(index: LoadedIndex, hits: Sequence[Hit], answer: Answer) -> tuple[list[Hit], Answer] | None:
+    """When the leading quote only points at another section (「…については、2. (4)と同じ。」), that quote followed by
+    the opening sentence of the referred section and of each of its sub-headings, in document order; else None."""
+    if answer.refused or not answer.citations or (m := _SAME_AS.search(answer.citations[0].quote)) is None:
+        return None
+    top, sub = m.groups()
+    head = re.compile(rf"^{top}[.．]\s.* > [(（]{sub}[)）][^>]*")
+    prefix = next((hm.group(0) for c in index.chunks if c.kind == "policy" and (hm := head.match(c.section))), None)
+    chunks = {c.id: c for c in index.chunks}
+    lead = chunks.get(answer.citations[0].chunk_id)
+    if prefix is None or lead is None:
+        return None
+    firsts: dict[str, Hit] = {}
+    for c in index.chunks:
+        if c.kind == "policy" and (c.section == prefix.rstrip() or c.section.startswith(prefix.rstrip() + " > ")):
+            firsts.setdefault(c.section, Hit(chunk=c, score=0.0))
+    quotes = [Quote(Hit(chunk=lead, score=0.0), answer.citations[0].quote, 1.0)]
+    quotes += [Quote(h, found[0], 0.5) for h in firsts.values() if (found := units(h.chunk))]
+    if len(quotes) < 2:
+        return None
+    text, citations = compose(quotes)
+    ids = {q.hit.chunk.id for q in quotes}
+    shown = [*(q.hit for q in quotes), *(h for h in hits if h.chunk.id not in ids)]
+    meta = {**answer.meta, "reference": prefix.rstrip()}
+    return shown, Answer(text=text, citations=citations, hits=[HitOut.of(h) for h in shown], meta=meta)
 
 
 class FullSearch(Protocol):
@@ -64,7 +97,8 @@ class Grounding:
             if whole is not None and (named or not answer.refused):
                 chunks = {c.id: c for c in index.chunks}
                 return [Hit(chunk=chunks[h.chunk_id], score=h.score) for h in whole.hits if h.chunk_id in chunks], whole
-        return hits, answer
+        followed = followed_reference(index, hits, answer)
+        return followed if followed is not None else (hits, answer)
 
     def evidence(
         self, query: str, k: int | None, mode: str, filters: Mapping[str, str] | None, meta: dict[str, Any],

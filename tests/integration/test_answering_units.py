@@ -138,3 +138,11 @@ def test_external_bodies_are_listed_from_the_policy_not_from_the_catalog_paraphr
 def test_an_english_question_about_the_body_helping_companies_overseas_names_jetro(desk: Desk) -> None:
     answer = desk.ask("Which national body is named in the policy as helping local companies expand overseas?")
     assert not answer.refused and "JETRO" in answer.text
+
+
+def test_a_passage_that_points_at_another_section_is_quoted_with_that_section(desk: Desk) -> None:
+    answer = desk.ask("地場産業成長プランを作るとき、国からの策定支援は地域産業クラスター計画のときと何か違いますか？")
+    assert not answer.refused
+    body = answer.text.split("\n出典")[0]
+    assert "2. (4)と同じ" in body and "ワンストップの相談窓口" in body  # what 「2. (4)」 says, not only the pointer
+    assert body.index("2. (4)と同じ") < body.index("ワンストップ")
