@@ -26,7 +26,6 @@ from retrieval.normalize import normalize
 from retrieval.questions import Intents
 from retrieval.types import Hit
 
-
 # 「「地場産業成長プラン」の策定については、2. (4)と同じ。」: the passage answers by pointing at another section
 _SAME_AS = re.compile(r"(\d+)[.．]\s*[(（](\d+)[)）]\s*と同じ")
 
