@@ -237,12 +237,27 @@ def read_vectors(stream: IO[bytes]) -> np.ndarray:
 
 
 def _serve(spec: str, threads: int, batch: int, requests: IO[bytes], answers: IO[bytes]) -> None:
-    """The child: embed each JSON line of texts and write the vectors back."""
+    """The child: embed each JSON line of texts and write the vectors back.
+
+    The answers are written by a thread of their own: the parent's Chroma add holds its GIL for seconds (so its
+    reader threads cannot drain the pipe), and an answer that cannot be written must not stop the embedding."""
     embedder = get_embedder(spec, threads=threads, batch=batch)
     embedder.embed(["モデルを読み込む"])  # load the model before the first request arrives
-    for line in requests:
-        texts: list[Any] = json.loads(line)
-        write_vectors(answers, embedder.embed([str(t) for t in texts]))
+    outbox: queue.SimpleQueue[np.ndarray | None] = queue.SimpleQueue()
+
+    def write() -> None:
+        while (vectors := outbox.get()) is not None:
+            write_vectors(answers, vectors)
+
+    writer = threading.Thread(target=write, name="madoguchi-embed-answer")
+    writer.start()
+    try:
+        for line in requests:
+            texts: list[Any] = json.loads(line)
+            outbox.put(embedder.embed([str(t) for t in texts]))
+    finally:
+        outbox.put(None)
+        writer.join()
 
 
 if __name__ == "__main__":
