@@ -124,7 +124,7 @@ def _load_local(directory: Path, pointer: dict[str, Any], store: Store) -> Loade
         embedder_id=pointer["embedder"],
         chunks=chunks,
         lexical=lexical,
-        collection=store.collection(pointer["collection"]),
+        collection=Store.exact(store.collection(pointer["collection"])),
         manifest=manifest,
         plan_type_names={str(k): [str(a) for a in v] for k, v in (pointer.get("plan_types") or {}).items()},
         synonyms={str(k): [str(a) for a in v] for k, v in (pointer.get("synonyms") or {}).items()},
