@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import struct
 import subprocess
 import sys
@@ -57,6 +58,20 @@ class _Child:
             [sys.executable, "-m", "retrieval.embed_pool", spec, "1", str(batch)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, env=env,
         )
+        # Answers are read as soon as they are written, by a thread of their own: a matrix (128 KB for 64 texts)
+        # is larger than a pipe's buffer, so a child whose answer nobody reads stops embedding — and the caller
+        # spends seconds at a time building BM25 or adding to Chroma (docs/performance.md, fourth pass).
+        self._answers: queue.SimpleQueue[np.ndarray | BaseException] = queue.SimpleQueue()
+        self._reader = threading.Thread(target=self._read, name="madoguchi-embed-receive", daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        try:
+            while True:
+                self._answers.put(read_vectors(self.proc.stdout))
+        except (ValueError, EOFError, OSError) as exc:  # the child is done, died, or was closed
+            self._answers.put(exc)
 
     def send(self, parts: list[list[Chunk]]) -> None:
         """Write the requests from a thread (the pipe would block this one), then close the input."""
@@ -73,21 +88,23 @@ class _Child:
 
     def receive(self) -> np.ndarray:
         """The next answer (RuntimeError with the child's last error line if it died)."""
-        assert self.proc.stdout is not None
-        try:
-            return read_vectors(self.proc.stdout)
-        except (ValueError, EOFError, OSError) as exc:
+        answer = self._answers.get()
+        if isinstance(answer, BaseException):
+            self._answers.put(answer)  # every later call fails the same way
+            exc = answer
             self.close()
             self.errors.seek(0)
             lines = self.errors.read().decode("utf-8", "replace").strip().splitlines()
             detail = lines[-1] if lines else ""
             raise RuntimeError(f"embedding process failed (exit {self.proc.returncode}): {detail}") from exc
+        return answer
 
     def close(self) -> None:
         """Stop the process if it still runs (unused, or abandoned midway) and release its pipes."""
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
+        self._reader.join(timeout=5.0)  # the dead child's pipe ends the read at once
         for pipe in (self.proc.stdin, self.proc.stdout):
             if pipe and not pipe.closed:
                 try:
@@ -101,11 +118,12 @@ class Embedding:
     model loads while the caller compares hashes); ``job.submit(chunks)`` then ``job.batches()`` yields vectors
     in order. A small job (or another embedder) is embedded in this process."""
 
-    def __init__(self, embedder: Embedder, batch: int, progress: Progress, expected: int) -> None:
+    def __init__(self, embedder: Embedder, batch: int, progress: Progress, expected: int, likely: int = 0) -> None:
         self.embedder = embedder
         self.batch = batch
         self.progress = progress
         self.expected = expected
+        self.likely = likely  # a guess made before the corpus is loaded: enough to start the children early
         self.parts: list[list[Chunk]] = []
         self.total = 0
         self._children: list[_Child] = []
@@ -118,18 +136,33 @@ class Embedding:
 
     def __enter__(self) -> Embedding:
         spec = child_spec(self.embedder)
-        if spec is not None and self.expected >= PARALLEL_MIN:
-            name, processes, batch = spec
-            wanted = min(processes, -(-self.expected // batch))
-            self._children = [_Child(name, batch) for _ in range(wanted)]
-        elif isinstance(self.embedder, Usem3Embedder) and self.expected:
+        if spec is not None and self.likely >= PARALLEL_MIN:
+            self._start(spec, self.likely)  # their models load while the caller loads the corpus
+        if self.expected:
+            self.expect(self.expected)
+        return self
+
+    def _start(self, spec: tuple[str, int, int], count: int) -> None:
+        name, processes, batch = spec
+        wanted = min(processes, -(-count // batch))
+        self._children = [_Child(name, batch) for _ in range(wanted)]
+
+    def expect(self, count: int) -> None:
+        """The job's size once known: starts the children for a large one (unless started already), or prepares
+        this process for a small one."""
+        self.expected = count
+        if self._children or self._threads is not None or not count:
+            return
+        spec = child_spec(self.embedder)
+        if spec is not None and count >= PARALLEL_MIN:
+            self._start(spec, count)
+        elif isinstance(self.embedder, Usem3Embedder):
             # A small job embeds here on one BLAS thread (see child_spec: two threads took 12 s for the shipped
             # corpus on a busy machine, one takes under 1 s); its model loads meanwhile, beside Chroma's import,
             # the hash comparison and the BM25 build.
             self._threads, self.embedder.threads = self.embedder.threads, 1
             threading.Thread(target=self.embedder.embed, args=(["モデルを読み込む"],), name="madoguchi-embed-load",
                              daemon=True).start()
-        return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         for child in self._children:
@@ -204,12 +237,27 @@ def read_vectors(stream: IO[bytes]) -> np.ndarray:
 
 
 def _serve(spec: str, threads: int, batch: int, requests: IO[bytes], answers: IO[bytes]) -> None:
-    """The child: embed each JSON line of texts and write the vectors back."""
+    """The child: embed each JSON line of texts and write the vectors back.
+
+    The answers are written by a thread of their own: the parent's Chroma add holds its GIL for seconds (so its
+    reader threads cannot drain the pipe), and an answer that cannot be written must not stop the embedding."""
     embedder = get_embedder(spec, threads=threads, batch=batch)
     embedder.embed(["モデルを読み込む"])  # load the model before the first request arrives
-    for line in requests:
-        texts: list[Any] = json.loads(line)
-        write_vectors(answers, embedder.embed([str(t) for t in texts]))
+    outbox: queue.SimpleQueue[np.ndarray | None] = queue.SimpleQueue()
+
+    def write() -> None:
+        while (vectors := outbox.get()) is not None:
+            write_vectors(answers, vectors)
+
+    writer = threading.Thread(target=write, name="madoguchi-embed-answer")
+    writer.start()
+    try:
+        for line in requests:
+            texts: list[Any] = json.loads(line)
+            outbox.put(embedder.embed([str(t) for t in texts]))
+    finally:
+        outbox.put(None)
+        writer.join()
 
 
 if __name__ == "__main__":

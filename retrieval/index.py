@@ -61,12 +61,23 @@ def write_generation(
     """Write chunks, both lexical indexes (built here unless given) and the manifest into a fresh directory,
     atomically. With ``replace=False`` a directory another process finished first is kept (workers sharing
     a data dir may rebuild the same generation at once)."""
+    finish_generation(directory, start_generation(directory, chunks, lexical), manifest, replace=replace)
+
+
+def start_generation(directory: Path, chunks: Sequence[Chunk], lexical: dict[str, LexicalIndex] | None = None) -> Path:
+    """Write chunks and both lexical indexes into a fresh temporary directory beside ``directory`` (returned);
+    ``finish_generation`` adds the manifest and moves it into place (an ingest does this part while embedding)."""
     tmp = directory.with_name(f"{directory.name}.tmp-{os.getpid()}-{threading.get_ident()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     (tmp / "chunks.jsonl").write_text("".join(chunk_to_json(c) + "\n" for c in chunks), encoding="utf-8")
     for index in (lexical or build_lexical(chunks)).values():
         index.save(tmp)
+    return tmp
+
+
+def finish_generation(directory: Path, tmp: Path, manifest: dict[str, Any], *, replace: bool = True) -> None:
+    """Write the manifest into ``tmp`` (from ``start_generation``) and rename it to ``directory``, atomically."""
     (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     if replace:
         shutil.rmtree(directory, ignore_errors=True)
@@ -113,7 +124,7 @@ def _load_local(directory: Path, pointer: dict[str, Any], store: Store) -> Loade
         embedder_id=pointer["embedder"],
         chunks=chunks,
         lexical=lexical,
-        collection=store.collection(pointer["collection"]),
+        collection=Store.exact(store.collection(pointer["collection"])),
         manifest=manifest,
         plan_type_names={str(k): [str(a) for a in v] for k, v in (pointer.get("plan_types") or {}).items()},
         synonyms={str(k): [str(a) for a in v] for k, v in (pointer.get("synonyms") or {}).items()},

@@ -17,13 +17,18 @@ import numpy as np
 from retrieval.corpus import Corpus, load_corpus, require_valid
 from retrieval.embed import Embedder
 from retrieval.embed_pool import Embedding
-from retrieval.index import build_lexical, corpus_version, write_generation
+from retrieval.index import build_lexical, corpus_version, finish_generation, start_generation
+from retrieval.loaders import DOCUMENT_SUFFIXES
 from retrieval.store import PREFIX, Store
 from retrieval.synonyms import load_synonyms
 from retrieval.types import Chunk
 
 Progress = Callable[[str, int, int], None]
+TEXT_SUFFIXES = tuple(s for s in DOCUMENT_SUFFIXES if s != ".pdf")
+BYTES_PER_CHUNK = 1000  # of Markdown or text; a generous figure (the synthetic bench corpora have ≈ 240), so a guess
+#                        of ≥ 1,000 chunks (PARALLEL_MIN) from the bytes is safe
 ADD_BATCH = 2500  # vectors per Chroma add: 1000 costs ~25 % more per vector; the last add waits for the last batch
+MIN_ADD = 500  # an add's fixed cost (≈ 0.1 s) makes smaller ones dear
 
 
 @dataclass
@@ -64,7 +69,10 @@ def _store_vectors(collection: Any, chunks: Sequence[Chunk], reuse: dict[str, np
 
     def flush(final: bool) -> None:
         nonlocal dim, stored, pending
-        while pending and (final or len(pending) >= ADD_BATCH):
+        # Adds of ADD_BATCH while much is left to embed; near the end, adds of what is left (at least MIN_ADD), so
+        # that the add after the last batch — which nothing overlaps — is small.
+        left = len(chunks) - stored - len(pending)
+        while pending and (final or len(pending) >= max(MIN_ADD, min(ADD_BATCH, left))):
             part, pending = pending[:ADD_BATCH], pending[ADD_BATCH:]
             vectors = np.vstack([v for _, v in part])
             dim = int(vectors.shape[1])
@@ -104,12 +112,22 @@ def ingest(
 ) -> IngestReport:
     """Build a new index generation beside the active one and swap it in; the old one serves until then."""
     started = time.perf_counter()
-    corpus = require_valid(load_corpus(corpus_dir, extra_paths))
-    chunks = corpus.chunks()
-    # A large corpus embeds in a child process (its model loads meanwhile) while this one builds BM25 and
-    # stores vectors (docs/performance.md).
-    with Embedding(embedder, batch, progress, expected=len(chunks)) as job:
+    # A large corpus embeds in child processes while this one builds BM25 and stores vectors (docs/performance.md);
+    # when the documents' size says the corpus is large, the children start (and load their model) while it loads.
+    with Embedding(embedder, batch, progress, expected=0, likely=likely_chunks([corpus_dir, *extra_paths])) as job:
+        corpus = require_valid(load_corpus(corpus_dir, extra_paths))
+        chunks = corpus.chunks()
+        job.expect(len(chunks))
         return _ingest(store, index_dir, corpus_dir, corpus, chunks, embedder, job, rebuild, progress, started)
+
+
+def likely_chunks(paths: Sequence[Path]) -> int:
+    """A low guess at a corpus's chunk count from its text documents' bytes (a PDF's size says nothing of its text)."""
+    size = 0
+    for path in paths:
+        files = path.rglob("*") if path.is_dir() else [path]
+        size += sum(f.stat().st_size for f in files if f.suffix.lower() in TEXT_SUFFIXES and f.is_file())
+    return size // BYTES_PER_CHUNK
 
 
 def _ingest(
@@ -134,9 +152,15 @@ def _ingest(
     progress("lexical", 0, 1)
     lexical = build_lexical(chunks)
     progress("lexical", 1, 1)
-    progress("store", 0, len(chunks))
-    collection = store.create(collection_name)
-    dim = _store_vectors(collection, chunks, reuse, job, progress)
+    # The generation's files are written while the children embed; only the manifest waits for the vectors.
+    files = start_generation(index_dir / generation, chunks, lexical)
+    try:
+        progress("store", 0, len(chunks))
+        collection = store.create(collection_name)
+        dim = _store_vectors(collection, chunks, reuse, job, progress)
+    except BaseException:
+        shutil.rmtree(files, ignore_errors=True)
+        raise
     new_pointer = {
         "generation": generation,
         "collection": collection_name,
@@ -148,7 +172,7 @@ def _ingest(
         "synonyms": synonyms,
     }
     manifest = {**new_pointer, "chunk_count": len(chunks), "chunks": {c.id: c.content_hash for c in chunks}}
-    write_generation(index_dir / generation, chunks, manifest, lexical)
+    finish_generation(index_dir / generation, files, manifest)
     store.set_active(new_pointer)  # the swap: readers see the old generation until this write
     keep = {generation} | ({str(pointer["generation"])} if pointer else set())
     _cleanup(store, index_dir, keep)

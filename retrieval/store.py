@@ -16,6 +16,10 @@ from retrieval.types import Chunk
 PREFIX = "madoguchi-"
 POINTER = "madoguchi-active"
 _BATCH = 1000
+# A collection this small is searched here, exactly and without Chroma's thread hops (docs/performance.md, fourth
+# pass). At this size Chroma's answers are exact too: no ranking differed in 400 top-10 queries over 300 random
+# vectors nor in 904 queries over the shipped index; at 1,000 its HNSW differed in 33 of 400, so larger stay there.
+EXACT_MAX = 256
 
 
 def _unavailable(exc: Exception) -> DeskError:
@@ -159,8 +163,28 @@ class Store:
         return out
 
     @staticmethod
+    def exact(collection: Any) -> Any:
+        """``collection`` itself, or for one of at most ``EXACT_MAX`` vectors an ``ExactCollection`` over it (its
+        vectors and filter fields held in process; everything but ``query`` still goes to Chroma)."""
+        try:
+            if collection.count() > EXACT_MAX:
+                return collection
+            ids: list[str] = []
+            vectors: list[Any] = []
+            metas: list[dict[str, Any]] = []
+            for page_ids, page_metas, page_vectors in _pages(collection, include=["metadatas", "embeddings"], third="embeddings"):
+                ids += page_ids
+                vectors += list(page_vectors)
+                metas += [{k: v for k, v in (m or {}).items() if k != "chunk"} for m in page_metas]
+        except Exception:
+            return collection  # searched through Chroma as before
+        return ExactCollection(collection, ids, np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1), metas)
+
+    @staticmethod
     def query(collection: Any, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """Nearest chunks as (id, cosine similarity)."""
+        if isinstance(collection, ExactCollection) and collection.understands(where):
+            return collection.nearest(vector, n, where)
         try:
             result = collection.query(
                 query_embeddings=[vector.tolist()], n_results=n, where=where or None, include=["distances"]
@@ -208,7 +232,7 @@ def _chunk(chunk_id: str, m: dict[str, Any], doc: str | None) -> Chunk:
     )
 
 
-def _pages(collection: Any, include: list[str]) -> Iterator[tuple[list[str], list[Any], list[Any]]]:
+def _pages(collection: Any, include: list[str], third: str = "documents") -> Iterator[tuple[list[str], list[Any], list[Any]]]:
     offset = 0
     while True:
         got = collection.get(include=include, limit=_BATCH, offset=offset)
@@ -216,6 +240,48 @@ def _pages(collection: Any, include: list[str]) -> Iterator[tuple[list[str], lis
         if not ids:
             return
         metas = got.get("metadatas") or [None] * len(ids)
-        docs = got.get("documents") or [None] * len(ids)
-        yield ids, metas, docs
+        others = got.get(third)
+        yield ids, metas, [None] * len(ids) if others is None else others
         offset += len(ids)
+
+
+class ExactCollection:
+    """A small Chroma collection searched in process: cosine similarity over all its vectors, filtered by equality on
+    metadata, as Chroma answers at this size; any other attribute is the Chroma collection's."""
+
+    def __init__(self, collection: Any, ids: list[str], vectors: np.ndarray, metas: list[dict[str, Any]]) -> None:
+        self.collection = collection
+        self.ids = ids
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True) if len(ids) else np.ones((0, 1), dtype=np.float32)
+        self.vectors = (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+        self.metas = metas
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.collection, name)
+
+    @staticmethod
+    def understands(where: dict[str, Any] | None) -> bool:
+        """True for the filters this class evaluates: none, ``{key: scalar}`` and ``{"$and": [those]}``."""
+        if not where:
+            return True
+        clauses = where["$and"] if set(where) == {"$and"} and isinstance(where["$and"], list) else [where]
+        return all(isinstance(c, dict) and len(c) == 1 and not next(iter(c)).startswith("$")
+                   and isinstance(next(iter(c.values())), str | bool | int | float) for c in clauses)
+
+    def nearest(self, vector: np.ndarray, n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
+        """The ``n`` most similar ids passing ``where`` as (id, cosine similarity), most similar first."""
+        clauses = (where["$and"] if "$and" in where else [where]) if where else []
+        keep = [i for i, m in enumerate(self.metas) if all(_same(m.get(k), v) for c in clauses for k, v in c.items())]
+        if not keep or n <= 0:
+            return []
+        query = np.asarray(vector, dtype=np.float32)
+        query = query / max(float(np.linalg.norm(query)), 1e-12)
+        # Row by row (no BLAS call: on a busy machine a multi-threaded one waits for every core).
+        sims = (self.vectors[keep] * query).sum(axis=1, dtype=np.float32)
+        order = np.argsort(-sims, kind="stable")[:n]
+        return [(self.ids[keep[i]], float(sims[i])) for i in order]
+
+
+def _same(stored: Any, wanted: Any) -> bool:
+    """Chroma's ``$eq``: a bool matches only a bool, a number only a number."""
+    return isinstance(stored, bool) == isinstance(wanted, bool) and stored == wanted

@@ -68,15 +68,28 @@ def _form(morpheme: Any) -> str:
     return surface if _ASCII_WORD.match(surface) else str(morpheme.normalized_form())
 
 
+# Part-of-speech id → dropped (``_DROP_POS``), filled as ids are met: comparing an int saves building each
+# morpheme's part-of-speech tuple, and dropped morphemes skip their normalized form (ingest tokenizes every chunk).
+_DROPPED_POS_ID: dict[int, bool] = {}
+
+
+def _dropped(morpheme: Any) -> bool:
+    pos_id = morpheme.part_of_speech_id()
+    dropped = _DROPPED_POS_ID.get(pos_id)
+    if dropped is None:
+        dropped = _DROPPED_POS_ID[pos_id] = morpheme.part_of_speech()[0] in _DROP_POS
+    return dropped
+
+
 def sudachi_tokens(text: str, *, keep_stopwords: bool = False) -> list[str]:
     """Content words of ``text`` as Sudachi normalized forms (particles and symbols dropped)."""
     out: list[str] = []
     tokenizer = _sudachi()
     for part in _slices(_TTE.sub(" って", normalize(text).lower())):
         with _lock:  # Sudachi's tokenizer object is not thread-safe
-            morphemes = [(m.part_of_speech()[0], _form(m)) for m in tokenizer.tokenize(part)]
-        for pos, form in morphemes:
-            if pos in _DROP_POS or not form.strip():
+            forms = [_form(m) for m in tokenizer.tokenize(part) if not _dropped(m)]
+        for form in forms:
+            if not form.strip():
                 continue
             if not keep_stopwords and form in STOPWORDS:
                 continue

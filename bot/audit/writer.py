@@ -36,6 +36,7 @@ class QueueWriter(Generic[T]):
         on_failure: Callable[[BaseException, int], None] | None = None,
         on_tick: Callable[[], None] | None = None,
         tick_seconds: float = 60.0,
+        linger: float = 0.0,
     ) -> None:
         self._write = write
         self._name = name
@@ -46,6 +47,9 @@ class QueueWriter(Generic[T]):
         self._on_failure = on_failure
         self._on_tick = on_tick
         self._tick_seconds = tick_seconds
+        self._linger = linger  # seconds the first queued item waits for others to share its write (one commit)
+        self._since = 0.0  # when the oldest item still waiting for a write was queued
+        self._flushing = 0  # callers waiting in flush(): no lingering while they wait
         self._queue: deque[T] = deque()
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
@@ -61,7 +65,11 @@ class QueueWriter(Generic[T]):
                 return False
             self._queue.append(item)
             self._start()
-            self._cond.notify_all()
+            if len(self._queue) == 1:
+                self._since = time.monotonic()
+                self._cond.notify_all()  # the writer sleeps on an empty queue
+            elif len(self._queue) >= self._batch:
+                self._cond.notify_all()  # a full batch ends the linger (otherwise the writer wakes on its own)
             return True
 
     def pending(self) -> int:
@@ -73,12 +81,17 @@ class QueueWriter(Generic[T]):
         """Wait until everything queued so far is written; False on timeout."""
         deadline = time.monotonic() + timeout
         with self._cond:
-            while self._queue:
-                left = deadline - time.monotonic()
-                if left <= 0 or self._stop:
-                    return False
-                self._cond.wait(left)
-            return True
+            self._flushing += 1
+            self._cond.notify_all()  # cut the writer's linger short
+            try:
+                while self._queue:
+                    left = deadline - time.monotonic()
+                    if left <= 0 or self._stop:
+                        return False
+                    self._cond.wait(left)
+                return True
+            finally:
+                self._flushing -= 1
 
     def close(self, timeout: float = 10.0) -> bool:
         """Flush (up to ``timeout``), then stop the thread; False when items were left unwritten."""
@@ -110,6 +123,9 @@ class QueueWriter(Generic[T]):
                         self._cond.wait(left)
                 while not self._queue and not self._stop and (left := next_tick - time.monotonic()) > 0:
                     self._cond.wait(left)
+                while (self._queue and len(self._queue) < self._batch and not self._stop and not self._flushing
+                       and (left := self._since + self._linger - time.monotonic()) > 0):
+                    self._cond.wait(left)  # linger: let the next few items share this write
                 if self._stop:
                     return
                 batch = list(islice(self._queue, self._batch))
@@ -151,6 +167,7 @@ class QueueWriter(Generic[T]):
         with self._cond:
             for _ in batch:
                 self._queue.popleft()
+            self._since = time.monotonic()  # what arrived during the write lingers afresh
             self._cond.notify_all()
         if self._on_written is not None:
             try:
