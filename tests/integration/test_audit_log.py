@@ -77,7 +77,7 @@ def test_every_answer_is_recorded_with_channel_citations_and_masked_question(rec
     assert "090-1234-5678" not in refused["question"] and "taro@example.jp" not in refused["question"]
     assert "[電話番号]" in refused["question"] and "[メールアドレス]" in refused["question"]
     assert "090-1234-5678" not in str(refused["meta"])
-    assert refused["meta"]["reason"] == "no_evidence"
+    assert refused["meta"]["reason"] == declined.meta["reason"] and declined.refused  # why it was declined, as answered
 
 
 def test_feedback_and_escalations_are_joined_by_answer_id(recorded: Desk, audit: AuditLog) -> None:

@@ -24,6 +24,7 @@ from test_web_api import assert_error
 from bot.config import Settings
 from bot.web.app import create_app
 from bot.web.server import serve_in_thread
+from retrieval import store as store_module
 from retrieval.embed import get_embedder
 from retrieval.ingest import ingest
 from retrieval.store import Store
@@ -116,7 +117,11 @@ def wait_until_ready(client: httpx.Client) -> httpx.Response:
     return response
 
 
-def test_killed_chroma_server_gives_503_and_the_desk_recovers_after_restart(chroma: ChromaServer, settings: Settings) -> None:
+def test_killed_chroma_server_gives_503_and_the_desk_recovers_after_restart(
+    chroma: ChromaServer, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an index of at most EXACT_MAX vectors is searched in process (docs/performance.md); this one must go to Chroma
+    monkeypatch.setattr(store_module, "EXACT_MAX", 0)
     with serve_in_thread(create_app(settings)) as url, httpx.Client(base_url=url, timeout=120) as client:
         assert client.get("/readyz").status_code == 200
         first = ask(client, QUESTIONS[0])

@@ -18,7 +18,7 @@ from bot.desk import Desk
 
 TIMEOUT = 3.0
 QUESTION = "地場産業成長プランの要件は？"
-GOOD = "地場産業成長プランでは、自治体のコミットメントとして相談窓口の設置が求められます[1]。また、KPIの設定などのEBPMメルクマールも要件です[2]。"
+GOOD = "地場産業成長プランでは、自治体のコミットメントとして相談窓口の設置が求められます[5]。また、KPIの設定などのEBPMメルクマールも要件です[6]。"  # the whole (要件) list is the context, in order
 FENCE = re.compile(r"<<<資料\[(\d+)\]\n(.*?)\n>>>", re.DOTALL)
 
 
@@ -66,9 +66,10 @@ def test_answer_with_valid_citations(llm: Desk, fake: FakeOpenAI) -> None:
     answer = llm.ask(QUESTION)
     assert answer.mode == "llm" and not answer.refused
     assert answer.text.startswith(GOOD)
-    assert f"\n\n{messages.SOURCES_HEADING}\n[1] " in answer.text
-    assert [c.n for c in answer.citations] == [1, 2]
-    for citation, hit in zip(answer.citations, answer.hits, strict=False):
+    assert f"\n\n{messages.SOURCES_HEADING}\n[5] " in answer.text
+    assert [c.n for c in answer.citations] == [5, 6]  # the numbers of the context blocks the model cited
+    for citation in answer.citations:
+        hit = answer.hits[citation.n - 1]
         assert citation.chunk_id == hit.chunk_id
         assert citation.quote and citation.quote in hit.text  # the quote is a sentence of the cited chunk
     assert "相談窓口の設置" in answer.citations[0].quote
