@@ -58,10 +58,15 @@ _SHORT_HEADING = re.compile(
     r"(?P<text>[^。:：、,]{1,22}?)\s*$"
 )
 _HEADING_TRIM = re.compile(r"^[\s#■□◆◇●○【(（\d.．]+|[\s】)）:：]+$")
+# 「Q2 誰が中心になるのか？」: in a plan written as questions and answers, the question heads its answer (it states nothing)
+_QUESTION_HEADING = re.compile(r"^\s*(?:[qＱ]|問)\s*\d{1,2}[.．:：)）\s]*(?P<text>[^。？?]{1,36})[？?]\s*$", re.IGNORECASE)
 
 
 def _heading(line: str) -> str | None:
     """The heading text when a line is a heading (``## 目標``, ``【核となる企業】``, ``核となる企業：``)."""
+    question = _QUESTION_HEADING.match(line)
+    if question:
+        return question.group("text").strip()
     m = _HEADING_LINE.match(line)
     if not m:
         short = _SHORT_HEADING.match(line)
@@ -192,6 +197,10 @@ def clause_bounds(sentence: Sentence, position: int) -> tuple[int, int]:
     A bracketed aside is its own clause: 「増設が検討されている(投資額は未定)」— 未定 is said of 投資額 only.
     """
     text = sentence.norm
+    body = len(norm(sentence.context))
+    if position < body:  # a heading's word speaks of the body's first clause (「Q2 誰が中心か」 → 「ただし、V社は…まだ決まっていない」)
+        lead = _CLAUSE_BREAK.match(text, body)
+        return 0, clause_bounds(sentence, lead.end() if lead else body)[1]
     for m in _BRACKET.finditer(text):
         if m.start() < position < m.end():
             return m.start() + 1, m.end() - 1

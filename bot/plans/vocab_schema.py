@@ -43,6 +43,7 @@ class _Markers(BaseModel):
     still: list[str] = Field(default_factory=list)
     hedge_stop: list[str] = Field(default_factory=list)
     undecided: list[str] = Field(default_factory=list)
+    metric_naming: list[str] = Field(default_factory=list)
 
 
 class _Similarity(BaseModel):
