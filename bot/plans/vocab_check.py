@@ -72,6 +72,10 @@ def check_plan_terms(path: Path, measure_ids: Iterable[str] = ()) -> list[Corpus
         if isinstance(table, Mapping) and key not in flagged:
             for name, words in table.items():
                 out += _terms(file, f"{key}.{name}", "語", words)
+    signatures = data.get("measure_signatures")
+    if isinstance(signatures, Mapping) and "measure_signatures" not in flagged:
+        for mid, words in signatures.items():
+            out += _terms(file, f"measure_signatures.{mid}", "語", words)
     for key in ("actor_roles", "metrics"):
         if key not in flagged:
             out += _terms(file, key, "語", data.get(key))
@@ -90,7 +94,7 @@ def check_plan_terms(path: Path, measure_ids: Iterable[str] = ()) -> list[Corpus
             out.append(CorpusProblem(file=file, entry="actor_patterns", message=f"[{n}]: 正規表現として読めません（{exc}）"))
     known = set(measure_ids)
     if known:
-        for key in ("match_focus", "measure_limits", "scopes"):
+        for key in ("match_focus", "measure_limits", "scopes", "measure_signatures"):
             table = data.get(key)
             if isinstance(table, Mapping):
                 out += [
