@@ -319,7 +319,8 @@ def actors(sentence: Sentence, patterns: Sequence[str], names: Mapping[str, Any]
             found.append(name)
     # 「…をつくる株式会社北辰精機」: a legal form that begins the next name does not end a name of its own
     forms = [str(f) for f in (names or {}).get("legal_forms", [])]
-    found = list(dict.fromkeys(_trim_particle(f, forms) for f in found))
+    # 「株式会社ゆずのさと（従業員9名）」: a name right before its overview in brackets ends there, not at a particle
+    found = list(dict.fromkeys(f if _before_bracket(f, shown) else _trim_particle(f, forms) for f in found))
     return [
         f for f in found
         if not any(f.endswith(lf) and any(g != f and g.startswith(lf) and f + g[len(lf):] in shown for g in found) for lf in forms)
@@ -327,6 +328,12 @@ def actors(sentence: Sentence, patterns: Sequence[str], names: Mapping[str, Any]
 
 
 _NAME_END = re.compile(r"(?<=[\u3041-\u30ff\u4e00-\u9fffa-zA-Z0-9])(?:が|は|を|に|で|と|も)(?=[\u30a0-\u30ff\u4e00-\u9fff、。,]|$)")
+
+
+def _before_bracket(name: str, shown: str) -> bool:
+    """True when every occurrence of ``name`` in the sentence is followed by an opening bracket (its overview)."""
+    ends = [m.end() for m in re.finditer(re.escape(name), shown)]
+    return bool(ends) and all(shown[e : e + 1] in ("(", "（") for e in ends)
 
 
 def _trim_particle(name: str, forms: Sequence[str]) -> str:

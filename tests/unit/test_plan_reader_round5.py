@@ -194,3 +194,18 @@ def test_executives_from_large_firms_point_to_the_matching_service(vocab: dict[s
     supplier = _score("revicareer", "部品メーカーは大企業の下請けとして、経営幹部の育成に取り組んでいる。", vocab)
     assert any("この施策が提供する" in r for r in asked.reasons)
     assert not any("この施策が提供する" in r for r in supplier.reasons)
+
+
+# --- a hiragana name ending in a particle-like kana, right before its overview ---------------------------------------
+
+
+def test_a_name_before_its_overview_keeps_its_last_kana(verdict: Verdict) -> None:
+    plan = "n町 地場産業成長プラン（案）\n町内の株式会社ゆずのさと（従業員9名）が中心になり、ゆずの焼き菓子を作って売ります。\n"
+    feasible = verdict(plan, "local_industry", "実現可能性")
+    assert "『株式会社ゆずのさと』" in feasible.reason
+
+
+def test_a_name_followed_by_a_particle_still_ends_there(verdict: Verdict) -> None:
+    plan = "n町 地場産業成長プラン（案）\n町内の株式会社はなが、ゆずの焼き菓子を作って売ります。\n"
+    feasible = verdict(plan, "local_industry", "実現可能性")
+    assert "『株式会社はな』" in feasible.reason
