@@ -15,7 +15,8 @@ from bot.plans.needs import Figure, NeedHit, detect_applicants, detect_figures, 
 from bot.plans.plan import Plan, as_plan
 from bot.plans.plan_type import choose_plan_type
 from bot.plans.ports import Search
-from bot.plans.terms import Sentence, body_of, norm, split_sentences
+from bot.plans.tense import clause_is_current
+from bot.plans.terms import Sentence, body_of, find_terms, marked, norm, split_sentences
 from retrieval.chunk import APPLICANT_NAMES, PLAN_TYPE_NAMES, chunk_document
 from retrieval.schema import Criterion, Measure
 
@@ -167,6 +168,22 @@ def _name_mentions(measure: Measure, plan_norm: str, generic: set[str]) -> list[
     return found
 
 
+def _signature_mentions(measure: Measure, sentences: Sequence[Sentence], vocab: Mapping[str, Any]) -> list[str]:
+    """The plan's words for what only this measure provides (``measure_signatures``), outside today's situation."""
+    terms = list((vocab.get("measure_signatures") or {}).get(measure.id, []))
+    markers = vocab.get("markers", {})
+    negation = list(markers.get("negation", []))
+    asking = [*markers.get("wish", []), *markers.get("request", [])]  # 「…が不足しており、…人材を採用して任せたい」 asks, whatever today is
+    found: list[str] = []
+    for s in sentences:
+        for hit in find_terms(s, terms):
+            if marked(s, hit, negation):
+                continue
+            if marked(s, hit, asking) or not clause_is_current(s, hit.start, markers):
+                found.append(hit.surface)
+    return list(dict.fromkeys(found))
+
+
 def _policy_refs_for(measure: Measure, section: str) -> list[str]:
     refs = [r for r in measure.policy_refs if r == section or r.startswith(section + " > ")]
     return refs
@@ -192,6 +209,7 @@ def score_measure(
     plan_norm: str,
     vocab: Mapping[str, Any],
     policy: tuple[str, str],
+    sentences: Sequence[Sentence] = (),
 ) -> MeasureMatch:
     """Score one measure for the plan and say why, line by line, in Japanese."""
     w = {k: float(v) for k, v in (vocab.get("match_weights") or {}).items()}
@@ -246,6 +264,10 @@ def score_measure(
         result.named = True
         result.score += w.get("name_in_plan", 3.0)
         reasons.append(f"計画が『{'』『'.join(mentions[:2])}』に言及しています")
+    signed = [] if mentions else _signature_mentions(measure, sentences, vocab)
+    if signed:  # 「交付金の優先採択を受けて」: what only this measure gives, asked for in the plan's words
+        result.score += w.get("signature", 2.0)
+        reasons.append(f"計画の『{'』『'.join(signed[:2])}』はこの施策が提供するものです")
     refs = _policy_refs_for(measure, plan_section)
     type_name = PLAN_TYPE_NAMES.get(plan_type, plan_type)
     if not plan_type:  # the plan type is not known: say nothing about fit rather than something wrong
@@ -369,6 +391,7 @@ def match_plan(
             plan_norm=plan_norm,
             vocab=vocab,
             policy=policy,
+            sentences=sentences,
         )
         for m in corpus.measures
     ]

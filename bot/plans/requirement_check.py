@@ -97,7 +97,15 @@ def evaluate(
     ok = [r.name for r in results if r.level == 2]
     # 「域内取引額、売上額、雇用・賃上げ等」: examples of one effect — enough of them, clearly stated, meet the rule.
     enough = int(extra(sig, "enough_groups", 0) or 0)
-    spared = enough > 0 and len(ok) >= enough
+    # 「町内の農家から多く買うので、お金が回るはず」: an example the plan names as its effect with no figure at all is a target
+    # left unset, so enough others do not meet the rule (``unquantified_caps``; a figure in another unit, 年600トン, is a target)
+    naming = list(markers.get("metric_naming", []))  # 「KPIとして出荷額を設定する」 names a metric; it states no effect
+    unset = [
+        r for r in results
+        if extra(sig, "unquantified_caps", False) and r.level == 1 and r.number_missing
+        and not any(quantities(s) or find_terms(s, naming) for s in r.sentences)
+    ]
+    spared = enough > 0 and len(ok) >= enough and not unset
     for r in results:
         if spared and r.level < 2:
             continue
@@ -150,15 +158,27 @@ def evaluate(
     # 「雇用の質に関する目標は今後協議のうえ設定する」「金融機関の参加は未定」: a part the plan itself leaves for later is
     # not yet there, whatever other sentences say about it — the requirement is at most partial.
     near = int(vocab.get("not_yet_window", 12))
+
+    undecided = list(markers.get("undecided", []))
+
+    def open_part(r: Any, group: Any) -> bool:
+        """A core part the plan leaves open; for the carrier (``denial_decides``) only when it is undecided (「V社の進出はまだ決まっていない」)."""
+        if extra(group, "core", False):
+            return bool(r.pending)
+        return bool(extra(group, "denial_decides", False)) and any(find_terms(s, undecided) for s in r.pending)
+
     not_yet = [
         r for r, g in zip(results, groups, strict=True)
-        if r.level > 0 and ((r.pending and extra(g, "core", False)) or topic_not_yet([*g.terms, *extra(g, "weak_terms", [])], sentences, markers, near))
+        if r.level > 0 and (open_part(r, g) or topic_not_yet([*g.terms, *extra(g, "weak_terms", [])], sentences, markers, near))
     ]
     for r in not_yet:
         lacking.append(f"『{r.name}』について計画自身がまだ済んでいない部分があると述べています")
         evidence += r.negated[:1]
     target_words = list(extra(sig, "target_required", []) or [])
     aimed = any(find_terms(s, target_words) for r in results for s in r.sentences)
+    # 「具体的な数字は、販売が始まってから検討する」: the plan says its figures are still to come — hopes, not targets
+    deferred = topic_not_yet(list(extra(sig, "figures_deferred", []) or []), sentences, markers, near)
+    aimed = aimed and not (deferred and not any(r.level == 2 for r in results))
     if target_words and not ok and not aimed:
         # 「目標値を設定できているか」: mentions that neither give a figure nor aim at anything set no target
         names = [r.name for r in results]

@@ -58,10 +58,15 @@ _SHORT_HEADING = re.compile(
     r"(?P<text>[^。:：、,]{1,22}?)\s*$"
 )
 _HEADING_TRIM = re.compile(r"^[\s#■□◆◇●○【(（\d.．]+|[\s】)）:：]+$")
+# 「Q2 誰が中心になるのか？」: in a plan written as questions and answers, the question heads its answer (it states nothing)
+_QUESTION_HEADING = re.compile(r"^\s*(?:[qＱ]|問)\s*\d{1,2}[.．:：)）\s]*(?P<text>[^。？?]{1,36})[？?]\s*$", re.IGNORECASE)
 
 
 def _heading(line: str) -> str | None:
     """The heading text when a line is a heading (``## 目標``, ``【核となる企業】``, ``核となる企業：``)."""
+    question = _QUESTION_HEADING.match(line)
+    if question:
+        return question.group("text").strip()
     m = _HEADING_LINE.match(line)
     if not m:
         short = _SHORT_HEADING.match(line)
@@ -192,6 +197,10 @@ def clause_bounds(sentence: Sentence, position: int) -> tuple[int, int]:
     A bracketed aside is its own clause: 「増設が検討されている(投資額は未定)」— 未定 is said of 投資額 only.
     """
     text = sentence.norm
+    body = len(norm(sentence.context))
+    if position < body:  # a heading's word speaks of the body's first clause (「Q2 誰が中心か」 → 「ただし、V社は…まだ決まっていない」)
+        lead = _CLAUSE_BREAK.match(text, body)
+        return 0, clause_bounds(sentence, lead.end() if lead else body)[1]
     for m in _BRACKET.finditer(text):
         if m.start() < position < m.end():
             return m.start() + 1, m.end() - 1
@@ -310,7 +319,8 @@ def actors(sentence: Sentence, patterns: Sequence[str], names: Mapping[str, Any]
             found.append(name)
     # 「…をつくる株式会社北辰精機」: a legal form that begins the next name does not end a name of its own
     forms = [str(f) for f in (names or {}).get("legal_forms", [])]
-    found = list(dict.fromkeys(_trim_particle(f, forms) for f in found))
+    # 「株式会社ゆずのさと（従業員9名）」: a name right before its overview in brackets ends there, not at a particle
+    found = list(dict.fromkeys(f if _before_bracket(f, shown) else _trim_particle(f, forms) for f in found))
     return [
         f for f in found
         if not any(f.endswith(lf) and any(g != f and g.startswith(lf) and f + g[len(lf):] in shown for g in found) for lf in forms)
@@ -318,6 +328,12 @@ def actors(sentence: Sentence, patterns: Sequence[str], names: Mapping[str, Any]
 
 
 _NAME_END = re.compile(r"(?<=[\u3041-\u30ff\u4e00-\u9fffa-zA-Z0-9])(?:が|は|を|に|で|と|も)(?=[\u30a0-\u30ff\u4e00-\u9fff、。,]|$)")
+
+
+def _before_bracket(name: str, shown: str) -> bool:
+    """True when every occurrence of ``name`` in the sentence is followed by an opening bracket (its overview)."""
+    ends = [m.end() for m in re.finditer(re.escape(name), shown)]
+    return bool(ends) and all(shown[e : e + 1] in ("(", "（") for e in ends)
 
 
 def _trim_particle(name: str, forms: Sequence[str]) -> str:

@@ -22,10 +22,11 @@ NUMBER_KINDS = ("amount", "count", "percent", "any")
 GROUP_KEYS = {"name", "terms", "weak_terms", "core", "need_number", "number", "with_group", "done", "dated_target", "optional", "when", "denial_decides"}
 SIGNAL_KEYS = {
     "groups", "need_number", "need_actor", "number", "negative_terms", "negative_reason", "caution_terms", "caution_reason",
-    "applies_when", "not_applicable_reason", "suggestion", "enough_groups", "target_required",
+    "applies_when", "not_applicable_reason", "suggestion", "enough_groups", "target_required", "unquantified_caps",
+    "figures_deferred",
 }
 _TERM_LISTS = ("terms", "weak_terms", "when")
-_SIGNAL_TERM_LISTS = ("negative_terms", "caution_terms", "applies_when", "target_required")
+_SIGNAL_TERM_LISTS = ("negative_terms", "caution_terms", "applies_when", "target_required", "figures_deferred")
 _BOOLS = ("core", "need_number", "done", "dated_target", "optional", "denial_decides")
 
 
@@ -71,6 +72,10 @@ def check_plan_terms(path: Path, measure_ids: Iterable[str] = ()) -> list[Corpus
         if isinstance(table, Mapping) and key not in flagged:
             for name, words in table.items():
                 out += _terms(file, f"{key}.{name}", "語", words)
+    signatures = data.get("measure_signatures")
+    if isinstance(signatures, Mapping) and "measure_signatures" not in flagged:
+        for mid, words in signatures.items():
+            out += _terms(file, f"measure_signatures.{mid}", "語", words)
     for key in ("actor_roles", "metrics"):
         if key not in flagged:
             out += _terms(file, key, "語", data.get(key))
@@ -89,7 +94,7 @@ def check_plan_terms(path: Path, measure_ids: Iterable[str] = ()) -> list[Corpus
             out.append(CorpusProblem(file=file, entry="actor_patterns", message=f"[{n}]: 正規表現として読めません（{exc}）"))
     known = set(measure_ids)
     if known:
-        for key in ("match_focus", "measure_limits", "scopes"):
+        for key in ("match_focus", "measure_limits", "scopes", "measure_signatures"):
             table = data.get(key)
             if isinstance(table, Mapping):
                 out += [
@@ -145,7 +150,7 @@ def _signal_problems(file: str, entry: str, signals: Any) -> list[CorpusProblem]
     out += _group_problems(file, entry, groups)
     for key in _SIGNAL_TERM_LISTS:
         out += _terms(file, entry, f"signals.{key}", signals.get(key))
-    for key in ("need_number", "need_actor"):
+    for key in ("need_number", "need_actor", "unquantified_caps"):
         if key in signals and not isinstance(signals[key], bool):
             out.append(CorpusProblem(file=file, entry=entry, message=f"signals.{key}: true か false で書いてください"))
     if "number" in signals and signals["number"] not in NUMBER_KINDS:

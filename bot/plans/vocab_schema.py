@@ -43,6 +43,7 @@ class _Markers(BaseModel):
     still: list[str] = Field(default_factory=list)
     hedge_stop: list[str] = Field(default_factory=list)
     undecided: list[str] = Field(default_factory=list)
+    metric_naming: list[str] = Field(default_factory=list)
 
 
 class _Similarity(BaseModel):
@@ -65,6 +66,7 @@ class PlanVocab(BaseModel):
     applicant_parents: dict[str, list[str]] = Field(default_factory=dict)
     not_yet_window: int = Field(default=12, ge=0, le=40)
     measure_limits: dict[str, _Limit] = Field(default_factory=dict)
+    measure_signatures: dict[str, list[str]] = Field(default_factory=dict)
     similarity: _Similarity = Field(default_factory=_Similarity)
 
     @field_validator("actor_roles", "weak_need_terms", "needs", mode="after")

@@ -87,3 +87,24 @@ def test_corpus_validate_fails_on_a_broken_vocabulary(corpus: Path) -> None:
     assert result.exit_code == 1
     assert "plan_terms.yaml: actor_roles: 空の語があります" in result.output
     assert "件の問題があります" in result.output
+
+
+def test_round5_keys_are_checked(corpus: Path) -> None:
+    def break_terms(data: dict) -> None:  # type: ignore[type-arg]
+        data["measure_signatures"]["no-such-measure"] = ["優先採択"]
+        data["measure_signatures"]["revicareer"].append("大企業出身…")
+
+    def break_signals(data: dict) -> None:  # type: ignore[type-arg]
+        local = next(p for p in data["plan_types"] if p["id"] == "local_industry")
+        spread = next(r for r in local["requirements"] if r["label"] == "域内への波及")["signals"]
+        spread["unquantified_caps"] = "yes"
+        spread["figures_deferred"] = ["数字…"]
+
+    _edit(corpus / "plan_terms.yaml", break_terms)
+    _edit(corpus / "requirements.yaml", break_signals)
+    lines = [str(p) for p in plan_vocab_problems(corpus, ["revicareer", "chiiki-mirai-kofukin"])]
+    assert "plan_terms.yaml: measure_signatures.no-such-measure: support_measures.yaml にない施策 id です" in lines
+    assert any(line.startswith("plan_terms.yaml: measure_signatures.revicareer: 語[") for line in lines), lines
+    where = "requirements.yaml: local_industry > 域内への波及: "
+    assert where + "signals.unquantified_caps: true か false で書いてください" in lines
+    assert any(line.startswith(where + "signals.figures_deferred[0]: ") for line in lines), lines
