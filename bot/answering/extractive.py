@@ -236,9 +236,9 @@ def kind_lines_first(
         if held:
             firsts.append(Quote(lead, best_line(held, terms), quotes[0].score))
     out = [*firsts, *quotes]
-    patterns = [re.compile(p) for kind in kinds for p in kind]
-    holding = next((q for q in out if q.hit.chunk.id == lead.chunk.id and any(p.search(q.text) for p in patterns)), None)
-    if holding is not None and holding is not out[0] and not any(p.search(out[0].text) for p in patterns):
+    stating = [re.compile(p) for kind in kinds for p in kind]
+    holding = next((q for q in out if q.hit.chunk.id == lead.chunk.id and any(p.search(q.text) for p in stating)), None)
+    if holding is not None and holding is not out[0] and not any(p.search(out[0].text) for p in stating):
         out = [holding, *(q for q in out if q is not holding)]  # the line stating the asked fact comes first
     return out
 
