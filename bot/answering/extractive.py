@@ -18,12 +18,13 @@ from bot.answering.compose import (
     suggestions,
     units,
 )
-from bot.answering.parts import part_quotes
+from bot.answering.parts import holds, part_quotes
 from bot.answering.primary import defining_unit, measure_names, names_measure
 from bot.answering.relevance import (
     REPAIR_KINDS,
     asked_kind_quotes,
     fillers_dropped,
+    is_filler,
     label_first,
     other_plans_dropped,
     policy_folded,
@@ -192,19 +193,54 @@ def other_entries_dropped(query: str, quotes: Sequence[Quote]) -> list[Quote]:
             or any(n in normalize(q.text) for n in named)]
 
 
-def every_kind(quotes: Sequence[Quote], kinds: Sequence[Sequence[str]]) -> list[Quote]:
-    """For each asked kind of fact no picked quote holds, the first sentence of the leading chunk that holds it."""
+def best_line(lines: Sequence[str], terms: Sequence[str]) -> str:
+    """Of the lines holding an asked kind, the one holding most of the question's words (the first on a tie):
+    「最低いくら投資すれば」 → 「投資額が1億円以上」, not 「売上高10億円以上」."""
+    return max(lines, key=lambda u: (sum(1 for t in terms if holds(set(query_terms(u)), t)), -lines.index(u)))
+
+
+def every_kind(quotes: Sequence[Quote], kinds: Sequence[Sequence[str]], query: str = "") -> list[Quote]:
+    """For each asked kind of fact no picked quote holds, the sentence of the leading chunk holding it that holds
+    most of the question's words."""
     extra: list[Quote] = []
     lead = quotes[0].hit
+    terms = query_terms(query)
     for patterns in kinds:
         asked = [re.compile(p) for p in patterns]
         if any(p.search(q.text) for q in [*quotes, *extra] for p in asked):
             continue
         shown = {q.text for q in [*quotes, *extra]}
-        unit = next((u for u in units(lead.chunk) if u not in shown and any(p.search(u) for p in asked)), None)
-        if unit is not None:
-            extra.append(Quote(lead, unit, 0.0))
+        held = [u for u in units(lead.chunk) if u not in shown and any(p.search(u) for p in asked)]
+        if held:
+            extra.append(Quote(lead, best_line(held, terms), 0.0))
     return extra
+
+
+def kind_lines_first(
+    query: str, quotes: Sequence[Quote], kinds: Sequence[Sequence[str]], skip: Callable[[str], bool]
+) -> list[Quote]:
+    """When the leading quote is a catalog entry's and no quote holds an asked kind of fact, the entry's line holding
+    it that shares most of the question's words leads (「じぞくかほじょきんっていくらまで」 → its 「通常枠の上限50万円」
+    line, not a line without an amount); a quote already holding one is moved ahead of a lead that holds none."""
+    if not quotes or quotes[0].hit.chunk.kind != "measure":
+        return list(quotes)
+    lead = quotes[0].hit
+    terms = query_terms(query)
+    firsts: list[Quote] = []
+    for patterns in kinds:
+        asked = [re.compile(p) for p in patterns]
+        if any(p.search(q.text) for q in [*quotes, *firsts] for p in asked):
+            continue
+        shown = {q.text for q in [*quotes, *firsts]}
+        held = [u for u in units(lead.chunk) if u not in shown and not skip(u) and any(p.search(u) for p in asked)]
+        if held:
+            firsts.append(Quote(lead, best_line(held, terms), quotes[0].score))
+    out = [*firsts, *quotes]
+    stating = [re.compile(p) for kind in kinds for p in kind]
+    holding = next((q for q in out if q.hit.chunk.id == lead.chunk.id and any(p.search(q.text) for p in stating)), None)
+    if holding is not None and holding is not out[0] and not any(p.search(out[0].text) for p in stating):
+        out = [holding, *(q for q in out if q is not holding)]  # the line stating the asked fact comes first
+    return out
 
 
 def _quoted_beyond(hits: Sequence[Hit], quotes: Sequence[Quote]) -> list[Hit]:
@@ -252,7 +288,7 @@ def extractive_answer(
                          skip=unasked_agency(agency_asked))
     if not quotes:
         return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, hits=hit_out, meta={**meta, "reason": "no_evidence"})
-    quotes = [*quotes, *every_kind(quotes, kinds)] if len(kinds) > 1 else quotes
+    quotes = [*quotes, *every_kind(quotes, kinds, query)] if len(kinds) > 1 else quotes
     quotes, unheld = asked_kind_quotes(quotes, hits, [k for k in kind_ids if k[0] in REPAIR_KINDS], index.chunks)
     if unheld:  # 「何件」 and no top hit states a count: the sources do not say
         return Answer(text=messages.REFUSE_UNSTATED, refused=True, hits=hit_out,
@@ -260,10 +296,11 @@ def extractive_answer(
     quotes = other_plans_dropped(label_first(index, query, quotes, hits), query, index.plan_type_names)
     quotes = fillers_dropped(policy_folded(quotes, hits), query, agency_asked)
     quotes = other_entries_dropped(query, quotes)
+    if quotes and defines is None:  # an asked kind no quote holds: the leading entry's line of that kind leads
+        quotes = kind_lines_first(query, quotes, kinds, lambda u: is_filler(u, query, agency_asked))
     if answers_of is not None and quotes:  # 「登録に費用は？どんな支援が？」: the entry's line for each part, in order
-        lead = quotes[0].hit
-        quotes = part_quotes(query, quotes, lead, idf, index.synonyms, answers_of,
-                             skip=lambda u: not fillers_dropped([Quote(lead, u, 0.0)], query, agency_asked))
+        quotes = part_quotes(query, quotes, quotes[0].hit, idf, index.synonyms, answers_of,
+                             skip=lambda u: is_filler(u, query, agency_asked))
     first = defining_unit(units(hits[0].chunk), defines) if defines and hits else None
     if first is not None:  # the definition leads; the other quotes follow it when they are about the defined term
         term = normalize(defines or "")

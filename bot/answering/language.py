@@ -107,6 +107,20 @@ def source_acronyms(index: LoadedIndex, text: str) -> list[str]:
     return [w for w in _ACRONYM.findall(text) if w in known]
 
 
+_QUOTED = re.compile(r"[「『“\"]([^」』”\"]{2,40})[」』”\"]")
+_BODIES: dict[str, str] = {}
+
+
+def quoted_source_terms(index: LoadedIndex, text: str) -> list[str]:
+    """The spans a foreign question quotes (「大規模成長投資補助金」) that the sources use as they are: the name of a
+    measure or term asked about, searched as written whatever script the rest of the question is in."""
+    if index.generation not in _BODIES:
+        _BODIES.clear()  # one generation is served at a time
+        _BODIES[index.generation] = "\n".join(c.text for c in index.chunks)
+    bodies = _BODIES[index.generation]
+    return [span.strip() for span in _QUOTED.findall(text) if len(span.strip()) >= 2 and span.strip() in bodies]
+
+
 def read_question(
     index: LoadedIndex, text: str, glossary: Glossary, vocabulary: Mapping[str, str] | None = None
 ) -> Reading:
@@ -124,5 +138,6 @@ def read_question(
         terms = [*glossary.japanese_terms(text, lang), *source_acronyms(index, text)]
         if lang != "zh":  # 「Tell me about 地域未来交付金」: a Japanese term written as it is (Chinese text is not one)
             terms += _JAPANESE_RUN.findall(text)
+        terms += quoted_source_terms(index, text)  # 「大規模成長投資補助金」 quoted in a Chinese question
         return Reading(lang, " ".join(dict.fromkeys(terms)), asked=text)
     return Reading("ja", read_terms(index, text))

@@ -18,8 +18,12 @@ MIN_PART_CHARS = 4
 KIND_BONUS = 0.5  # a line holding the kind of fact a part asks for (「何か所」→ 47都道府県)
 
 
-# a part that asks something (「…かかりますか」「どんなインフラが対象」), not a preface (「県の産業振興課の者です」)
-_ASKS = re.compile(r"(か|かね|の)$|何|なに|どう|どんな|どの|いくら|いつ|どこ|誰|だれ|教え|ください|知りたい")
+# a part that asks something (「…かかりますか」「どんなインフラが対象」「予算額も分かれば」「…が要ると聞きました」), not a
+# preface (「県の産業振興課の者です」)
+_ASKS = re.compile(
+    r"(か|かね|の|かな|っけ|いけない|ならない)$|何|なに|どう|どんな|どの|どれ|いくら|いくつ|いつ|どこ|誰|だれ|教え|ください"
+    r"|知りたい|(分|わ)かれば|と聞|って聞"
+)
 
 
 def asked_parts(question: str) -> list[str]:
@@ -29,13 +33,18 @@ def asked_parts(question: str) -> list[str]:
     return parts if len(parts) >= 2 else []
 
 
+def holds(words: set[str], term: str) -> bool:
+    """True when a line's words hold a term, also as part of a compound (投資 in 投資額, 予算 in 予算額)."""
+    return term in words or (len(term) >= 2 and any(term in w for w in words))
+
+
 def _part_score(
     terms: Sequence[str], unit: str, idf: IdfFn, synonyms: Synonyms, answers: Sequence[re.Pattern[str]]
 ) -> float:
     """How well a line answers one part: the part's own words the line holds (IDF-weighted), plus a held asked kind."""
     own = set(query_terms(unit))
     total = sum(idf(t) for t in terms)
-    held = sum(idf(t) for t in terms if t in own or any(s in own for s in synonyms.get(t, ())))
+    held = sum(idf(t) for t in terms if holds(own, t) or any(s in own for s in synonyms.get(t, ())))
     kind = KIND_BONUS if any(p.search(unit) for p in answers) else 0.0
     return (held / total if total else 0.0) + kind
 

@@ -139,16 +139,17 @@ def unasked_agency(agency_asked: bool) -> Callable[[str], bool]:
     return lambda text: not agency_asked and bool(_AGENCY_FIELD.search(text))
 
 
+def is_filler(text: str, query: str = "", agency_asked: bool = False) -> bool:
+    """True for a line that answers nothing by itself: a cross-reference, or a field-only line (関係する計画: /
+    所管:) the question does not ask for."""
+    field = (not _ASKS_PLAN.search(normalize(query)) and bool(_PLAN_FIELD.search(text))) or (
+        not agency_asked and bool(_AGENCY_FIELD.search(text)))
+    return bool(_FILLER.search(text)) or field
+
+
 def fillers_dropped(quotes: Sequence[Quote], query: str = "", agency_asked: bool = False) -> list[Quote]:
     """The quotes without cross-references and field-only lines (関係する計画: / 所管: unless asked), the lead included."""
-    plan_field_ok = bool(_ASKS_PLAN.search(normalize(query)))
-
-    def filler(text: str) -> bool:
-        field = (not plan_field_ok and bool(_PLAN_FIELD.search(text))) or (
-            not agency_asked and bool(_AGENCY_FIELD.search(text)))
-        return bool(_FILLER.search(text)) or field
-
-    kept = [q for q in quotes if not filler(q.text)]
+    kept = [q for q in quotes if not is_filler(q.text, query, agency_asked)]
     return kept or list(quotes[:1])  # a cross-reference leads only when nothing else was found
 
 

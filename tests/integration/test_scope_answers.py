@@ -75,3 +75,35 @@ def test_a_situation_overview_lists_no_measure_unrelated_to_the_need(desk: Any) 
     assert answer.meta["measures"][0] == "measure:jigyo-shokei-ma-hojokin"
     assert not any("yushutsu" in m or "export" in m for m in answer.meta["measures"]), answer.text
     assert "輸出" not in answer.text
+
+
+def test_another_countrys_programme_asked_in_english_is_declined_with_no_catalog_line(desk: Any) -> None:
+    answer = desk.ask("Our Japanese subsidiary is opening a factory in Ohio. What can we receive from the CHIPS Act?")
+    assert answer.refused and answer.meta["reason"] == "scope:other_country"
+    assert not answer.citations and "JETRO" in answer.text
+
+
+def test_a_citys_own_interest_subsidy_is_declined_with_the_citys_window(desk: Any) -> None:
+    answer = desk.ask("静岡市の創業融資の利子補給は、何％まで出ますか？")
+    assert answer.refused and answer.meta["reason"] == "scope:municipality_own"
+    assert not answer.citations and "よろず支援拠点" not in answer.text
+
+
+def test_a_count_of_companies_no_source_states_is_declined_not_answered_with_another_count(desk: Any) -> None:
+    answer = desk.ask("地域未来交付金を使っている企業は何社ありますか？")
+    assert answer.refused and not answer.citations
+    assert "47都道府県" not in answer.text and "15億円" not in answer.text
+
+
+def test_what_if_question_about_todays_caps_is_answered_not_declined_as_a_forecast(desk: Any) -> None:
+    history = [
+        {"role": "user", "content": "小規模事業者持続化補助金の通常枠の上限はいくらですか？"},
+        {"role": "assistant", "content": "通常枠の上限は50万円です。インボイス特例や賃金引上げ特例による上乗せがあります。"},
+    ]
+    answer = desk.ask("それなら、特例を両方使ったら上限はいくらまで上がるの？", history)
+    assert not answer.refused and "250万円" in answer.text
+
+
+def test_forecast_with_a_future_cue_is_still_declined(desk: Any) -> None:
+    answer = desk.ask("持続化補助金の上限は来年度上がると思いますか？")
+    assert answer.refused and answer.meta["reason"] == "scope:forecast"
