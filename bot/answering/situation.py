@@ -24,6 +24,7 @@ MAX_MEASURES = 4
 RELATIVE_FLOOR = 0.5  # a measure scoring under this share of the best one is left out
 RRF_K = 3.0
 PLAN_WEIGHT = 1.0  # weight of plan analysis's ranking against the search's
+PLAN_DEPTH = 12  # measures plan analysis ranks for a situation (its score orders them, the needs they serve rank them)
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
 }
@@ -34,7 +35,7 @@ def read_needs(question: str, match: Callable[..., Any]) -> Any | None:
     """Plan analysis's reading of a question (its needs, figures, applicants and ranked measures), or None when it
     reads nothing (``match`` is ``match_plan`` with its keyword arguments bound)."""
     try:
-        return match(question, n=8)
+        return match(question, n=PLAN_DEPTH)
     except DeskError:
         return None
 
