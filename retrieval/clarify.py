@@ -30,6 +30,17 @@ class Choice(BaseModel):
         return any(re.search(cue, folded, re.IGNORECASE) for cue in self.cues)
 
 
+class SizeRules(BaseModel):
+    """How the asker's stated size is held against a measure's applicants and criteria (situation overview)."""
+
+    model_config = ConfigDict(extra="forbid")
+    classes: list[str] = Field(default_factory=list)  # applicant kinds that are firm sizes (small_business, sme …)
+    parents: dict[str, list[str]] = Field(default_factory=dict)  # a small business is an SME too
+    names: dict[str, str] = Field(default_factory=dict)  # how a size is written in the answer
+    small_reach_yen: float = Field(default=100_000_000, ge=0)
+    large_floor_yen: float = Field(default=1_000_000_000, ge=0)
+
+
 class Situation(BaseModel):
     """Questions that describe a need and ask which support fits or where to ask (besides intents.yaml's situation)."""
 
@@ -39,6 +50,7 @@ class Situation(BaseModel):
     consult_kinds: list[str] = Field(default_factory=list)
     public_body: list[str] = Field(default_factory=list)
     public_applicants: list[str] = Field(default_factory=list)
+    sizes: SizeRules = Field(default_factory=lambda: SizeRules())
     examples: list[str] = Field(default_factory=list)
     not_examples: list[str] = Field(default_factory=list)
     consult_examples: list[str] = Field(default_factory=list)

@@ -16,7 +16,14 @@ from bot.answering.extractive import anchor_names, anchored, in_sources, known_s
 from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
 from bot.answering.language import Reading, read_question
 from bot.answering.relevance import unread_quoted
-from bot.answering.situation import consult_windows, overview, plan_ranks
+from bot.answering.situation import (
+    consult_windows,
+    out_of_reach,
+    overview,
+    plan_ranks,
+    read_needs,
+    states_needs,
+)
 from retrieval.clarify import Clarify
 from retrieval.corpus import Corpus
 from retrieval.index import LoadedIndex
@@ -107,13 +114,16 @@ class Intake:
         if not (named_intent or clarify.situation.asked(text)) or anchored(index, text):
             return None
         context = with_context(clarify, text, turns)
-        if context == text and clarify.too_vague(text):
+        reading = read_needs(context, self.plan_match)
+        if context == text and clarify.too_vague(text) and not states_needs(reading):
             # 「どこに相談すれば」 alone names no need: asked back only when intents.yaml reads a situation
             return clarify_answer(clarify, meta) if named_intent else None
         hits = self.search(context, k=SITUATION_DEPTH)
         measures = {c.id: c for c in index.chunks if c.kind == "measure"}
-        windows = consult_windows(self.corpus(), clarify.situation, context)
-        return overview(hits, plan_ranks(context, self.plan_match), {**meta, "query": context}, measures, windows)
+        corpus = self.corpus()
+        windows = consult_windows(corpus, clarify.situation, context)
+        ruled_out = out_of_reach(corpus.measures, reading, clarify.situation.sizes)
+        return overview(hits, plan_ranks(reading), {**meta, "query": context}, measures, windows, ruled_out)
 
     def follow_up_query(self, question: str, turns: Sequence[Turn]) -> str:
         """The retrieval query of a question in a conversation (extractive mode: carried key terms)."""

@@ -6,6 +6,7 @@ matching (``bot.plans.match_plan`` called through :func:`plan_ranks`); each entr
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
@@ -13,28 +14,87 @@ from typing import Any
 from bot import messages
 from bot.answering.answer import Answer, Citation, HitOut
 from bot.answering.compose import suggestions, units
-from retrieval.clarify import Situation
+from retrieval.clarify import Situation, SizeRules
 from retrieval.corpus import Corpus
 from retrieval.errors import DeskError
+from retrieval.schema import Measure
 from retrieval.types import Chunk, Hit
 
 MAX_MEASURES = 4
 RELATIVE_FLOOR = 0.5  # a measure scoring under this share of the best one is left out
 RRF_K = 3.0
 PLAN_WEIGHT = 1.0  # weight of plan analysis's ranking against the search's
+PLAN_DEPTH = 12  # measures plan analysis ranks for a situation (its score orders them, the needs they serve rank them)
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
+}
 _SIZE = re.compile(r"[0-9０-９]+\s*(人|億|万|円|%|％)")
 
 
-def plan_ranks(question: str, match: Callable[..., Any]) -> dict[str, int]:
-    """Rank of each measure id by plan analysis (``match`` is ``match_plan`` with its keyword arguments bound).
-
-    A question in which plan analysis finds no need gives no ranks (the search decides alone).
-    """
+def read_needs(question: str, match: Callable[..., Any]) -> Any | None:
+    """Plan analysis's reading of a question (its needs, figures, applicants and ranked measures), or None when it
+    reads nothing (``match`` is ``match_plan`` with its keyword arguments bound)."""
     try:
-        result = match(question, n=8)
+        return match(question, n=PLAN_DEPTH)
     except DeskError:
+        return None
+
+
+def states_needs(reading: Any | None) -> bool:
+    """True when plan analysis read at least one need in the question (「道路や工業用水道の整備」→ インフラ)."""
+    return bool(reading is not None and getattr(reading, "needs", None))
+
+
+def plan_ranks(reading: Any | None) -> dict[str, int]:
+    """Rank of each measure id by plan analysis; a question in which it reads nothing gives no ranks.
+
+    Measures serving the needs the asker states most strongly come first (a ryokan's 旅館・温泉街 before its one
+    改装: the tourism measures before a general investment tax break), plan analysis's score breaking ties."""
+    if reading is None:
         return {}
-    return {r.measure.id: rank for rank, r in enumerate(result.results, start=1) if r.score > 0}
+    weight = {n.tag: float(n.weight) for n in getattr(reading, "needs", [])}
+    scored = [r for r in reading.results if r.score > 0]
+    ordered = sorted(scored, key=lambda r: -sum(weight.get(t, 0.0) for t in r.needs))  # stable: score breaks ties
+    return {r.measure.id: rank for rank, r in enumerate(ordered, start=1)}
+
+
+def out_of_reach(measures: Sequence[Measure], reading: Any | None, sizes: SizeRules) -> dict[str, str]:
+    """Measures the asker's stated size rules out, each with the catalog's condition that does.
+
+    A criterion the asker's own figures fail (従業員1,200人 against 「従業員20人以下」) rules a measure out, and so does
+    a measure only for firm sizes the asker's stated size cannot be (a 1,200-person maker and an SME-only subsidy;
+    a small business is an SME too, and an SME may be small). An asker who writes as a small business (「従業員4人」, 「家族経営」) and states no
+    figure for a criterion whose floor is ``small_reach_yen`` or more (an investment of 1億円, sales of 10億円) is
+    not offered that measure either; nor is an asker who states neither the investment nor a mid-sized firm offered an
+    investment floor of ``large_floor_yen`` or more (a ryokan union's renovation and a 20億円 investment subsidy)."""
+    if reading is None:
+        return {}
+    figures: Mapping[str, Sequence[Any]] = getattr(reading, "figures", {}) or {}
+    applicants: Mapping[str, Any] = getattr(reading, "applicants", {}) or {}
+    stated = [a for a in sizes.classes if a in applicants]
+    small = "small_business" in stated and "mid_sized" not in stated
+    large = "mid_sized" in stated
+    # a size the asker may be: its own, its parents (a small business is an SME), its children (an SME may be small)
+    fits = {f for a in stated for f in (a, *sizes.parents.get(a, []))}
+    fits |= {child for child, parents in sizes.parents.items() if set(parents) & set(stated)}
+    out: dict[str, str] = {}
+    for m in measures:
+        kinds = set(m.applicants)
+        if fits and kinds and kinds <= set(sizes.classes) and not kinds & fits:
+            out[m.id] = "対象: " + "・".join(sizes.names.get(a, a) for a in m.applicants)
+            continue
+        for c in m.criteria:
+            values = [f.value for f in figures.get(c.field, [])]
+            if values and not any(_OPS[c.op](v, c.value) for v in values):
+                out[m.id] = c.label
+                break
+            # a small business: any amount floor out of its reach; anyone not mid-sized: a large investment floor
+            floor = sizes.small_reach_yen if small else sizes.large_floor_yen
+            amounts = c.field.endswith("_yen") if small else c.field == "investment_yen"
+            if not values and amounts and c.op in (">=", ">") and c.value >= floor and not large:
+                out[m.id] = c.label
+                break
+    return out
 
 
 def pick_measures(
@@ -98,10 +158,13 @@ def _entry_lines(chunk: Chunk) -> list[str]:
 
 def overview(
     hits: Sequence[Hit], ranks: Mapping[str, int], meta: dict[str, Any], chunks: Mapping[str, Chunk] | None = None,
-    windows: tuple[Collection[str], Collection[str]] = ((), ()),
+    windows: tuple[Collection[str], Collection[str]] = ((), ()), ruled_out: Collection[str] = (),
 ) -> Answer | None:
-    """The overview answer, or None when the search found no measure (``windows``: see :func:`consult_windows`)."""
-    chosen = pick_measures(hits, ranks, chunks=chunks, prefer=windows[0], avoid=windows[1])
+    """The overview answer, or None when the search found no measure (``windows``: see :func:`consult_windows`;
+    ``ruled_out``: measures the asker's stated size rules out, see :func:`out_of_reach`)."""
+    avoid = {*windows[1], *ruled_out}
+    chosen = pick_measures(hits, {m: r for m, r in ranks.items() if m not in avoid}, chunks=chunks, prefer=windows[0],
+                           avoid=avoid)
     if not chosen:
         return None
     text_lines = [messages.SITUATION_LEAD.format(n=len(chosen))]
@@ -127,4 +190,5 @@ def overview(
     shown = {h.chunk.id for h in hits}
     listed = [*hits, *(h for h in chosen if h.chunk.id not in shown)]  # a measure found by plan analysis alone
     return Answer(text="\n".join(text_lines), citations=citations, hits=[HitOut.of(h) for h in listed], suggestions=follow,
-                  meta={**meta, "intent": "situation", "measures": [h.chunk.id for h in chosen]})
+                  meta={**meta, "intent": "situation", "measures": [h.chunk.id for h in chosen],
+                        "ruled_out": sorted(ruled_out)})
