@@ -20,6 +20,7 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
 
+from bot.answering.conversation import parse_history  # noqa: E402
 from bot.desk import Desk  # noqa: E402
 from evals.dataset import load  # noqa: E402
 from evals.metrics import first_relevant_rank  # noqa: E402
@@ -67,7 +68,8 @@ def main() -> None:
     bm25 = baseline(desk)
     rows = []
     for case in cases:
-        query = desk.follow_up_query(case.question, desk._history(case.history)) if case.history else case.question
+        turns = parse_history(list(case.history), desk.settings.max_history_turns, desk.settings.max_question_chars)
+        query = desk.follow_up_query(case.question, turns) if case.history else case.question
         ours = first_relevant_rank([h.chunk.text for h in desk.search(query, k=DEPTH)], case.evidence, DEPTH)
         docs = bm25.invoke(query)  # type: ignore[attr-defined]
         theirs = first_relevant_rank([d.page_content for d in docs], case.evidence, DEPTH)
