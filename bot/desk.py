@@ -29,7 +29,7 @@ from retrieval.store import Store
 from retrieval.types import Hit
 
 if TYPE_CHECKING:
-    from bot.plans.match import MatchResult
+    from bot.plans.match_result import MatchResult
     from bot.plans.plan import Plan
     from bot.plans.precheck import PrecheckReport
 

@@ -4,7 +4,8 @@ measures, pre-checking it against its type's requirements, degrees and reports.
 It gets a ``search`` callable and the ``Corpus`` as arguments (``bot.plans.ports``), never the ``Desk``.
 """
 
-from bot.plans.match import MatchResult, match_plan
+from bot.plans.match import match_plan
+from bot.plans.match_result import MatchResult
 from bot.plans.plan import Plan, as_plan, parse_plan
 from bot.plans.ports import Search
 from bot.plans.precheck import PrecheckReport, precheck_plan

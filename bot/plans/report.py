@@ -9,7 +9,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from bot import messages
 from bot.plans.degree import CONNECTOR_RULE, HUB_RULE, SECTION
 from bot.plans.labels import FIELD_LABELS, ICONS, STATUS_JA
-from bot.plans.match import MatchResult
+from bot.plans.match_result import MatchResult
 from bot.plans.precheck import PrecheckReport
 
 POLICY_TITLE = "「戦略産業クラスター計画」及び「地域産業成長プラン」の基本的な考え方(案)"

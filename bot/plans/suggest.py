@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from bot.plans.match import MeasureMatch, match_plan
+from bot.plans.match import match_plan
+from bot.plans.match_result import MeasureMatch
 from bot.plans.ports import Search
 from retrieval.errors import Code, DeskError
 

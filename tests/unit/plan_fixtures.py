@@ -53,3 +53,23 @@ def verdict(desk: Desk) -> Verdict:
         return item(desk.precheck(plan, plan_type), label)
 
     return judge
+
+
+SECTIONS = {"local_industry": "3. 地場産業支援", "regional_cluster": "2. 地域産業クラスター"}
+
+
+def score_in(measure_id: str, text: str, vocab: dict[str, Any], plan_type: str = "local_industry") -> Any:
+    """``score_measure`` of one catalog measure for a plan text of ``plan_type`` (no retrieval ranks)."""
+    from bot.plans.match import score_measure
+    from bot.plans.needs import detect_applicants, detect_figures, detect_needs
+    from bot.plans.terms import split_sentences
+    from retrieval.corpus import load_corpus
+
+    measure = next(m for m in load_corpus(CORPUS).measures if m.id == measure_id)
+    sentences = split_sentences(text)
+    figures = detect_figures(sentences, vocab)
+    return score_measure(
+        measure, plan_type=plan_type, plan_section=SECTIONS[plan_type], needs=detect_needs(sentences, vocab),
+        applicants=detect_applicants(sentences, vocab, figures), figures=figures, ranks=[], plan_norm=norm(text),
+        vocab=vocab, policy=("政策文書", ""), sentences=sentences,
+    )

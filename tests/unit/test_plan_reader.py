@@ -6,14 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from plan_fixtures import desk, item, sentence, vocab  # noqa: F401  (pytest fixtures are used by name)
+from plan_fixtures import desk, item, score_in, sentence, vocab  # noqa: F401  (pytest fixtures are used by name)
 
 from bot.desk import Desk
-from bot.plans.match import score_measure
 from bot.plans.needs import detect_applicants, detect_figures, detect_needs
 from bot.plans.tense import clause_is_current, dated_target
-from bot.plans.terms import find_terms, norm, plan_terms, split_sentences
-from retrieval.corpus import load_corpus
+from bot.plans.terms import find_terms, plan_terms, split_sentences
 
 REPO = Path(__file__).resolve().parent.parent.parent
 CORPUS = REPO / "corpus"
@@ -144,15 +142,7 @@ def test_a_small_business_is_also_an_sme(vocab: dict[str, Any]) -> None:
 
 
 def _score(measure_id: str, text: str, vocab: dict[str, Any]) -> Any:
-    corpus = load_corpus(CORPUS)
-    measure = next(m for m in corpus.measures if m.id == measure_id)
-    sentences = split_sentences(text)
-    figures = detect_figures(sentences, vocab)
-    return score_measure(
-        measure, plan_type="local_industry", plan_section="3. 地場産業支援", needs=detect_needs(sentences, vocab),
-        applicants=detect_applicants(sentences, vocab, figures), figures=figures, ranks=[], plan_norm=norm(text),
-        vocab=vocab, policy=("政策文書", ""),
-    )
+    return score_in(measure_id, text, vocab, "local_industry")
 
 
 def test_a_measure_whose_floor_the_plan_misses_is_not_listed(vocab: dict[str, Any]) -> None:

@@ -5,12 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from plan_fixtures import Verdict, desk, item, verdict, vocab  # noqa: F401  (pytest fixtures are used by name)
-
-from bot.plans.match import score_measure
-from bot.plans.needs import detect_applicants, detect_figures, detect_needs
-from bot.plans.terms import norm, split_sentences
-from retrieval.corpus import load_corpus
+from plan_fixtures import Verdict, desk, item, score_in, verdict, vocab  # noqa: F401  (pytest fixtures are used by name)
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "corpus"
 
@@ -171,15 +166,7 @@ def test_effects_without_figures_but_not_deferred_are_partial(verdict: Verdict) 
 
 
 def _score(measure_id: str, text: str, vocab: dict[str, Any]) -> Any:
-    corpus = load_corpus(CORPUS)
-    measure = next(m for m in corpus.measures if m.id == measure_id)
-    sentences = split_sentences(text)
-    figures = detect_figures(sentences, vocab)
-    return score_measure(
-        measure, plan_type="regional_cluster", plan_section="2. 地域産業クラスター", needs=detect_needs(sentences, vocab),
-        applicants=detect_applicants(sentences, vocab, figures), figures=figures, ranks=[], plan_norm=norm(text),
-        vocab=vocab, policy=("政策文書", ""), sentences=sentences,
-    )
+    return score_in(measure_id, text, vocab, "regional_cluster")
 
 
 def test_asking_for_a_grants_priority_selection_points_to_the_grant(vocab: dict[str, Any]) -> None:
