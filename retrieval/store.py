@@ -181,6 +181,11 @@ class Store:
         return ExactCollection(collection, ids, np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1), metas)
 
     @staticmethod
+    def in_process(collection: Any) -> bool:
+        """True when ``collection`` is searched in process (an ``ExactCollection``): queries need no store."""
+        return isinstance(collection, ExactCollection)
+
+    @staticmethod
     def query(collection: Any, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """Nearest chunks as (id, cosine similarity)."""
         if isinstance(collection, ExactCollection) and collection.understands(where):

@@ -218,6 +218,8 @@ class Ready(BaseModel):
     generation: Any = None
     corpus_version: str | None = None
     chunks: int | None = None
+    store: Literal["ok", "unreachable"] = Field("ok", description="unreachable: answering from the in-process copy")
+    degraded: bool = Field(False, description="True while the store is unreachable and a small index answers without it")
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -144,6 +144,26 @@ def test_killed_chroma_server_gives_503_and_the_desk_recovers_after_restart(
             assert not again.json()["refused"] and again.json()["citations"]
 
 
+def test_a_small_index_keeps_answering_and_stays_ready_while_chroma_is_down(chroma: ChromaServer, settings: Settings) -> None:
+    # the shipped corpus is at most EXACT_MAX vectors: searched in process, so a dead store degrades, not stops, the desk
+    with serve_in_thread(create_app(settings)) as url, httpx.Client(base_url=url, timeout=120) as client:
+        ready = client.get("/readyz")
+        assert ready.status_code == 200 and ready.json()["store"] == "ok" and ready.json()["degraded"] is False
+        chroma.kill()
+        try:
+            ready = client.get("/readyz")
+            assert ready.status_code == 200, ready.text  # a load balancer keeps routing to a desk that answers
+            assert ready.json()["store"] == "unreachable" and ready.json()["degraded"] is True
+            answer = ask(client, QUESTIONS[2])
+            assert answer.status_code == 200 and not answer.json()["refused"] and answer.json()["citations"]
+        finally:
+            chroma.start()
+        deadline = time.monotonic() + RECOVERY_TIMEOUT
+        while (ready := client.get("/readyz")).json().get("store") != "ok" and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert ready.json()["store"] == "ok" and ready.json()["degraded"] is False
+
+
 def test_corrupted_index_files_answer_503_naming_the_rebuild_command(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(REPO / "corpus", corpus)
