@@ -24,6 +24,8 @@ MAX_MEASURES = 4
 RELATIVE_FLOOR = 0.5  # a measure scoring under this share of the best one is left out
 RRF_K = 3.0
 PLAN_WEIGHT = 1.0  # weight of plan analysis's ranking against the search's
+SIZE_FIT_RANK = 0  # plan rank shared by the measures whose amount floor the asker's figures meet (see plan_ranks)
+SCOPE_SHARE = 2.0  # a sector measure whose sector the asker names: this many times the strongest need's weight (plan_ranks)
 PLAN_DEPTH = 12  # measures plan analysis ranks for a situation (its score orders them, the needs they serve rank them)
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
@@ -48,14 +50,41 @@ def states_needs(reading: Any | None) -> bool:
 def plan_ranks(reading: Any | None) -> dict[str, int]:
     """Rank of each measure id by plan analysis; a question in which it reads nothing gives no ranks.
 
-    Measures serving the needs the asker states most strongly come first (a ryokan's 旅館・温泉街 before its one
-    改装: the tourism measures before a general investment tax break), plan analysis's score breaking ties."""
+    A measure whose amount floor the asker's own figures meet (25億円の投資 and 「投資額20億円以上」, 売上40億円 and
+    「売上高10億円以上」) leads with the shared rank ``SIZE_FIT_RANK``: the asker's stated size is what such a measure
+    asks, so it comes before measures for any size (a small business's 補助金). The others follow in the order of the
+    needs the asker states most strongly (a ryokan's 旅館・温泉街 before its one 改装: the tourism measures before a
+    general investment tax break), plan analysis's score breaking ties."""
     if reading is None:
         return {}
     weight = {n.tag: float(n.weight) for n in getattr(reading, "needs", [])}
+    figures: Mapping[str, Sequence[Any]] = getattr(reading, "figures", {}) or {}
     scored = [r for r in reading.results if r.score > 0]
-    ordered = sorted(scored, key=lambda r: -sum(weight.get(t, 0.0) for t in r.needs))  # stable: score breaks ties
-    return {r.measure.id: rank for rank, r in enumerate(ordered, start=1)}
+    top = max(weight.values(), default=0.0)
+
+    def strength(r: Any) -> float:  # a measure for the sector the asker names counts as serving its strongest need too
+        return sum(weight.get(t, 0.0) for t in r.needs) + (top * SCOPE_SHARE if getattr(r, "in_scope", False) else 0.0)
+
+    ordered = sorted(scored, key=lambda r: -strength(r))  # stable: score breaks ties
+    fit = [r for r in ordered if meets_amount_floor(r.measure, figures)]
+    ranks = {r.measure.id: SIZE_FIT_RANK for r in fit}
+    rest = [r for r in ordered if r.measure.id not in ranks]
+    ranks.update({r.measure.id: rank for rank, r in enumerate(rest, start=len(fit) + 1)})
+    return ranks
+
+
+def meets_amount_floor(measure: Measure, figures: Mapping[str, Sequence[Any]]) -> bool:
+    """True when a figure the asker states meets an amount floor of the measure (投資額・売上高 … 以上) and no
+    criterion the asker states a figure for is failed."""
+    met = False
+    for c in measure.criteria:
+        values = [f.value for f in figures.get(c.field, [])]
+        if not values:
+            continue
+        if not any(_OPS[c.op](v, c.value) for v in values):
+            return False
+        met = met or (c.field.endswith("_yen") and c.op in (">=", ">"))
+    return met
 
 
 def out_of_reach(measures: Sequence[Measure], reading: Any | None, sizes: SizeRules) -> dict[str, str]:
