@@ -142,13 +142,15 @@ def pick_measures(
                  for mid in sorted(ranks, key=lambda m: ranks[m])
                  if mid not in found and mid not in avoid and chunks and f"measure:{mid}" in chunks]
     scores: dict[str, float] = {}
+    plain: dict[str, float] = {}  # the same without the size-fit lead, for the floor
     for rank, hit in enumerate(measures, start=1):
         mid = hit.chunk.id.removeprefix("measure:")
         scores[hit.chunk.id] = 1.0 / (RRF_K + rank) + (PLAN_WEIGHT / (RRF_K + ranks[mid]) if mid in ranks else 0.0)
+        plain[hit.chunk.id] = 1.0 / (RRF_K + rank) + (PLAN_WEIGHT / (RRF_K + max(ranks[mid], 1)) if mid in ranks else 0.0)
     ordered = sorted(measures, key=lambda h: -scores[h.chunk.id])
     if not ordered:
         return []
-    floor = RELATIVE_FLOOR * scores[ordered[0].chunk.id]
+    floor = RELATIVE_FLOOR * max(plain.values())
     chosen = [h for h in ordered[:limit] if scores[h.chunk.id] >= floor]  # no filler under the floor
     windows = [h for h in ordered if h.chunk.id.removeprefix("measure:") in prefer]
     if not windows:
