@@ -26,6 +26,7 @@ RRF_K = 3.0
 PLAN_WEIGHT = 1.0  # weight of plan analysis's ranking against the search's
 SIZE_FIT_RANK = 0  # plan rank shared by the measures whose amount floor the asker's figures meet (see plan_ranks)
 SCOPE_SHARE = 2.0  # a sector measure whose sector the asker names: this many times the strongest need's weight (plan_ranks)
+SEARCH_ONLY_UNDER = 2  # with this many measures ranked by plan analysis, one only the search found is not listed
 PLAN_DEPTH = 12  # measures plan analysis ranks for a situation (its score orders them, the needs they serve rank them)
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
@@ -62,8 +63,9 @@ def plan_ranks(reading: Any | None) -> dict[str, int]:
     scored = [r for r in reading.results if r.score > 0]
     top = max(weight.values(), default=0.0)
 
-    def strength(r: Any) -> float:  # a measure for the sector the asker names counts as serving its strongest need too
-        return sum(weight.get(t, 0.0) for t in r.needs) + (top * SCOPE_SHARE if getattr(r, "in_scope", False) else 0.0)
+    def strength(r: Any) -> float:  # a measure for the sector the asker names, serving a need, ranks with the strongest
+        served = sum(weight.get(t, 0.0) for t in r.needs)
+        return served + (top * SCOPE_SHARE if served and getattr(r, "in_scope", False) else 0.0)
 
     ordered = sorted(scored, key=lambda r: -strength(r))  # stable: score breaks ties
     fit = [r for r in ordered if meets_amount_floor(r.measure, figures)]
@@ -151,6 +153,8 @@ def pick_measures(
     if not ordered:
         return []
     floor = RELATIVE_FLOOR * max(plain.values())
+    if len(ranks) >= SEARCH_ONLY_UNDER:  # plan analysis read enough needs: a measure serving none of them is filler
+        ordered = [h for h in ordered if h.chunk.id.removeprefix("measure:") in ranks or h.chunk.id.removeprefix("measure:") in prefer]
     chosen = [h for h in ordered[:limit] if scores[h.chunk.id] >= floor]  # no filler under the floor
     windows = [h for h in ordered if h.chunk.id.removeprefix("measure:") in prefer]
     if not windows:
