@@ -32,6 +32,9 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
 }
 _SIZE = re.compile(r"[0-9０-９]+\s*(人|億|万|円|%|％)")
+_PLAIN = re.compile(r"[\s、。,.・:：()（）「」『』?？!！]")
+PROVIDES_LINE = "支援内容:"
+ASKED_LINE_MIN = 4  # character pairs (not hiragana alone) a 支援内容 line shares with the question to be added
 
 
 def read_needs(question: str, match: Callable[..., Any]) -> Any | None:
@@ -176,11 +179,31 @@ def consult_windows(corpus: Corpus, situation: Situation, question: str) -> tupl
     return {m.id for m in windows} - not_for_asker, not_for_asker
 
 
-def _entry_lines(chunk: Chunk) -> list[str]:
-    """What the measure gives (its summary line), who it is for, and the size condition that may rule one out."""
+def _bigrams(text: str) -> set[str]:
+    """Character pairs of the text's wording, those of hiragana alone (の, する, ます) left out."""
+    plain = _PLAIN.sub("", text)
+    pairs = {plain[i : i + 2] for i in range(len(plain) - 1)}
+    return {p for p in pairs if not all("\u3041" <= ch <= "\u309f" for ch in p)}
+
+
+def asked_line(lines: Sequence[str], question: str) -> str:
+    """The 支援内容 line sharing the most of the question's wording (「5年以内に…継ぐ」 → 事業承継促進枠：5年以内に…引き継ぐ),
+    when it shares at least ``ASKED_LINE_MIN`` character pairs; else ""."""
+    asked = _bigrams(question)
+    scored = [(len(_bigrams(u.split(":", 1)[1]) & asked), u) for u in lines if u.startswith(PROVIDES_LINE)]
+    best = max(scored, key=lambda s: s[0], default=(0, ""))
+    return best[1] if best[0] >= ASKED_LINE_MIN else ""
+
+
+def _entry_lines(chunk: Chunk, question: str = "") -> list[str]:
+    """What the measure gives (its summary line, and the line of what it provides that the question's wording asks
+    for), who it is for, and the size condition that may rule one out."""
     lines = units(chunk)
     summary = next((u for u in lines if ":" not in u[:8]), lines[0] if lines else "")
     picked = [summary] if summary else []
+    provides = asked_line(lines, question) if question else ""
+    if provides:
+        picked.append(provides)
     conditions = [u for u in lines if u.startswith("要件:")]
     sized = next((u for u in conditions if _SIZE.search(u)), conditions[0] if conditions else "")
     window = next((u for u in lines if u.startswith("窓口:")), "")
@@ -206,7 +229,7 @@ def overview(
     citations: list[Citation] = []
     for n, hit in enumerate(chosen, start=1):
         chunk = hit.chunk
-        entries = _entry_lines(chunk)
+        entries = _entry_lines(chunk, str(meta.get("query", "")))
         note = f"（{messages.UNVERIFIED}の事項あり）" if not chunk.verified else ""
         text_lines.append(f"{n}. {chunk.title}{note} [{n}]")
         text_lines += [f"  ・{line}" for line in entries]

@@ -106,3 +106,10 @@ def test_an_amount_or_rate_asked_of_a_designated_support_is_answered_from_it(des
     answer = desk.ask(question)
     assert not answer.text.startswith(OVERVIEW_LEAD) and answer.meta.get("intent") != "situation"
     assert "1/2" in answer.text
+
+
+def test_an_entry_adds_the_provided_line_the_askers_words_ask_for(desk: Any) -> None:
+    answer = desk.ask("親父が70歳になり、5年以内に自分が家業の町工場を継ぐ予定です。継ぐ前に古い機械を入れ替えたいのですが、使える制度はありますか。")
+    assert answer.text.startswith(OVERVIEW_LEAD)
+    assert "事業承継促進枠" in answer.text  # 「5年以内に…継ぐ予定」 is what this 支援内容 line is about
+    assert any("事業承継促進枠" in c.quote for c in answer.citations)

@@ -37,3 +37,12 @@ def test_an_amount_floor_met_by_the_askers_figure_fits_and_a_failed_criterion_do
     assert not meets_amount_floor(_measure(staff), stated)  # no amount floor: fits any size
     small = {"investment_yen": [Figure("investment_yen", 5e8, "5億円", "")]}
     assert not meets_amount_floor(_measure(floor), small)
+
+
+def test_the_provided_line_sharing_the_questions_wording_is_chosen() -> None:
+    from bot.answering.situation import asked_line
+
+    lines = ["支援内容: 事業承継促進枠:5年以内に親族や従業員へ事業を引き継ぐ予定の事業者が対象", "支援内容: 廃業・再チャレンジ枠がある",
+             "金額等: 事業承継促進枠:100万〜800万円"]
+    assert asked_line(lines, "5年以内に家業を継ぐ予定です。使える制度は？").startswith("支援内容: 事業承継促進枠")
+    assert asked_line(lines, "中小企業向けの補助金はありますか") == ""  # 企業・向け alone are not enough
