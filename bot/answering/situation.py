@@ -78,6 +78,15 @@ def plan_ranks(reading: Any | None) -> dict[str, int]:
     return ranks
 
 
+def closed_ranks(ranks: Mapping[str, int], left_out: Collection[str]) -> dict[str, int]:
+    """The ranks without the measures left out, closed up as :func:`plan_ranks` numbers them (a ruled-out measure
+    ranked above does not push the rest down; the size-fit lead stays shared)."""
+    kept = {m: r for m, r in ranks.items() if m not in left_out}
+    fit = [m for m, r in kept.items() if r == SIZE_FIT_RANK]
+    rest = sorted((m for m in kept if m not in fit), key=lambda m: kept[m])
+    return {**dict.fromkeys(fit, SIZE_FIT_RANK), **{m: n for n, m in enumerate(rest, start=len(fit) + 1)}}
+
+
 def meets_amount_floor(measure: Measure, figures: Mapping[str, Sequence[Any]]) -> bool:
     """True when a figure the asker states meets an amount floor of the measure (投資額・売上高 … 以上) and no
     criterion the asker states a figure for is failed."""
@@ -221,8 +230,7 @@ def overview(
     """The overview answer, or None when the search found no measure (``windows``: see :func:`consult_windows`;
     ``ruled_out``: measures the asker's stated size rules out, see :func:`out_of_reach`)."""
     avoid = {*windows[1], *ruled_out}
-    chosen = pick_measures(hits, {m: r for m, r in ranks.items() if m not in avoid}, chunks=chunks, prefer=windows[0],
-                           avoid=avoid)
+    chosen = pick_measures(hits, closed_ranks(ranks, avoid), chunks=chunks, prefer=windows[0], avoid=avoid)
     if not chosen:
         return None
     text_lines = [messages.SITUATION_LEAD.format(n=len(chosen))]

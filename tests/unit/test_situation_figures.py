@@ -46,3 +46,11 @@ def test_the_provided_line_sharing_the_questions_wording_is_chosen() -> None:
              "金額等: 事業承継促進枠:100万〜800万円"]
     assert asked_line(lines, "5年以内に家業を継ぐ予定です。使える制度は？").startswith("支援内容: 事業承継促進枠")
     assert asked_line(lines, "中小企業向けの補助金はありますか") == ""  # 企業・向け alone are not enough
+
+
+def test_ranks_close_up_over_measures_left_out() -> None:
+    from bot.answering.situation import SIZE_FIT_RANK, closed_ranks
+
+    ranks = {"fit": SIZE_FIT_RANK, "sme_only": SIZE_FIT_RANK, "tax": 3, "people": 4}
+    assert closed_ranks(ranks, {"sme_only"}) == {"fit": SIZE_FIT_RANK, "tax": 2, "people": 3}
+    assert closed_ranks({"a": 1, "b": 2, "c": 3}, {"a"}) == {"b": 1, "c": 2}
