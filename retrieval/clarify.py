@@ -46,6 +46,7 @@ class Situation(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     asks: list[str] = Field(default_factory=list)
+    not_asks: list[str] = Field(default_factory=list)  # a fact asked of a designated support (its 上限・補助率): not a situation
     consult: list[str] = Field(default_factory=list)
     consult_kinds: list[str] = Field(default_factory=list)
     public_body: list[str] = Field(default_factory=list)
@@ -55,11 +56,14 @@ class Situation(BaseModel):
     not_examples: list[str] = Field(default_factory=list)
     consult_examples: list[str] = Field(default_factory=list)
 
-    _valid_patterns = field_validator("asks", "consult", "public_body")(compiled)
+    _valid_patterns = field_validator("asks", "not_asks", "consult", "public_body")(compiled)
 
     def asked(self, text: str) -> bool:
-        """True when the question asks which support fits its need, or where or whom to ask."""
+        """True when the question asks which support fits its need, or where or whom to ask — not when it asks a
+        fact (an amount, a rate) of the support it designates (``not_asks``)."""
         folded = fold(text)
+        if any(re.search(p, folded, re.IGNORECASE) for p in self.not_asks):
+            return False
         return any(re.search(p, folded, re.IGNORECASE) for p in [*self.asks, *self.consult])
 
     def from_public_body(self, text: str) -> bool:

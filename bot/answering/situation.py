@@ -24,11 +24,17 @@ MAX_MEASURES = 4
 RELATIVE_FLOOR = 0.5  # a measure scoring under this share of the best one is left out
 RRF_K = 3.0
 PLAN_WEIGHT = 1.0  # weight of plan analysis's ranking against the search's
+SIZE_FIT_RANK = 0  # plan rank shared by the measures whose amount floor the asker's figures meet (see plan_ranks)
+SCOPE_SHARE = 2.0  # a sector measure whose sector the asker names: this many times the strongest need's weight (plan_ranks)
+SEARCH_ONLY_UNDER = 2  # with this many measures ranked by plan analysis, one only the search found is not listed
 PLAN_DEPTH = 12  # measures plan analysis ranks for a situation (its score orders them, the needs they serve rank them)
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
 }
 _SIZE = re.compile(r"[0-9０-９]+\s*(人|億|万|円|%|％)")
+_PLAIN = re.compile(r"[\s、。,.・:：()（）「」『』?？!！]")
+PROVIDES_LINE = "支援内容:"
+ASKED_LINE_MIN = 4  # character pairs (not hiragana alone) a 支援内容 line shares with the question to be added
 
 
 def read_needs(question: str, match: Callable[..., Any]) -> Any | None:
@@ -48,14 +54,51 @@ def states_needs(reading: Any | None) -> bool:
 def plan_ranks(reading: Any | None) -> dict[str, int]:
     """Rank of each measure id by plan analysis; a question in which it reads nothing gives no ranks.
 
-    Measures serving the needs the asker states most strongly come first (a ryokan's 旅館・温泉街 before its one
-    改装: the tourism measures before a general investment tax break), plan analysis's score breaking ties."""
+    A measure whose amount floor the asker's own figures meet (25億円の投資 and 「投資額20億円以上」, 売上40億円 and
+    「売上高10億円以上」) leads with the shared rank ``SIZE_FIT_RANK``: the asker's stated size is what such a measure
+    asks, so it comes before measures for any size (a small business's 補助金). The others follow in the order of the
+    needs the asker states most strongly (a ryokan's 旅館・温泉街 before its one 改装: the tourism measures before a
+    general investment tax break), plan analysis's score breaking ties."""
     if reading is None:
         return {}
     weight = {n.tag: float(n.weight) for n in getattr(reading, "needs", [])}
+    figures: Mapping[str, Sequence[Any]] = getattr(reading, "figures", {}) or {}
     scored = [r for r in reading.results if r.score > 0]
-    ordered = sorted(scored, key=lambda r: -sum(weight.get(t, 0.0) for t in r.needs))  # stable: score breaks ties
-    return {r.measure.id: rank for rank, r in enumerate(ordered, start=1)}
+    top = max(weight.values(), default=0.0)
+
+    def strength(r: Any) -> float:  # a measure for the sector the asker names, serving a need, ranks with the strongest
+        served = sum(weight.get(t, 0.0) for t in r.needs)
+        return served + (top * SCOPE_SHARE if served and getattr(r, "in_scope", False) else 0.0)
+
+    ordered = sorted(scored, key=lambda r: -strength(r))  # stable: score breaks ties
+    fit = [r for r in ordered if meets_amount_floor(r.measure, figures)]
+    ranks = {r.measure.id: SIZE_FIT_RANK for r in fit}
+    rest = [r for r in ordered if r.measure.id not in ranks]
+    ranks.update({r.measure.id: rank for rank, r in enumerate(rest, start=len(fit) + 1)})
+    return ranks
+
+
+def closed_ranks(ranks: Mapping[str, int], left_out: Collection[str]) -> dict[str, int]:
+    """The ranks without the measures left out, closed up as :func:`plan_ranks` numbers them (a ruled-out measure
+    ranked above does not push the rest down; the size-fit lead stays shared)."""
+    kept = {m: r for m, r in ranks.items() if m not in left_out}
+    fit = [m for m, r in kept.items() if r == SIZE_FIT_RANK]
+    rest = sorted((m for m in kept if m not in fit), key=lambda m: kept[m])
+    return {**dict.fromkeys(fit, SIZE_FIT_RANK), **{m: n for n, m in enumerate(rest, start=len(fit) + 1)}}
+
+
+def meets_amount_floor(measure: Measure, figures: Mapping[str, Sequence[Any]]) -> bool:
+    """True when a figure the asker states meets an amount floor of the measure (投資額・売上高 … 以上) and no
+    criterion the asker states a figure for is failed."""
+    met = False
+    for c in measure.criteria:
+        values = [f.value for f in figures.get(c.field, [])]
+        if not values:
+            continue
+        if not any(_OPS[c.op](v, c.value) for v in values):
+            return False
+        met = met or (c.field.endswith("_yen") and c.op in (">=", ">"))
+    return met
 
 
 def out_of_reach(measures: Sequence[Measure], reading: Any | None, sizes: SizeRules) -> dict[str, str]:
@@ -113,13 +156,17 @@ def pick_measures(
                  for mid in sorted(ranks, key=lambda m: ranks[m])
                  if mid not in found and mid not in avoid and chunks and f"measure:{mid}" in chunks]
     scores: dict[str, float] = {}
+    plain: dict[str, float] = {}  # the same without the size-fit lead, for the floor
     for rank, hit in enumerate(measures, start=1):
         mid = hit.chunk.id.removeprefix("measure:")
         scores[hit.chunk.id] = 1.0 / (RRF_K + rank) + (PLAN_WEIGHT / (RRF_K + ranks[mid]) if mid in ranks else 0.0)
+        plain[hit.chunk.id] = 1.0 / (RRF_K + rank) + (PLAN_WEIGHT / (RRF_K + max(ranks[mid], 1)) if mid in ranks else 0.0)
     ordered = sorted(measures, key=lambda h: -scores[h.chunk.id])
     if not ordered:
         return []
-    floor = RELATIVE_FLOOR * scores[ordered[0].chunk.id]
+    floor = RELATIVE_FLOOR * max(plain.values())
+    if len(ranks) >= SEARCH_ONLY_UNDER:  # plan analysis read enough needs: a measure serving none of them is filler
+        ordered = [h for h in ordered if h.chunk.id.removeprefix("measure:") in ranks or h.chunk.id.removeprefix("measure:") in prefer]
     chosen = [h for h in ordered[:limit] if scores[h.chunk.id] >= floor]  # no filler under the floor
     windows = [h for h in ordered if h.chunk.id.removeprefix("measure:") in prefer]
     if not windows:
@@ -141,11 +188,31 @@ def consult_windows(corpus: Corpus, situation: Situation, question: str) -> tupl
     return {m.id for m in windows} - not_for_asker, not_for_asker
 
 
-def _entry_lines(chunk: Chunk) -> list[str]:
-    """What the measure gives (its summary line), who it is for, and the size condition that may rule one out."""
+def _bigrams(text: str) -> set[str]:
+    """Character pairs of the text's wording, those of hiragana alone (の, する, ます) left out."""
+    plain = _PLAIN.sub("", text)
+    pairs = {plain[i : i + 2] for i in range(len(plain) - 1)}
+    return {p for p in pairs if not all("\u3041" <= ch <= "\u309f" for ch in p)}
+
+
+def asked_line(lines: Sequence[str], question: str) -> str:
+    """The 支援内容 line sharing the most of the question's wording (「5年以内に…継ぐ」 → 事業承継促進枠：5年以内に…引き継ぐ),
+    when it shares at least ``ASKED_LINE_MIN`` character pairs; else ""."""
+    asked = _bigrams(question)
+    scored = [(len(_bigrams(u.split(":", 1)[1]) & asked), u) for u in lines if u.startswith(PROVIDES_LINE)]
+    best = max(scored, key=lambda s: s[0], default=(0, ""))
+    return best[1] if best[0] >= ASKED_LINE_MIN else ""
+
+
+def _entry_lines(chunk: Chunk, question: str = "") -> list[str]:
+    """What the measure gives (its summary line, and the line of what it provides that the question's wording asks
+    for), who it is for, and the size condition that may rule one out."""
     lines = units(chunk)
     summary = next((u for u in lines if ":" not in u[:8]), lines[0] if lines else "")
     picked = [summary] if summary else []
+    provides = asked_line(lines, question) if question else ""
+    if provides:
+        picked.append(provides)
     conditions = [u for u in lines if u.startswith("要件:")]
     sized = next((u for u in conditions if _SIZE.search(u)), conditions[0] if conditions else "")
     window = next((u for u in lines if u.startswith("窓口:")), "")
@@ -163,15 +230,14 @@ def overview(
     """The overview answer, or None when the search found no measure (``windows``: see :func:`consult_windows`;
     ``ruled_out``: measures the asker's stated size rules out, see :func:`out_of_reach`)."""
     avoid = {*windows[1], *ruled_out}
-    chosen = pick_measures(hits, {m: r for m, r in ranks.items() if m not in avoid}, chunks=chunks, prefer=windows[0],
-                           avoid=avoid)
+    chosen = pick_measures(hits, closed_ranks(ranks, avoid), chunks=chunks, prefer=windows[0], avoid=avoid)
     if not chosen:
         return None
     text_lines = [messages.SITUATION_LEAD.format(n=len(chosen))]
     citations: list[Citation] = []
     for n, hit in enumerate(chosen, start=1):
         chunk = hit.chunk
-        entries = _entry_lines(chunk)
+        entries = _entry_lines(chunk, str(meta.get("query", "")))
         note = f"（{messages.UNVERIFIED}の事項あり）" if not chunk.verified else ""
         text_lines.append(f"{n}. {chunk.title}{note} [{n}]")
         text_lines += [f"  ・{line}" for line in entries]

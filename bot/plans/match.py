@@ -172,6 +172,7 @@ def score_measure(
     scope: Mapping[str, Any] = (vocab.get("scopes") or {}).get(measure.id) or {}
     out_of_scope = bool(scope) and not any(has_word(plan_norm, norm(t)) for t in scope.get("terms", []))
     result.outside = out_of_scope
+    result.in_scope = bool(scope) and not out_of_scope
     if out_of_scope:  # 「北米」 is not 米: the plan's words are read as whole words
         result.score += w.get("out_of_scope", -4.0)
         caveats.append(f"この施策の対象は{scope.get('label', '特定の分野')}です。計画にその分野の産品・事業の記載がありません")

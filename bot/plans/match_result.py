@@ -25,6 +25,7 @@ class MeasureMatch:
     named: bool = False  # the plan names the measure
     missed: bool = False  # a figure of the plan fails a criterion, or the plan is outside the measure's sector / applicants
     outside: bool = False  # the plan's sector (scopes) is not the measure's
+    in_scope: bool = False  # the measure is for a sector (scopes) and the plan names it (味噌 → 農林水産物・食品)
     retrieved: bool = False  # a plan sentence finds it in the top 3 (what counts for measures without need tags)
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,6 +73,7 @@ def detect_figures(sentences: Sequence[Sentence], vocab: Mapping[str, Any]) -> d
     out: dict[str, list[Figure]] = {}
     for name, spec in (vocab.get("figures") or {}).items():
         kind, window = spec.get("kind", "any"), int(spec.get("window", 10))
+        bare = tuple(spec.get("bare_units", []))
         for sentence in sentences:
             taken: set[tuple[int, int]] = set()
             for term in sorted(spec.get("terms", []), key=len, reverse=True):
@@ -79,7 +81,7 @@ def detect_figures(sentences: Sequence[Sentence], vocab: Mapping[str, Any]) -> d
                 while start >= 0:
                     tail = sentence.norm[start + len(term) : start + len(term) + window + 12]
                     found = False
-                    for q in _near(tail, kind, window):
+                    for q in _near(tail, kind, window, bare):
                         key = (start + len(term) + q.start, start + len(term) + q.end)
                         if key in taken:
                             continue
@@ -88,7 +90,7 @@ def detect_figures(sentences: Sequence[Sentence], vocab: Mapping[str, Any]) -> d
                         found = True
                         break
                     if not found:  # 「総額30億円を投資する」: the figure may stand before its label, in the same clause
-                        before = _before(sentence.norm, start, kind, window)
+                        before = _before(sentence.norm, start, kind, window, bare)
                         if before and (before.start, before.end) not in taken:
                             taken.add((before.start, before.end))
                             text = sentence.norm[before.start : start + len(term)]
@@ -103,20 +105,33 @@ def detect_figures(sentences: Sequence[Sentence], vocab: Mapping[str, Any]) -> d
     return out
 
 
-def _before(text: str, end: int, kind: str, window: int) -> Quantity | None:
+def _before(text: str, end: int, kind: str, window: int, bare: Sequence[str] = ()) -> Quantity | None:
     """The nearest figure ending at most ``window`` characters before ``end``, with no clause break in between."""
     head_start = max(0, end - window - 12)
     head = text[head_start:end]
     cut = max(head.rfind(c) for c in "、。,;；")
-    found = [q for q in _near(head, kind, len(head)) if q.start > cut and len(head) - q.end <= window]
+    found = [q for q in _near(head, kind, len(head), bare) if q.start > cut and len(head) - q.end <= window]
     if not found:
         return None
     q = found[-1]
     return Quantity(q.value, q.unit, q.text, head_start + q.start, head_start + q.end)
 
 
-def _near(tail: str, kind: str, window: int) -> list[Quantity]:
+# A bare amount (「売上30億」「5億くらいかけて」): a number and a big unit with no 円, not a counter's number (12万人)
+_BARE = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[億万])(?!\s*(?:円|[人名社件戸軒店台個本点回棟頭羽箱食枚杯床室席便校泊品種]|世帯|経営体|トン|ha|m3|㎥|kw|kl))")
+_BIG = {"万": 10**4, "億": 10**8}
+
+
+def bare_amounts(text: str, units: Sequence[str]) -> list[Quantity]:
+    """Amounts written without 円 in one of ``units`` (plan_terms.yaml ``figures.*.bare_units``)."""
+    return [Quantity(float(m.group("num")) * _BIG[m.group("unit")], "円", m.group(0), m.start(), m.end())
+            for m in _BARE.finditer(text) if m.group("unit") in units]
+
+
+def _near(tail: str, kind: str, window: int, bare: Sequence[str] = ()) -> list[Quantity]:
     found = [q for q in find_quantities(tail, kind) if q.start <= window]
+    if kind == "amount" and bare:
+        found += [q for q in bare_amounts(tail, bare) if q.start <= window and not any(f.start <= q.start < f.end for f in found)]
     found = [q for q in found if not tail[q.end : q.end + 3].startswith(("当たり", "あたり", "当り"))]
     if kind == "count":
         found = [q for q in found if q.unit in ("人", "名")]

@@ -53,3 +53,63 @@ def test_a_question_naming_a_measure_is_answered_from_it_not_with_an_overview(de
     answer = desk.ask(question)
     assert not answer.text.startswith(OVERVIEW_LEAD)
     assert answer.meta.get("intent") != "situation"
+
+
+def _listed(answer: Any) -> list[str]:
+    """The measure chunk ids the overview lists, in order."""
+    return [str(m).removeprefix("measure:") for m in answer.meta.get("measures", [])]
+
+
+@pytest.mark.parametrize(
+    ("question", "measure"),
+    [
+        ("町の産業振興課の者です。工業団地に大きな工場が来ることになり、道路と工業用水の整備が必要です。国の支援で整備費をまかなえるものはありますか。",
+         "地域未来交付金"),
+        ("離島で唯一のガソリンスタンドが廃業しそうです。島の暮らしに欠かせない店を国が支援する仕組みはありますか。", "エッセンシャル"),
+    ],
+)
+def test_a_need_asked_as_what_the_state_supports_gets_the_overview(desk: Any, question: str, measure: str) -> None:
+    answer = desk.ask(question)  # 「国の支援で…できるものは」「国が支援する仕組みは」 (clarify.yaml situation.asks)
+    assert not answer.refused and answer.text.startswith(OVERVIEW_LEAD)
+    assert measure in answer.text
+
+
+def test_measures_whose_amount_floor_the_askers_figures_meet_lead(desk: Any) -> None:
+    answer = desk.ask("従業員250人、売上40億円の金型メーカーです。25億円かけて自動化した新工場を建て、賃金も上げたい。"
+                      "売上100億円を目指すと公表しています。大型の設備投資に使える補助金を教えてください。")
+    listed = _listed(answer)
+    assert listed[:2] == ["daikibo-seicho-toshi-hojokin", "seicho-kasokuka-hojokin"] or \
+        listed[:2] == ["seicho-kasokuka-hojokin", "daikibo-seicho-toshi-hojokin"]
+    assert "monodukuri-hojokin" not in listed[:2]  # measures for any size come after
+
+
+def test_amounts_written_without_yen_are_the_askers_figures(desk: Any) -> None:
+    answer = desk.ask("売上15億くらいの食品加工会社です。2億くらいかけて工場を建て替えたい。使えそうな国の制度は？")
+    listed = _listed(answer)
+    assert listed and listed[0] == "seicho-kasokuka-hojokin"  # 売上15億 ≥ 10億円, 2億 ≥ 1億円
+    assert "daikibo-seicho-toshi-hojokin" in answer.meta["ruled_out"]  # 2億 < 20億円
+    assert "yushutsu-jigyo-keikaku" not in listed  # found by the search only, serving no need the asker states
+
+
+def test_a_food_maker_selling_abroad_gets_the_food_export_measures_beside_jetro(desk: Any) -> None:
+    answer = desk.ask("醤油を造っている小さな蔵です。ヨーロッパで売りたいのですが、どこに相談すればいいですか。")
+    assert answer.text.startswith(OVERVIEW_LEAD)
+    assert "JETRO" in answer.text and "農林水産物・食品" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["中小企業庁のものづくりの補助金で、機械の導入に使える補助の上限と補助率は？",
+     "観光庁の高付加価値化の事業で、宿の改修に使える補助の上限と補助率は？"],
+)
+def test_an_amount_or_rate_asked_of_a_designated_support_is_answered_from_it(desk: Any, question: str) -> None:
+    answer = desk.ask(question)
+    assert not answer.text.startswith(OVERVIEW_LEAD) and answer.meta.get("intent") != "situation"
+    assert "1/2" in answer.text
+
+
+def test_an_entry_adds_the_provided_line_the_askers_words_ask_for(desk: Any) -> None:
+    answer = desk.ask("親父が70歳になり、5年以内に自分が家業の町工場を継ぐ予定です。継ぐ前に古い機械を入れ替えたいのですが、使える制度はありますか。")
+    assert answer.text.startswith(OVERVIEW_LEAD)
+    assert "事業承継促進枠" in answer.text  # 「5年以内に…継ぐ予定」 is what this 支援内容 line is about
+    assert any("事業承継促進枠" in c.quote for c in answer.citations)

@@ -44,3 +44,11 @@ def test_corpus_validate_reports_clarify_problems(tmp_path: Path) -> None:
     (tmp_path / "clarify.yaml").write_text("schema_version: 1\nchoices:\n  - {label: x}\n", encoding="utf-8")
     problems = load_corpus(tmp_path).problems
     assert any(p.file == "clarify.yaml" for p in problems)
+
+
+def test_a_fact_asked_of_a_designated_support_is_not_a_situation() -> None:
+    situation = validate_clarify(CORPUS / "clarify.yaml")[0].situation
+    assert situation.asked("国の支援で関連インフラを整備できるものはありますか。")
+    assert situation.asked("こういう事業者を国が支える仕組みの話は出ていますか。")
+    assert not situation.asked("ものづくりの補助金で、機械の導入に使える補助の上限と補助率は？")
+    assert not situation.asked("観光庁の事業で、宿の改修に使える補助の上限はいくら？")

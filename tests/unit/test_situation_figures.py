@@ -1,0 +1,56 @@
+"""The asker's figures in a situation question: bare amounts (売上30億) and the amount floors they meet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from bot.answering.situation import meets_amount_floor
+from bot.plans.needs import Figure, bare_amounts, detect_figures
+from bot.plans.terms import split_sentences
+from retrieval.schema import Criterion, Measure
+
+VOCAB = yaml.safe_load((Path(__file__).resolve().parents[2] / "corpus" / "plan_terms.yaml").read_text(encoding="utf-8"))
+
+
+def test_bare_amounts_are_read_but_not_counts() -> None:
+    assert [q.value for q in bare_amounts("売上30億くらい、5億かけて", ("億", "万"))] == [3e9, 5e8]
+    assert bare_amounts("来場者12万人、3000万円", ("億", "万")) == []  # a count, and an amount in 円 (read elsewhere)
+
+
+def test_a_situation_states_its_investment_and_sales_without_yen() -> None:
+    figures = detect_figures(split_sentences("売上30億くらいの部品メーカーです。5億くらいかけて新しい工場を建てたい。"), VOCAB)
+    assert [f.value for f in figures["sales_yen"]] == [3e9]
+    assert [f.value for f in figures["investment_yen"]] == [5e8]
+
+
+def _measure(*criteria: Criterion) -> Measure:
+    return Measure.model_construct(id="m", name="補助金", criteria=list(criteria))  # only its criteria are read
+
+
+def test_an_amount_floor_met_by_the_askers_figure_fits_and_a_failed_criterion_does_not() -> None:
+    floor = Criterion(field="investment_yen", op=">=", value=2e9, label="投資額20億円以上")
+    staff = Criterion(field="employees", op="<=", value=2000, label="従業員2,000人以下")
+    stated = {"investment_yen": [Figure("investment_yen", 2.5e9, "25億円", "")], "employees": [Figure("employees", 250, "250人", "")]}
+    assert meets_amount_floor(_measure(floor, staff), stated)
+    assert not meets_amount_floor(_measure(staff), stated)  # no amount floor: fits any size
+    small = {"investment_yen": [Figure("investment_yen", 5e8, "5億円", "")]}
+    assert not meets_amount_floor(_measure(floor), small)
+
+
+def test_the_provided_line_sharing_the_questions_wording_is_chosen() -> None:
+    from bot.answering.situation import asked_line
+
+    lines = ["支援内容: 事業承継促進枠:5年以内に親族や従業員へ事業を引き継ぐ予定の事業者が対象", "支援内容: 廃業・再チャレンジ枠がある",
+             "金額等: 事業承継促進枠:100万〜800万円"]
+    assert asked_line(lines, "5年以内に家業を継ぐ予定です。使える制度は？").startswith("支援内容: 事業承継促進枠")
+    assert asked_line(lines, "中小企業向けの補助金はありますか") == ""  # 企業・向け alone are not enough
+
+
+def test_ranks_close_up_over_measures_left_out() -> None:
+    from bot.answering.situation import SIZE_FIT_RANK, closed_ranks
+
+    ranks = {"fit": SIZE_FIT_RANK, "sme_only": SIZE_FIT_RANK, "tax": 3, "people": 4}
+    assert closed_ranks(ranks, {"sme_only"}) == {"fit": SIZE_FIT_RANK, "tax": 2, "people": 3}
+    assert closed_ranks({"a": 1, "b": 2, "c": 3}, {"a"}) == {"b": 1, "c": 2}
