@@ -68,8 +68,11 @@ class FollowUpRules(BaseModel):
     model_config = ConfigDict(extra="forbid")
     topic_change: list[str] = Field(default_factory=list)
     refers_back: list[str] = Field(default_factory=list)
+    # a demonstrative pointing at the previous turn (「そこって島根にもある？」): the topic is carried even when the
+    # question's own words are unknown to the sources; a follow-up without one carries it only when they are known
+    points_back: list[str] = Field(default_factory=list)
 
-    _valid_patterns = field_validator("topic_change", "refers_back")(compiled)
+    _valid_patterns = field_validator("topic_change", "refers_back", "points_back")(compiled)
 
     def changes_topic(self, text: str) -> bool:
         """True when the question says it leaves the previous topic (「ところで」「話は変わるけど」)."""
@@ -79,6 +82,11 @@ class FollowUpRules(BaseModel):
         """True when the question points back at the previous turn (「それ」「その交付金」「他には」)."""
         stripped = fold(text).strip()
         return not self.changes_topic(stripped) and any(re.search(p, stripped) for p in self.refers_back)
+
+    def points_back_to(self, text: str) -> bool:
+        """True when the question holds a demonstrative pointing at the previous turn (「それ」「そこ」「その補助金」)."""
+        stripped = fold(text).strip()
+        return not self.changes_topic(stripped) and any(re.search(p, stripped) for p in self.points_back)
 
 
 class Unrelated(BaseModel):
@@ -99,6 +107,54 @@ class Unrelated(BaseModel):
         return not any(re.search(p, folded, re.IGNORECASE) for p in self.domain)
 
 
+class NamedProgramme(BaseModel):
+    """A question naming a programme the sources do not hold (「中堅企業元気創出補助金の補助率は？」) is declined by name.
+
+    A name is a run of kanji, katakana and Latin letters ending in one of ``suffixes``, with at least ``min_words``
+    words before the suffix; it is unknown when it is not in the sources as written, no catalog name or alias holds
+    it (or is held in it), and a word of it is unknown to the sources. ``reply`` holds ``{name}``; ``suggestion``
+    (with ``{names}``) names the catalog entries whose names are closest, without their facts. The examples are
+    checked against the built index by the tests (the rule needs the sources' vocabulary)."""
+
+    model_config = ConfigDict(extra="forbid")
+    suffixes: list[str] = Field(min_length=1)
+    min_words: int = Field(default=2, ge=1)
+    max_suggestions: int = Field(default=3, ge=0)
+    reply: str = Field(min_length=10)
+    suggestion: str = ""
+    examples: list[str] = Field(default_factory=list)
+    not_examples: list[str] = Field(default_factory=list)
+
+    _joined = field_validator("reply", "suggestion")(ScopeRule._join_lines.__func__)  # type: ignore[attr-defined]
+
+    @field_validator("reply")
+    @classmethod
+    def _names_the_name(cls, value: str) -> str:
+        if "{name}" not in value:
+            raise ValueError("reply must hold {name}")
+        return value
+
+    @field_validator("suggestion")
+    @classmethod
+    def _names_the_entries(cls, value: str) -> str:
+        if value and "{names}" not in value:
+            raise ValueError("suggestion must hold {names}")
+        return value
+
+    def candidates(self, text: str) -> list[str]:
+        """The programme names a question uses (runs of kanji, katakana or Latin letters ending in a suffix)."""
+        suffixes = "|".join(re.escape(s) for s in sorted(self.suffixes, key=len, reverse=True))
+        found = re.findall(rf"[一-龥々ァ-ヴー・A-Za-z0-9&]+?(?:{suffixes})(?![一-龥々ァ-ヴーA-Za-z0-9])", fold(text))
+        return list(dict.fromkeys(found))
+
+    def core(self, name: str) -> str:
+        """The name without its suffix (「中堅企業元気創出補助金」 → 「中堅企業元気創出」)."""
+        for suffix in sorted(self.suffixes, key=len, reverse=True):
+            if name.endswith(suffix):
+                return name[: -len(suffix)]
+        return name
+
+
 class ScopeRules(BaseModel):
     """The whole file: ordered rules (first match decides), the reply to unrelated questions, follow-up markers."""
 
@@ -107,6 +163,7 @@ class ScopeRules(BaseModel):
     rules: list[ScopeRule] = Field(default_factory=list)
     unrelated: Unrelated | None = None
     follow_up: FollowUpRules = Field(default_factory=FollowUpRules)
+    named_programme: NamedProgramme | None = None
 
     def first_match(self, text: str) -> ScopeRule | None:
         """The first rule the question falls under, or None."""
