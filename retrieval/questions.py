@@ -110,15 +110,20 @@ class Unrelated(BaseModel):
 class NamedProgramme(BaseModel):
     """A question naming a programme the sources do not hold (「中堅企業元気創出補助金の補助率は？」) is declined by name.
 
-    A name is a run of kanji, katakana and Latin letters ending in one of ``suffixes``, with at least ``min_words``
-    words before the suffix; it is unknown when it is not in the sources as written, no catalog name or alias holds
-    it (or is held in it), and a word of it is unknown to the sources. ``reply`` holds ``{name}``; ``suggestion``
+    A name is a run of kanji, katakana and Latin letters ending in one of ``suffixes``; the sources hold it when it is
+    in them as written, a catalog name or alias holds it (or is held in it), or its words are words of one entry's
+    names. A name they do not hold is declined, except when the question matches ``existence`` (it asks whether such
+    support exists, and the name may be a description) and the name is not a coined compound (``min_words`` words
+    or more, one of them never used by the sources). ``reply`` holds ``{name}``; ``suggestion``
     (with ``{names}``) names the catalog entries whose names are closest, without their facts. The examples are
     checked against the built index by the tests (the rule needs the sources' vocabulary)."""
 
     model_config = ConfigDict(extra="forbid")
     suffixes: list[str] = Field(min_length=1)
+    # endings a user also gives their own projects (「創業支援事業」): a name with one is declined only when coined
+    descriptive_suffixes: list[str] = Field(default_factory=list)
     min_words: int = Field(default=2, ge=1)
+    existence: list[str] = Field(default_factory=list)
     max_suggestions: int = Field(default=3, ge=0)
     reply: str = Field(min_length=10)
     suggestion: str = ""
@@ -126,6 +131,7 @@ class NamedProgramme(BaseModel):
     not_examples: list[str] = Field(default_factory=list)
 
     _joined = field_validator("reply", "suggestion")(ScopeRule._join_lines.__func__)  # type: ignore[attr-defined]
+    _valid_patterns = field_validator("existence")(compiled)
 
     @field_validator("reply")
     @classmethod
@@ -143,13 +149,25 @@ class NamedProgramme(BaseModel):
 
     def candidates(self, text: str) -> list[str]:
         """The programme names a question uses (runs of kanji, katakana or Latin letters ending in a suffix)."""
-        suffixes = "|".join(re.escape(s) for s in sorted(self.suffixes, key=len, reverse=True))
+        suffixes = "|".join(re.escape(s) for s in sorted(self._all_suffixes(), key=len, reverse=True))
         found = re.findall(rf"[一-龥々ァ-ヴー・A-Za-z0-9&]+?(?:{suffixes})(?![一-龥々ァ-ヴーA-Za-z0-9])", fold(text))
         return list(dict.fromkeys(found))
 
+    def _all_suffixes(self) -> list[str]:
+        return [*self.suffixes, *self.descriptive_suffixes]
+
+    def descriptive(self, name: str) -> bool:
+        """True when the name ends in a suffix users also give their own projects (「…支援事業」)."""
+        strong = max((len(s) for s in self.suffixes if name.endswith(s)), default=0)
+        return any(name.endswith(s) and len(s) > strong for s in self.descriptive_suffixes)
+
+    def asks_existence(self, text: str) -> bool:
+        """True when the question only asks whether such support exists (「工業用水補助金はありますか？」)."""
+        return any(re.search(p, fold(text)) for p in self.existence)
+
     def core(self, name: str) -> str:
         """The name without its suffix (「中堅企業元気創出補助金」 → 「中堅企業元気創出」)."""
-        for suffix in sorted(self.suffixes, key=len, reverse=True):
+        for suffix in sorted(self._all_suffixes(), key=len, reverse=True):
             if name.endswith(suffix):
                 return name[: -len(suffix)]
         return name

@@ -7,6 +7,7 @@ The suffixes, the reply and its suggestion line are data (``scope_rules.yaml`` �
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,7 +18,11 @@ from retrieval.tokenize import sudachi_tokens
 
 _NAME_JOINERS = str.maketrans("", "", "・ 　の")  # 「中堅・中小企業の…」 and 「中堅中小企業…」 are the same name
 MIN_NAME_CHARS = 3  # shorter catalog names (「PMI」 counts) are not used to resolve a name
+MIN_POLICY_CHARS = 4  # a shorter part before the suffix (「中堅」) is too common to say the name is the sources'
 GENERIC_ENTRIES = 4  # a word in this many catalog entries' names does not point to one of them
+
+
+_OWN = re.compile(r"(うち|弊社|当社|我が社|わが社|私|僕|自社|本市|本町|本村|本県|当市|当町|当村|当県)(の|で|が)")
 
 
 @dataclass(frozen=True)
@@ -48,23 +53,25 @@ def _known_word(index: LoadedIndex, word: str) -> bool:
     return word in index.lexical["bm25"].df or word in index.synonyms
 
 
-def resolves(index: LoadedIndex, rule: NamedProgramme, name: str, entries: Sequence[Entry]) -> bool:
-    """True when a programme name is one the sources hold, or may be a description rather than a name.
+def held(index: LoadedIndex, name: str, entries: Sequence[Entry], core_words: Sequence[str], core: str = "") -> bool:
+    """True when the sources hold a programme by this name, written in full, shortened or with words left out.
 
-    It resolves when it is in the sources as written, when a catalog name or alias holds it or is held in it
-    (「成長加速化補助金」, 「令和7年度事業承継補助金」), or when every word of it is a word of the sources
-    (「設備投資補助金」 describes; it is no name we can say is missing). Names of fewer than ``min_words`` words
-    before the suffix are taken as descriptions too (「半導体補助金」).
+    It is held when it is in the sources as written, when a catalog name or alias holds it or is held in it
+    (「成長加速化補助金」, 「令和7年度事業承継補助金」), or when every word before its suffix is a word of one
+    entry's names (「インフラ交付金」, 「観光地再生補助金」, 「宿泊施設改修補助金」); a name whose part before the
+    suffix is the sources' wording (「戦略産業クラスター補助金」 asks for the plan's support menu) is left to the search.
     """
+    for written in (compact(normalize(name)), compact(normalize(core))):
+        if len(written) >= MIN_POLICY_CHARS and any(written in body for body in _bodies(index)):
+            return True  # the name, or its part before the suffix (「戦略産業クラスター」+補助金), is the sources' wording
     folded = _folded(name)
-    if compact(normalize(name)) and any(compact(normalize(name)) in body for body in _bodies(index)):
-        return True
     if any(folded in n or n in folded for e in entries for n in e.names):
         return True
-    words = sudachi_tokens(rule.core(name))
-    if len(words) < rule.min_words:
-        return True
-    return all(_known_word(index, w) for w in words)
+    return bool(core_words) and any(set(core_words) <= _entry_words(e) for e in entries)
+
+
+def _entry_words(entry: Entry) -> set[str]:
+    return {w for n in entry.names for w in sudachi_tokens(n)}
 
 
 _BODIES: dict[str, tuple[str, ...]] = {}
@@ -78,9 +85,28 @@ def _bodies(index: LoadedIndex) -> tuple[str, ...]:
 
 
 def unknown_programme(index: LoadedIndex, rule: NamedProgramme, text: str) -> str | None:
-    """The first programme name the question uses that the sources do not hold, else None."""
+    """The first programme name the question uses that the sources do not hold, else None.
+
+    A name the sources do not hold is declined when the question asks about it (「事業再構築補助金の補助率は？」).
+    When the question only asks whether such support exists (「工業用水補助金はありますか？」) the name may be a
+    description, and it is left to the search — unless it is a compound of ``min_words`` or more words one of
+    which the sources never use (「中堅企業元気創出補助金ってありますか？」): that is a proper name we can say is missing.
+    """
+    candidates = rule.candidates(text)
+    if not candidates:
+        return None
     entries = catalog(index)
-    return next((n for n in rule.candidates(text) if not resolves(index, rule, n, entries)), None)
+    exists_asked = rule.asks_existence(text)
+    for name in candidates:
+        words = sudachi_tokens(rule.core(name))
+        if not words or held(index, name, entries, words, rule.core(name)):
+            continue
+        coined = len(words) >= rule.min_words and not all(_known_word(index, w) for w in words)
+        if coined and rule.descriptive(name) and _OWN.search(text):
+            continue  # 「うちの町の味噌蔵応援事業を計画に入れたい」 describes the asker's own project
+        if coined or not (exists_asked or rule.descriptive(name)):
+            return name
+    return None
 
 
 def closest(rule: NamedProgramme, name: str, entries: Sequence[Entry]) -> list[str]:
