@@ -18,6 +18,8 @@ from retrieval.tokenize import sudachi_tokens
 
 _NAME_JOINERS = str.maketrans("", "", "・ 　の")  # 「中堅・中小企業の…」 and 「中堅中小企業…」 are the same name
 MIN_NAME_CHARS = 3  # shorter catalog names (「PMI」 counts) are not used to resolve a name
+MIN_FUZZY_CHARS = 5  # catalog names this long are matched with a slip of the pen
+FUZZY_SHARE = 5  # one slip per this many characters
 MIN_POLICY_CHARS = 4  # a shorter part before the suffix (「中堅」) is too common to say the name is the sources'
 GENERIC_ENTRIES = 4  # a word in this many catalog entries' names does not point to one of them
 
@@ -43,10 +45,22 @@ def catalog(index: LoadedIndex) -> list[Entry]:
     for chunk in index.chunks:
         if chunk.kind != "measure":
             continue
-        head = chunk.text.split("\n", 1)[0].rsplit("(", 1)[0]  # the trailing group is the agency
+        head = _without_trailing_group(chunk.text.split("\n", 1)[0])  # the trailing group is the agency
         names = tuple(dict.fromkeys(_folded(part) for part in head.split(" / ") if len(part.strip()) >= MIN_NAME_CHARS))
         out.append(Entry(chunk.title or head.split(" / ")[0], names))
     return out
+
+
+def _without_trailing_group(head: str) -> str:
+    """The head line without its trailing parenthesised group, nested groups included (「…(中小企業庁(…))」)."""
+    if not head.endswith(")"):
+        return head
+    depth = 0
+    for i in range(len(head) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(head[i], 0)
+        if depth == 0:
+            return head[:i]
+    return head
 
 
 def _known_word(index: LoadedIndex, word: str) -> bool:
@@ -57,7 +71,7 @@ def held(index: LoadedIndex, name: str, entries: Sequence[Entry], core_words: Se
     """True when the sources hold a programme by this name, written in full, shortened or with words left out.
 
     It is held when it is in the sources as written, when a catalog name or alias holds it or is held in it
-    (「成長加速化補助金」, 「令和7年度事業承継補助金」), or when every word before its suffix is a word of one
+    (「成長加速化補助金」, 「令和7年度事業承継補助金」) or is written with a slip (「持続可補助金」), or when every word before its suffix is a word of one
     entry's names (「インフラ交付金」, 「観光地再生補助金」, 「宿泊施設改修補助金」); a name whose part before the
     suffix is the sources' wording (「戦略産業クラスター補助金」 asks for the plan's support menu) is left to the search.
     """
@@ -65,9 +79,29 @@ def held(index: LoadedIndex, name: str, entries: Sequence[Entry], core_words: Se
         if len(written) >= MIN_POLICY_CHARS and any(written in body for body in _bodies(index)):
             return True  # the name, or its part before the suffix (「戦略産業クラスター」+補助金), is the sources' wording
     folded = _folded(name)
-    if any(folded in n or n in folded for e in entries for n in e.names):
+    if any(folded in n or n in folded or _misspelt(folded, n) for e in entries for n in e.names):
         return True
     return bool(core_words) and any(set(core_words) <= _entry_words(e) for e in entries)
+
+
+def _misspelt(asked: str, name: str) -> bool:
+    """True when the asked name is a catalog name with a slip: characters swapped (「事業継承補助金」) or one in five
+    changed, added or dropped (「持続可補助金」)."""
+    if len(name) < MIN_FUZZY_CHARS or abs(len(asked) - len(name)) > len(name) // FUZZY_SHARE:
+        return False
+    if sorted(asked) == sorted(name):
+        return True
+    return _distance(asked, name) <= max(1, len(name) // FUZZY_SHARE)
+
+
+def _distance(a: str, b: str) -> int:
+    """Edit distance (insertions, deletions, substitutions)."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
 
 
 def _entry_words(entry: Entry) -> set[str]:
