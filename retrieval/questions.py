@@ -68,8 +68,11 @@ class FollowUpRules(BaseModel):
     model_config = ConfigDict(extra="forbid")
     topic_change: list[str] = Field(default_factory=list)
     refers_back: list[str] = Field(default_factory=list)
+    # a demonstrative pointing at the previous turn (「そこって島根にもある？」): the topic is carried even when the
+    # question's own words are unknown to the sources; a follow-up without one carries it only when they are known
+    points_back: list[str] = Field(default_factory=list)
 
-    _valid_patterns = field_validator("topic_change", "refers_back")(compiled)
+    _valid_patterns = field_validator("topic_change", "refers_back", "points_back")(compiled)
 
     def changes_topic(self, text: str) -> bool:
         """True when the question says it leaves the previous topic (「ところで」「話は変わるけど」)."""
@@ -79,6 +82,11 @@ class FollowUpRules(BaseModel):
         """True when the question points back at the previous turn (「それ」「その交付金」「他には」)."""
         stripped = fold(text).strip()
         return not self.changes_topic(stripped) and any(re.search(p, stripped) for p in self.refers_back)
+
+    def points_back_to(self, text: str) -> bool:
+        """True when the question holds a demonstrative pointing at the previous turn (「それ」「そこ」「その補助金」)."""
+        stripped = fold(text).strip()
+        return not self.changes_topic(stripped) and any(re.search(p, stripped) for p in self.points_back)
 
 
 class Unrelated(BaseModel):
@@ -99,6 +107,72 @@ class Unrelated(BaseModel):
         return not any(re.search(p, folded, re.IGNORECASE) for p in self.domain)
 
 
+class NamedProgramme(BaseModel):
+    """A question naming a programme the sources do not hold (「中堅企業元気創出補助金の補助率は？」) is declined by name.
+
+    A name is a run of kanji, katakana and Latin letters ending in one of ``suffixes``; the sources hold it when it is
+    in them as written, a catalog name or alias holds it (or is held in it), or its words are words of one entry's
+    names. A name they do not hold is declined, except when the question matches ``existence`` (it asks whether such
+    support exists, and the name may be a description) and the name is not a coined compound (``min_words`` words
+    or more, one of them never used by the sources). ``reply`` holds ``{name}``; ``suggestion``
+    (with ``{names}``) names the catalog entries whose names are closest, without their facts. The examples are
+    checked against the built index by the tests (the rule needs the sources' vocabulary)."""
+
+    model_config = ConfigDict(extra="forbid")
+    suffixes: list[str] = Field(min_length=1)
+    # endings a user also gives their own projects (「創業支援事業」): a name with one is declined only when coined
+    descriptive_suffixes: list[str] = Field(default_factory=list)
+    min_words: int = Field(default=2, ge=1)
+    existence: list[str] = Field(default_factory=list)
+    max_suggestions: int = Field(default=3, ge=0)
+    reply: str = Field(min_length=10)
+    suggestion: str = ""
+    examples: list[str] = Field(default_factory=list)
+    not_examples: list[str] = Field(default_factory=list)
+
+    _joined = field_validator("reply", "suggestion")(ScopeRule._join_lines.__func__)  # type: ignore[attr-defined]
+    _valid_patterns = field_validator("existence")(compiled)
+
+    @field_validator("reply")
+    @classmethod
+    def _names_the_name(cls, value: str) -> str:
+        if "{name}" not in value:
+            raise ValueError("reply must hold {name}")
+        return value
+
+    @field_validator("suggestion")
+    @classmethod
+    def _names_the_entries(cls, value: str) -> str:
+        if value and "{names}" not in value:
+            raise ValueError("suggestion must hold {names}")
+        return value
+
+    def candidates(self, text: str) -> list[str]:
+        """The programme names a question uses (runs of kanji, katakana or Latin letters ending in a suffix)."""
+        suffixes = "|".join(re.escape(s) for s in sorted(self._all_suffixes(), key=len, reverse=True))
+        found = re.findall(rf"[一-龥々ァ-ヴー・A-Za-z0-9&]+?(?:{suffixes})(?![一-龥々ァ-ヴーA-Za-z0-9])", fold(text))
+        return list(dict.fromkeys(found))
+
+    def _all_suffixes(self) -> list[str]:
+        return [*self.suffixes, *self.descriptive_suffixes]
+
+    def descriptive(self, name: str) -> bool:
+        """True when the name ends in a suffix users also give their own projects (「…支援事業」)."""
+        strong = max((len(s) for s in self.suffixes if name.endswith(s)), default=0)
+        return any(name.endswith(s) and len(s) > strong for s in self.descriptive_suffixes)
+
+    def asks_existence(self, text: str) -> bool:
+        """True when the question only asks whether such support exists (「工業用水補助金はありますか？」)."""
+        return any(re.search(p, fold(text)) for p in self.existence)
+
+    def core(self, name: str) -> str:
+        """The name without its suffix (「中堅企業元気創出補助金」 → 「中堅企業元気創出」)."""
+        for suffix in sorted(self._all_suffixes(), key=len, reverse=True):
+            if name.endswith(suffix):
+                return name[: -len(suffix)]
+        return name
+
+
 class ScopeRules(BaseModel):
     """The whole file: ordered rules (first match decides), the reply to unrelated questions, follow-up markers."""
 
@@ -107,6 +181,7 @@ class ScopeRules(BaseModel):
     rules: list[ScopeRule] = Field(default_factory=list)
     unrelated: Unrelated | None = None
     follow_up: FollowUpRules = Field(default_factory=FollowUpRules)
+    named_programme: NamedProgramme | None = None
 
     def first_match(self, text: str) -> ScopeRule | None:
         """The first rule the question falls under, or None."""

@@ -10,11 +10,13 @@ from typing import Any, Protocol
 from bot import messages
 from bot.answering.answer import Answer
 from bot.answering.clarify import clarify_answer, with_context
+from bot.answering.compose import query_terms
 from bot.answering.conversation import Turn, carry_terms, parse_history
 from bot.answering.declines import unrelated_decline
 from bot.answering.extractive import anchor_names, anchored, in_sources, known_share, quotes_sources
 from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
 from bot.answering.language import Reading, read_question
+from bot.answering.named import named_decline_text, unknown_programme
 from bot.answering.relevance import unread_quoted
 from bot.answering.situation import (
     consult_windows,
@@ -32,6 +34,16 @@ from retrieval.types import Hit
 
 ON_TOPIC_SHARE = 0.3  # a follow-up without a reference carries the topic only when this share of its words is known to the corpus
 SITUATION_DEPTH = 20  # hits a situation overview chooses its measures from
+
+
+def own_words_known(index: LoadedIndex, question: str) -> float:
+    """Share of a question's words of two or more characters that the sources know (one-character words say little:
+    「猫」 is in the sources only inside 天猫国際, 「で」 is what is left of 「じゃあ」)."""
+    lexical = index.lexical["bm25"]
+    words = [t for t in query_terms(question) if len(t) >= 2]
+    if not words:
+        return known_share(index, question)
+    return sum(1 for t in words if t in lexical.df or t in index.synonyms) / len(words)
 
 
 class SearchFn(Protocol):
@@ -89,6 +101,13 @@ class Intake:
         rule = self.scope.first_match(text)
         if rule is not None:
             return Answer(text=rule.reply, refused=True, meta={**meta, "reason": f"scope:{rule.kind}"})
+        named = self.scope.named_programme
+        if named is not None:
+            index = self.index()
+            name = unknown_programme(index, named, text)
+            if name is not None:  # 「中堅企業元気創出補助金の補助率は？」: another measure's 補助率 would not answer it
+                reply = named_decline_text(index, named, name)
+                return Answer(text=reply, refused=True, meta={**meta, "reason": "scope:unknown_programme", "name": name})
         return None
 
     def fixed(self, text: str, reading: Reading, turns: Sequence[Turn], meta: dict[str, Any]) -> Answer | None:
@@ -133,6 +152,9 @@ class Intake:
         answered = next((t.content for t in reversed(turns) if t.role == "assistant"), "")
         follow = self.scope.follow_up
         if follow.changes_topic(question):  # 「ところで…」「話は変わるけど…」: judged alone
+            return question
+        if not follow.points_back_to(question) and own_words_known(index, question) < ON_TOPIC_SHARE:
+            # 「じゃあ住宅ローン控除は？」「猫の飼い方は？」: no pointer back and words the sources do not know: judged alone
             return question
         return carry_terms(
             question,

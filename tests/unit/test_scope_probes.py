@@ -40,13 +40,19 @@ def test_probe_file_has_enough_of_each_side() -> None:
     assert sum(not p["refuse"] for p in PROBES) >= 30
 
 
-@pytest.mark.parametrize("probe", [p for p in PROBES if p["refuse"]], ids=lambda p: p["id"])
+# declined by the desk over its index, not by a rule alone: unknown programme names (they need the sources'
+# vocabulary) and off-topic follow-ups (judged alone, then declined for lack of evidence); see
+# tests/integration/test_scope_judgement.py
+BY_THE_DESK = ("decline_unknown_programme", "followup_off_topic")
+
+
+@pytest.mark.parametrize("probe", [p for p in PROBES if p["refuse"] and p["category"] not in BY_THE_DESK], ids=lambda p: p["id"])
 def test_paraphrased_decline_is_declined_by_its_kind(rules: ScopeRules, probe: dict) -> None:
     kind = probe["category"].removeprefix("decline_")
     assert _judged(rules, probe["question"]) == kind
 
 
-@pytest.mark.parametrize("probe", [p for p in PROBES if not p["refuse"]], ids=lambda p: p["id"])
+@pytest.mark.parametrize("probe", [p for p in PROBES if not p["refuse"] and not p.get("history")], ids=lambda p: p["id"])
 def test_near_miss_is_not_declined(rules: ScopeRules, probe: dict) -> None:
     assert _judged(rules, probe["question"]) is None
 
