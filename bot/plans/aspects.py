@@ -31,6 +31,7 @@ class AspectResult:
     also: list[Sentence] = field(default_factory=list)  # more sentences with other clear words of the group
     denied: bool = False  # the plan itself denies a clear word of the aspect and states it nowhere clearly
     pending: list[Sentence] = field(default_factory=list)  # negated in the plan's own clauses (not today's situation)
+    candidate: bool = False  # undecided, but the plan names the candidates it is negotiating with (``candidates``)
 
 
 def extra(model: Any, key: str, default: Any) -> Any:
@@ -72,6 +73,10 @@ def judge_aspect(
         negation += markers.get("wish", [])
         deferral, future = list(markers.get("deferral", [])), list(markers.get("future", []))
     vague, wish, reported = markers.get("vague", []), markers.get("wish", []), markers.get("reported", [])
+    # 「これらの目標値は、組合が毎年度取りまとめて公表する」: a weak word in a sentence about something else (``weak_not_with``)
+    elsewhere = list(extra(group, "weak_not_with", []) or [])
+    # 「既存の案件も含め」: a clear word about today (existing infrastructure, a shortage the plan has found) is the plan's too
+    today_counts = bool(extra(group, "current_counts", False))
     dated = bool(extra(group, "dated_target", False))
     if dated and topic_not_yet(strong, sentences, markers, near):
         dated = False  # 「KPI：今後…設定する」: the plan says its KPIs are not set, whatever dated figures it gives elsewhere
@@ -92,6 +97,8 @@ def judge_aspect(
         current = False
         for terms, base in ((strong, 2), (weak, 1)):
             # weak words are read as written: in dictionary form they would find too much (立地する ← 立地しており)
+            if base == 1 and elsewhere and find_terms(sentence, elsewhere):
+                continue
             for hit in find_terms(sentence, terms, lemmas=base == 2):
                 today = clause_is_current(sentence, hit.start, markers)
                 current = current or today
@@ -108,7 +115,7 @@ def judge_aspect(
                         # plan sets out to solve; 「核となる企業は、現時点では決まっていない」 is the plan's own state
                         decisive = decisive or not today or marked(sentence, said, undecided)
                     continue
-                affirmed = affirmed or (base == 2 and not today)
+                affirmed = affirmed or (base == 2 and (not today or today_counts))
                 # A wish or a hedge weakens a clear term to a mention; a wished-for mention is no mention at all.
                 if marked(sentence, hit, wish, reported, stop):
                     value = base - 1
@@ -130,17 +137,26 @@ def judge_aspect(
             best, chosen = level, [(current, distinct, sentence)]
         elif level == best and level > 0:
             chosen.append((current, distinct, sentence))
-    if denied and (not affirmed or (decisive and (extra(group, "core", False) or extra(group, "denial_decides", False)))):
+    # 「国内トップクラスの生産能力。…海外市場での競争は当面想定していない」: the weak words state a lesser degree of the aspect
+    # (``weak_stands``); the plan's denial of the full degree leaves them standing — the requirement is partly met
+    lesser = bool(extra(group, "weak_stands", False)) and best == 1
+    candidate = False
+    if denied and not lesser and (not affirmed or (decisive and (extra(group, "core", False) or extra(group, "denial_decides", False)))):
         # 「地元経済界との連携体制は設けていない」 outweighs a passing weak word (「高専と連携した」) or a word about today
         # (「需要の減少により」 beside 「市場ニーズは…特定できていない」): the aspect is absent. A core aspect the plan flatly
         # denies (「計画推進の核となる企業は、現時点では決まっていない」) is absent whatever other sentences mention
         best, chosen = 0, []
+        # 「中心となる事業者は、村内の水産加工会社2社と協議中で、どちらが担うかは決まっていない」: undecided among candidates the
+        # plan is negotiating with (``candidates``) — the aspect is under way, not absent
+        named = [s for s in pending if find_terms(s, list(extra(group, "candidates", []) or []))]
+        if named:
+            best, chosen, candidate = 1, [(False, 1, named[0])], True
     if best == 2:
         number_missing = False
     # the plan's own sentences first, then those about today's situation; the title line last (a body sentence says more)
     ranked = [s for _, _, s in sorted(chosen, key=lambda c: (c[2].index == 0, c[0], -c[1], c[2].index))]
     also = distinct_words(ranked, words_of) if best == 2 else []
-    return AspectResult(group.name, best, ranked, negated, number_missing, also, denied and best == 0, pending)
+    return AspectResult(group.name, best, ranked, negated, number_missing, also, denied and best == 0, pending, candidate)
 
 
 def continues(sentence: Sentence, before: Sentence | None, companion: Sequence[str], markers: Mapping[str, list[str]]) -> bool:

@@ -9,7 +9,7 @@ from bot.plans.actor_role import actor_check, who
 from bot.plans.aspects import extra, judge_aspect
 from bot.plans.checklist import CheckItem
 from bot.plans.similarity import Nearest
-from bot.plans.tense import clause_is_current, plan_hits, remedied, topic_not_yet
+from bot.plans.tense import clause_is_current, not_yet_sentences, plan_hits, remedied, topic_not_yet
 from bot.plans.terms import Sentence, find_terms, marked, metric_figures, quantities, surface
 from retrieval.schema import Requirement
 
@@ -111,8 +111,13 @@ def evaluate(
             continue
         if r.level == 0:
             lacking.append(f"『{r.name}』の記載が見当たりません")
+        elif r.candidate:  # 「…2社と協議中で、どちらが担うかは決まっていない」
+            lacking.append(f"『{r.name}』は候補と協議中で、まだ決まっていません")
         elif r.level == 1:
-            lacking.append(f"『{r.name}』は{'数値がありません' if r.number_missing else '具体性が足りません'}")
+            group = next(g for g in groups if g.name == r.name)
+            # 「国内トップクラス」 for 「世界で戦える」: the group's own words for the lesser degree (``weak_reason``)
+            weak_reason = "" if r.number_missing else str(extra(group, "weak_reason", "") or "")
+            lacking.append(weak_reason or f"『{r.name}』は{'数値がありません' if r.number_missing else '具体性が足りません'}")
     for name, met in conditions:
         if met:
             said = surface(met[0], find_terms(met[0], extra(next(g for g in extras if g.name == name), "when", []))[0])
@@ -167,13 +172,20 @@ def evaluate(
             return bool(r.pending)
         return bool(extra(group, "denial_decides", False)) and any(find_terms(s, undecided) for s in r.pending)
 
-    not_yet = [
-        r for r, g in zip(results, groups, strict=True)
-        if r.level > 0 and (open_part(r, g) or topic_not_yet([*g.terms, *extra(g, "weak_terms", [])], sentences, markers, near))
-    ]
-    for r in not_yet:
-        lacking.append(f"『{r.name}』について計画自身がまだ済んでいない部分があると述べています")
-        evidence += r.negated[:1]
+    def words_of(group: Any) -> list[str]:
+        """The words whose not-yet leaves the group open: its terms and ``pending_terms`` (「協力の枠組みはまだない」「指標は今後検討」)."""
+        return [*group.terms, *extra(group, "weak_terms", []), *(extra(group, "pending_terms", []) or [])]
+
+    still_open: list[str] = []  # a group stated but partly left for later is not 「確認できました」
+    for r, g in zip(results, groups, strict=True):
+        # a lesser degree already said what is lacking (``weak_reason``); an undecided carrier among candidates too
+        if r.level == 0 or r.candidate or (r.level == 1 and extra(g, "weak_reason", "")):
+            continue
+        open_said = not_yet_sentences(words_of(g), sentences, markers, near)
+        if open_part(r, g) or open_said:
+            still_open.append(r.name)
+            lacking.append(f"『{r.name}』について計画自身がまだ済んでいない部分があると述べています")
+            evidence += [*r.negated[:1], *open_said[:1]]  # the plan's own words for what is still open
     target_words = list(extra(sig, "target_required", []) or [])
     aimed = any(find_terms(s, target_words) for r in results for s in r.sentences)
     # 「具体的な数字は、販売が始まってから検討する」: the plan says its figures are still to come — hopes, not targets
@@ -217,7 +229,8 @@ def evaluate(
             carrier = who(evidence, vocab)
             note = f"（担い手: 『{carrier}』）{note}" if carrier else note
         return CheckItem(status="met", evidence=quote(evidence), suggestion="", reason=f"『{found}』を確認しました。{note}{also_note}", **base)
-    found = f"『{'』『'.join(ok)}』は確認できましたが、" if ok else ""
+    confirmed = [n for n in ok if n not in still_open]
+    found = f"『{'』『'.join(confirmed)}』は確認できましたが、" if confirmed else ""
     return CheckItem(
         status="partial", evidence=quote(evidence), suggestion=sig.suggestion, reason=found + "、".join(lacking) + "。", **base
     )

@@ -1,0 +1,180 @@
+"""Plan reader, consultant's readings: a lesser degree, today's infrastructure, candidates, parts the plan says are still open."""
+
+from __future__ import annotations
+
+from plan_fixtures import desk, item  # noqa: F401  (pytest fixtures are used by name)
+
+from bot.desk import Desk
+from bot.plans.tense import topic_end
+from bot.plans.terms import norm
+
+STRATEGIC = """〇〇ブロック 蓄電池クラスター構想（案）
+日本成長戦略本部の17の戦略分野のうち蓄電池分野に当たり、同分野の官民投資ロードマップに沿う。
+株式会社みさき電池が総額900億円を投じて正極材の新工場を建設する。
+{line}
+"""
+
+
+# --- 競争優位性: a lesser degree stands -------------------------------------------------------------------------
+
+
+def test_domestic_lead_with_no_world_ambition_is_partial_not_missing(desk: Desk) -> None:
+    """「国内トップクラス」 with 「海外市場での競争は想定していない」: the domestic lead stands; the world level is lacking."""
+    plan = STRATEGIC.format(line="正極材の生産能力は国内トップクラスである。主な顧客は国内の電池メーカーで、海外市場での競争は当面想定していない。")
+    got = item(desk.precheck(plan, "strategic_cluster"), "競争優位性")
+    assert got.status == "partial", got.reason
+    assert "国内での優位だけでは足りません" in got.reason
+    assert any("国内トップクラス" in e for e in got.evidence)
+
+
+def test_advantage_over_foreign_makers_is_a_world_level_claim(desk: Desk) -> None:
+    """A comparison with foreign makers that shows an advantage, or a stated ability to compete in a foreign market, is 「世界で戦える」."""
+    plan = STRATEGIC.format(line="正極材の焼成技術は、韓国・中国のメーカーと比べても製造コストで1割以上優位にあり、欧州市場で十分に戦える。")
+    got = item(desk.precheck(plan, "strategic_cluster"), "競争優位性")
+    assert got.status == "met", got.reason
+
+
+# --- インフラ整備: existing infrastructure and a need the plan has found count ---------------------------------------
+
+
+def test_an_identified_infrastructure_need_left_for_later_is_partial(desk: Desk) -> None:
+    """「既存の案件も含め」: a shortage the plan has found is infrastructure it speaks to; its development left for later → partial."""
+    plan = STRATEGIC.format(
+        line="新工場の稼働で電力が約5万kW不足する見込みであることを把握している。"
+        "ただし、変電所の増設については今後検討することとしており、工場整備と一体となった整備計画は示していない。"
+    )
+    got = item(desk.precheck(plan, "strategic_cluster"), "インフラ整備との整合性")
+    assert got.status == "partial", got.reason
+    assert "開発との一体性" in got.reason
+
+
+# --- 経済界等との連携: a contact with no framework yet ----------------------------------------------------------------
+
+
+def test_a_briefing_without_a_framework_of_cooperation_is_partial(desk: Desk) -> None:
+    plan = STRATEGIC.format(line="県の商工会議所連合会に構想を一度説明したが、具体的な協力の枠組みはまだない。")
+    working = STRATEGIC.format(line="県の商工会議所連合会と連携協定を結び、部材の地元調達の協議会を毎月開いている。")
+    got = item(desk.precheck(plan, "strategic_cluster"), "経済界等との連携")
+    assert got.status == "partial", got.reason
+    assert "まだ済んでいない" in got.reason
+    assert item(desk.precheck(working, "strategic_cluster"), "経済界等との連携").status == "met"
+
+
+# --- 実現可能性: the core company ----------------------------------------------------------------------------------
+
+LOCAL = """〇〇町 地場産業成長プラン（案）
+町の特産の柚子を使った調味料を開発し、首都圏のスーパーに販売する。
+{line}
+"""
+
+
+def test_a_named_company_made_the_core_is_the_core_company(desk: Desk) -> None:
+    plan = """〇〇県 地域産業クラスター計画（案）
+県内の株式会社あさひ精工（従業員300人）を核に、半導体製造装置向けの精密部品の量産ラインを整備する。
+"""
+    got = item(desk.precheck(plan, "regional_cluster"), "実現可能性")
+    assert got.status == "met", got.reason
+    assert "あさひ精工" in got.reason
+
+
+def test_an_undecided_core_among_candidates_is_partial_and_without_candidates_missing(desk: Desk) -> None:
+    """「2社と協議中で、どちらが担うかは決まっていない」 is under way (partial); 「決まっていない」 alone is missing."""
+    candidates = LOCAL.format(line="中心となる事業者は、町内の食品加工会社2社と協議中で、どちらが担うかは決まっていない。")
+    nobody = LOCAL.format(line="中心となる事業者は、現時点では決まっていない。")
+    got = item(desk.precheck(candidates, "local_industry"), "実現可能性")
+    assert got.status == "partial", got.reason
+    assert "候補と協議中" in got.reason
+    assert item(desk.precheck(nobody, "local_industry"), "実現可能性").status == "missing"
+
+
+# --- 外部依存性 (local): not leaving sales to one party ---------------------------------------------------------------
+
+
+def test_selling_directly_and_buying_from_several_suppliers_avoids_overdependence(desk: Desk) -> None:
+    plan = LOCAL.format(line="販路は組合が直接開拓し、特定の商社に販売を委ねることはしない。原料の柚子も町内の複数の農家から仕入れる。")
+    got = item(desk.precheck(plan, "local_industry"), "外部依存性")
+    assert got.status == "met", got.reason
+
+
+# --- 自治体のコミットメント: publishing results is not the announcement ---------------------------------------------------
+
+
+def test_publishing_target_figures_is_not_the_heads_announcement(desk: Desk) -> None:
+    """「目標値は組合が毎年度公表する」 reports results; 知事等としての発表 is the head of government announcing the plan."""
+    plan = LOCAL.format(line="これらの目標値は、組合が毎年度取りまとめて公表する。町の役割は補助金の申請事務のみとする。")
+    got = item(desk.precheck(plan, "local_industry"), "自治体のコミットメント")
+    assert got.status == "missing", got.reason
+    assert not any("公表" in e for e in got.evidence)
+
+
+# --- 有望度: named customers asking / customers not yet known --------------------------------------------------------
+
+REGIONAL = """〇〇県 地域産業クラスター計画（案）
+県内の株式会社ひばり化成（従業員200人）が中心となり、国内で初めて量産する医療用の極細チューブを製造する。
+独自の多層押出技術を用いる。{line}国内シェア1位を目指す。
+"""
+
+
+def test_makers_asking_for_the_product_identify_the_market_need(desk: Desk) -> None:
+    plan = REGIONAL.format(line="国内の医療機器メーカー6社が国産品の調達を求めている。")
+    got = item(desk.precheck(plan, "regional_cluster"), "有望度")
+    assert got.status == "met", got.reason
+
+
+def test_customers_not_yet_known_leave_the_market_need_open(desk: Desk) -> None:
+    plan = """〇〇村 地場産業成長プラン（案）
+村のキャンプ場で、星空観察と郷土料理を組み合わせた夜のツアーを販売する。既存の日帰り客向けプランと比べて単価を2倍にする。
+観光協会：どんなお客さんがどれくらい来るのかはまだ分からない。予約はウェブで受け付ける。
+"""
+    got = item(desk.precheck(plan, "local_industry"), "有望度")
+    assert got.status == "partial", got.reason
+    assert "『市場ニーズの特定』について計画自身がまだ済んでいない" in got.reason
+    assert "『市場ニーズの特定』』" not in got.reason and "市場ニーズの特定』は確認" not in got.reason
+    assert any("まだ分からない" in e for e in got.evidence)
+
+
+# --- EBPM: indicators still to be chosen, numeric targets still to be set -------------------------------------------
+
+EBPM = """〇〇県 地域産業クラスター計画（案）
+県内の株式会社こだま精機（従業員300人）が中心となり、ロボット用減速機を量産する。
+域内取引額を現状30億円から2030年度に60億円とする。
+{line}
+"""
+
+
+def test_stage_gate_with_indicators_still_to_be_chosen_is_partial(desk: Desk) -> None:
+    """Dated targets and a stage gate, but 「評価に用いる指標は今後検討する」: the KPIs are not set yet → partial, quoting that line."""
+    plan = EBPM.format(line="3年目にステージゲートを設け、継続・見直しを判断する。評価に用いる具体的な指標は今後検討する。")
+    got = item(desk.precheck(plan, "regional_cluster"), "EBPMメルクマール")
+    assert got.status == "partial", got.reason
+    assert any("指標は今後検討" in e for e in got.evidence)
+    assert "『ステージゲートの設定』は確認できましたが" in got.reason
+
+
+def test_numeric_targets_deferred_outweigh_dated_figures_elsewhere(desk: Desk) -> None:
+    """「数値目標の設定は、計画がまとまった段階で改めて検討する」 with no stage gate: no KPI is set → missing."""
+    plan = EBPM.format(line="なお、数値目標の設定は、計画がまとまった段階で改めて検討する。")
+    got = item(desk.precheck(plan, "regional_cluster"), "EBPMメルクマール")
+    assert got.status == "missing", got.reason
+
+
+# --- 域内への波及 (local): how effects are measured is left for later ----------------------------------------------------
+
+
+def test_effects_hoped_for_with_their_measure_deferred_set_no_target(desk: Desk) -> None:
+    plan = LOCAL.format(
+        line="柚子農家の収入が増え、町の雇用の場が広がるきっかけにしたい。効果の測り方や事業の見直し方は、事業を始めてから考える。"
+    )
+    got = item(desk.precheck(plan, "local_industry"), "域内への波及")
+    assert got.status == "missing", got.reason
+    assert "目標値" in got.reason
+
+
+# --- the topic of a not-yet --------------------------------------------------------------------------------------------
+
+
+def test_topic_end_counts_from_the_topic_particle() -> None:
+    text = norm("数値目標の設定は、計画がまとまった段階で改めて検討する")
+    assert text[topic_end(text, len("数値目標"), 12) :].startswith("、計画")
+    far = norm("送電網の増強に関わる予算措置について、調整はまだ始めていない")
+    assert topic_end(far, len("送電網"), 12) == len("送電網")  # 「について、」: no topic particle before the clause break
