@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.plans.tense import clause_is_current, dated_target, topic_not_yet
+from bot.plans.tense import clause_is_current, dated_target, topic_end, topic_not_yet
 from bot.plans.terms import (
     Sentence,
     TermHit,
     attached_quantities,
+    clause_bounds,
     compile_term,
     find_terms,
     in_clause,
@@ -103,7 +105,8 @@ def judge_aspect(
                 today = clause_is_current(sentence, hit.start, markers)
                 current = current or today
                 distinct += 1
-                if marked(sentence, hit, negation, exempt=restrictive) or (deferral and in_clause(sentence, hit, deferral)):
+                said_of_other = another_topic(sentence, hit, negation)
+                if (marked(sentence, hit, negation, exempt=restrictive) and not said_of_other) or (deferral and in_clause(sentence, hit, deferral)):
                     if sentence not in negated:
                         negated.append(sentence)
                     if (not today or marked(sentence, hit, undecided)) and sentence not in pending:
@@ -157,6 +160,22 @@ def judge_aspect(
     ranked = [s for _, _, s in sorted(chosen, key=lambda c: (c[2].index == 0, c[0], -c[1], c[2].index))]
     also = distinct_words(ranked, words_of) if best == 2 else []
     return AspectResult(group.name, best, ranked, negated, number_missing, also, denied and best == 0, pending, candidate)
+
+
+_NEW_TOPIC = re.compile(r"、[^、]*?[^\u3041-\u3096、(（]は")
+
+
+def another_topic(sentence: Sentence, hit: TermHit, negation: Sequence[str]) -> bool:
+    """True when the first negation after the hit closes a clause of its own topic (「、…時期は」), so it is said of that topic.
+
+    「KPIは売上額と仕入額とし、進み具合の確認時期は特に決めていない」: the KPIs are set; what is not decided is the timing.
+    """
+    said = in_body(sentence, hit)
+    if said is None or topic_end(sentence.norm, said.end, 4) == said.end:
+        return False  # the word is not the topic of its own statement (「S社とは交渉中で、進出はまだ決まっていない」)
+    start, end = clause_bounds(sentence, said.start)
+    first = min((m.start() for cue in negation for m in [compile_term(cue).search(sentence.norm, said.end, end)] if m), default=None)
+    return first is not None and bool(_NEW_TOPIC.search(sentence.norm, said.end, first))
 
 
 def continues(sentence: Sentence, before: Sentence | None, companion: Sequence[str], markers: Mapping[str, list[str]]) -> bool:

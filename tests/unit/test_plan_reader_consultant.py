@@ -178,3 +178,55 @@ def test_topic_end_counts_from_the_topic_particle() -> None:
     assert text[topic_end(text, len("数値目標"), 12) :].startswith("、計画")
     far = norm("送電網の増強に関わる予算措置について、調整はまだ始めていない")
     assert topic_end(far, len("送電網"), 12) == len("送電網")  # 「について、」: no topic particle before the clause break
+
+
+# --- more readings: a concentration brought down, a topic of its own, the workforce of a new plant --------------------
+
+
+def test_a_concentration_brought_down_to_a_set_level_is_partial_not_missing(desk: Desk) -> None:
+    """「最初の2年間は9割を1社に納めるが、3年目からは5割まで下げる」: still heavy for a while (partial), not an overdependent plan."""
+    reduced = LOCAL.format(line="最初の2年間は売上の9割を大手スーパー1社に納めるが、3年目からは5割まで下げる。")
+    kept = LOCAL.format(line="売上の9割を大手スーパー1社に納める。")
+    got = item(desk.precheck(reduced, "local_industry"), "外部依存性")
+    assert got.status == "partial", got.reason
+    assert item(desk.precheck(kept, "local_industry"), "外部依存性").status == "missing"
+
+
+def test_a_negation_of_another_topic_does_not_deny_the_kpis(desk: Desk) -> None:
+    """「KPIは売上額と仕入額とし、進み具合の確認時期は特に決めていない」: KPIs set, no stage gate → partial."""
+    plan = LOCAL.format(line="売上額を2030年度に3億円とする。KPIは売上額と仕入額とし、進み具合の確認時期は特に決めていない。")
+    got = item(desk.precheck(plan, "local_industry"), "EBPMメルクマール")
+    assert got.status == "partial", got.reason
+    assert "ステージゲート" in got.reason
+
+
+def test_kpis_and_stage_gate_left_until_after_the_start_are_missing(desk: Desk) -> None:
+    plan = LOCAL.format(line="売上額を3年後に5,000万円にする。KPIとステージゲートは事業開始後に検討する。")
+    assert item(desk.precheck(plan, "local_industry"), "EBPMメルクマール").status == "missing"
+
+
+def test_only_a_few_makers_in_the_world_is_a_world_level_claim(desk: Desk) -> None:
+    plan = STRATEGIC.format(line="この正極材は世界で同社を含め3社しか製造できない。")
+    assert item(desk.precheck(plan, "strategic_cluster"), "競争優位性").status == "met"
+
+
+def test_the_workforce_of_the_new_plant_with_raises_is_good_employment(desk: Desk) -> None:
+    plan = STRATEGIC.format(line="新工場の従業員は300人で、初任給を県内平均より1割高く設定し、毎年3%の賃上げを行う。")
+    assert item(desk.precheck(plan, "strategic_cluster"), "地域における良質な雇用の創出・維持").status == "met"
+
+
+def test_a_named_company_with_its_particulars_at_the_centre_is_the_core(desk: Desk) -> None:
+    plan = """〇〇県 地域産業クラスター計画（案）
+県内の株式会社しろがね医工（従業員180人）を中心に、内視鏡用の部材をつくる。県外の株式会社とうこうメディカルの工場を誘致する。
+"""
+    got = item(desk.precheck(plan, "regional_cluster"), "実現可能性")
+    assert got.status == "met", got.reason
+
+
+def test_a_request_reported_from_a_buyer_is_market_need_and_sales_split_avoid_dependence(desk: Desk) -> None:
+    plan = LOCAL.format(
+        line="台湾の輸入業者から、年2,000本を扱いたいとの打診を受けている。既存の瓶詰めより単価を2倍にする。販売先は1社に頼らず、直売所とネット販売に分ける。"
+    )
+    report = desk.precheck(plan, "local_industry")
+    assert item(report, "有望度").status == "met", item(report, "有望度").reason
+    assert item(report, "外部依存性").status == "met", item(report, "外部依存性").reason
