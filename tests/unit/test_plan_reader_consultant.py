@@ -230,3 +230,24 @@ def test_a_request_reported_from_a_buyer_is_market_need_and_sales_split_avoid_de
     report = desk.precheck(plan, "local_industry")
     assert item(report, "有望度").status == "met", item(report, "有望度").reason
     assert item(report, "外部依存性").status == "met", item(report, "外部依存性").reason
+
+
+def test_a_general_reference_to_national_growth_fields_is_partial(desk: Desk) -> None:
+    """「国が重点を置く成長分野の考え方に沿って」 without 日本成長戦略本部 / 17分野 / ロードマップ → partial (not missing)."""
+    plan = """〇〇ブロック 先端素材クラスター構想（案）
+本構想は、国が重点を置く成長分野の考え方に沿って策定した。
+株式会社こしじ素材が炭素繊維の工場に800億円を投資する。
+"""
+    got = item(desk.precheck(plan, "strategic_cluster"), "成長戦略本部での検討との整合性")
+    assert got.status == "partial", got.reason
+
+
+def test_coordination_started_with_one_ministry_and_not_yet_with_another_is_partial(desk: Desk) -> None:
+    plan = STRATEGIC.format(line="経済産業省とは工場建設の補助について協議を始めたが、港湾の改修に必要な予算について国土交通省への相談はまだである。")
+    got = item(desk.precheck(plan, "strategic_cluster"), "実現可能性")
+    assert got.status == "partial", got.reason
+
+
+def test_a_buyer_asking_for_an_evaluation_is_market_need(desk: Desk) -> None:
+    plan = REGIONAL.format(line="国内の医療機器メーカー4社から、試作品の評価を依頼されている。")
+    assert item(desk.precheck(plan, "regional_cluster"), "有望度").status == "met"
