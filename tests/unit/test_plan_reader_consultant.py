@@ -251,3 +251,9 @@ def test_coordination_started_with_one_ministry_and_not_yet_with_another_is_part
 def test_a_buyer_asking_for_an_evaluation_is_market_need(desk: Desk) -> None:
     plan = REGIONAL.format(line="国内の医療機器メーカー4社から、試作品の評価を依頼されている。")
     assert item(desk.precheck(plan, "regional_cluster"), "有望度").status == "met"
+
+
+def test_undecided_candidates_are_not_candidates_in_negotiation(desk: Desk) -> None:
+    """「核となる事業者の候補は、まだ決まっていない」: no one to negotiate with yet → missing."""
+    plan = LOCAL.format(line="中心となる事業者の候補は、まだ決まっていない。")
+    assert item(desk.precheck(plan, "local_industry"), "実現可能性").status == "missing"
