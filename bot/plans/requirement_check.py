@@ -10,7 +10,7 @@ from bot.plans.aspects import extra, judge_aspect
 from bot.plans.checklist import CheckItem
 from bot.plans.similarity import Nearest
 from bot.plans.tense import clause_is_current, not_yet_sentences, plan_hits, remedied, topic_not_yet
-from bot.plans.terms import Sentence, find_terms, marked, metric_figures, quantities, surface
+from bot.plans.terms import Sentence, find_terms, marked, metric_figures, norm, quantities, surface
 from retrieval.schema import Requirement
 
 MAX_EVIDENCE = 5
@@ -47,7 +47,10 @@ def evaluate(
     if sig.applies_when:
         applies: list[Sentence] = []
         declined: list[Sentence] = []
+        asked = markers.get("question_endings", [])
         for s in sentences:
+            if is_question(s, asked):  # 「Q3 県外からの誘致はありますか。」 asks; the answer says whether there is one
+                continue
             for hit in find_terms(s, sig.applies_when):
                 (declined if marked(s, hit, markers.get("negation", [])) else applies).append(s)
         if not applies:
@@ -239,6 +242,12 @@ def evaluate(
     return CheckItem(
         status="partial", evidence=quote(evidence), suggestion=sig.suggestion, reason=found + "、".join(lacking) + "。", **base
     )
+
+
+def is_question(sentence: Sentence, endings: Sequence[str]) -> bool:
+    """True when the sentence's own text is a question (ends with ``markers.question_endings``: 「…ありますか。」「…か？」)."""
+    body = sentence.norm[len(norm(sentence.context)) :].rstrip(" 　")
+    return any(body.endswith(norm(e)) for e in endings)
 
 
 def condition_met(group: Any, sentences: Sequence[Sentence], markers: Mapping[str, list[str]]) -> list[Sentence]:

@@ -45,6 +45,7 @@ class _Markers(BaseModel):
     undecided: list[str] = Field(default_factory=list)
     metric_naming: list[str] = Field(default_factory=list)
     reduction: list[str] = Field(default_factory=list)
+    question_endings: list[str] = Field(default_factory=list)
 
 
 class _Similarity(BaseModel):

@@ -257,3 +257,27 @@ def test_undecided_candidates_are_not_candidates_in_negotiation(desk: Desk) -> N
     """「核となる事業者の候補は、まだ決まっていない」: no one to negotiate with yet → missing."""
     plan = LOCAL.format(line="中心となる事業者の候補は、まだ決まっていない。")
     assert item(desk.precheck(plan, "local_industry"), "実現可能性").status == "missing"
+
+
+QA = """Q1 どんな製品ですか。
+A 県内の株式会社あおい電子（従業員400人）が中心となって、車載用の検査装置をつくります。国内の自動車部品メーカー5社から導入したいとの声があり、国内シェア上位を目指します。
+Q2 部品の調達は。
+A 心臓部の光学部品はすべてドイツのメーカー1社から買っています。今後も変える予定はありません。
+Q3 県外からの誘致はありますか。
+A {answer}
+"""
+
+
+def test_a_question_does_not_state_an_invitation(desk: Desk) -> None:
+    """「Q3 県外からの誘致はありますか。」 asks; 「A ありません。」 → 現地化 does not apply. An answer naming the firm applies it."""
+    none = desk.precheck(QA.format(answer="ありません。"), "regional_cluster")
+    some = desk.precheck(QA.format(answer="大阪府の株式会社なにわ光学の工場を誘致します。"), "regional_cluster")
+    assert item(none, "現地化").status == "not_applicable", item(none, "現地化").reason
+    assert item(some, "現地化").status != "not_applicable"
+
+
+def test_a_foreign_single_supplier_kept_on_and_buyers_asking(desk: Desk) -> None:
+    """「すべてドイツのメーカー1社から買っています。今後も変える予定はありません。」 → missing; 「導入したいとの声」 is market need."""
+    report = desk.precheck(QA.format(answer="ありません。"), "regional_cluster")
+    assert item(report, "外部依存性").status == "missing", item(report, "外部依存性").reason
+    assert item(report, "有望度").status == "met", item(report, "有望度").reason
