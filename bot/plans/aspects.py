@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.plans.tense import clause_is_current, dated_target, topic_not_yet
+from bot.plans.tense import clause_is_current, dated_target, topic_end, topic_not_yet
 from bot.plans.terms import (
     Sentence,
     TermHit,
     attached_quantities,
+    clause_bounds,
     compile_term,
     find_terms,
     in_clause,
@@ -31,6 +33,7 @@ class AspectResult:
     also: list[Sentence] = field(default_factory=list)  # more sentences with other clear words of the group
     denied: bool = False  # the plan itself denies a clear word of the aspect and states it nowhere clearly
     pending: list[Sentence] = field(default_factory=list)  # negated in the plan's own clauses (not today's situation)
+    candidate: bool = False  # undecided, but the plan names the candidates it is negotiating with (``candidates``)
 
 
 def extra(model: Any, key: str, default: Any) -> Any:
@@ -72,6 +75,10 @@ def judge_aspect(
         negation += markers.get("wish", [])
         deferral, future = list(markers.get("deferral", [])), list(markers.get("future", []))
     vague, wish, reported = markers.get("vague", []), markers.get("wish", []), markers.get("reported", [])
+    # 「これらの目標値は、組合が毎年度取りまとめて公表する」: a weak word in a sentence about something else (``weak_not_with``)
+    elsewhere = list(extra(group, "weak_not_with", []) or [])
+    # 「既存の案件も含め」: a clear word about today (existing infrastructure, a shortage the plan has found) is the plan's too
+    today_counts = bool(extra(group, "current_counts", False))
     dated = bool(extra(group, "dated_target", False))
     if dated and topic_not_yet(strong, sentences, markers, near):
         dated = False  # 「KPI：今後…設定する」: the plan says its KPIs are not set, whatever dated figures it gives elsewhere
@@ -92,11 +99,14 @@ def judge_aspect(
         current = False
         for terms, base in ((strong, 2), (weak, 1)):
             # weak words are read as written: in dictionary form they would find too much (立地する ← 立地しており)
+            if base == 1 and elsewhere and find_terms(sentence, elsewhere):
+                continue
             for hit in find_terms(sentence, terms, lemmas=base == 2):
                 today = clause_is_current(sentence, hit.start, markers)
                 current = current or today
                 distinct += 1
-                if marked(sentence, hit, negation, exempt=restrictive) or (deferral and in_clause(sentence, hit, deferral)):
+                said_of_other = another_topic(sentence, hit, negation)
+                if (marked(sentence, hit, negation, exempt=restrictive) and not said_of_other) or (deferral and in_clause(sentence, hit, deferral)):
                     if sentence not in negated:
                         negated.append(sentence)
                     if (not today or marked(sentence, hit, undecided)) and sentence not in pending:
@@ -108,7 +118,7 @@ def judge_aspect(
                         # plan sets out to solve; 「核となる企業は、現時点では決まっていない」 is the plan's own state
                         decisive = decisive or not today or marked(sentence, said, undecided)
                     continue
-                affirmed = affirmed or (base == 2 and not today)
+                affirmed = affirmed or (base == 2 and (not today or today_counts))
                 # A wish or a hedge weakens a clear term to a mention; a wished-for mention is no mention at all.
                 if marked(sentence, hit, wish, reported, stop):
                     value = base - 1
@@ -130,17 +140,42 @@ def judge_aspect(
             best, chosen = level, [(current, distinct, sentence)]
         elif level == best and level > 0:
             chosen.append((current, distinct, sentence))
-    if denied and (not affirmed or (decisive and (extra(group, "core", False) or extra(group, "denial_decides", False)))):
+    # 「国内トップクラスの生産能力。…海外市場での競争は当面想定していない」: the weak words state a lesser degree of the aspect
+    # (``weak_stands``); the plan's denial of the full degree leaves them standing — the requirement is partly met
+    lesser = bool(extra(group, "weak_stands", False)) and best == 1
+    candidate = False
+    if denied and not lesser and (not affirmed or (decisive and (extra(group, "core", False) or extra(group, "denial_decides", False)))):
         # 「地元経済界との連携体制は設けていない」 outweighs a passing weak word (「高専と連携した」) or a word about today
         # (「需要の減少により」 beside 「市場ニーズは…特定できていない」): the aspect is absent. A core aspect the plan flatly
         # denies (「計画推進の核となる企業は、現時点では決まっていない」) is absent whatever other sentences mention
         best, chosen = 0, []
+        # 「中心となる事業者は、村内の水産加工会社2社と協議中で、どちらが担うかは決まっていない」: undecided among candidates the
+        # plan is negotiating with (``candidates``) — the aspect is under way, not absent
+        named = [s for s in pending if find_terms(s, list(extra(group, "candidates", []) or []))]
+        if named:
+            best, chosen, candidate = 1, [(False, 1, named[0])], True
     if best == 2:
         number_missing = False
     # the plan's own sentences first, then those about today's situation; the title line last (a body sentence says more)
     ranked = [s for _, _, s in sorted(chosen, key=lambda c: (c[2].index == 0, c[0], -c[1], c[2].index))]
     also = distinct_words(ranked, words_of) if best == 2 else []
-    return AspectResult(group.name, best, ranked, negated, number_missing, also, denied and best == 0, pending)
+    return AspectResult(group.name, best, ranked, negated, number_missing, also, denied and best == 0, pending, candidate)
+
+
+_NEW_TOPIC = re.compile(r"、[^、]*?[^\u3041-\u3096、(（]は")
+
+
+def another_topic(sentence: Sentence, hit: TermHit, negation: Sequence[str]) -> bool:
+    """True when the first negation after the hit closes a clause of its own topic (「、…時期は」), so it is said of that topic.
+
+    「KPIは売上額と仕入額とし、進み具合の確認時期は特に決めていない」: the KPIs are set; what is not decided is the timing.
+    """
+    said = in_body(sentence, hit)
+    if said is None or topic_end(sentence.norm, said.end, 4) == said.end:
+        return False  # the word is not the topic of its own statement (「S社とは交渉中で、進出はまだ決まっていない」)
+    start, end = clause_bounds(sentence, said.start)
+    first = min((m.start() for cue in negation for m in [compile_term(cue).search(sentence.norm, said.end, end)] if m), default=None)
+    return first is not None and bool(_NEW_TOPIC.search(sentence.norm, said.end, first))
 
 
 def continues(sentence: Sentence, before: Sentence | None, companion: Sequence[str], markers: Mapping[str, list[str]]) -> bool:

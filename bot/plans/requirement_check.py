@@ -9,8 +9,8 @@ from bot.plans.actor_role import actor_check, who
 from bot.plans.aspects import extra, judge_aspect
 from bot.plans.checklist import CheckItem
 from bot.plans.similarity import Nearest
-from bot.plans.tense import clause_is_current, plan_hits, remedied, topic_not_yet
-from bot.plans.terms import Sentence, find_terms, marked, metric_figures, quantities, surface
+from bot.plans.tense import clause_is_current, not_yet_sentences, plan_hits, remedied, topic_not_yet
+from bot.plans.terms import Sentence, find_terms, marked, metric_figures, norm, quantities, surface
 from retrieval.schema import Requirement
 
 MAX_EVIDENCE = 5
@@ -47,7 +47,10 @@ def evaluate(
     if sig.applies_when:
         applies: list[Sentence] = []
         declined: list[Sentence] = []
+        asked = markers.get("question_endings", [])
         for s in sentences:
+            if is_question(s, asked):  # 「Q3 県外からの誘致はありますか。」 asks; the answer says whether there is one
+                continue
             for hit in find_terms(s, sig.applies_when):
                 (declined if marked(s, hit, markers.get("negation", [])) else applies).append(s)
         if not applies:
@@ -62,7 +65,12 @@ def evaluate(
     negatives = [s for s in sentences if proposed[s.index]]
     # 「全量を海外から調達」 is the whole of a part; only a dependence kept for part of the chain can be offset elsewhere
     whole = markers.get("whole", [])
-    partly = bool(negatives) and not any(find_terms(s, whole) for s in negatives) and remedy_elsewhere(sig, sentences, markers)
+    # 「最初の2年間は9割を1社に納めるが、3年目からは5割まで下げる」: a concentration the plan itself brings down to a set level
+    # (``markers.reduction``) is kept for a while — partly met, not contradicted
+    reduced = bool(negatives) and all(find_terms(s, markers.get("reduction", [])) for s in negatives)
+    partly = bool(negatives) and (
+        reduced or (not any(find_terms(s, whole) for s in negatives) and remedy_elsewhere(sig, sentences, markers))
+    )
     if negatives and not partly:
         words = "』『".join(dict.fromkeys(surface(s, h) for s in negatives for h in proposed[s.index]))
         reason = extra(sig, "negative_reason", "") or "計画の記載が要件に反しています。"
@@ -111,8 +119,13 @@ def evaluate(
             continue
         if r.level == 0:
             lacking.append(f"『{r.name}』の記載が見当たりません")
+        elif r.candidate:  # 「…2社と協議中で、どちらが担うかは決まっていない」
+            lacking.append(f"『{r.name}』は候補と協議中で、まだ決まっていません")
         elif r.level == 1:
-            lacking.append(f"『{r.name}』は{'数値がありません' if r.number_missing else '具体性が足りません'}")
+            group = next(g for g in groups if g.name == r.name)
+            # 「国内トップクラス」 for 「世界で戦える」: the group's own words for the lesser degree (``weak_reason``)
+            weak_reason = "" if r.number_missing else str(extra(group, "weak_reason", "") or "")
+            lacking.append(weak_reason or f"『{r.name}』は{'数値がありません' if r.number_missing else '具体性が足りません'}")
     for name, met in conditions:
         if met:
             said = surface(met[0], find_terms(met[0], extra(next(g for g in extras if g.name == name), "when", []))[0])
@@ -167,13 +180,20 @@ def evaluate(
             return bool(r.pending)
         return bool(extra(group, "denial_decides", False)) and any(find_terms(s, undecided) for s in r.pending)
 
-    not_yet = [
-        r for r, g in zip(results, groups, strict=True)
-        if r.level > 0 and (open_part(r, g) or topic_not_yet([*g.terms, *extra(g, "weak_terms", [])], sentences, markers, near))
-    ]
-    for r in not_yet:
-        lacking.append(f"『{r.name}』について計画自身がまだ済んでいない部分があると述べています")
-        evidence += r.negated[:1]
+    def words_of(group: Any) -> list[str]:
+        """The words whose not-yet leaves the group open: its terms and ``pending_terms`` (「協力の枠組みはまだない」「指標は今後検討」)."""
+        return [*group.terms, *extra(group, "weak_terms", []), *(extra(group, "pending_terms", []) or [])]
+
+    still_open: list[str] = []  # a group stated but partly left for later is not 「確認できました」
+    for r, g in zip(results, groups, strict=True):
+        # a lesser degree already said what is lacking (``weak_reason``); an undecided carrier among candidates too
+        if r.level == 0 or r.candidate or (r.level == 1 and extra(g, "weak_reason", "")):
+            continue
+        open_said = not_yet_sentences(words_of(g), sentences, markers, near)
+        if open_part(r, g) or open_said:
+            still_open.append(r.name)
+            lacking.append(f"『{r.name}』について計画自身がまだ済んでいない部分があると述べています")
+            evidence += [*r.negated[:1], *open_said[:1]]  # the plan's own words for what is still open
     target_words = list(extra(sig, "target_required", []) or [])
     aimed = any(find_terms(s, target_words) for r in results for s in r.sentences)
     # 「具体的な数字は、販売が始まってから検討する」: the plan says its figures are still to come — hopes, not targets
@@ -217,10 +237,17 @@ def evaluate(
             carrier = who(evidence, vocab)
             note = f"（担い手: 『{carrier}』）{note}" if carrier else note
         return CheckItem(status="met", evidence=quote(evidence), suggestion="", reason=f"『{found}』を確認しました。{note}{also_note}", **base)
-    found = f"『{'』『'.join(ok)}』は確認できましたが、" if ok else ""
+    confirmed = [n for n in ok if n not in still_open]
+    found = f"『{'』『'.join(confirmed)}』は確認できましたが、" if confirmed else ""
     return CheckItem(
         status="partial", evidence=quote(evidence), suggestion=sig.suggestion, reason=found + "、".join(lacking) + "。", **base
     )
+
+
+def is_question(sentence: Sentence, endings: Sequence[str]) -> bool:
+    """True when the sentence's own text is a question (ends with ``markers.question_endings``: 「…ありますか。」「…か？」)."""
+    body = sentence.norm[len(norm(sentence.context)) :].rstrip(" 　")
+    return any(body.endswith(norm(e)) for e in endings)
 
 
 def condition_met(group: Any, sentences: Sequence[Sentence], markers: Mapping[str, list[str]]) -> list[Sentence]:

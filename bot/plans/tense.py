@@ -78,21 +78,46 @@ def dated_target(sentence: Sentence, markers: Mapping[str, Sequence[str]]) -> bo
 
 
 def topic_not_yet(terms: Sequence[str], sentences: Sequence[Sentence], markers: Mapping[str, Sequence[str]], near: int) -> bool:
-    """True when a not-yet marker (``markers.not_yet``) follows one of ``terms`` within ``near`` characters.
+    """True when a not-yet marker (``markers.not_yet``) follows one of ``terms`` within ``near`` characters."""
+    return bool(not_yet_sentences(terms, sentences, markers, near))
+
+
+def not_yet_sentences(
+    terms: Sequence[str], sentences: Sequence[Sentence], markers: Mapping[str, Sequence[str]], near: int
+) -> list[Sentence]:
+    """The sentences in which a not-yet marker (``markers.not_yet``) follows one of ``terms`` within ``near`` characters.
 
     「金融機関の参加は未定」「どのような商品をつくるかは…協議して決める」: the word is the topic of the not-yet, so that part
     of the requirement is not there yet; 「送電網の増強に関わる予算措置について、…調整はまだ始めていない」 speaks of something else.
     """
     cues = [compile_term(m) for m in markers.get("not_yet", [])]
     aside = [compile_term(m) for m in markers.get("not_yet_aside", [])]
+    found: list[Sentence] = []
     for sentence in sentences:
+        if sentence in found:
+            continue
         for hit in find_terms(sentence, terms):
+            topic = topic_end(sentence.norm, hit.end, near)
             for cue in cues:
                 m = cue.search(sentence.norm, hit.end)
-                if not m or m.start() - hit.end > near:
+                if not m or m.start() - (topic if m.start() >= topic else hit.end) > near:
                     continue
                 # 「重点支援企業への伴走支援の体制は今後検討」: the word is what something else is aimed at; that other thing is pending
                 between = sentence.norm[hit.end : m.start()]
-                if not any(a.match(between) for a in aside):
-                    return True
-    return False
+                if not any(a.match(between) for a in aside) and sentence not in found:
+                    found.append(sentence)
+    return found
+
+
+_TOPIC = re.compile(r"[^、。,.:：]*?は(?=[、,]|まだ|いまだ|[^\u3041-\u309f])")
+
+
+def topic_end(text: str, end: int, reach: int) -> int:
+    """Where the topic phrase that begins with a word ends (after its 「は」), or the word's end when it is no topic.
+
+    「数値目標の設定は、計画がまとまった段階で改めて検討する」: 数値目標 is what the clause's not-yet is about, however long
+    the rest of its topic phrase; the not-yet window counts from the 「は」. A 「は」 beyond ``reach`` characters, or after
+    a clause break, belongs to another topic.
+    """
+    m = _TOPIC.match(text, end, min(len(text), end + reach + 2))  # room for the lookahead past the reach
+    return m.end() if m and m.end() - end <= reach else end

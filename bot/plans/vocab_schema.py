@@ -44,6 +44,8 @@ class _Markers(BaseModel):
     hedge_stop: list[str] = Field(default_factory=list)
     undecided: list[str] = Field(default_factory=list)
     metric_naming: list[str] = Field(default_factory=list)
+    reduction: list[str] = Field(default_factory=list)
+    question_endings: list[str] = Field(default_factory=list)
 
 
 class _Similarity(BaseModel):
