@@ -29,7 +29,7 @@ LOOK = 5  # top hits searched for a sentence holding the asked focus
 _LABEL = re.compile(r"【([^】]{2,24})】")
 _DEFINED = re.compile(r"^(?:[(（]※[)）])?\s*([^:：、。()（）\s]{2,16})[:：]", re.M)
 _LABELS: dict[str, tuple[str, ...]] = {}
-REPAIR_KINDS = ("count", "people", "revision")  # asked kinds a sentence of another top hit is added for
+REPAIR_KINDS = ("count", "people", "revision", "who")  # asked kinds a sentence of another top hit is added for
 DECLINE_KINDS = ("count",)  # asked kinds whose absence from every top hit declines the question
 
 
