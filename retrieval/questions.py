@@ -326,6 +326,9 @@ class GlossaryTerm(BaseModel):
     ja: str = Field(min_length=1)
     # everyday Japanese descriptions of the term (regexes on the NFKC-folded question): 「外とどれだけ商売してるか」
     plain: list[str] = Field(default_factory=list)
+    # a description specific enough to name the term in any question (「大手1社に頼りきり」 = 外部依存性), not only in one
+    # asking for a term (``Glossary.plain_asks``)
+    plain_alone: bool = False
     en: list[str] = Field(default_factory=list)
     zh: list[str] = Field(default_factory=list)
     ko: list[str] = Field(default_factory=list)
@@ -356,11 +359,12 @@ class Glossary(BaseModel):
 
     def plain_terms(self, text: str) -> list[str]:
         """The source terms a Japanese question describes in everyday words (「地元の仕入れ先からたくさん買っている
-        会社ほど評価される指標」 → ハブ度), when it asks for a term or an indicator (``plain_asks``)."""
+        会社ほど評価される指標」 → ハブ度), when it asks for a term or an indicator (``plain_asks``) or the term's
+        description is specific enough on its own (``plain_alone``)."""
         folded = fold(text)
-        if not any(re.search(p, folded) for p in self.plain_asks):
-            return []
-        return [t.ja for t in self.terms if t.plain and t.ja not in folded and any(re.search(p, folded) for p in t.plain)]
+        asks = any(re.search(p, folded) for p in self.plain_asks)
+        return [t.ja for t in self.terms if t.plain and (asks or t.plain_alone) and t.ja not in folded
+                and any(re.search(p, folded) for p in t.plain)]
 
     def japanese_terms(self, text: str, lang: str) -> list[str]:
         """The Japanese source terms a question in ``lang`` names (longest spellings first, no overlaps)."""

@@ -125,7 +125,9 @@ def _standalone(text: str, term: str) -> int:
 
 # what follows a term the question asks to define (「○○」とは / ○○って / ○○の定義), and one it compares with (○○との違い)
 _ASKED_AFTER = re.compile(r"[」』\"]?\s*(とは(?!別|違|異な|比べ)|って|というのは|というもの|という(の|もの)は|の定義|の意味)")
-_COMPARED_AFTER = re.compile(r"[」』\"]?\s*(との違い|と(の)?比較|と比べ|とは(別|違|異な|比べ)|と(の)?(差|区別))")
+_COMPARED_AFTER = re.compile(
+    r"[」』\"]?\s*(との違い|と(の)?比較|と比べ|とは(別|違|異な|比べ)|と(の)?(差|区別)|と(は)?[、,]?\s?((何|なに|どこ)が|どう|どのように)違)"
+)
 
 
 def heading_first(index: LoadedIndex, query: str, hits: Sequence[Hit]) -> tuple[list[Hit], str | None]:
