@@ -67,6 +67,8 @@ def test_a_plans_making_asked_as_a_flow_is_the_whole_framework(desk: Desk) -> No
     answer = desk.ask("地場産業成長プランは、策定から公表までどんな手順で進むのですか。")
     assert not answer.refused and answer.meta.get("section", "").endswith("(枠組み)")
     assert "記載例" in answer.text and "副大臣会議" in answer.text
+    after = desk.ask("地域産業クラスター計画を県が出したあと、国はどういう手続を進めるのですか。")
+    assert after.meta.get("section", "").endswith("(枠組み)") and "副大臣会議" in after.text
     other = desk.ask("地場産業の支援で、特区制度を使って規制緩和を提案するにはどういう流れになりますか。")
     assert not other.meta.get("section", "").endswith("(枠組み)")  # another process than the plan's making
 
