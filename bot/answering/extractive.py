@@ -146,7 +146,7 @@ def known_coverage(index: LoadedIndex, query: str, hits: Sequence[Hit]) -> float
 
 
 # 「県ではなく市が」「県じゃなくて」: the alternative the asker sets aside is not what the evidence must cover
-_SET_ASIDE = re.compile(r"[^、。，,？?！!\s]{1,8}(では|じゃ)な(く|い)(て)?[、,]?")
+_SET_ASIDE = re.compile(r"(?<![一-龥ァ-ヴー々])[一-龥ァ-ヴー々]{1,6}(では|じゃ)な(く|い)(て)?[、,]?")
 
 
 def covered(index: LoadedIndex, query: str, hits: Sequence[Hit], min_coverage: float) -> tuple[bool, float]:
