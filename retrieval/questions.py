@@ -399,6 +399,11 @@ class GlossaryTerm(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     ja: str = Field(min_length=1)
+    # everyday Japanese descriptions of the term (regexes on the NFKC-folded question): 「外とどれだけ商売してるか」
+    plain: list[str] = Field(default_factory=list)
+    # a description specific enough to name the term in any question (「大手1社に頼りきり」 = 外部依存性), not only in one
+    # asking for a term (``Glossary.plain_asks``)
+    plain_alone: bool = False
     en: list[str] = Field(default_factory=list)
     zh: list[str] = Field(default_factory=list)
     ko: list[str] = Field(default_factory=list)
@@ -421,7 +426,20 @@ class Glossary(BaseModel):
     schema_version: Literal[1] = 1
     first_line: dict[str, str] = Field(default_factory=dict)
     decline_line: dict[str, str] = Field(default_factory=dict)
+    # a plain description names a term only in a question asking for a term, indicator or figure (「指標」「計算」)
+    plain_asks: list[str] = Field(default_factory=list)
+    plain_examples: list[str] = Field(default_factory=list)
+    plain_not_examples: list[str] = Field(default_factory=list)
     terms: list[GlossaryTerm] = Field(default_factory=list)
+
+    def plain_terms(self, text: str) -> list[str]:
+        """The source terms a Japanese question describes in everyday words (「地元の仕入れ先からたくさん買っている
+        会社ほど評価される指標」 → ハブ度), when it asks for a term or an indicator (``plain_asks``) or the term's
+        description is specific enough on its own (``plain_alone``)."""
+        folded = fold(text)
+        asks = any(re.search(p, folded) for p in self.plain_asks)
+        return [t.ja for t in self.terms if t.plain and (asks or t.plain_alone) and t.ja not in folded
+                and any(re.search(p, folded) for p in t.plain)]
 
     def japanese_terms(self, text: str, lang: str) -> list[str]:
         """The Japanese source terms a question in ``lang`` names (longest spellings first, no overlaps)."""
@@ -449,6 +467,16 @@ def validate_glossary(path: Path, source_text: str = "") -> tuple[Glossary, list
     problems += [CorpusProblem(file=path.name, entry=f"first_line.{lang}", message="missing") for lang in LANGS
                  if not glossary.first_line.get(lang)]
     folded = fold(source_text)
+    for pattern in [*glossary.plain_asks, *(p for t in glossary.terms for p in t.plain)]:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            problems.append(CorpusProblem(file=path.name, entry="plain", message=f"bad pattern {pattern!r}: {exc}"))
+            return glossary, problems
+    problems += [CorpusProblem(file=path.name, entry="plain_examples", message=f"no term read in: {q}")
+                 for q in glossary.plain_examples if not glossary.plain_terms(q)]
+    problems += [CorpusProblem(file=path.name, entry="plain_not_examples", message=f"a term read in: {q}")
+                 for q in glossary.plain_not_examples if glossary.plain_terms(q)]
     for term in glossary.terms:
         if not any(term.forms(lang) for lang in LANGS):
             problems.append(CorpusProblem(file=path.name, entry=term.ja, message="no spelling in en / zh / ko"))

@@ -84,14 +84,14 @@ def shapes(chunks: Sequence[Chunk]) -> list[ChunkShape]:
     return out
 
 
-def names_standalone(query: str, term: str) -> bool:
+def names_standalone(query: str, term: str, asked: bool = False) -> bool:
     """True when the query names ``term`` as a word of its own (「ハブ度って」, not 「ハブ度合い」), with or without its
-    long-vowel marks (「コネクタ度」 names コネクター度)."""
+    long-vowel marks (「コネクタ度」 names コネクター度); with ``asked``, other than only for comparison (「Bと何が違う」)."""
     text, needle = compact(query).replace("ー", ""), compact(term).replace("ー", "")
     start = text.find(needle)
     while start >= 0:
         end = start + len(needle)
-        if end >= len(text) or not _WORD_GOES_ON.match(text[end]):
+        if (end >= len(text) or not _WORD_GOES_ON.match(text[end])) and not (asked and compared_at(text, end)):
             return True
         start = text.find(needle, start + 1)
     return False
@@ -100,7 +100,7 @@ def names_standalone(query: str, term: str) -> bool:
 # what follows a name the question compares with rather than asks about: 「Aと同じく」「Aと違って」「Aのように」
 # 「Aのときと何か違いますか」 (the plan type asked is the other one named: 「Bでの…はAと同じく…必要ですか」)
 _COMPARED_AFTER = re.compile(
-    r"[」』]?\s*(?:の(?:とき|時|場合))?(?:(?:と|とは|との)(?:何か|なにか|どう)?(?:同じ|同様|違|異な|比べ|比較|共通)"
+    r"[」』]?\s*(?:の(?:とき|時|場合))?(?:(?:と|とは|との)[、,]?\s?(?:何か|なにか|どう|何が|なにが|どこが)?(?:同じ|同様|違|異な|比べ|比較|共通)"
     r"|のように|のような|みたいに|並み)"
 )
 
@@ -147,7 +147,7 @@ def structure_factor(
     """
     if shape.names:
         return 1.0 if asks_fact else CATALOG_UNNAMED
-    if asks_definition and shape.opens and names_standalone(query, shape.opens):
+    if asks_definition and shape.opens and names_standalone(query, shape.opens, asked=True):
         return OPENS_HEADING
     if any(names_standalone(query, term) for term in shape.defines):
         return DEFINES_TERM

@@ -9,6 +9,7 @@ from typing import Any
 from bot import messages
 from bot.answering.answer import Answer, HitOut
 from bot.answering.compose import (
+    MAX_QUOTES,
     Quote,
     compose,
     coverage,
@@ -19,7 +20,7 @@ from bot.answering.compose import (
     units,
 )
 from bot.answering.parts import holds, part_quotes
-from bot.answering.primary import defining_unit, measure_names, names_measure
+from bot.answering.primary import defining_unit, measure_names, names_measure, other_definitions
 from bot.answering.relevance import (
     REPAIR_KINDS,
     asked_kind_quotes,
@@ -144,8 +145,14 @@ def known_coverage(index: LoadedIndex, query: str, hits: Sequence[Hit]) -> float
     return max((coverage(terms, h.chunk, lexical.idf, index.synonyms) for h in hits[:3]), default=0.0)
 
 
+# 「県ではなく市が」「県じゃなくて」: the alternative the asker sets aside is not what the evidence must cover
+_SET_ASIDE = re.compile(r"(?<![一-龥ァ-ヴー々])[一-龥ァ-ヴー々]{1,6}(では|じゃ)な(く|い)(て)?[、,]?")
+
+
 def covered(index: LoadedIndex, query: str, hits: Sequence[Hit], min_coverage: float) -> tuple[bool, float]:
-    """Whether the evidence answers the question, and the coverage it was judged on."""
+    """Whether the evidence answers the question, and the coverage it was judged on (a word the asker sets aside,
+    「県ではなく市が」, does not count)."""
+    query = _SET_ASIDE.sub(" ", query) if _SET_ASIDE.sub(" ", query).strip() else query
     cov = evidence_coverage(index, query, hits)
     named = anchored(index, query)
     if cov >= min_coverage:
@@ -243,6 +250,25 @@ def kind_lines_first(
     return out
 
 
+def with_summary(quotes: Sequence[Quote]) -> list[Quote]:
+    """A catalog answer made only of the entry's field lines (要件: / 金額等: …) ends with the entry's summary — what the
+    measure is and for whom (「100億宣言を公表した中小企業が…」) — when there is room for it."""
+    out = list(quotes)
+    if not out or out[0].hit.chunk.kind != "measure" or len(out) > MAX_QUOTES:
+        return out
+    lead = out[0].hit
+    lines = units(lead.chunk)
+    summary = lines[0] if lines else None
+    if summary is None or _FIELD_LINE.match(summary) or any(q.text == summary for q in out):
+        return out
+    if all(_FIELD_LINE.match(q.text) for q in out if q.hit.chunk.id == lead.chunk.id):
+        out.append(Quote(lead, summary, 0.0))
+    return out
+
+
+_FIELD_LINE = re.compile(r"^[^:：。、]{1,12}[:：]")
+
+
 def _quoted_beyond(hits: Sequence[Hit], quotes: Sequence[Quote]) -> list[Hit]:
     """The hits of quotes taken from chunks outside ``hits`` (a sibling under the lead's heading), once each."""
     seen = {h.chunk.id for h in hits}
@@ -301,11 +327,15 @@ def extractive_answer(
     if answers_of is not None and quotes:  # 「登録に費用は？どんな支援が？」: the entry's line for each part, in order
         quotes = part_quotes(query, quotes, quotes[0].hit, idf, index.synonyms, answers_of,
                              skip=lambda u: is_filler(u, query, agency_asked))
+        quotes = with_summary(quotes)
     first = defining_unit(units(hits[0].chunk), defines) if defines and hits else None
     if first is not None:  # the definition leads; the other quotes follow it when they are about the defined term
         term = normalize(defines or "")
         about = [q for q in quotes if q.text != first and (q.hit.chunk.id == hits[0].chunk.id or term in normalize(q.text))]
-        quotes = [Quote(hits[0], first, quotes[0].score), *about][: max(len(quotes), 1)]
+        others = [Quote(h, u, quotes[0].score) for h, u in other_definitions(index, query, defines or "")]
+        shown = {first, *(q.text for q in others)}
+        about = [q for q in about if q.text not in shown]
+        quotes = [Quote(hits[0], first, quotes[0].score), *others, *about][: max(len(quotes), 1) + len(others)]
     text, citations = compose(quotes)
     missing = [messages.KIND_NAMES[k] for k in unheld_kinds(quotes, kind_ids) if k in messages.KIND_NAMES]
     if missing:  # a partly covered question: the covered part, and a plain line on what the sources do not say

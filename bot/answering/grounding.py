@@ -112,7 +112,7 @@ class Grounding:
         about_measure = (bool(answers) or intents.has(query, "about_measure")) and not about_policy
         found = self.search(query, k=k, mode=mode, filters=filters, dense_query=asked)
         defines = None
-        definition = intents.has(query, "definition")
+        definition = intents.has(asking, "definition")  # a foreign question is read for it in its own words too
         if definition:
             found, defines = heading_first(index, query, found)
         hits = policy_first(index, query, named_measures_first(query, found), about_measure)

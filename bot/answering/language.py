@@ -140,4 +140,6 @@ def read_question(
             terms += _JAPANESE_RUN.findall(text)
         terms += quoted_source_terms(index, text)  # 「大規模成長投資補助金」 quoted in a Chinese question
         return Reading(lang, " ".join(dict.fromkeys(terms)), asked=text)
-    return Reading("ja", read_terms(index, text))
+    query = read_terms(index, text)
+    described = glossary.plain_terms(query)  # 「外とどれだけ商売してるかを測る指標」: the term it describes (コネクター度)
+    return Reading("ja", f"{query} {' '.join(described)}" if described else query)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from bot.answering.compose import coverage, query_terms
+from bot.answering.compose import units as _units
 from retrieval.index import LoadedIndex
 from retrieval.normalize import normalize
 from retrieval.types import Hit
@@ -124,7 +125,9 @@ def _standalone(text: str, term: str) -> int:
 
 # what follows a term the question asks to define (「○○」とは / ○○って / ○○の定義), and one it compares with (○○との違い)
 _ASKED_AFTER = re.compile(r"[」』\"]?\s*(とは(?!別|違|異な|比べ)|って|というのは|というもの|という(の|もの)は|の定義|の意味)")
-_COMPARED_AFTER = re.compile(r"[」』\"]?\s*(との違い|と(の)?比較|と比べ|とは(別|違|異な|比べ)|と(の)?(差|区別))")
+_COMPARED_AFTER = re.compile(
+    r"[」』\"]?\s*(との違い|と(の)?比較|と比べ|とは(別|違|異な|比べ)|と(の)?(差|区別)|と(は)?[、,]?\s?((何|なに|どこ)が|どう|どのように)違)"
+)
 
 
 def heading_first(index: LoadedIndex, query: str, hits: Sequence[Hit]) -> tuple[list[Hit], str | None]:
@@ -170,3 +173,21 @@ def defining_unit(units: Sequence[str], term: str) -> str | None:
         if re.match(r"^(?:[(（]※[)）])?\s*" + re.escape(term) + r"\s*[:：]", _fold(unit)):
             return unit
     return units[0] if units else None
+
+
+def other_definitions(index: LoadedIndex, query: str, term: str) -> list[tuple[Hit, str]]:
+    """The defining lines (「○○:…」) of the other defined terms the question names besides ``term``, in the order
+    named: 「コネクター度とハブ度はそれぞれどう計算する」 is answered by both lines, not by the one that led."""
+    text = _fold(query)
+    found: dict[str, tuple[int, Hit, str]] = {}
+    for chunk in index.chunks:
+        if chunk.kind != "policy":
+            continue
+        for defined in _defined_terms(chunk.text):
+            at = _standalone(text, defined)
+            if defined == _fold(term) or at < 0 or defined in found:
+                continue
+            unit = defining_unit(_units(chunk), defined)
+            if unit is not None and _fold(unit).lstrip("(（※)） ").startswith(defined):
+                found[defined] = (at, Hit(chunk=chunk, score=0.0), unit)
+    return [(hit, unit) for _, hit, unit in sorted(found.values(), key=lambda f: f[0])]

@@ -29,7 +29,7 @@ LOOK = 5  # top hits searched for a sentence holding the asked focus
 _LABEL = re.compile(r"【([^】]{2,24})】")
 _DEFINED = re.compile(r"^(?:[(（]※[)）])?\s*([^:：、。()（）\s]{2,16})[:：]", re.M)
 _LABELS: dict[str, tuple[str, ...]] = {}
-REPAIR_KINDS = ("count", "people", "revision")  # asked kinds a sentence of another top hit is added for
+REPAIR_KINDS = ("count", "people", "revision", "who")  # asked kinds a sentence of another top hit is added for
 DECLINE_KINDS = ("count",)  # asked kinds whose absence from every top hit declines the question
 
 
@@ -66,10 +66,15 @@ def _matches(patterns: Sequence[re.Pattern[str]], unit: str) -> bool:
 
 
 def label_first(index: LoadedIndex, query: str, quotes: Sequence[Quote], hits: Sequence[Hit]) -> list[Quote]:
-    """Quotes led by a sentence holding each policy label the question names, when no picked quote holds it."""
+    """Quotes led by a sentence holding a policy label the question names: a picked one moved ahead of a lead naming
+    none, else one of the top hits when no picked quote holds it."""
     out = list(quotes)
-    for label in named_labels(index, query):
-        if any(label in normalize(q.text) for q in out):
+    labels = named_labels(index, query)
+    for label in labels:
+        holder = next((q for q in out if label in normalize(q.text)), None)
+        if holder is not None:  # held below a lead naming no asked label: the quote holding it leads
+            if not any(n in normalize(out[0].text) for n in labels):
+                out = [holder, *(q for q in out if q is not holder)]
             continue
         found = _holding(hits, partial(_names, label), {q.text for q in out})
         if found:  # a 【label】 line or a 「label:」 line first, then the first sentence naming it
@@ -82,8 +87,8 @@ def asked_kind_quotes(
     quotes: Sequence[Quote], hits: Sequence[Hit], kinds: Sequence[tuple[str, Sequence[str]]],
     siblings: Sequence[Chunk] = (),
 ) -> tuple[list[Quote], list[str]]:
-    """The quotes led by, for each asked kind no quote holds, the first sentence holding it — of the top hits, else
-    of ``siblings`` (the other chunks under the leading quote's heading); and the asked kinds (of
+    """The quotes led by, for each asked kind, the first quote holding it, or — when no quote holds it — the first
+    sentence holding it of the top hits, else of ``siblings`` (the other chunks under the leading quote's heading); and the asked kinds (of
     ``DECLINE_KINDS``) that none holds at all."""
     out = list(quotes)
     unheld: list[str] = []
@@ -91,7 +96,10 @@ def asked_kind_quotes(
     near = [Hit(chunk=c, score=0.0) for c in siblings if c.section == lead_section]
     for kind, patterns in kinds:
         asked = [re.compile(p) for p in patterns]
-        if any(p.search(q.text) for q in out for p in asked):
+        holder = next((q for q in out if any(p.search(q.text) for p in asked)), None)
+        if holder is not None:  # the sentence stating the asked fact leads (「だれがつくる」 → 「…経済産業局が中心となり」)
+            if not any(p.search(out[0].text) for p in asked):
+                out = [holder, *(q for q in out if q is not holder)]
             continue
         shown = {q.text for q in out}
         found = _holding(hits, partial(_matches, asked), shown) or _holding(near, partial(_matches, asked), shown)

@@ -162,3 +162,24 @@ def test_agency_domains_are_read_from_the_catalog_and_checked(tmp_path: Path) ->
     assert corpus.problems == []
     assert any(w.entry == "agency_domains" for w in corpus.warnings)  # nothing listed: every web page is secondary
     assert any("machi.smrj.go.jp" in w.message for w in corpus.warnings)
+
+
+def test_a_plain_description_names_its_term_and_its_examples_are_checked(tmp_path: Path) -> None:
+    path = tmp_path / "glossary.yaml"
+    path.write_text(
+        "schema_version: 1\nfirst_line: {en: A, zh: B, ko: C}\nplain_asks: ['指標']\n"
+        "plain_examples: ['地元からの仕入れを測る指標は？', '大手に頼りきりでもいい？']\n"
+        "plain_not_examples: ['地元から仕入れています。補助金は？']\nterms:\n"
+        "  - {ja: ハブ度, plain: ['地元からの仕入'], en: [hub degree]}\n"
+        "  - {ja: 外部依存性, plain_alone: true, plain: ['大手に頼り'], en: [dependence on]}\n",
+        encoding="utf-8",
+    )
+    glossary, problems = validate_glossary(path)
+    assert problems == []
+    assert glossary.plain_terms("地元からの仕入れが多い会社を測る指標") == ["ハブ度"]
+    assert glossary.plain_terms("地元からの仕入れが多い会社です") == []  # no term asked: not read as ハブ度
+    assert glossary.plain_terms("大手に頼りきりの計画") == ["外部依存性"]  # specific enough alone
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(path.read_text(encoding="utf-8").replace("plain_not_examples: ['地元から仕入れています。補助金は？']",
+                                                           "plain_not_examples: ['地元からの仕入れの指標']"), encoding="utf-8")
+    assert [p.entry for p in validate_glossary(bad)[1]] == ["plain_not_examples"]

@@ -80,3 +80,10 @@ def test_a_plan_type_named_only_for_comparison_is_not_the_one_asked() -> None:
     assert plan_type_hint("地域産業クラスター計画の外部依存性は、地場産業成長プランのように考えればいい？", names) == "regional_cluster"
     assert plan_type_hint("地場産業成長プランの策定支援は地域産業クラスター計画のときと何か違いますか", names) == "local_industry"
     assert asked_names("地場産業成長プランと地域産業クラスター計画の要件", names) == {"local_industry", "regional_cluster"}
+
+
+def test_a_heading_term_only_compared_with_is_not_the_one_a_definition_asks() -> None:
+    question = "地域産業クラスターって、戦略産業クラスターと何が違うんですか？"
+    assert names_standalone(question, "地域産業クラスター", asked=True)
+    assert not names_standalone(question, "戦略産業クラスター", asked=True)
+    assert names_standalone(question, "戦略産業クラスター")  # still named, for everything but the definition boost
