@@ -9,7 +9,7 @@ from bot.plans.actor_role import actor_check, who
 from bot.plans.aspects import extra, judge_aspect
 from bot.plans.checklist import CheckItem
 from bot.plans.similarity import Nearest
-from bot.plans.tense import clause_is_current, not_yet_sentences, plan_hits, remedied, topic_not_yet
+from bot.plans.tense import clause_is_current, from_to_target, not_yet_sentences, plan_hits, remedied, topic_not_yet
 from bot.plans.terms import Sentence, find_terms, marked, metric_figures, norm, quantities, surface
 from retrieval.schema import Requirement
 
@@ -138,7 +138,7 @@ def evaluate(
             stated = metric_figures(evidence, sentences, vocab.get("metrics", []), kind_needed)
             if not stated:  # … or as a target the plan decides elsewhere (「新たに300人の雇用を生む」), never today's figure
                 named = [s for r in results for s in r.sentences]
-                decided = [s for s in sentences if remedied(s, markers) and not clause_is_current(s, 0, markers)]
+                decided = [s for s in sentences if (remedied(s, markers) and not clause_is_current(s, 0, markers)) or from_to_target(s)]
                 stated = metric_figures(named, decided, vocab.get("metrics", []), kind_needed, same_block=False)[:1]
             if stated:
                 evidence += stated
