@@ -106,17 +106,22 @@ def judge_aspect(
                 current = current or today
                 distinct += 1
                 said_of_other = another_topic(sentence, hit, negation)
-                if (marked(sentence, hit, negation, exempt=restrictive) and not said_of_other) or (deferral and in_clause(sentence, hit, deferral)):
+                open_topic = topic_left_open(sentence, hit, undecided)
+                if (
+                    (marked(sentence, hit, negation, exempt=restrictive) and not said_of_other)
+                    or (deferral and in_clause(sentence, hit, deferral))
+                    or open_topic
+                ):
                     if sentence not in negated:
                         negated.append(sentence)
-                    if (not today or marked(sentence, hit, undecided)) and sentence not in pending:
+                    if (not today or open_topic or marked(sentence, hit, undecided)) and sentence not in pending:
                         pending.append(sentence)  # the plan's own part left open, not today's situation
                     said = in_body(sentence, hit)  # a heading's word (「2. 計画を担う企業」) is not what the sentence under it denies
-                    if base == 2 and said is not None and marked(sentence, said, denial, conditional, [*restrictive, *still]):
+                    if base == 2 and said is not None and (open_topic or marked(sentence, said, denial, conditional, [*restrictive, *still])):
                         denied = True
                         # about the plan itself, not today's economy: 「現在、主要部品は県内では生産していない」 is the problem the
                         # plan sets out to solve; 「核となる企業は、現時点では決まっていない」 is the plan's own state
-                        decisive = decisive or not today or marked(sentence, said, undecided)
+                        decisive = decisive or not today or open_topic or marked(sentence, said, undecided)
                     continue
                 affirmed = affirmed or (base == 2 and (not today or today_counts))
                 # A wish or a hedge weakens a clear term to a mention; a wished-for mention is no mention at all.
@@ -160,6 +165,29 @@ def judge_aspect(
     ranked = [s for _, _, s in sorted(chosen, key=lambda c: (c[2].index == 0, c[0], -c[1], c[2].index))]
     also = distinct_words(ranked, words_of) if best == 2 else []
     return AspectResult(group.name, best, ranked, negated, number_missing, also, denied and best == 0, pending, candidate)
+
+
+def topic_left_open(sentence: Sentence, hit: TermHit, undecided: Sequence[str]) -> bool:
+    """True when the hit is the sentence's topic (「…は、」) and the sentence ends by saying it is undecided, past any clause break.
+
+    「中心となる企業は、造船大手H社の誘致を交渉中だが、まだ決まっていない」: what is not decided is the topic, the core firm.
+    """
+    said = in_body(sentence, hit)
+    if said is None or not undecided or topic_end(sentence.norm, said.end, 4) == said.end:
+        return False
+    start, end = clause_bounds(sentence, max(len(sentence.norm) - 1, 0))
+    if start <= said.start:
+        return False  # one clause: the ordinary negation reading applies
+    last = sentence.norm[start:end]
+    for u in undecided:
+        m = compile_term(u).search(last)
+        # 「…が課題だが、その対応は…整備計画は定まっていない」: a topic of its own in the last clause is what is undecided
+        if m and not _OWN_TOPIC.search(last, 0, m.start()):
+            return True
+    return False
+
+
+_OWN_TOPIC = re.compile(r"[^でにとへ、\s]は")
 
 
 _NEW_TOPIC = re.compile(r"、[^、]*?[^\u3041-\u3096、(（]は")
