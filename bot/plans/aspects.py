@@ -75,6 +75,7 @@ def judge_aspect(
         negation += markers.get("wish", [])
         deferral, future = list(markers.get("deferral", [])), list(markers.get("future", []))
     vague, wish, reported = markers.get("vague", []), markers.get("wish", []), markers.get("reported", [])
+    finding = list(markers.get("finding", []))  # a result the plan has found (「…ことを確認した」): its figure is no target
     # 「これらの目標値は、組合が毎年度取りまとめて公表する」: a weak word in a sentence about something else (``weak_not_with``)
     elsewhere = list(extra(group, "weak_not_with", []) or [])
     # 「既存の案件も含め」: a clear word about today (existing infrastructure, a shortage the plan has found) is the plan's too
@@ -134,7 +135,8 @@ def judge_aspect(
                     for kept in (negated, pending):
                         if sentence not in kept:
                             kept.append(sentence)  # a part still to come: caps the requirement at partial
-                if need_number and value == 2 and not attached_quantities(sentence, hit, kind, others):
+                # 「試験販売で…手取りが3倍になることを確認した」: a figure the plan reports as today's fact or finding is no target
+                if need_number and value == 2 and (in_clause(sentence, hit, finding) or not attached_quantities(sentence, hit, kind, others)):
                     value, number_missing = 1, True
                 level = max(level, value)
                 if value == 2:
