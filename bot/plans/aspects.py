@@ -34,6 +34,7 @@ class AspectResult:
     denied: bool = False  # the plan itself denies a clear word of the aspect and states it nowhere clearly
     pending: list[Sentence] = field(default_factory=list)  # negated in the plan's own clauses (not today's situation)
     candidate: bool = False  # undecided, but the plan names the candidates it is negotiating with (``candidates``)
+    finding: bool = False  # its only figure is a result the plan has found (「…ことを確認した」), not a target
 
 
 def extra(model: Any, key: str, default: Any) -> Any:
@@ -83,7 +84,7 @@ def judge_aspect(
     dated = bool(extra(group, "dated_target", False))
     if dated and topic_not_yet([*strong, *(extra(group, "pending_terms", []) or [])], sentences, markers, near):
         dated = False  # 「KPI：今後…設定する」: the plan says its KPIs are not set, whatever dated figures it gives elsewhere
-    best, number_missing = 0, False
+    best, number_missing, found_only = 0, False, False
     chosen: list[tuple[bool, int, Sentence]] = []
     words_of: dict[int, set[str]] = {}  # the group's words found in each sentence
     negated: list[Sentence] = []
@@ -138,6 +139,7 @@ def judge_aspect(
                 # 「試験販売で…手取りが3倍になることを確認した」: a figure the plan reports as today's fact or finding is no target
                 if need_number and value == 2 and (in_clause(sentence, hit, finding) or not attached_quantities(sentence, hit, kind, others)):
                     value, number_missing = 1, True
+                    found_only = found_only or in_clause(sentence, hit, finding)
                 level = max(level, value)
                 if value == 2:
                     words_of.setdefault(sentence.index, set()).add(hit.term)
@@ -166,7 +168,9 @@ def judge_aspect(
     # the plan's own sentences first, then those about today's situation; the title line last (a body sentence says more)
     ranked = [s for _, _, s in sorted(chosen, key=lambda c: (c[2].index == 0, c[0], -c[1], c[2].index))]
     also = distinct_words(ranked, words_of) if best == 2 else []
-    return AspectResult(group.name, best, ranked, negated, number_missing, also, denied and best == 0, pending, candidate)
+    return AspectResult(
+        group.name, best, ranked, negated, number_missing, also, denied and best == 0, pending, candidate, found_only and number_missing
+    )
 
 
 def topic_left_open(sentence: Sentence, hit: TermHit, undecided: Sequence[str]) -> bool:

@@ -125,7 +125,10 @@ def evaluate(
             group = next(g for g in groups if g.name == r.name)
             # 「国内トップクラス」 for 「世界で戦える」: the group's own words for the lesser degree (``weak_reason``)
             weak_reason = "" if r.number_missing else str(extra(group, "weak_reason", "") or "")
-            lacking.append(weak_reason or f"『{r.name}』は{'数値がありません' if r.number_missing else '具体性が足りません'}")
+            if r.finding:  # 「…手取りが3倍になることを確認した」: the figure is there, but as a result already found
+                lacking.append(f"『{r.name}』の数値は計画が確かめた結果で、目標値ではありません")
+            else:
+                lacking.append(weak_reason or f"『{r.name}』は{'数値がありません' if r.number_missing else '具体性が足りません'}")
     for name, met in conditions:
         if met:
             said = surface(met[0], find_terms(met[0], extra(next(g for g in extras if g.name == name), "when", []))[0])
