@@ -82,7 +82,7 @@ def judge_aspect(
     # 「既存の案件も含め」: a clear word about today (existing infrastructure, a shortage the plan has found) is the plan's too
     today_counts = bool(extra(group, "current_counts", False))
     dated = bool(extra(group, "dated_target", False))
-    if dated and topic_not_yet([*strong, *(extra(group, "pending_terms", []) or [])], sentences, markers, near):
+    if dated and topic_not_yet(strong, sentences, markers, near):
         dated = False  # 「KPI：今後…設定する」: the plan says its KPIs are not set, whatever dated figures it gives elsewhere
     best, number_missing, found_only = 0, False, False
     chosen: list[tuple[bool, int, Sentence]] = []

@@ -9,7 +9,14 @@ from bot.plans.actor_role import actor_check, who
 from bot.plans.aspects import extra, judge_aspect
 from bot.plans.checklist import CheckItem
 from bot.plans.similarity import Nearest
-from bot.plans.tense import clause_is_current, from_to_target, not_yet_sentences, plan_hits, remedied, topic_not_yet
+from bot.plans.tense import (
+    clause_is_current,
+    from_to_target,
+    not_yet_sentences,
+    plan_hits,
+    remedied,
+    topic_not_yet,
+)
 from bot.plans.terms import Sentence, find_terms, marked, metric_figures, norm, quantities, surface
 from retrieval.schema import Requirement
 
