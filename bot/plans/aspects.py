@@ -34,6 +34,7 @@ class AspectResult:
     denied: bool = False  # the plan itself denies a clear word of the aspect and states it nowhere clearly
     pending: list[Sentence] = field(default_factory=list)  # negated in the plan's own clauses (not today's situation)
     candidate: bool = False  # undecided, but the plan names the candidates it is negotiating with (``candidates``)
+    finding: bool = False  # its only figure is a result the plan has found (「…ことを確認した」), not a target
 
 
 def extra(model: Any, key: str, default: Any) -> Any:
@@ -75,6 +76,7 @@ def judge_aspect(
         negation += markers.get("wish", [])
         deferral, future = list(markers.get("deferral", [])), list(markers.get("future", []))
     vague, wish, reported = markers.get("vague", []), markers.get("wish", []), markers.get("reported", [])
+    finding = list(markers.get("finding", []))  # a result the plan has found (「…ことを確認した」): its figure is no target
     # 「これらの目標値は、組合が毎年度取りまとめて公表する」: a weak word in a sentence about something else (``weak_not_with``)
     elsewhere = list(extra(group, "weak_not_with", []) or [])
     # 「既存の案件も含め」: a clear word about today (existing infrastructure, a shortage the plan has found) is the plan's too
@@ -82,7 +84,7 @@ def judge_aspect(
     dated = bool(extra(group, "dated_target", False))
     if dated and topic_not_yet(strong, sentences, markers, near):
         dated = False  # 「KPI：今後…設定する」: the plan says its KPIs are not set, whatever dated figures it gives elsewhere
-    best, number_missing = 0, False
+    best, number_missing, found_only = 0, False, False
     chosen: list[tuple[bool, int, Sentence]] = []
     words_of: dict[int, set[str]] = {}  # the group's words found in each sentence
     negated: list[Sentence] = []
@@ -106,17 +108,22 @@ def judge_aspect(
                 current = current or today
                 distinct += 1
                 said_of_other = another_topic(sentence, hit, negation)
-                if (marked(sentence, hit, negation, exempt=restrictive) and not said_of_other) or (deferral and in_clause(sentence, hit, deferral)):
+                open_topic = topic_left_open(sentence, hit, undecided)
+                if (
+                    (marked(sentence, hit, negation, exempt=restrictive) and not said_of_other)
+                    or (deferral and in_clause(sentence, hit, deferral))
+                    or open_topic
+                ):
                     if sentence not in negated:
                         negated.append(sentence)
-                    if (not today or marked(sentence, hit, undecided)) and sentence not in pending:
+                    if (not today or open_topic or marked(sentence, hit, undecided)) and sentence not in pending:
                         pending.append(sentence)  # the plan's own part left open, not today's situation
                     said = in_body(sentence, hit)  # a heading's word (「2. 計画を担う企業」) is not what the sentence under it denies
-                    if base == 2 and said is not None and marked(sentence, said, denial, conditional, [*restrictive, *still]):
+                    if base == 2 and said is not None and (open_topic or marked(sentence, said, denial, conditional, [*restrictive, *still])):
                         denied = True
                         # about the plan itself, not today's economy: 「現在、主要部品は県内では生産していない」 is the problem the
                         # plan sets out to solve; 「核となる企業は、現時点では決まっていない」 is the plan's own state
-                        decisive = decisive or not today or marked(sentence, said, undecided)
+                        decisive = decisive or not today or open_topic or marked(sentence, said, undecided)
                     continue
                 affirmed = affirmed or (base == 2 and (not today or today_counts))
                 # A wish or a hedge weakens a clear term to a mention; a wished-for mention is no mention at all.
@@ -129,8 +136,10 @@ def judge_aspect(
                     for kept in (negated, pending):
                         if sentence not in kept:
                             kept.append(sentence)  # a part still to come: caps the requirement at partial
-                if need_number and value == 2 and not attached_quantities(sentence, hit, kind, others):
+                # 「試験販売で…手取りが3倍になることを確認した」: a figure the plan reports as today's fact or finding is no target
+                if need_number and value == 2 and (in_clause(sentence, hit, finding) or not attached_quantities(sentence, hit, kind, others)):
                     value, number_missing = 1, True
+                    found_only = found_only or in_clause(sentence, hit, finding)
                 level = max(level, value)
                 if value == 2:
                     words_of.setdefault(sentence.index, set()).add(hit.term)
@@ -159,7 +168,32 @@ def judge_aspect(
     # the plan's own sentences first, then those about today's situation; the title line last (a body sentence says more)
     ranked = [s for _, _, s in sorted(chosen, key=lambda c: (c[2].index == 0, c[0], -c[1], c[2].index))]
     also = distinct_words(ranked, words_of) if best == 2 else []
-    return AspectResult(group.name, best, ranked, negated, number_missing, also, denied and best == 0, pending, candidate)
+    return AspectResult(
+        group.name, best, ranked, negated, number_missing, also, denied and best == 0, pending, candidate, found_only and number_missing
+    )
+
+
+def topic_left_open(sentence: Sentence, hit: TermHit, undecided: Sequence[str]) -> bool:
+    """True when the hit is the sentence's topic (「…は、」) and the sentence ends by saying it is undecided, past any clause break.
+
+    「中心となる企業は、造船大手H社の誘致を交渉中だが、まだ決まっていない」: what is not decided is the topic, the core firm.
+    """
+    said = in_body(sentence, hit)
+    if said is None or not undecided or topic_end(sentence.norm, said.end, 4) == said.end:
+        return False
+    start, end = clause_bounds(sentence, max(len(sentence.norm) - 1, 0))
+    if start <= said.start:
+        return False  # one clause: the ordinary negation reading applies
+    last = sentence.norm[start:end]
+    for u in undecided:
+        m = compile_term(u).search(last)
+        # 「…が課題だが、その対応は…整備計画は定まっていない」: a topic of its own in the last clause is what is undecided
+        if m and not _OWN_TOPIC.search(last, 0, m.start()):
+            return True
+    return False
+
+
+_OWN_TOPIC = re.compile(r"[^でにとへ、\s]は")
 
 
 _NEW_TOPIC = re.compile(r"、[^、]*?[^\u3041-\u3096、(（]は")

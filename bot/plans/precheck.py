@@ -15,6 +15,7 @@ from bot.plans.degree import degrees_from_plan
 from bot.plans.plan import Plan, as_plan
 from bot.plans.plan_type import PlanTypeGuess, choose_plan_type
 from bot.plans.ports import Embed
+from bot.plans.qa import fold_questions
 from bot.plans.requirement_check import evaluate
 from bot.plans.similarity import nearest_for
 from bot.plans.terms import Sentence, split_sentences
@@ -50,7 +51,7 @@ def precheck_plan(
     if not corpus.plan_types:
         raise DeskError(Code.CORPUS_INVALID, "要件カタログ（requirements.yaml）が読み込めません。", "`madoguchi corpus validate` で確認してください。")
     guess = choose_plan_type(plan, corpus.plan_types, plan_type, vocab.get("plan_type_detection", {}))
-    sentences = split_sentences(plan.text)
+    sentences = fold_questions(split_sentences(plan.text))  # a Q&A's question is the topic of its answer
     if guess.undetermined:  # no word points to a type: take the one whose requirements the plan speaks to most
         guess = _closest_type(guess, corpus, sentences, vocab)
     ptype = corpus.plan_type(guess.plan_type)

@@ -9,7 +9,14 @@ from bot.plans.actor_role import actor_check, who
 from bot.plans.aspects import extra, judge_aspect
 from bot.plans.checklist import CheckItem
 from bot.plans.similarity import Nearest
-from bot.plans.tense import clause_is_current, not_yet_sentences, plan_hits, remedied, topic_not_yet
+from bot.plans.tense import (
+    clause_is_current,
+    from_to_target,
+    not_yet_sentences,
+    plan_hits,
+    remedied,
+    topic_not_yet,
+)
 from bot.plans.terms import Sentence, find_terms, marked, metric_figures, norm, quantities, surface
 from retrieval.schema import Requirement
 
@@ -125,7 +132,10 @@ def evaluate(
             group = next(g for g in groups if g.name == r.name)
             # 「国内トップクラス」 for 「世界で戦える」: the group's own words for the lesser degree (``weak_reason``)
             weak_reason = "" if r.number_missing else str(extra(group, "weak_reason", "") or "")
-            lacking.append(weak_reason or f"『{r.name}』は{'数値がありません' if r.number_missing else '具体性が足りません'}")
+            if r.finding:  # 「…手取りが3倍になることを確認した」: the figure is there, but as a result already found
+                lacking.append(f"『{r.name}』の数値は計画が確かめた結果で、目標値ではありません")
+            else:
+                lacking.append(weak_reason or f"『{r.name}』は{'数値がありません' if r.number_missing else '具体性が足りません'}")
     for name, met in conditions:
         if met:
             said = surface(met[0], find_terms(met[0], extra(next(g for g in extras if g.name == name), "when", []))[0])
@@ -138,7 +148,7 @@ def evaluate(
             stated = metric_figures(evidence, sentences, vocab.get("metrics", []), kind_needed)
             if not stated:  # … or as a target the plan decides elsewhere (「新たに300人の雇用を生む」), never today's figure
                 named = [s for r in results for s in r.sentences]
-                decided = [s for s in sentences if remedied(s, markers) and not clause_is_current(s, 0, markers)]
+                decided = [s for s in sentences if (remedied(s, markers) and not clause_is_current(s, 0, markers)) or from_to_target(s)]
                 stated = metric_figures(named, decided, vocab.get("metrics", []), kind_needed, same_block=False)[:1]
             if stated:
                 evidence += stated

@@ -77,6 +77,16 @@ def dated_target(sentence: Sentence, markers: Mapping[str, Sequence[str]]) -> bo
     return False
 
 
+def from_to_target(sentence: Sentence) -> bool:
+    """True when a clause moves a figure from a dated baseline to a later dated value: 「取引額を年120億円（2025年）から
+    250億円（2030年）へ」「売上を3億円（2025年度）から6億円（2030年度）に」 — a target, whatever verb (if any) follows."""
+    text = sentence.norm
+    years = sorted({y.value for y in find_years(text)})
+    if len(years) < 2:
+        return False
+    return len(find_quantities(text)) >= 2 and bool(re.search(r"\)から.{1,30}\)(?:へ|に|まで)", text))
+
+
 def topic_not_yet(terms: Sequence[str], sentences: Sequence[Sentence], markers: Mapping[str, Sequence[str]], near: int) -> bool:
     """True when a not-yet marker (``markers.not_yet``) follows one of ``terms`` within ``near`` characters."""
     return bool(not_yet_sentences(terms, sentences, markers, near))
@@ -112,6 +122,9 @@ def not_yet_sentences(
 _TOPIC = re.compile(r"[^、。,.:：]*?は(?=[、,]|まだ|いまだ|[^\u3041-\u309f])")
 
 
+_JOINED = re.compile(r"[^、。,.:：はがを]{0,12}?や、?")
+
+
 def topic_end(text: str, end: int, reach: int) -> int:
     """Where the topic phrase that begins with a word ends (after its 「は」), or the word's end when it is no topic.
 
@@ -119,5 +132,10 @@ def topic_end(text: str, end: int, reach: int) -> int:
     the rest of its topic phrase; the not-yet window counts from the 「は」. A 「は」 beyond ``reach`` characters, or after
     a clause break, belongs to another topic.
     """
-    m = _TOPIC.match(text, end, min(len(text), end + reach + 2))  # room for the lookahead past the reach
-    return m.end() if m and m.end() - end <= reach else end
+    # 「進み具合の数字の目標や、途中で見直すタイミングは、まだ決めていません」: a topic of nouns joined by 「や」 is one topic;
+    # the reach counts from the last of them
+    start = end
+    while (joined := _JOINED.match(text, start, min(len(text), start + reach + 2))) is not None:
+        start = joined.end()
+    m = _TOPIC.match(text, start, min(len(text), start + reach + 2))  # room for the lookahead past the reach
+    return m.end() if m and m.end() - start <= reach else end

@@ -46,6 +46,7 @@ class _Markers(BaseModel):
     metric_naming: list[str] = Field(default_factory=list)
     reduction: list[str] = Field(default_factory=list)
     question_endings: list[str] = Field(default_factory=list)
+    finding: list[str] = Field(default_factory=list)
 
 
 class _Similarity(BaseModel):
