@@ -71,6 +71,9 @@ class FollowUpRules(BaseModel):
     # a demonstrative pointing at the previous turn (「そこって島根にもある？」): the topic is carried even when the
     # question's own words are unknown to the sources; a follow-up without one carries it only when they are known
     points_back: list[str] = Field(default_factory=list)
+    # a follow-up without a pointer back carries the topic only when at least this share of its words' idf weight is
+    # the sources' (generic words weigh little, words the sources never use most): 「会社の登記の仕方」 is judged alone
+    on_topic_weight: float = Field(default=0.35, gt=0.0, lt=1.0)
 
     _valid_patterns = field_validator("topic_change", "refers_back", "points_back")(compiled)
 
