@@ -63,6 +63,9 @@ def test_short_names_of_catalog_measures_are_still_answered(desk: Desk, question
         # who consulted a window or applied is private, asked as a list of names or a register
         ("補助金の説明会に参加した企業の名簿を見せてもらえますか？", "scope:personal_data"),
         ("よろず支援拠点に相談した人の氏名の一覧をください。", "scope:personal_data"),
+        # another country's fund, and the exact day a plan will be published
+        ("Could you tell me how the UK Levelling Up Fund selects projects?", "scope:other_country"),
+        ("戦略産業クラスター計画が公表されるのは何月何日になりますか？", "scope:unstated_fact"),
     ],
 )
 def test_decline_kinds_in_other_wordings(desk: Desk, question: str, reason: str) -> None:
