@@ -32,8 +32,18 @@ from retrieval.index import LoadedIndex
 from retrieval.questions import Glossary, Intents, ScopeRules
 from retrieval.types import Hit
 
-ON_TOPIC_SHARE = 0.3  # a question without a follow-up marker inherits the topic only when this share of its words is known
+ON_TOPIC_SHARE = 0.3  # a follow-up inherits the topic (one without a marker, or one asking about a facet) at this share of known words
 SITUATION_DEPTH = 20  # hits a situation overview chooses its measures from
+
+
+def own_words_known(index: LoadedIndex, question: str) -> float:
+    """Share of a question's words of two or more characters that the sources know (one-character words say little:
+    「猫」 is in the sources only inside 天猫国際, 「で」 is what is left of 「じゃあ」)."""
+    lexical = index.lexical["bm25"]
+    words = [t for t in query_terms(question) if len(t) >= 2]
+    if not words:
+        return known_share(index, question)
+    return sum(1 for t in words if t in lexical.df or t in index.synonyms) / len(words)
 
 
 def _word_weight(index: LoadedIndex, word: str) -> tuple[float, bool]:
@@ -169,9 +179,9 @@ class Intake:
         follow = self.scope.follow_up
         if follow.changes_topic(question):  # 「ところで…」「話は変わるけど…」: judged alone
             return question
-        if not follow.points_back_to(question) and own_weight_known(index, question) < follow.on_topic_weight:
-            # 「じゃあ住宅ローン控除は？」「猫の飼い方は？」「会社の登記の仕方を教えて」: no pointer back and the weight of
-            # its words is on words the sources do not use: judged alone
+        if not follow.points_back_to(question) and not self.on_topic(index, question):
+            # 「じゃあ住宅ローン控除は？」「猫の飼い方は？」「会社の登記の仕方を教えて」: no pointer back and its words
+            # are not the sources': judged alone
             return question
         return carry_terms(
             question,
@@ -186,6 +196,14 @@ class Intake:
             answer_trusted=lambda turn: quotes_sources(index, turn),
             topic_names=lambda turn: anchor_names(index, turn),
         )
+
+    def on_topic(self, index: LoadedIndex, question: str) -> bool:
+        """Whether a follow-up without a pointer back stays on the previous topic: one asking about a facet of the
+        measure (「家賃も対象？」) when enough of its words are the sources', any other when enough of its words' weight is."""
+        follow = self.scope.follow_up
+        if follow.asks_about_the_measure(question):
+            return own_words_known(index, question) >= ON_TOPIC_SHARE
+        return own_weight_known(index, question) >= follow.on_topic_weight
 
     def in_language(self, answer: Answer, reading: Reading) -> Answer:
         """A first line in the asker's language before the Japanese answer (quotes stay unchanged)."""

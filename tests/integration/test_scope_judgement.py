@@ -101,7 +101,9 @@ def test_a_follow_up_whose_weight_is_on_words_the_sources_never_use_is_judged_al
     assert answer.meta.get("query", question) == question
 
 
-@pytest.mark.parametrize("question", ["申請書を書くときに何か注意することはありますか？", "交通費は対象？", "賃上げ枠だといくら？"])
+@pytest.mark.parametrize(
+    "question", ["申請書を書くときに何か注意することはありますか？", "交通費は対象？", "賃上げ枠だといくら？", "家賃も対象？", "審査ってどんな感じ？"]
+)
 def test_a_follow_up_on_the_measures_own_matters_keeps_the_topic(desk: Desk, question: str) -> None:
     assert "持続化" in desk.follow_up_query(question, [*map(_turn, SUBSIDY_TURN)])
 

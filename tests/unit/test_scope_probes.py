@@ -98,3 +98,8 @@ def test_a_follow_up_weight_outside_zero_to_one_is_reported(tmp_path: Path, weig
 
 def test_the_follow_up_weight_is_read_from_the_rules(rules: ScopeRules) -> None:
     assert rules.follow_up.on_topic_weight == 0.35
+
+
+@pytest.mark.parametrize(("question", "facet"), [("家賃も対象？", True), ("審査ってどんな感じ？", True), ("会社の登記の仕方を教えて", False)])
+def test_a_follow_up_asking_about_a_facet_of_the_measure_is_recognised(rules: ScopeRules, question: str, facet: bool) -> None:
+    assert rules.follow_up.asks_about_the_measure(question) is facet
