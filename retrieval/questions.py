@@ -71,8 +71,18 @@ class FollowUpRules(BaseModel):
     # a demonstrative pointing at the previous turn (「そこって島根にもある？」): the topic is carried even when the
     # question's own words are unknown to the sources; a follow-up without one carries it only when they are known
     points_back: list[str] = Field(default_factory=list)
+    # a follow-up without a pointer back carries the topic only when at least this share of its words' idf weight is
+    # the sources' (generic words weigh little, words the sources never use most): 「会社の登記の仕方」 is judged alone
+    on_topic_weight: float = Field(default=0.35, gt=0.0, lt=1.0)
+    # a follow-up asking about a facet of the measure just discussed (対象・使える・審査・返還・締め切り): its item may be a
+    # word the sources never use (「家賃も対象？」), so it keeps the share of known words instead of the weight
+    about_the_measure: list[str] = Field(default_factory=list)
 
-    _valid_patterns = field_validator("topic_change", "refers_back", "points_back")(compiled)
+    _valid_patterns = field_validator("topic_change", "refers_back", "points_back", "about_the_measure")(compiled)
+
+    def asks_about_the_measure(self, text: str) -> bool:
+        """True when a follow-up asks about a facet of the measure just discussed (「家賃も対象？」「審査ってどんな感じ？」)."""
+        return any(re.search(p, fold(text)) for p in self.about_the_measure)
 
     def changes_topic(self, text: str) -> bool:
         """True when the question says it leaves the previous topic (「ところで」「話は変わるけど」)."""

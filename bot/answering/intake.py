@@ -32,7 +32,7 @@ from retrieval.index import LoadedIndex
 from retrieval.questions import Glossary, Intents, ScopeRules
 from retrieval.types import Hit
 
-ON_TOPIC_SHARE = 0.3  # a follow-up without a reference carries the topic only when this share of its words is known to the corpus
+ON_TOPIC_SHARE = 0.3  # a follow-up inherits the topic (one without a marker, or one asking about a facet) at this share of known words
 SITUATION_DEPTH = 20  # hits a situation overview chooses its measures from
 
 
@@ -44,6 +44,32 @@ def own_words_known(index: LoadedIndex, question: str) -> float:
     if not words:
         return known_share(index, question)
     return sum(1 for t in words if t in lexical.df or t in index.synonyms) / len(words)
+
+
+def _word_weight(index: LoadedIndex, word: str) -> tuple[float, bool]:
+    """A word's idf weight and whether the sources know it: a synonym weighs as its most common reading (「会社」 as
+    「企業」), a compound holding a word of the sources as that word (「申請書」 as 「申請」); an unknown word weighs most."""
+    lexical = index.lexical["bm25"]
+    if word in lexical.df:
+        return lexical.idf(word), True
+    readings = [lexical.idf(s) for s in index.synonyms.get(word, ()) if s in lexical.df]
+    if readings:
+        return min(readings), True
+    inner = [lexical.idf(word[i:j]) for i in range(len(word)) for j in range(i + 2, len(word) + 1)
+             if (i, j) != (0, len(word)) and word[i:j] in lexical.df]
+    if inner:
+        return min(inner), True
+    return lexical.idf(word), False
+
+
+def own_weight_known(index: LoadedIndex, question: str) -> float:
+    """Share of the idf weight of a question's words of two or more characters that the sources know: generic words
+    (「会社」) weigh little, words the sources never use (「登記」) most, so 「会社の登記の仕方」 is not on their topic."""
+    weights = [_word_weight(index, t) for t in query_terms(question) if len(t) >= 2]
+    total = sum(w for w, _ in weights)
+    if not total:
+        return known_share(index, question)
+    return sum(w for w, known in weights if known) / total
 
 
 class SearchFn(Protocol):
@@ -153,8 +179,9 @@ class Intake:
         follow = self.scope.follow_up
         if follow.changes_topic(question):  # 「ところで…」「話は変わるけど…」: judged alone
             return question
-        if not follow.points_back_to(question) and own_words_known(index, question) < ON_TOPIC_SHARE:
-            # 「じゃあ住宅ローン控除は？」「猫の飼い方は？」: no pointer back and words the sources do not know: judged alone
+        if not follow.points_back_to(question) and not self.on_topic(index, question):
+            # 「じゃあ住宅ローン控除は？」「猫の飼い方は？」「会社の登記の仕方を教えて」: no pointer back and its words
+            # are not the sources': judged alone
             return question
         return carry_terms(
             question,
@@ -169,6 +196,14 @@ class Intake:
             answer_trusted=lambda turn: quotes_sources(index, turn),
             topic_names=lambda turn: anchor_names(index, turn),
         )
+
+    def on_topic(self, index: LoadedIndex, question: str) -> bool:
+        """Whether a follow-up without a pointer back stays on the previous topic: one asking about a facet of the
+        measure (「家賃も対象？」) when enough of its words are the sources', any other when enough of its words' weight is."""
+        follow = self.scope.follow_up
+        if follow.asks_about_the_measure(question):
+            return own_words_known(index, question) >= ON_TOPIC_SHARE
+        return own_weight_known(index, question) >= follow.on_topic_weight
 
     def in_language(self, answer: Answer, reading: Reading) -> Answer:
         """A first line in the asker's language before the Japanese answer (quotes stay unchanged)."""

@@ -60,6 +60,12 @@ def test_short_names_of_catalog_measures_are_still_answered(desk: Desk, question
         ("去年うちの町が出した地域未来交付金の申請、採択されたかどうか分かりますか？", "scope:individual_decision"),
         ("地域経済牽引事業計画の承認後に計画と違う機械を買いました。特別償却は遡って否認されるのか、法的な解釈を教えてください。", "scope:legal"),
         ("補助金の賃上げ要件、実際には給料を上げずに書類の上だけ上げたことにするにはどうすればいい？", "scope:harmful"),
+        # who consulted a window or applied is private, asked as a list of names or a register
+        ("補助金の説明会に参加した企業の名簿を見せてもらえますか？", "scope:personal_data"),
+        ("よろず支援拠点に相談した人の氏名の一覧をください。", "scope:personal_data"),
+        # another country's fund, and the exact day a plan will be published
+        ("Could you tell me how the UK Levelling Up Fund selects projects?", "scope:other_country"),
+        ("戦略産業クラスター計画が公表されるのは何月何日になりますか？", "scope:unstated_fact"),
     ],
 )
 def test_decline_kinds_in_other_wordings(desk: Desk, question: str, reason: str) -> None:
@@ -76,6 +82,37 @@ def test_an_off_topic_follow_up_without_a_pointer_back_does_not_inherit_the_topi
     answer = desk.ask("猫の飼い方は？", TAX_TURN)
     assert answer.refused and not answer.citations
     assert "猫の飼い方は？" == answer.meta.get("query", "猫の飼い方は？")
+
+
+SUBSIDY_TURN = [
+    {"role": "user", "content": "小規模事業者持続化補助金の上限はいくら？"},
+    {"role": "assistant", "content": "通常枠の補助上限は50万円です。"},
+]
+KOFUKIN_TURN = [
+    {"role": "user", "content": "地域未来交付金ってどんな交付金？"},
+    {"role": "assistant", "content": "地方公共団体が申請する交付金です。"},
+]
+
+
+@pytest.mark.parametrize("question", ["会社の登記の仕方を教えて", "会社の登記の仕方を教えて。"])
+def test_a_follow_up_whose_weight_is_on_words_the_sources_never_use_is_judged_alone(desk: Desk, question: str) -> None:
+    answer = desk.ask(question, SUBSIDY_TURN)
+    assert answer.refused and not answer.citations
+    assert answer.meta.get("query", question) == question
+
+
+@pytest.mark.parametrize(
+    "question", ["申請書を書くときに何か注意することはありますか？", "交通費は対象？", "賃上げ枠だといくら？", "家賃も対象？", "審査ってどんな感じ？"]
+)
+def test_a_follow_up_on_the_measures_own_matters_keeps_the_topic(desk: Desk, question: str) -> None:
+    assert "持続化" in desk.follow_up_query(question, [*map(_turn, SUBSIDY_TURN)])
+
+
+def test_a_stated_cap_per_body_is_answered_and_an_expected_amount_is_not(desk: Desk) -> None:
+    answer = desk.ask("それって1自治体あたりいくらまで申請できるの？", KOFUKIN_TURN)
+    assert not answer.refused and "15億円" in answer.text
+    expected = desk.ask("地場プランの支援にある「新たな財政措置」って、1自治体あたりいくらくらい出る想定なんですか？")
+    assert expected.refused and expected.meta["reason"] == "scope:unstated_fact"
 
 
 def test_a_follow_up_pointing_back_keeps_the_topic_even_with_unknown_words(desk: Desk) -> None:

@@ -85,3 +85,21 @@ def test_where_to_ask_reads_as_a_situation_question() -> None:
     assert situation.asked("観光地づくりを進めたい。国の支援策で該当しそうなものは？")
     assert not situation.asked("地域未来交付金の補助率は？")
     assert situation.from_public_body("町の商工観光課の者です。") and not situation.from_public_body("雑貨店をやってます。")
+
+
+@pytest.mark.parametrize("weight", [0, 1, 1.5, -0.2])
+def test_a_follow_up_weight_outside_zero_to_one_is_reported(tmp_path: Path, weight: float) -> None:
+    text = (ROOT / "corpus/scope_rules.yaml").read_text(encoding="utf-8").replace("on_topic_weight: 0.35", f"on_topic_weight: {weight}")
+    path = tmp_path / "scope_rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    _, problems = validate_scope(path)
+    assert any("on_topic_weight" in f"{p.entry} {p.message}" for p in problems)
+
+
+def test_the_follow_up_weight_is_read_from_the_rules(rules: ScopeRules) -> None:
+    assert rules.follow_up.on_topic_weight == 0.35
+
+
+@pytest.mark.parametrize(("question", "facet"), [("家賃も対象？", True), ("審査ってどんな感じ？", True), ("会社の登記の仕方を教えて", False)])
+def test_a_follow_up_asking_about_a_facet_of_the_measure_is_recognised(rules: ScopeRules, question: str, facet: bool) -> None:
+    assert rules.follow_up.asks_about_the_measure(question) is facet
