@@ -87,7 +87,7 @@ def _replace_run(run: str, table: dict[str, str]) -> str:
 def read_terms(index: LoadedIndex, text: str) -> str:
     """The question with kana spellings of the sources' terms replaced by the terms themselves."""
     table = readings(index)
-    return _KANA_RUN.sub(lambda m: _replace_run(m.group(0), table), text)
+    return read_defined_words(index, _KANA_RUN.sub(lambda m: _replace_run(m.group(0), table), text))
 
 
 _HAS_KANJI = re.compile(r"[\u4e00-\u9fff]")
@@ -145,6 +145,37 @@ def _whole_word(index: LoadedIndex, word: str) -> str | None:
     if not _KANA_WORD.fullmatch(word):
         return None
     return word_readings(index).get(fold_long_vowels(jaconv.hira2kata(word)))
+
+
+_DEFINED_LINE = re.compile(r"^(?:[(（]※[)）])?\s*([^、。:：\s]{2,20})\s*[:：]", re.MULTILINE)
+_DEFINED: dict[str, dict[str, str]] = {}
+_SPACED_KANA = re.compile(r"(?<![\u3041-\u309fー])[\u3041-\u309fー]{3,8}(?![\u3041-\u309fー])")
+
+
+def defined_readings(index: LoadedIndex) -> dict[str, str]:
+    """Reading → term, for the terms a policy line defines (「ハブ度:…」), however short their reading."""
+    if index.generation not in _DEFINED:
+        table: dict[str, str] = {}
+        for chunk in index.chunks:
+            if chunk.kind != "policy":
+                continue
+            for m in _DEFINED_LINE.finditer(chunk.text):
+                term = m.group(1)
+                reading = "".join(x.reading for x in morphemes(term))
+                if reading and reading != term and _KATAKANA.fullmatch(reading):
+                    table.setdefault(fold_long_vowels(reading), term)
+        _DEFINED.clear()
+        _DEFINED[index.generation] = table
+    return _DEFINED[index.generation]
+
+
+def read_defined_words(index: LoadedIndex, text: str) -> str:
+    """A kana word standing alone (between spaces) that spells a term the sources define is read as that term
+    (「こねくたーど と はぶど」 → ハブ度), though shorter than the readings :func:`read_terms` replaces."""
+    if not re.search(r"\s", text):
+        return text
+    table = defined_readings(index)
+    return _SPACED_KANA.sub(lambda m: table.get(fold_long_vowels(jaconv.hira2kata(m.group(0))), m.group(0)), text)
 
 
 _ZU = str.maketrans({"ヅ": "ズ", "ヂ": "ジ"})
