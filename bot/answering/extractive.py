@@ -20,7 +20,13 @@ from bot.answering.compose import (
     units,
 )
 from bot.answering.parts import holds, part_quotes
-from bot.answering.primary import defining_unit, measure_names, names_measure, other_definitions
+from bot.answering.primary import (
+    defining_unit,
+    measure_names,
+    names_measure,
+    other_definitions,
+    without_trailing_group,
+)
 from bot.answering.relevance import (
     OWN_RECORD_KINDS,
     REPAIR_KINDS,
@@ -82,7 +88,7 @@ def _anchors(index: LoadedIndex) -> tuple[str, ...]:
     names = [n for names in index.plan_type_names.values() for n in names]
     for chunk in index.chunks:
         if chunk.kind == "measure":
-            head = chunk.text.split("\n", 1)[0].rsplit("(", 1)[0]
+            head = without_trailing_group(chunk.text.split("\n", 1)[0])  # the agency, nested groups included
             names += [part.strip() for part in head.split(" / ")]
         elif chunk.kind == "policy":  # requirement labels (【外部依存性】) and defined terms (コネクター度:)
             names += [m for m in _LABEL.findall(chunk.body) if "参照" not in m]
