@@ -78,3 +78,13 @@ def test_a_schedule_asked_as_how_it_runs_is_the_schedule_whole(desk: Desk) -> No
 def test_who_can_receive_asked_in_kana_gets_the_applicant_line(desk: Desk) -> None:
     answer = desk.ask("ちいきみらいこうふきん は だれが もらえるの")
     assert "地方公共団体" in answer.text
+
+
+def test_what_makes_a_firm_qualify_is_answered_by_the_standard_line(desk: Desk) -> None:
+    answer = desk.ask("重点支援企業にはどんな企業が選ばれるの？基準は？")
+    assert "候補リスト" in answer.text and "一定規模以上" in answer.text
+
+
+def test_a_place_the_policy_names_is_read_in_a_chinese_question(desk: Desk) -> None:
+    answer = desk.ask("战略产业集群有哪些例子？比如北海道的？")
+    assert "ラピダス" in answer.text
