@@ -20,16 +20,26 @@ from bot.answering.compose import (
     units,
 )
 from bot.answering.parts import holds, part_quotes
-from bot.answering.primary import defining_unit, measure_names, names_measure, other_definitions
+from bot.answering.primary import (
+    defining_unit,
+    measure_names,
+    names_measure,
+    other_definitions,
+    without_trailing_group,
+)
 from bot.answering.relevance import (
+    OWN_RECORD_KINDS,
     REPAIR_KINDS,
     asked_kind_quotes,
+    asker_terms_dropped,
     fillers_dropped,
     is_filler,
     label_first,
+    other_entries_kind_dropped,
     other_plans_dropped,
     policy_folded,
     unasked_agency,
+    unconfirmed_answer,
     unheld_kinds,
 )
 from retrieval.index import LoadedIndex
@@ -78,7 +88,7 @@ def _anchors(index: LoadedIndex) -> tuple[str, ...]:
     names = [n for names in index.plan_type_names.values() for n in names]
     for chunk in index.chunks:
         if chunk.kind == "measure":
-            head = chunk.text.split("\n", 1)[0].rsplit("(", 1)[0]
+            head = without_trailing_group(chunk.text.split("\n", 1)[0])  # the agency, nested groups included
             names += [part.strip() for part in head.split(" / ")]
         elif chunk.kind == "policy":  # requirement labels (【外部依存性】) and defined terms (コネクター度:)
             names += [m for m in _LABEL.findall(chunk.body) if "参照" not in m]
@@ -310,7 +320,8 @@ def extractive_answer(
     idf = index.lexical["bm25"].idf
     asked = [re.compile(p) for p in answers]  # the kind of fact asked for (corpus/intents.yaml fact_kinds)
     agency_asked = any(kind == "agency" for kind, _ in kind_ids)
-    quotes = pick_quotes(terms, hits, idf, index.synonyms, intent=intent_terms(query, index.synonyms), answers=asked,
+    picking = asker_terms_dropped(query, terms, hits, any(kind == "eligible" for kind, _ in kind_ids))
+    quotes = pick_quotes(picking, hits, idf, index.synonyms, intent=intent_terms(query, index.synonyms), answers=asked,
                          skip=unasked_agency(agency_asked))
     if not quotes:
         return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, hits=hit_out, meta={**meta, "reason": "no_evidence"})
@@ -321,7 +332,8 @@ def extractive_answer(
                       meta={**meta, "reason": "unstated:" + ",".join(unheld)})
     quotes = other_plans_dropped(label_first(index, query, quotes, hits), query, index.plan_type_names)
     quotes = fillers_dropped(policy_folded(quotes, hits), query, agency_asked)
-    quotes = other_entries_dropped(query, quotes)
+    own_record = [patterns for kind, patterns in kind_ids if kind in OWN_RECORD_KINDS]
+    quotes = other_entries_kind_dropped(other_entries_dropped(query, quotes), own_record)
     if quotes and defines is None:  # an asked kind no quote holds: the leading entry's line of that kind leads
         quotes = kind_lines_first(query, quotes, kinds, lambda u: is_filler(u, query, agency_asked))
     if answers_of is not None and quotes:  # 「登録に費用は？どんな支援が？」: the entry's line for each part, in order
@@ -336,6 +348,11 @@ def extractive_answer(
         shown = {first, *(q.text for q in others)}
         about = [q for q in about if q.text not in shown]
         quotes = [Quote(hits[0], first, quotes[0].score), *others, *about][: max(len(quotes), 1) + len(others)]
+    asked_ids = [k for k in dict.fromkeys(kind for kind, _ in kind_ids) if k in messages.KIND_NAMES]
+    unheld_ids = [k for k in unheld_kinds(quotes, kind_ids) if k in messages.KIND_NAMES]
+    plain = unconfirmed_answer(quotes, unheld_ids, messages.KIND_NAMES) if unheld_ids == asked_ids else None
+    if plain is not None:  # 「…の補助率は」 and the entry lists its 補助率 as unconfirmed: say so, quote nothing
+        return Answer(text=plain, refused=True, hits=hit_out, meta={**meta, "reason": "unconfirmed:" + ",".join(unheld_ids)})
     text, citations = compose(quotes)
     missing = [messages.KIND_NAMES[k] for k in unheld_kinds(quotes, kind_ids) if k in messages.KIND_NAMES]
     if missing:  # a partly covered question: the covered part, and a plain line on what the sources do not say

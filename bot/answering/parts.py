@@ -23,7 +23,10 @@ KIND_BONUS = 0.5  # a line holding the kind of fact a part asks for (「何か�
 _ASKS = re.compile(
     r"(か|かね|の|かな|っけ|いけない|ならない)$|何|なに|どう|どんな|どの|どれ|いくら|いくつ|いつ|どこ|誰|だれ|教え|ください"
     r"|知りたい|(分|わ)かれば|と聞|って聞"
+    r"|(定義|意味|条件|基準|内訳|対象|期限|金額|上限|補助率|採択率|違い)も$"  # 「…の定義も」: a fact asked as well
 )
+# a part asking a term's meaning keeps the term though it names the entry (「高付加価値旅行者の定義も」)
+_DEFINED = "(の定義|の意味|とは|って何|ってなに)"
 
 
 def asked_parts(question: str) -> list[str]:
@@ -70,7 +73,8 @@ def part_quotes(
     for part in parts:
         asked = normalize(part)
         for name in names:  # the entry's name is not what a part asks (「…インフラ整備推進交付金は、どんなインフラが」)
-            asked = asked.replace(name, " ")
+            if not re.search(re.escape(name) + _DEFINED, asked):
+                asked = asked.replace(name, " ")
         terms = query_terms(asked)
         answers = [re.compile(p) for p in answers_of(part)]
         if not terms and not answers:

@@ -52,7 +52,7 @@ def policy_asked(
     return [best, *(h for h in out if h.chunk.id != best.chunk.id)]
 
 
-def _without_trailing_group(head: str) -> str:
+def without_trailing_group(head: str) -> str:
     """The head line without its closing parenthesised group (the agency), nested parentheses included:
     「… / 持続化補助金(中小企業庁(商工会・商工会議所を通じて申請))」 → 「… / 持続化補助金」."""
     depth = 0
@@ -71,7 +71,7 @@ def _without_trailing_group(head: str) -> str:
 
 def measure_names(hit: Hit) -> list[str]:
     """The names a catalog entry goes by (its name and aliases, NFKC-folded), from its indexed head line."""
-    head = _without_trailing_group(hit.chunk.text.split("\n", 1)[0])
+    head = without_trailing_group(hit.chunk.text.split("\n", 1)[0])
     return [normalize(part.strip()) for part in head.split(" / ") if len(part.strip()) >= 3]
 
 

@@ -87,7 +87,7 @@ def _replace_run(run: str, table: dict[str, str]) -> str:
 def read_terms(index: LoadedIndex, text: str) -> str:
     """The question with kana spellings of the sources' terms replaced by the terms themselves."""
     table = readings(index)
-    return _KANA_RUN.sub(lambda m: _replace_run(m.group(0), table), text)
+    return read_defined_words(index, _KANA_RUN.sub(lambda m: _replace_run(m.group(0), table), text))
 
 
 _HAS_KANJI = re.compile(r"[\u4e00-\u9fff]")
@@ -147,10 +147,73 @@ def _whole_word(index: LoadedIndex, word: str) -> str | None:
     return word_readings(index).get(fold_long_vowels(jaconv.hira2kata(word)))
 
 
+_DEFINED_LINE = re.compile(r"^(?:[(（]※[)）])?\s*([^、。:：\s]{2,20})\s*[:：]", re.MULTILINE)
+_DEFINED: dict[str, dict[str, str]] = {}
+_SPACED_KANA = re.compile(r"(?<![\u3041-\u309fー])[\u3041-\u309fー]{3,8}(?![\u3041-\u309fー])")
+
+
+def defined_readings(index: LoadedIndex) -> dict[str, str]:
+    """Reading → term, for the terms a policy line defines (「ハブ度:…」), however short their reading."""
+    if index.generation not in _DEFINED:
+        table: dict[str, str] = {}
+        for chunk in index.chunks:
+            if chunk.kind != "policy":
+                continue
+            for m in _DEFINED_LINE.finditer(chunk.text):
+                term = m.group(1)
+                reading = "".join(x.reading for x in morphemes(term))
+                if reading and reading != term and _KATAKANA.fullmatch(reading):
+                    table.setdefault(fold_long_vowels(reading), term)
+        _DEFINED.clear()
+        _DEFINED[index.generation] = table
+    return _DEFINED[index.generation]
+
+
+def read_defined_words(index: LoadedIndex, text: str) -> str:
+    """A kana word standing alone (between spaces) that spells a term the sources define is read as that term
+    (「こねくたーど と はぶど」 → ハブ度), though shorter than the readings :func:`read_terms` replaces."""
+    if not re.search(r"\s", text):
+        return text
+    table = defined_readings(index)
+    return _SPACED_KANA.sub(lambda m: table.get(fold_long_vowels(jaconv.hira2kata(m.group(0))), m.group(0)), text)
+
+
+_ZU = str.maketrans({"ヅ": "ズ", "ヂ": "ジ"})
+_LONG_U = re.compile(r"(?<=[オコソトノホモヨロゴゾドボポョウクスツヌフムユルグズブプュ])ウ")
+_ROMAJI_KEYS: dict[str, dict[str, str]] = {}
+MIN_ROMAJI_KEY = 3
+
+
+def romaji_key(kata: str) -> str:
+    """How a reading is typed in plain romaji: づ as ず, long vowels unmarked (ものづくり → モノズクリ, ちゅうしょう → チュショ)."""
+    return _LONG_U.sub("", fold_long_vowels(kata).translate(_ZU))
+
+
+def _romaji_keys(index: LoadedIndex) -> dict[str, str]:
+    """Romaji key → the sources' term, over the readings of terms and of whole words (built once per generation)."""
+    if index.generation not in _ROMAJI_KEYS:
+        table: dict[str, str] = {}
+        for reading, surface in [*readings(index).items(), *word_readings(index).items()]:
+            key = romaji_key(reading)
+            if len(key) >= MIN_ROMAJI_KEY:
+                table.setdefault(key, surface)
+        _ROMAJI_KEYS.clear()
+        _ROMAJI_KEYS[index.generation] = table
+    return _ROMAJI_KEYS[index.generation]
+
+
+def _romaji_word(index: LoadedIndex, word: str) -> str | None:
+    """The sources' term a whole romaji word spells without long vowels or with ず for づ (monozukuri → ものづくり)."""
+    if not _KANA_WORD.fullmatch(word) and not re.fullmatch(r"[\u3041-\u309fー]{9,24}", word):
+        return None
+    key = romaji_key(jaconv.hira2kata(word))
+    return _romaji_keys(index).get(key) if len(key) >= MIN_ROMAJI_KEY else None
+
+
 def read_romaji_words(index: LoadedIndex, kana: str, vocabulary: Mapping[str, str]) -> str:
     """A romaji question read as kana, word by word: the sources' terms first (ほじょきん → 補助金), then words."""
     kana = _PARTICLE.sub(lambda m: m.group(1) + _PARTICLES[m.group(2)], kana)
-    words = [_whole_word(index, w) or read_terms(index, w) for w in kana.split()]
+    words = [_whole_word(index, w) or _romaji_word(index, w) or read_terms(index, w) for w in kana.split()]
     return "".join(_KANA_ONLY.sub(lambda m: kana_words(m.group(0), vocabulary), w) for w in words)
 
 

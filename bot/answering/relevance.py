@@ -211,3 +211,68 @@ def policy_folded(quotes: Sequence[Quote], hits: Sequence[Hit]) -> list[Quote]:
 def unheld_kinds(quotes: Sequence[Quote], kinds: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
     """The asked kinds of fact (by id) that no quote holds: the answer says plainly the sources do not state them."""
     return [kind for kind, patterns in kinds if not any(re.search(p, q.text) for q in quotes for p in patterns)]
+
+
+# ---- who is asking, and a fact held only as unconfirmed ---------------------------------------------------------
+PUBLIC_BODIES = ("地方公共団体", "都道府県", "市町村", "市区町村", "自治体", "道県")
+_FIELD = re.compile(r"^([^:：]{1,12})[:：]\s*")
+_CONFIRM_MARK = re.compile(r"[（(]要確認[)）]\s*$")
+UNCONFIRMED = "「{title}」の{what}は、支援施策カタログでは公式資料で確認できていない事項です（要確認）。{window}にご確認ください。"
+
+
+def _field(chunk: Chunk, name: str) -> list[str]:
+    """The values of a catalog entry's 「name: …」 lines."""
+    out: list[str] = []
+    for unit in units(chunk):
+        m = _FIELD.match(unit)
+        if m and m.group(1).strip() == name:
+            out.append(_CONFIRM_MARK.sub("", unit[m.end():]).strip())
+    return out
+
+
+def asker_terms_dropped(query: str, terms: Sequence[str], hits: Sequence[Hit], eligible_asked: bool) -> list[str]:
+    """When every applicant of the leading catalog entry is a public body, a public body the question names
+    (「地方政府申请…时」) says who asks, not what: those words do not pick its lines — unless who may apply is asked."""
+    if eligible_asked or not hits or hits[0].chunk.kind != "measure":
+        return list(terms)
+    applicants = [n.strip() for line in _field(hits[0].chunk, "対象") for n in re.split(r"[、・,]", line) if n.strip()]
+    if not applicants or not all(n in PUBLIC_BODIES for n in applicants):
+        return list(terms)
+    named = {t for body in PUBLIC_BODIES if body in normalize(query) for t in [body, *query_terms(body)]}
+    kept = [t for t in terms if t not in named]
+    return kept or list(terms)
+
+
+def unconfirmed_answer(quotes: Sequence[Quote], unheld: Sequence[str], names: Mapping[str, str]) -> str | None:
+    """When the leading catalog entry holds no line of the asked kind but lists it among its unconfirmed items
+    (「未確認の事項: 補助率」), the plain line that the fact is not confirmed — not the field line quoted as an answer."""
+    if not quotes or not unheld or quotes[0].hit.chunk.kind != "measure":
+        return None
+    chunk = quotes[0].hit.chunk
+    items = [u for u in units(chunk) if u.startswith("未確認の事項")]
+    asked = [w for kind in unheld if kind in names for w in names[kind].split("・")]
+    what = next((w for w in asked if any(w in i for i in items)), None)
+    if what is None:
+        return None
+    agency = next(iter(_field(chunk, "所管")), "")
+    window = f"所管機関({agency})" if agency else "所管機関"
+    return UNCONFIRMED.format(title=chunk.title, what=what, window=window)
+
+
+# kinds of fact that are one measure's own record (its 採択率): another entry's line of the kind never answers
+OWN_RECORD_KINDS = ("adoption",)
+
+
+def other_entries_kind_dropped(quotes: Sequence[Quote], kinds: Sequence[Sequence[str]]) -> list[Quote]:
+    """When the leading catalog entry's own line states an asked kind of fact (its 採択率), another entry's line of
+    the same kind goes: it states that fact of another measure (「1次公募の採択率は16.6%」 of a different subsidy)."""
+    if not quotes or quotes[0].hit.chunk.kind != "measure":
+        return list(quotes)
+    lead = quotes[0].hit.chunk.id
+    out = list(quotes)
+    for patterns in kinds:
+        asked = [re.compile(p) for p in patterns]
+        if any(q.hit.chunk.id == lead and any(p.search(q.text) for p in asked) for q in out):
+            out = [q for q in out if q.hit.chunk.id == lead or q.hit.chunk.kind != "measure"
+                   or not any(p.search(q.text) for p in asked)]
+    return out
