@@ -34,6 +34,9 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
 _SIZE = re.compile(r"[0-9０-９]+\s*(人|億|万|円|%|％)")
 _PLAIN = re.compile(r"[\s、。,.・:：()（）「」『』?？!！]")
 PROVIDES_LINE = "支援内容:"
+AMOUNT_LINE = "金額等:"
+RUNS_LINE = "所管:"  # who runs a measure (「運営は地域経済活性化支援機構 REVIC」)
+HEADLINE_WORDS = ("上限", "補助率")  # what an overview entry states of a measure's amounts
 ASKED_LINE_MIN = 4  # character pairs (not hiragana alone) a 支援内容 line shares with the question to be added
 
 
@@ -217,8 +220,21 @@ def _entry_lines(chunk: Chunk, question: str = "") -> list[str]:
     sized = next((u for u in conditions if _SIZE.search(u)), conditions[0] if conditions else "")
     window = next((u for u in lines if u.startswith("窓口:")), "")
     target = next((u for u in lines if u.startswith("対象:")), "")
-    for line in (sized or target, window):
+    runner = next((u for u in lines if u.startswith(RUNS_LINE)), "")
+    for line in (sized or target, *headline_amounts(lines), window, runner):
         if line and line not in picked:
+            picked.append(line)
+    return picked
+
+
+def headline_amounts(lines: Sequence[str]) -> list[str]:
+    """The measure's headline amount lines: the first 金額等 line stating a cap (上限) and the first stating a rate
+    (補助率), one line when one states both (「通常枠の上限50万円」「補助率2/3」; a reported budget alone is not one)."""
+    amounts = [u for u in lines if u.startswith(AMOUNT_LINE) and "参考" not in u[:12]]
+    picked: list[str] = []
+    for word in HEADLINE_WORDS:
+        line = next((u for u in amounts if word in u), "")
+        if line and line not in picked and not any(word in p for p in picked):
             picked.append(line)
     return picked
 
