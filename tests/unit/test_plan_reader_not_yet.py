@@ -122,3 +122,11 @@ def test_a_large_investment_subsidy_is_not_for_small_businesses_only(vocab: dict
     assert not small.listable and any("小規模事業者" in c for c in small.caveats)
     larger = _score("daikibo-seicho-toshi-hojokin", mid, vocab)
     assert not any("担い手は" in c for c in larger.caveats)
+
+
+def test_an_sme_only_subsidy_is_not_for_mid_sized_firms_only(vocab: dict[str, Any]) -> None:
+    mid = "中堅企業3社（従業員800〜1,500人）が、新工場の設備投資に国の補助を活用したい。"
+    sme = "中小企業のK社（従業員120人）が、新しい機械の設備投資に国の補助を活用したい。"
+    out = _score("monodukuri-hojokin", mid, vocab)
+    assert not out.listable and any("中堅企業" in c for c in out.caveats)
+    assert _score("monodukuri-hojokin", sme, vocab).listable
