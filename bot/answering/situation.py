@@ -14,6 +14,7 @@ from typing import Any
 from bot import messages
 from bot.answering.answer import Answer, Citation, HitOut
 from bot.answering.compose import suggestions, units
+from bot.plans.match import COUNTED_SIZE, size_criterion_met
 from retrieval.clarify import Situation, SizeRules
 from retrieval.corpus import Corpus
 from retrieval.errors import DeskError
@@ -123,10 +124,13 @@ def out_of_reach(measures: Sequence[Measure], reading: Any | None, sizes: SizeRu
     # a size the asker may be: its own, its parents (a small business is an SME), its children (an SME may be small)
     fits = {f for a in stated for f in (a, *sizes.parents.get(a, []))}
     fits |= {child for child, parents in sizes.parents.items() if set(parents) & set(stated)}
+    # a size read from the employee count alone (従業員350人 → 中堅) is a guess: an SME may have more staff (資本金の基準)
+    counted = all(w.startswith(COUNTED_SIZE) for a in stated for w in applicants[a])
     out: dict[str, str] = {}
     for m in measures:
         kinds = set(m.applicants)
-        if fits and kinds and kinds <= set(sizes.classes) and not kinds & fits:
+        guessed_only = counted and size_criterion_met(m, {k: list(v) for k, v in figures.items()})  # the asker's sales meet the measure's size criterion
+        if fits and kinds and kinds <= set(sizes.classes) and not kinds & fits and not guessed_only:
             out[m.id] = "対象: " + "・".join(sizes.names.get(a, a) for a in m.applicants)
             continue
         for c in m.criteria:

@@ -130,3 +130,12 @@ def test_an_sme_only_subsidy_is_not_for_mid_sized_firms_only(vocab: dict[str, An
     out = _score("monodukuri-hojokin", mid, vocab)
     assert not out.listable and any("中堅企業" in c for c in out.caveats)
     assert _score("monodukuri-hojokin", sme, vocab).listable
+
+
+def test_a_size_guessed_from_the_staff_count_does_not_rule_out_a_measure_whose_sales_criterion_is_met(
+    vocab: dict[str, Any],
+) -> None:
+    counted = "部品メーカーのM社（従業員400人、売上高50億円）が、新工場に5億円を投資する。"
+    named = "中堅企業のM社（従業員400人）が、新工場に5億円を投資する。"
+    assert _score("seicho-kasokuka-hojokin", counted, vocab).listable
+    assert not _score("seicho-kasokuka-hojokin", named, vocab).listable
