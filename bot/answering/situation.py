@@ -14,6 +14,7 @@ from typing import Any
 from bot import messages
 from bot.answering.answer import Answer, Citation, HitOut
 from bot.answering.compose import suggestions, units
+from bot.plans.match import COUNTED_SIZE, size_criterion_met
 from retrieval.clarify import Situation, SizeRules
 from retrieval.corpus import Corpus
 from retrieval.errors import DeskError
@@ -31,9 +32,15 @@ PLAN_DEPTH = 12  # measures plan analysis ranks for a situation (its score order
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
 }
+STATED_FIGURES = (("投資|投じ|かけて", "投資額"), ("売上|年商", "売上高"), ("従業員|社員|スタッフ", "従業員"))  # asked → 要件 word
+STATED_MAX = 3  # 要件 lines on the asker's figures an entry quotes
+HEADING_NOTE = "政策文書の支援メニューの項目で、個別の施策は示されていない"
 _SIZE = re.compile(r"[0-9０-９]+\s*(人|億|万|円|%|％)")
 _PLAIN = re.compile(r"[\s、。,.・:：()（）「」『』?？!！]")
 PROVIDES_LINE = "支援内容:"
+AMOUNT_LINE = "金額等:"
+RUNS_LINE = "所管:"  # who runs a measure (「運営は地域経済活性化支援機構 REVIC」)
+HEADLINE_WORDS = ("上限", "補助率")  # what an overview entry states of a measure's amounts
 ASKED_LINE_MIN = 4  # character pairs (not hiragana alone) a 支援内容 line shares with the question to be added
 
 
@@ -101,6 +108,12 @@ def meets_amount_floor(measure: Measure, figures: Mapping[str, Sequence[Any]]) -
     return met
 
 
+def is_heading(measure: Measure) -> bool:
+    """True when the catalog entry is only a heading of the policy's support menu (「17分野への戦略的な成長投資策の実行」):
+    no applicant, no eligibility and no amount — nothing an asker could apply for."""
+    return not measure.applicants and not measure.eligibility and not measure.amounts
+
+
 def out_of_reach(measures: Sequence[Measure], reading: Any | None, sizes: SizeRules) -> dict[str, str]:
     """Measures the asker's stated size rules out, each with the catalog's condition that does.
 
@@ -109,7 +122,9 @@ def out_of_reach(measures: Sequence[Measure], reading: Any | None, sizes: SizeRu
     a small business is an SME too, and an SME may be small). An asker who writes as a small business (「従業員4人」, 「家族経営」) and states no
     figure for a criterion whose floor is ``small_reach_yen`` or more (an investment of 1億円, sales of 10億円) is
     not offered that measure either; nor is an asker who states neither the investment nor a mid-sized firm offered an
-    investment floor of ``large_floor_yen`` or more (a ryokan union's renovation and a 20億円 investment subsidy)."""
+    investment floor of ``large_floor_yen`` or more (a ryokan union's renovation and a 20億円 investment subsidy).
+    A heading of the policy's support menu (:func:`is_heading`) is not offered to a firm that states its size: it asks
+    what it can apply for, and a heading has nothing to apply for (asked as such, 「専門家を派遣してもらう支援は」, it is)."""
     if reading is None:
         return {}
     figures: Mapping[str, Sequence[Any]] = getattr(reading, "figures", {}) or {}
@@ -120,10 +135,16 @@ def out_of_reach(measures: Sequence[Measure], reading: Any | None, sizes: SizeRu
     # a size the asker may be: its own, its parents (a small business is an SME), its children (an SME may be small)
     fits = {f for a in stated for f in (a, *sizes.parents.get(a, []))}
     fits |= {child for child, parents in sizes.parents.items() if set(parents) & set(stated)}
+    # a size read from the employee count alone (従業員350人 → 中堅) is a guess: an SME may have more staff (資本金の基準)
+    counted = all(w.startswith(COUNTED_SIZE) for a in stated for w in applicants[a])
     out: dict[str, str] = {}
     for m in measures:
+        if is_heading(m) and stated:  # a firm that states its size asks what it can apply for
+            out[m.id] = HEADING_NOTE
+            continue
         kinds = set(m.applicants)
-        if fits and kinds and kinds <= set(sizes.classes) and not kinds & fits:
+        guessed_only = counted and size_criterion_met(m, {k: list(v) for k, v in figures.items()})  # the asker's sales meet the measure's size criterion
+        if fits and kinds and kinds <= set(sizes.classes) and not kinds & fits and not guessed_only:
             out[m.id] = "対象: " + "・".join(sizes.names.get(a, a) for a in m.applicants)
             continue
         for c in m.criteria:
@@ -215,10 +236,34 @@ def _entry_lines(chunk: Chunk, question: str = "") -> list[str]:
         picked.append(provides)
     conditions = [u for u in lines if u.startswith("要件:")]
     sized = next((u for u in conditions if _SIZE.search(u)), conditions[0] if conditions else "")
+    stated = stated_conditions(conditions, question)
     window = next((u for u in lines if u.startswith("窓口:")), "")
     target = next((u for u in lines if u.startswith("対象:")), "")
-    for line in (sized or target, window):
+    runner = next((u for u in lines if u.startswith(RUNS_LINE)), "")
+    for line in (*(stated or [sized or target]), *headline_amounts(lines), window, runner):
         if line and line not in picked:
+            picked.append(line)
+    return picked
+
+
+def stated_conditions(conditions: Sequence[str], question: str) -> list[str]:
+    """The 要件 lines with a figure on what the asker states a figure for (「25億くらい投資」 → the 投資額 lines), at most
+    ``STATED_MAX``; none when the asker states no figure."""
+    folded = question.replace(" ", "")
+    if not _SIZE.search(folded):
+        return []
+    asked = [line_word for ask_word, line_word in STATED_FIGURES if re.search(ask_word, folded)]
+    return [u for u in conditions if _SIZE.search(u) and any(w in u for w in asked)][:STATED_MAX]
+
+
+def headline_amounts(lines: Sequence[str]) -> list[str]:
+    """The measure's headline amount lines: the first 金額等 line stating a cap (上限) and the first stating a rate
+    (補助率), one line when one states both (「通常枠の上限50万円」「補助率2/3」; a reported budget alone is not one)."""
+    amounts = [u for u in lines if u.startswith(AMOUNT_LINE) and "参考" not in u[:12]]
+    picked: list[str] = []
+    for word in HEADLINE_WORDS:
+        line = next((u for u in amounts if word in u), "")
+        if line and line not in picked and not any(word in p for p in picked):
             picked.append(line)
     return picked
 

@@ -75,6 +75,16 @@ def _criterion(c: Criterion, figures: Mapping[str, list[Figure]]) -> tuple[str, 
     return "missed", values[0]
 
 
+SIZE_FIELDS = ("sales_yen",)  # criteria that state a firm size themselves (「売上高10億円以上100億円未満の中小企業」)
+COUNTED_SIZE = "従業員"  # how detect_applicants words a size class read from an employee count (「従業員350人」)
+
+
+def size_criterion_met(measure: Measure, figures: Mapping[str, list[Figure]]) -> bool:
+    """True when a figure of the plan meets a size criterion of the measure (売上高 …) and no stated criterion fails."""
+    statuses = [(c.field, _criterion(c, figures)[0]) for c in measure.criteria]
+    return not any(s == "missed" for _, s in statuses) and any(f in SIZE_FIELDS and s == "met" for f, s in statuses)
+
+
 def _name_mentions(measure: Measure, plan_norm: str, generic: set[str]) -> list[str]:
     names = [measure.name, *measure.aliases]
     found: list[str] = []
@@ -176,7 +186,7 @@ def score_measure(
     if out_of_scope:  # 「北米」 is not 米: the plan's words are read as whole words
         result.score += w.get("out_of_scope", -4.0)
         caveats.append(f"この施策の対象は{scope.get('label', '特定の分野')}です。計画にその分野の産品・事業の記載がありません")
-    ruled_out = _ruled_out(measure, applicants, vocab)
+    ruled_out = _ruled_out(measure, applicants, vocab, figures)
     if ruled_out:
         caveats.append(ruled_out)
     mentions = _name_mentions(measure, plan_norm, {norm(g) for g in vocab.get("generic_aliases", [])})
@@ -230,15 +240,24 @@ def score_measure(
     return result
 
 
-def _ruled_out(measure: Measure, applicants: Mapping[str, list[str]], vocab: Mapping[str, Any]) -> str:
+def _ruled_out(
+    measure: Measure, applicants: Mapping[str, list[str]], vocab: Mapping[str, Any],
+    figures: Mapping[str, list[Figure]] | None = None,
+) -> str:
     """Why the plan's applicant kinds rule the measure out (``measure_limits[id].not_for``), or "".
 
     「従業員5人以下の家族経営」 only: the plan's firms are small businesses — an SME measure with a 20億円 investment floor
-    (``not_for: [small_business]``) is not for them, although a small business is an SME for other measures.
+    (``not_for: [small_business]``) is not for them, although a small business is an SME for other measures. A size
+    read from the employee count alone (従業員350人 → 中堅) is a guess — an SME may have more staff by the capital
+    test — so it does not rule out a measure whose own size criterion the plan's figures meet (売上高60億円 and
+    「売上高10億円以上100億円未満」).
     """
     limits = (vocab.get("measure_limits") or {}).get(measure.id) or {}
     excluded = [a for a in limits.get("not_for", []) if a in applicants]
     if not excluded:
+        return ""
+    counted = all(w.startswith(COUNTED_SIZE) for a in excluded for w in applicants[a])
+    if counted and figures is not None and size_criterion_met(measure, figures):
         return ""
     shown = {w for a in excluded for w in applicants[a]}
     others = [a for a in measure.applicants if a in applicants and a not in excluded and set(applicants[a]) - shown]

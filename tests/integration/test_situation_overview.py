@@ -113,3 +113,26 @@ def test_an_entry_adds_the_provided_line_the_askers_words_ask_for(desk: Any) -> 
     assert answer.text.startswith(OVERVIEW_LEAD)
     assert "事業承継促進枠" in answer.text  # 「5年以内に…継ぐ予定」 is what this 支援内容 line is about
     assert any("事業承継促進枠" in c.quote for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    ("question", "measure"),
+    [
+        ("部品メーカーで社員400人。新工場に30億くらい投資して給料も上げたい。国の支援は？", "大規模成長投資補助金"),
+        ("町の担当です。候補地が農地で開発の規制が壁。何か手はある？", "特区"),
+        ("県の立地担当です。大きな工場が来るが、周りの道路と工業用水が足りない", "インフラ整備推進交付金"),
+        ("社員60人の樹脂成形です。大手で経験を積んだ経営幹部が欲しい", "レビキャリ"),
+        ("従業員25人の工場。1500万くらいの機械を入れて新しい製品を作りたい", "ものづくり"),
+    ],
+)
+def test_a_need_stated_without_a_question_word_gets_the_overview(desk: Any, question: str, measure: str) -> None:
+    answer = desk.ask(question)
+    assert not answer.refused and not answer.choices
+    assert answer.text.startswith(OVERVIEW_LEAD)
+    assert measure in answer.text
+
+
+def test_an_overview_entry_states_the_measures_cap_and_rate(desk: Any) -> None:
+    answer = desk.ask("従業員3人の花屋です。チラシを作ってお客さんを増やしたい。使える補助ある？")
+    assert answer.text.startswith(OVERVIEW_LEAD)
+    assert "上限50万円" in answer.text and "補助率2/3" in answer.text

@@ -122,3 +122,20 @@ def test_a_large_investment_subsidy_is_not_for_small_businesses_only(vocab: dict
     assert not small.listable and any("小規模事業者" in c for c in small.caveats)
     larger = _score("daikibo-seicho-toshi-hojokin", mid, vocab)
     assert not any("担い手は" in c for c in larger.caveats)
+
+
+def test_an_sme_only_subsidy_is_not_for_mid_sized_firms_only(vocab: dict[str, Any]) -> None:
+    mid = "中堅企業3社（従業員800〜1,500人）が、新工場の設備投資に国の補助を活用したい。"
+    sme = "中小企業のK社（従業員120人）が、新しい機械の設備投資に国の補助を活用したい。"
+    out = _score("monodukuri-hojokin", mid, vocab)
+    assert not out.listable and any("中堅企業" in c for c in out.caveats)
+    assert _score("monodukuri-hojokin", sme, vocab).listable
+
+
+def test_a_size_guessed_from_the_staff_count_does_not_rule_out_a_measure_whose_sales_criterion_is_met(
+    vocab: dict[str, Any],
+) -> None:
+    counted = "部品メーカーのM社（従業員400人、売上高50億円）が、新工場に5億円を投資する。"
+    named = "中堅企業のM社（従業員400人）が、新工場に5億円を投資する。"
+    assert _score("seicho-kasokuka-hojokin", counted, vocab).listable
+    assert not _score("seicho-kasokuka-hojokin", named, vocab).listable

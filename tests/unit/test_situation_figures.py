@@ -54,3 +54,20 @@ def test_ranks_close_up_over_measures_left_out() -> None:
     ranks = {"fit": SIZE_FIT_RANK, "sme_only": SIZE_FIT_RANK, "tax": 3, "people": 4}
     assert closed_ranks(ranks, {"sme_only"}) == {"fit": SIZE_FIT_RANK, "tax": 2, "people": 3}
     assert closed_ranks({"a": 1, "b": 2, "c": 3}, {"a"}) == {"b": 1, "c": 2}
+
+
+def test_the_conditions_on_the_askers_figures_are_quoted() -> None:
+    from bot.answering.situation import stated_conditions
+
+    conditions = ["要件: 常時使用する従業員が2,000人以下の企業", "要件: 5次公募は投資額20億円以上", "要件: 複数社での申請も可"]
+    assert stated_conditions(conditions, "新工場に25億くらい投資したい") == ["要件: 5次公募は投資額20億円以上"]
+    assert stated_conditions(conditions, "工場を建てたい") == []
+
+
+def test_a_heading_of_the_support_menu_is_not_offered() -> None:
+    from bot.answering.situation import is_heading
+    from bot.desk import Desk
+
+    measures = {m.id: m for m in Desk().corpus.measures}
+    assert is_heading(measures["senryaku-17bunya-seicho-toshi"])  # no applicant, eligibility or amount
+    assert not is_heading(measures["chiiki-mirai-toshi-sokushin-zeisei"])
