@@ -8,7 +8,7 @@ import re
 
 from bot.desk import Desk
 from retrieval.questions import Glossary, load_glossary
-from tests.conftest import CORPUS
+from conftest import CORPUS
 
 
 def _glossary() -> Glossary:
