@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 
+from conftest import CORPUS
+
 from bot.desk import Desk
 from retrieval.questions import Glossary, load_glossary
-from conftest import CORPUS
 
 
 def _glossary() -> Glossary:
