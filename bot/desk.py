@@ -23,7 +23,8 @@ from retrieval.clarify import Clarify, load_clarify
 from retrieval.corpus import Corpus, load_corpus
 from retrieval.embed import Embedder, get_embedder
 from retrieval.index import IndexHolder
-from retrieval.questions import Glossary, Intents, ScopeRules, load_glossary, load_intents, load_scope
+from retrieval.questions import Glossary, Intents, load_glossary, load_intents
+from retrieval.scope_rules import ScopeRules, load_scope
 from retrieval.search import Retriever, Weights
 from retrieval.store import Store
 from retrieval.types import Hit

@@ -12,14 +12,7 @@ from retrieval.chunk import chunk_document, chunk_measure
 from retrieval.clarify import CLARIFY_FILE, validate_clarify
 from retrieval.errors import Code, DeskError
 from retrieval.loaders import DOCUMENT_SUFFIXES, load_document
-from retrieval.questions import (
-    GLOSSARY_FILE,
-    INTENTS_FILE,
-    SCOPE_FILE,
-    validate_glossary,
-    validate_intents,
-    validate_scope,
-)
+from retrieval.questions import GLOSSARY_FILE, INTENTS_FILE, validate_glossary, validate_intents
 from retrieval.schema import (
     CorpusProblem,
     Measure,
@@ -28,6 +21,7 @@ from retrieval.schema import (
     validate_measures,
     validate_requirements,
 )
+from retrieval.scope_rules import SCOPE_FILE, validate_scope
 from retrieval.types import SECTION_SEP, Chunk, Document
 
 MEASURES_FILE = "support_measures.yaml"

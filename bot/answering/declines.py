@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.answering.answer import Answer
-from retrieval.questions import ScopeRules
+from retrieval.scope_rules import ScopeRules
 
 # declines for lack of evidence (the coverage gate, an unread foreign question): their standard text sends the
 # asker to business windows, which is wrong for 「おすすめのランチは？」

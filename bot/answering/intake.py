@@ -29,7 +29,8 @@ from bot.answering.situation import (
 from retrieval.clarify import Clarify
 from retrieval.corpus import Corpus
 from retrieval.index import LoadedIndex
-from retrieval.questions import Glossary, Intents, ScopeRules
+from retrieval.questions import Glossary, Intents
+from retrieval.scope_rules import ScopeRules
 from retrieval.types import Hit
 
 ON_TOPIC_SHARE = 0.3  # a follow-up inherits the topic (one without a marker, or one asking about a facet) at this share of known words

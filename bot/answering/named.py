@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from retrieval.index import LoadedIndex
 from retrieval.normalize import compact, normalize
-from retrieval.questions import NamedProgramme
+from retrieval.scope_rules import NamedProgramme
 from retrieval.tokenize import sudachi_tokens
 
 _NAME_JOINERS = str.maketrans("", "", "・ 　の")  # 「中堅・中小企業の…」 and 「中堅中小企業…」 are the same name

@@ -32,7 +32,8 @@ from bot.web.server import serve_in_thread
 from retrieval.embed import get_embedder
 from retrieval.ingest import ingest
 from retrieval.normalize import compact
-from retrieval.questions import load_glossary, load_scope
+from retrieval.questions import load_glossary
+from retrieval.scope_rules import load_scope
 from retrieval.store import Store
 
 REPO = Path(__file__).resolve().parents[2]

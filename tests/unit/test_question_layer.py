@@ -8,7 +8,8 @@ import pytest
 
 from bot.answering.language import detect_language
 from bot.answering.reading import romaji_to_kana
-from retrieval.questions import validate_glossary, validate_intents, validate_scope
+from retrieval.questions import validate_glossary, validate_intents
+from retrieval.scope_rules import validate_scope
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

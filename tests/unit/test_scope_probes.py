@@ -13,7 +13,7 @@ import pytest
 
 from bot.answering.guard import looks_like_injection, unanswerable_intent
 from retrieval.clarify import validate_clarify
-from retrieval.questions import ScopeRules, validate_scope
+from retrieval.scope_rules import ScopeRules, validate_scope
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBES = [json.loads(line) for line in (ROOT / "evals/scope_probes/qa.jsonl").read_text(encoding="utf-8").splitlines()]

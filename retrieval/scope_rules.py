@@ -1,0 +1,227 @@
+"""The scope rules (``corpus/scope_rules.yaml``): schema, loading and validation with examples."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from retrieval.questions import compiled, fold
+from retrieval.schema import CorpusProblem, load_yaml, schema_problems
+
+SCOPE_FILE = "scope_rules.yaml"
+ScopeKind = Literal[
+    "harmful", "personal_data", "legal", "individual_decision", "forecast", "other_country", "municipality_own",
+    "unstated_fact", "off_topic",
+]
+
+
+class ScopeRule(BaseModel):
+    """One kind of question the desk declines before searching, with its fixed reply."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    kind: ScopeKind
+    reply: str = Field(min_length=10)
+    patterns: list[str] = Field(min_length=1)
+    unless: list[str] = Field(default_factory=list)
+    examples: list[str] = Field(default_factory=list)
+    not_examples: list[str] = Field(default_factory=list)
+
+    _valid_patterns = field_validator("patterns", "unless")(compiled)
+
+    @field_validator("reply")
+    @classmethod
+    def _join_lines(cls, value: str) -> str:
+        """YAML folding puts a space at each line break; Japanese text has none."""
+        return re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", value.strip())
+
+    def matches(self, text: str) -> bool:
+        """True when the question falls under this rule."""
+        folded = fold(text)
+        if any(re.search(p, folded, re.IGNORECASE) for p in self.unless):
+            return False
+        return any(re.search(p, folded, re.IGNORECASE) for p in self.patterns)
+
+
+class FollowUpRules(BaseModel):
+    """When a question in a conversation carries the previous topic (refers back) and when it does not."""
+
+    model_config = ConfigDict(extra="forbid")
+    topic_change: list[str] = Field(default_factory=list)
+    refers_back: list[str] = Field(default_factory=list)
+    # a demonstrative pointing at the previous turn (「そこって島根にもある？」): the topic is carried even when the
+    # question's own words are unknown to the sources; a follow-up without one carries it only when they are known
+    points_back: list[str] = Field(default_factory=list)
+    # a follow-up without a pointer back carries the topic only when at least this share of its words' idf weight is
+    # the sources' (generic words weigh little, words the sources never use most): 「会社の登記の仕方」 is judged alone
+    on_topic_weight: float = Field(default=0.35, gt=0.0, lt=1.0)
+    # a follow-up asking about a facet of the measure just discussed (対象・使える・審査・返還・締め切り): its item may be a
+    # word the sources never use (「家賃も対象？」), so it keeps the share of known words instead of the weight
+    about_the_measure: list[str] = Field(default_factory=list)
+
+    _valid_patterns = field_validator("topic_change", "refers_back", "points_back", "about_the_measure")(compiled)
+
+    def asks_about_the_measure(self, text: str) -> bool:
+        """True when a follow-up asks about a facet of the measure just discussed (「家賃も対象？」「審査ってどんな感じ？」)."""
+        return any(re.search(p, fold(text)) for p in self.about_the_measure)
+
+    def changes_topic(self, text: str) -> bool:
+        """True when the question says it leaves the previous topic (「ところで」「話は変わるけど」)."""
+        return any(re.search(p, fold(text).strip()) for p in self.topic_change)
+
+    def refers_back_to(self, text: str) -> bool:
+        """True when the question points back at the previous turn (「それ」「その交付金」「他には」)."""
+        stripped = fold(text).strip()
+        return not self.changes_topic(stripped) and any(re.search(p, stripped) for p in self.refers_back)
+
+    def points_back_to(self, text: str) -> bool:
+        """True when the question holds a demonstrative pointing at the previous turn (「それ」「そこ」「その補助金」)."""
+        stripped = fold(text).strip()
+        return not self.changes_topic(stripped) and any(re.search(p, stripped) for p in self.points_back)
+
+
+class Unrelated(BaseModel):
+    """The reply to a question the sources cannot answer that names nothing of the desk's domain (lunch, hobbies)."""
+
+    model_config = ConfigDict(extra="forbid")
+    reply: str = Field(min_length=10)
+    domain: list[str] = Field(min_length=1)
+    examples: list[str] = Field(default_factory=list)
+    not_examples: list[str] = Field(default_factory=list)
+
+    _valid_patterns = field_validator("domain")(compiled)
+    _joined = field_validator("reply")(ScopeRule._join_lines.__func__)  # type: ignore[attr-defined]
+
+    def applies(self, text: str) -> bool:
+        """True when the question uses no word of the desk's domain."""
+        folded = fold(text)
+        return not any(re.search(p, folded, re.IGNORECASE) for p in self.domain)
+
+
+class NamedProgramme(BaseModel):
+    """A question naming a programme the sources do not hold (「中堅企業元気創出補助金の補助率は？」) is declined by name.
+
+    A name is a run of kanji, katakana and Latin letters ending in one of ``suffixes``; the sources hold it when it is
+    in them as written, a catalog name or alias holds it (or is held in it), or its words are words of one entry's
+    names. A name they do not hold is declined, except when the question matches ``existence`` (it asks whether such
+    support exists, and the name may be a description) and the name is not a coined compound (``min_words`` words
+    or more, one of them never used by the sources). ``reply`` holds ``{name}``; ``suggestion``
+    (with ``{names}``) names the catalog entries whose names are closest, without their facts. The examples are
+    checked against the built index by the tests (the rule needs the sources' vocabulary)."""
+
+    model_config = ConfigDict(extra="forbid")
+    suffixes: list[str] = Field(min_length=1)
+    # endings a user also gives their own projects (「創業支援事業」): a name with one is declined only when coined
+    descriptive_suffixes: list[str] = Field(default_factory=list)
+    min_words: int = Field(default=2, ge=1)
+    existence: list[str] = Field(default_factory=list)
+    max_suggestions: int = Field(default=3, ge=0)
+    reply: str = Field(min_length=10)
+    suggestion: str = ""
+    examples: list[str] = Field(default_factory=list)
+    not_examples: list[str] = Field(default_factory=list)
+
+    _joined = field_validator("reply", "suggestion")(ScopeRule._join_lines.__func__)  # type: ignore[attr-defined]
+    _valid_patterns = field_validator("existence")(compiled)
+
+    @field_validator("reply")
+    @classmethod
+    def _names_the_name(cls, value: str) -> str:
+        if "{name}" not in value:
+            raise ValueError("reply must hold {name}")
+        return value
+
+    @field_validator("suggestion")
+    @classmethod
+    def _names_the_entries(cls, value: str) -> str:
+        if value and "{names}" not in value:
+            raise ValueError("suggestion must hold {names}")
+        return value
+
+    def candidates(self, text: str) -> list[str]:
+        """The programme names a question uses (runs of kanji, katakana or Latin letters ending in a suffix)."""
+        suffixes = "|".join(re.escape(s) for s in sorted(self._all_suffixes(), key=len, reverse=True))
+        found = re.findall(rf"[一-龥々ァ-ヴー・A-Za-z0-9&]+?(?:{suffixes})(?![一-龥々ァ-ヴーA-Za-z0-9])", fold(text))
+        return list(dict.fromkeys(found))
+
+    def _all_suffixes(self) -> list[str]:
+        return [*self.suffixes, *self.descriptive_suffixes]
+
+    def descriptive(self, name: str) -> bool:
+        """True when the name ends in a suffix users also give their own projects (「…支援事業」)."""
+        strong = max((len(s) for s in self.suffixes if name.endswith(s)), default=0)
+        return any(name.endswith(s) and len(s) > strong for s in self.descriptive_suffixes)
+
+    def asks_existence(self, text: str) -> bool:
+        """True when the question only asks whether such support exists (「工業用水補助金はありますか？」)."""
+        return any(re.search(p, fold(text)) for p in self.existence)
+
+    def core(self, name: str) -> str:
+        """The name without its suffix (「中堅企業元気創出補助金」 → 「中堅企業元気創出」)."""
+        for suffix in sorted(self._all_suffixes(), key=len, reverse=True):
+            if name.endswith(suffix):
+                return name[: -len(suffix)]
+        return name
+
+
+class ScopeRules(BaseModel):
+    """The whole file: ordered rules (first match decides), the reply to unrelated questions, follow-up markers."""
+
+    model_config = ConfigDict(extra="forbid")
+    schema_version: Literal[1] = 1
+    rules: list[ScopeRule] = Field(default_factory=list)
+    unrelated: Unrelated | None = None
+    follow_up: FollowUpRules = Field(default_factory=FollowUpRules)
+    named_programme: NamedProgramme | None = None
+
+    def first_match(self, text: str) -> ScopeRule | None:
+        """The first rule the question falls under, or None."""
+        return next((r for r in self.rules if r.matches(text)), None)
+
+
+def validate_scope(path: Path) -> tuple[ScopeRules, list[CorpusProblem]]:
+    """Validate the scope rules file: schema, unique ids, and every example / not-example behaving as stated."""
+    data, problems = load_yaml(path)
+    if problems:
+        return ScopeRules(), problems
+    try:
+        rules = ScopeRules.model_validate(data or {})
+    except ValidationError as exc:
+        return ScopeRules(), schema_problems(path, exc)
+    seen: set[str] = set()
+    for rule in rules.rules:
+        if rule.id in seen:
+            problems.append(CorpusProblem(file=path.name, entry=rule.id, message="duplicate id"))
+        seen.add(rule.id)
+        for example in rule.examples:
+            hit = rules.first_match(example)
+            if hit is None or hit.id != rule.id:
+                got = hit.id if hit else "no rule"
+                problems.append(CorpusProblem(file=path.name, entry=rule.id, message=f"example not matched by this rule ({got}): {example}"))
+        for example in rule.not_examples:
+            hit = rules.first_match(example)
+            if hit is not None:
+                problems.append(CorpusProblem(file=path.name, entry=rule.id, message=f"not_example declined by rule {hit.id}: {example}"))
+    if rules.unrelated is not None:
+        problems += [CorpusProblem(file=path.name, entry="unrelated", message=f"example uses a domain word: {e}")
+                     for e in rules.unrelated.examples if not rules.unrelated.applies(e)]
+        problems += [CorpusProblem(file=path.name, entry="unrelated", message=f"not_example uses no domain word: {e}")
+                     for e in rules.unrelated.not_examples if rules.unrelated.applies(e)]
+    return rules, problems
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime: float) -> ScopeRules:
+    return validate_scope(Path(path))[0]
+
+
+def load_scope(corpus_dir: Path) -> ScopeRules:
+    """The scope rules of a corpus directory (empty when the file is absent; reloaded when it changes)."""
+    path = corpus_dir / SCOPE_FILE
+    if not path.exists():
+        return ScopeRules()
+    return _load(str(path), path.stat().st_mtime)
