@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.answering.primary import without_trailing_group
 from retrieval.index import LoadedIndex
 from retrieval.normalize import compact, normalize
 from retrieval.scope_rules import NamedProgramme
@@ -45,22 +46,10 @@ def catalog(index: LoadedIndex) -> list[Entry]:
     for chunk in index.chunks:
         if chunk.kind != "measure":
             continue
-        head = _without_trailing_group(chunk.text.split("\n", 1)[0])  # the trailing group is the agency
+        head = without_trailing_group(chunk.text.split("\n", 1)[0])  # the trailing group is the agency
         names = tuple(dict.fromkeys(_folded(part) for part in head.split(" / ") if len(part.strip()) >= MIN_NAME_CHARS))
         out.append(Entry(chunk.title or head.split(" / ")[0], names))
     return out
-
-
-def _without_trailing_group(head: str) -> str:
-    """The head line without its trailing parenthesised group, nested groups included (「…(中小企業庁(…))」)."""
-    if not head.endswith(")"):
-        return head
-    depth = 0
-    for i in range(len(head) - 1, -1, -1):
-        depth += {")": 1, "(": -1}.get(head[i], 0)
-        if depth == 0:
-            return head[:i]
-    return head
 
 
 def _known_word(index: LoadedIndex, word: str) -> bool:
