@@ -101,6 +101,7 @@ def ask_case(case: AskCase, run: AskRun, depth: int) -> dict[str, Any]:
         ],
         "latency_ms": run.latency_ms,
         "reasons": reasons,
+        "meta": run.meta,
     }
     if run.error:
         details["error"] = run.error

@@ -49,6 +49,7 @@ class AskRun:
     answer_hits: list[CitedHit] = field(default_factory=list)
     latency_ms: float | None = None
     error: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)  # the answer's route and reason (in-process targets only)
 
 
 class Target(Protocol):
@@ -81,6 +82,17 @@ class Verdicts:
     def of(cls, report: Any) -> Verdicts:
         """From a pre-check report object or its JSON."""
         return cls(statuses_of(report), evidence_of(report))
+
+
+def _plain(meta: dict[str, Any]) -> dict[str, Any]:
+    """The JSON-safe scalar and list fields of an answer's metadata (what a report can keep)."""
+    keep: dict[str, Any] = {}
+    for key, value in meta.items():
+        if isinstance(value, str | int | float | bool) or value is None:
+            keep[key] = value
+        elif isinstance(value, list | tuple) and all(isinstance(v, str | int | float) for v in value):
+            keep[key] = list(value)
+    return keep
 
 
 class DeskTarget:
@@ -127,6 +139,7 @@ class DeskTarget:
             citations=[c.public() for c in answer.citations],
             answer_hits=[CitedHit(h.chunk_id, h.text) for h in answer.hits],
             latency_ms=round(latency, 2),
+            meta=_plain(answer.meta),
         )
 
     def _catalog(self) -> list[Any]:
