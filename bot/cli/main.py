@@ -33,7 +33,7 @@ corpus_app = typer.Typer(help="コーパス（資料・カタログ）の操作"
 app.add_typer(corpus_app, name="corpus")
 
 # Modules that add their own commands with a ``register(app)`` function; one not installed is skipped.
-PLUGINS: tuple[str, ...] = ("bot.cli.plan", "evals.cli", "bot.web.cli", "bot.slack.cli", "bot.cli.log", "bot.cli.consultations")
+PLUGINS: tuple[str, ...] = ("bot.cli.plan", "evals.cli", "evals.cli_agreement", "bot.web.cli", "bot.slack.cli", "bot.cli.log", "bot.cli.consultations")
 
 
 @app.command(short_help="索引を作る・更新する")
