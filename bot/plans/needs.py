@@ -74,14 +74,15 @@ def detect_figures(sentences: Sequence[Sentence], vocab: Mapping[str, Any]) -> d
     for name, spec in (vocab.get("figures") or {}).items():
         kind, window = spec.get("kind", "any"), int(spec.get("window", 10))
         bare = tuple(spec.get("bare_units", []))
+        trailing = set(spec.get("trailing", []))  # 「5億円かけて」: read only before the word, never the next clause's figure
         for sentence in sentences:
             taken: set[tuple[int, int]] = set()
-            for term in sorted(spec.get("terms", []), key=len, reverse=True):
+            for term in sorted([*spec.get("terms", []), *trailing], key=len, reverse=True):
                 start = sentence.norm.find(term)
                 while start >= 0:
                     tail = sentence.norm[start + len(term) : start + len(term) + window + 12]
                     found = False
-                    for q in _near(tail, kind, window, bare):
+                    for q in [] if term in trailing else _near(tail, kind, window, bare):
                         key = (start + len(term) + q.start, start + len(term) + q.end)
                         if key in taken:
                             continue
