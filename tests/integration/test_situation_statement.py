@@ -74,3 +74,9 @@ def test_a_plan_whose_firms_aim_for_100_oku_keeps_the_growth_subsidy_beside_a_mi
     growth = next(r for r in result.results if r.measure.id == "seicho-kasokuka-hojokin")
     assert any("100億円を目指" in r for r in growth.reasons)
     assert not any("だけです" in c for c in growth.caveats)  # not told it is for the mid-sized firm only
+
+
+def test_a_trade_told_with_yattemasu_and_a_wish_gets_the_overview(desk: Desk) -> None:
+    answer = desk.ask("海辺で民宿やってます。古くなった客室を改装して外国のお客さんにも泊まってもらいたい")
+    assert not answer.refused and answer.text.startswith(OVERVIEW_LEAD)
+    assert "観光庁" in answer.text

@@ -86,3 +86,10 @@ def test_a_labour_shortage_alone_is_not_a_hiring_need() -> None:
     tags = {n.tag for n in detect_needs(split_sentences("人手不足なので工場を自動化したい。"), VOCAB)}
     assert "省力化" in tags and "人材" not in tags
     assert "人材" in {n.tag for n in detect_needs(split_sentences("技術者が足りない。"), VOCAB)}
+
+
+def test_a_sales_goal_is_not_the_firms_sales() -> None:
+    figures = detect_figures(split_sentences("売上5億円の食品会社です。2億円かけて工場を建て、3年後に売上20億円を目指したい。"), VOCAB)
+    assert [f.value for f in figures["sales_yen"]] == [5e8]
+    figures = detect_figures(split_sentences("売上を10億円に伸ばしたい。"), VOCAB)
+    assert "sales_yen" not in figures
