@@ -187,8 +187,6 @@ def score_measure(
         result.score += w.get("out_of_scope", -4.0)
         caveats.append(f"この施策の対象は{scope.get('label', '特定の分野')}です。計画にその分野の産品・事業の記載がありません")
     ruled_out = _ruled_out(measure, applicants, vocab, figures)
-    if ruled_out:
-        caveats.append(ruled_out)
     mentions = _name_mentions(measure, plan_norm, {norm(g) for g in vocab.get("generic_aliases", [])})
     if mentions:
         result.named = True
@@ -198,6 +196,8 @@ def score_measure(
     if signed:  # 「交付金の優先採択を受けて」: what only this measure gives, asked for in the plan's words
         result.score += w.get("signature", 2.0)
         reasons.append(f"計画の『{'』『'.join(signed[:2])}』はこの施策が提供するものです")
+    if ruled_out and not signed:
+        caveats.append(ruled_out)
     refs = _policy_refs_for(measure, plan_section)
     type_name = PLAN_TYPE_NAMES.get(plan_type, plan_type)
     if not plan_type:  # the plan type is not known: say nothing about fit rather than something wrong
@@ -236,7 +236,9 @@ def score_measure(
     if not measure.verified:
         result.unverified = list(measure.unverified)
     result.citations = _citations(measure, refs or measure.policy_refs[:1], *policy)
-    result.missed = (result.missed and strict and not result.named) or ((out_of_scope or bool(ruled_out)) and not result.named)
+    # what only this measure gives, asked for (「うち3社は売上高100億円を目指す」), keeps it in despite a size limit
+    result.missed = ((result.missed and strict and not result.named) or (out_of_scope and not result.named)
+                     or (bool(ruled_out) and not (result.named or signed)))
     return result
 
 

@@ -74,17 +74,23 @@ def detect_figures(sentences: Sequence[Sentence], vocab: Mapping[str, Any]) -> d
     for name, spec in (vocab.get("figures") or {}).items():
         kind, window = spec.get("kind", "any"), int(spec.get("window", 10))
         bare = tuple(spec.get("bare_units", []))
+        trailing = set(spec.get("trailing", []))  # 「5億円かけて」: read only before the word, never the next clause's figure
+        targets = tuple(spec.get("targets", []))  # 「将来は売上100億円を目指したい」: a goal, not the firm's figure today
         for sentence in sentences:
             taken: set[tuple[int, int]] = set()
-            for term in sorted(spec.get("terms", []), key=len, reverse=True):
+            for term in sorted([*spec.get("terms", []), *trailing], key=len, reverse=True):
                 start = sentence.norm.find(term)
                 while start >= 0:
                     tail = sentence.norm[start + len(term) : start + len(term) + window + 12]
                     found = False
-                    for q in _near(tail, kind, window, bare):
+                    for q in [] if term in trailing else _near(tail, kind, window, bare):
                         key = (start + len(term) + q.start, start + len(term) + q.end)
                         if key in taken:
                             continue
+                        if targets and _is_target(sentence.norm[key[1] : key[1] + TARGET_WINDOW], targets):
+                            taken.add(key)
+                            found = True
+                            break
                         taken.add(key)
                         out.setdefault(name, []).append(Figure(name, q.value, term + tail[: q.end], sentence.text))
                         found = True
@@ -103,6 +109,14 @@ def detect_figures(sentences: Sequence[Sentence], vocab: Mapping[str, Any]) -> d
                     q = max(stated, key=lambda q: q.value)
                     out.setdefault(name, []).append(Figure(name, q.value, f"{sentence.label}:{q.text}", sentence.text))
     return out
+
+
+TARGET_WINDOW = 8  # characters after a figure in which a target word (を目指す …) makes it a goal
+
+
+def _is_target(after: str, targets: Sequence[str]) -> bool:
+    """True when the words right after a figure make it a goal (「100億円を目指す」「50億円に伸ばしたい」)."""
+    return any(t in after for t in targets)
 
 
 def _before(text: str, end: int, kind: str, window: int, bare: Sequence[str] = ()) -> Quantity | None:

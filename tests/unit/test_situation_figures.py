@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from bot.answering.situation import meets_amount_floor
-from bot.plans.needs import Figure, bare_amounts, detect_figures
+from bot.plans.needs import Figure, bare_amounts, detect_figures, detect_needs
 from bot.plans.terms import split_sentences
 from retrieval.schema import Criterion, Measure
 
@@ -71,3 +71,25 @@ def test_a_heading_of_the_support_menu_is_not_offered() -> None:
     measures = {m.id: m for m in Desk().corpus.measures}
     assert is_heading(measures["senryaku-17bunya-seicho-toshi"])  # no applicant, eligibility or amount
     assert not is_heading(measures["chiiki-mirai-toshi-sokushin-zeisei"])
+
+
+def test_a_figure_before_its_word_is_not_taken_from_the_next_clause() -> None:
+    text = "売上30億円くらいの会社です。5億円かけて新工場を建てて、将来は売上100億円を目指したい。"
+    assert [f.value for f in detect_figures(split_sentences(text), VOCAB)["investment_yen"]] == [5e8]
+    assert [f.value for f in detect_figures(split_sentences("40億円規模で工場を自動化したい。"), VOCAB)["investment_yen"]] == [4e9]
+    assert [f.value for f in detect_figures(split_sentences("1000万くらいの設備。"), VOCAB)["investment_yen"]] == [1e7]
+    # a company's sales before 「の機械部品メーカー」 is not an investment
+    assert "investment_yen" not in detect_figures(split_sentences("売上25億円の機械部品メーカーです。"), VOCAB)
+
+
+def test_a_labour_shortage_alone_is_not_a_hiring_need() -> None:
+    tags = {n.tag for n in detect_needs(split_sentences("人手不足なので工場を自動化したい。"), VOCAB)}
+    assert "省力化" in tags and "人材" not in tags
+    assert "人材" in {n.tag for n in detect_needs(split_sentences("技術者が足りない。"), VOCAB)}
+
+
+def test_a_sales_goal_is_not_the_firms_sales() -> None:
+    figures = detect_figures(split_sentences("売上5億円の食品会社です。2億円かけて工場を建て、3年後に売上20億円を目指したい。"), VOCAB)
+    assert [f.value for f in figures["sales_yen"]] == [5e8]
+    figures = detect_figures(split_sentences("売上を10億円に伸ばしたい。"), VOCAB)
+    assert "sales_yen" not in figures
