@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.plans.tense import clause_is_current, dated_target, topic_end, topic_not_yet
+from bot.plans.numbers import Quantity
+from bot.plans.tense import clause_is_current, dated_target, is_share, topic_end, topic_not_yet
 from bot.plans.terms import (
     Sentence,
     TermHit,
@@ -81,6 +82,8 @@ def judge_aspect(
     elsewhere = list(extra(group, "weak_not_with", []) or [])
     # 「既存の案件も含め」: a clear word about today (existing infrastructure, a shortage the plan has found) is the plan's too
     today_counts = bool(extra(group, "current_counts", False))
+    # 「高い付加価値創出を目指す」: the aspect is what the plan aims at, so today's words (「下請が中心で付加価値が低い」) are not it
+    aim_only = bool(extra(group, "aim_only", False))
     dated = bool(extra(group, "dated_target", False))
     if dated and topic_not_yet(strong, sentences, markers, near):
         dated = False  # 「KPI：今後…設定する」: the plan says its KPIs are not set, whatever dated figures it gives elsewhere
@@ -105,6 +108,8 @@ def judge_aspect(
                 continue
             for hit in find_terms(sentence, terms, lemmas=base == 2):
                 today = clause_is_current(sentence, hit.start, markers)
+                if aim_only and today and not marked(sentence, hit, [*wish, *vague]):
+                    continue  # a wish or a hedge (「…にしたいと考えている」) speaks of the plan's intent, not of today
                 current = current or today
                 distinct += 1
                 said_of_other = another_topic(sentence, hit, negation)
@@ -137,7 +142,7 @@ def judge_aspect(
                         if sentence not in kept:
                             kept.append(sentence)  # a part still to come: caps the requirement at partial
                 # 「試験販売で…手取りが3倍になることを確認した」: a figure the plan reports as today's fact or finding is no target
-                if need_number and value == 2 and (in_clause(sentence, hit, finding) or not attached_quantities(sentence, hit, kind, others)):
+                if need_number and value == 2 and (in_clause(sentence, hit, finding) or not figures_of(sentence, hit, kind, others)):
                     value, number_missing = 1, True
                     found_only = found_only or in_clause(sentence, hit, finding)
                 level = max(level, value)
@@ -171,6 +176,15 @@ def judge_aspect(
     return AspectResult(
         group.name, best, ranked, negated, number_missing, also, denied and best == 0, pending, candidate, found_only and number_missing
     )
+
+
+def figures_of(sentence: Sentence, hit: TermHit, kind: str, others: Sequence[TermHit]) -> list[Quantity]:
+    """The figures that belong to the hit, without shares of a whole (「技術者の8割を県内採用」 is a proportion of the
+    staff, not a number of jobs) unless the aspect itself is a rate (``number: percent``)."""
+    found = attached_quantities(sentence, hit, kind, others)
+    if kind == "percent":
+        return found
+    return [q for q in found if not is_share(sentence.norm, q)]
 
 
 def topic_left_open(sentence: Sentence, hit: TermHit, undecided: Sequence[str]) -> bool:

@@ -11,9 +11,11 @@ from bot.plans.checklist import CheckItem
 from bot.plans.similarity import Nearest
 from bot.plans.tense import (
     clause_is_current,
+    dated_target,
     from_to_target,
     not_yet_sentences,
     plan_hits,
+    refused,
     remedied,
     topic_not_yet,
 )
@@ -148,8 +150,16 @@ def evaluate(
             stated = metric_figures(evidence, sentences, vocab.get("metrics", []), kind_needed)
             if not stated:  # … or as a target the plan decides elsewhere (「新たに300人の雇用を生む」), never today's figure
                 named = [s for r in results for s in r.sentences]
-                decided = [s for s in sentences if (remedied(s, markers) and not clause_is_current(s, 0, markers)) or from_to_target(s)]
+                # 「今は…減っているが、これを2030年度に域内取引額80億円まで回復」: a dated figure in a clause of the plan's own
+                decided = [
+                    s for s in sentences
+                    if (remedied(s, markers) and not clause_is_current(s, 0, markers)) or from_to_target(s) or dated_target(s, markers)
+                ]
                 stated = metric_figures(named, decided, vocab.get("metrics", []), kind_needed, same_block=False)[:1]
+                # 「上記の数値をKPIとし」: the sentence points back at the targets the plan has set above (``markers.figures_above``)
+                pointing = [s for s in named if find_terms(s, markers.get("figures_above", []))]
+                if not stated and pointing:
+                    stated = [s for s in decided if s.index < pointing[0].index and quantities(s, kind_needed)][:1]
             if stated:
                 evidence += stated
             elif any(r.level for r in results):
@@ -158,7 +168,12 @@ def evaluate(
     if sig.need_actor:
         lacking, evidence, actor_only = actor_check(results, sentences, vocab, lacking, evidence)
     # A caution (today's partial dependence) stands unless the same sentence decides the remedy.
-    cautions = [s for s in sentences if find_terms(s, extra(sig, "caution_terms", [])) and not remedied(s, markers)]
+    # 「海外製に頼らない体制を続ける」: a caution word the plan itself refuses is no caution
+    caution_terms = list(extra(sig, "caution_terms", []))
+    cautions = [
+        s for s in sentences
+        if any(not refused(s, h, markers) for h in find_terms(s, caution_terms)) and not remedied(s, markers)
+    ]
     kept = list(negatives) if partly else []  # a dependence the plan keeps for one part while it localises another
     decided = [
         s for r, g in zip(results, groups, strict=True) if extra(g, "core", False) and r.level == 2
@@ -174,6 +189,13 @@ def evaluate(
     if cautions:
         lacking.append(extra(sig, "caution_reason", "") or "要件を弱める記載があります")
         evidence += cautions[:2]
+    # 「いまは8割を県外の大手スーパー1社に卸しています。ほかの売り先もそのうち探したい」: today's dependence, which the plan
+    # only hopes to change, is part of why the requirement is not met
+    today = [s for s in sentences if s not in negatives and find_terms(s, sig.negative_terms) and not remedied(s, markers)]
+    if today and not partly and any(extra(g, "core", False) and r.level == 1 for r, g in zip(results, groups, strict=True)):
+        words = "』『".join(dict.fromkeys(surface(s, h) for s in today[:1] for h in find_terms(s, sig.negative_terms)))
+        lacking.append(f"今の姿として『{words}』とあり、計画はこの依存を改める方法をまだ決めていません")
+        evidence += today[:1]
     if kept:
         words = "』『".join(dict.fromkeys(surface(s, h) for s in kept for h in proposed[s.index]))
         lacking.append(f"計画に『{words}』とあり、その部分は域外・特定の者への依存が続きます")

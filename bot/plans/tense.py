@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from bot.plans.numbers import find_quantities, find_years
+from bot.plans.numbers import Quantity, find_quantities, find_years
 from bot.plans.terms import Sentence, TermHit, clause_bounds, compile_term, find_terms, marked
 
 
@@ -72,9 +72,19 @@ def dated_target(sentence: Sentence, markers: Mapping[str, Sequence[str]]) -> bo
             continue
         if _has(sentence.norm, markers.get("input_figures", [])):
             continue  # 「投資額は約1,100億円で、2028年の稼働を予定」: what the plan spends is not a target it measures
-        if [q for q in find_quantities(clause) if not (start + q.start < until and at < start + q.end)]:
+        figures = [q for q in find_quantities(clause) if not (start + q.start < until and at < start + q.end)]
+        if [q for q in figures if not is_share(clause, q)]:
             return True
     return False
+
+
+_SHARE = re.compile(r"の\s*$")
+
+
+def is_share(text: str, quantity: Quantity) -> bool:
+    """True when a rate is written as a share of a whole (「技術者の8割を県内採用」「利益の4割を再投資」): a proportion of
+    something else, not a figure of the aspect or a measured target of the plan."""
+    return quantity.unit in ("%", "割") and bool(_SHARE.search(text, max(0, quantity.start - 2), quantity.start))
 
 
 def from_to_target(sentence: Sentence) -> bool:

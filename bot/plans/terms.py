@@ -43,7 +43,7 @@ class Sentence:
     def shown(self) -> str:
         """``norm`` with the original letter case (same offsets when the lengths agree)."""
         shown = self.context + fix_ocr(nfkc(self.text))
-        return shown if len(shown) == len(self.norm) else self.norm
+        return shown if shown.lower() == self.norm else self.norm  # a table row reads as 「列名:値」: no shown form
 
 
 def norm(text: str) -> str:
@@ -144,10 +144,10 @@ def body_of(sentence: Sentence) -> str:
 
 @lru_cache(maxsize=4096)
 def compile_term(term: str) -> re.Pattern[str]:
-    """A term as a pattern: ``A|B`` alternatives, ``A…B`` = A then B within a few characters."""
+    """A term as a pattern: ``A|B`` alternatives, ``A…B`` = A then B within a few characters of the same sentence."""
     parts = [norm(p) for p in term.replace("...", "…").split("…") if p]
     alts = ["(?:" + "|".join(re.escape(a) for a in part.split("|") if a) + ")" for part in parts]
-    return re.compile(f".{{0,{GAP}}}?".join(alts))
+    return re.compile(f"[^。]{{0,{GAP}}}?".join(alts))  # a table cell may hold several sentences: a term stays in one
 
 
 @dataclass(frozen=True)

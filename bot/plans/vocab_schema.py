@@ -47,6 +47,7 @@ class _Markers(BaseModel):
     reduction: list[str] = Field(default_factory=list)
     question_endings: list[str] = Field(default_factory=list)
     finding: list[str] = Field(default_factory=list)
+    figures_above: list[str] = Field(default_factory=list)
 
 
 class _Similarity(BaseModel):
