@@ -29,7 +29,7 @@ def compiled(patterns: list[str]) -> list[str]:
 
 
 INTENTS_FILE = "intents.yaml"
-IntentId = Literal["situation", "list", "about_measure", "about_policy", "definition"]
+IntentId = Literal["situation", "list", "about_measure", "about_policy", "definition", "overview"]
 
 
 class Intent(BaseModel):
@@ -227,6 +227,9 @@ class Glossary(BaseModel):
     plain_examples: list[str] = Field(default_factory=list)
     plain_not_examples: list[str] = Field(default_factory=list)
     terms: list[GlossaryTerm] = Field(default_factory=list)
+    # English loanwords a romaji question writes in Latin letters (「chiiki sangyo cluster keikaku」) → the katakana the
+    # sources use (クラスター): read as that katakana's romaji, so the question stays romaji and the term is found
+    loanwords: dict[str, str] = Field(default_factory=dict)
 
     def plain_terms(self, text: str) -> list[str]:
         """The source terms a Japanese question describes in everyday words (「地元の仕入れ先からたくさん買っている
@@ -278,6 +281,11 @@ def validate_glossary(path: Path, source_text: str = "") -> tuple[Glossary, list
             problems.append(CorpusProblem(file=path.name, entry=term.ja, message="no spelling in en / zh / ko"))
         if folded and fold(term.ja) not in folded:
             problems.append(CorpusProblem(file=path.name, entry=term.ja, message="term not found in the sources"))
+    for word, kata in glossary.loanwords.items():
+        if not re.fullmatch(r"[a-z]+", word) or not re.fullmatch(r"[ァ-ヴー]+", kata):
+            problems.append(CorpusProblem(file=path.name, entry=f"loanwords.{word}", message="lower-case word → katakana"))
+        elif folded and fold(kata) not in folded:
+            problems.append(CorpusProblem(file=path.name, entry=f"loanwords.{word}", message="katakana not found in the sources"))
     return glossary, problems
 
 

@@ -4,8 +4,8 @@ Adjustments of the fused score from the text alone (no question wording is named
 
 - the passage **opening the heading** a definition question names (「1. 戦略産業クラスター」's first passage for
   「戦略産業クラスターとは」) leads;
-- a chunk holding the line that **defines a term the query names** (「ハブ度:企業の域内仕入額/…」) leads the
-  passages that merely mention the term (「…コネクター度・ハブ度が高い等を満たす…」);
+- a chunk holding the line that **defines a term the query names** (「ハブ度:企業の域内仕入額/…」) or opens with a
+  requirement label it names (「【EBPMメルクマール】…」) leads the passages that merely mention the term;
 - a **catalog entry the question does not name** yields to the policy passages it restates in other words,
   unless the question asks for a kind of fact (an amount, a rate, a date…) that only the catalog states.
 """
@@ -25,6 +25,8 @@ SHARED_TERM = 2  # a name found in this many policy passages is the policy's own
 CATALOG_UNNAMED = 0.9  # factor of a catalog entry the question does not name (the policy passage comes first)
 # 「(※)コネクター度:企業の域外販売額/…」: a short term, a colon, its definition.
 _DEFINING_LINE = re.compile(r"^(?:[(（]※[)）])?\s*([^\s:：、。()（）]{2,16})\s*[:：]\s*\S")
+# 「【EBPMメルクマール】KPIの設定/…」: a requirement label opening its line is the term that line states
+_LABEL_LINE = re.compile(r"^【([^】]{2,24})】")
 _WORD_GOES_ON = re.compile(r"[\u30a1-\u30ff\u4e00-\u9fffA-Za-z0-9]")  # katakana, kanji, Latin: a longer name
 
 
@@ -42,8 +44,10 @@ def shape_of(chunk: Chunk) -> ChunkShape:
     """The shape of one chunk (a catalog entry's 「要件: …」 lines are field labels, not definitions)."""
     if chunk.kind == "measure":
         return ChunkShape(names=measure_names(chunk))
-    lines = chunk.body.splitlines()
-    return ChunkShape(defines=tuple(m.group(1) for line in lines if (m := _DEFINING_LINE.match(line.strip()))))
+    lines = [line.strip() for line in chunk.body.splitlines()]
+    defined = [m.group(1) for line in lines if (m := _DEFINING_LINE.match(line))]
+    labels = [m.group(1) for line in lines if (m := _LABEL_LINE.match(line)) and "参照" not in m.group(1)]
+    return ChunkShape(defines=tuple(dict.fromkeys([*defined, *labels])))
 
 
 def measure_names(chunk: Chunk) -> tuple[str, ...]:

@@ -302,3 +302,35 @@ def whole_list(
     else:
         return None
     return _section_answer(section, chunks, len(items), hits, meta)
+
+
+OVERVIEW_LEAD = "資料（{title}）は、次の{n}つの類型を示しています（全{n}類型）：{heads}。各類型の冒頭の説明と、その計画の名前が出てくる記載です。"
+
+
+def plan_types_overview(
+    index: LoadedIndex, plan_types: Sequence[tuple[str, str]], hits: Sequence[Hit], meta: dict[str, Any]
+) -> Answer | None:
+    """The policy's plan types asked as a whole (「地域未来戦略の3つの類型は」「計画の種類と名前を全部」): for each
+    (``plan_types``: name and top heading, in corpus order) the heading with its opening passage, then the first
+    sentence under it naming the plan (「…「地場産業成長プラン」を策定。」); None when a type has no passage."""
+    policy = [c for c in index.chunks if c.kind == "policy"]
+    quotes: list[Quote] = []
+    for name, section in plan_types:
+        under = [c for c in policy if c.section == section or c.section.startswith(section + " > ")]
+        opening = next((c for c in under if c.section == section and units(c)), None)
+        naming = next(((c, u) for c in under for u in units(c) if name in u), None)
+        if opening is None:
+            return None
+        quotes.append(Quote(Hit(chunk=opening, score=0.0), units(opening)[0], 1.0))
+        if naming is not None and naming[1] != units(opening)[0]:
+            quotes.append(Quote(Hit(chunk=naming[0], score=0.0), naming[1], 1.0))
+    if len(plan_types) < MIN_ITEMS or not quotes:
+        return None
+    text, citations = compose(quotes)
+    lead = OVERVIEW_LEAD.format(title=quotes[0].hit.chunk.title, n=len(plan_types), heads="／".join(s for _, s in plan_types))
+    ids = {q.hit.chunk.id for q in quotes}
+    shown = [*dict.fromkeys(q.hit.chunk.id for q in quotes)]
+    by_id = {q.hit.chunk.id: q.hit for q in quotes}
+    out = [by_id[i] for i in shown] + [h for h in hits if h.chunk.id not in ids]
+    return Answer(text=lead + "\n" + text.split("\n", 1)[1], citations=citations, hits=[HitOut.of(h) for h in out],
+                  meta={**meta, "intent": "overview", "items": len(plan_types)})

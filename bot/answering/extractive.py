@@ -19,7 +19,7 @@ from bot.answering.compose import (
     suggestions,
     units,
 )
-from bot.answering.parts import holds, part_quotes
+from bot.answering.parts import holds, part_quotes, unanswered_parts
 from bot.answering.primary import (
     defining_unit,
     measure_names,
@@ -28,10 +28,12 @@ from bot.answering.primary import (
     without_trailing_group,
 )
 from bot.answering.relevance import (
+    NAMED_RECORD_KINDS,
     OWN_RECORD_KINDS,
     REPAIR_KINDS,
     asked_kind_quotes,
     asker_terms_dropped,
+    cap_with_rate,
     fillers_dropped,
     is_filler,
     label_first,
@@ -332,14 +334,20 @@ def extractive_answer(
                       meta={**meta, "reason": "unstated:" + ",".join(unheld)})
     quotes = other_plans_dropped(label_first(index, query, quotes, hits), query, index.plan_type_names)
     quotes = fillers_dropped(policy_folded(quotes, hits), query, agency_asked)
-    own_record = [patterns for kind, patterns in kind_ids if kind in OWN_RECORD_KINDS]
-    quotes = other_entries_kind_dropped(other_entries_dropped(query, quotes), own_record)
+    named_lead = bool(quotes) and names_measure(query, quotes[0].hit)  # a lead the question names is the one asked
+    own_record = [patterns for kind, patterns in kind_ids
+                  if kind in OWN_RECORD_KINDS and (named_lead or kind not in NAMED_RECORD_KINDS)]
+    quotes = other_entries_kind_dropped(other_entries_dropped(query, quotes), own_record,
+                                        lambda hit: names_measure(query, hit))
     if quotes and defines is None:  # an asked kind no quote holds: the leading entry's line of that kind leads
         quotes = kind_lines_first(query, quotes, kinds, lambda u: is_filler(u, query, agency_asked))
+        quotes = cap_with_rate(quotes, kind_ids)
     if answers_of is not None and quotes:  # 「登録に費用は？どんな支援が？」: the entry's line for each part, in order
         quotes = part_quotes(query, quotes, quotes[0].hit, idf, index.synonyms, answers_of,
                              skip=lambda u: is_filler(u, query, agency_asked))
         quotes = with_summary(quotes)
+        quotes = unanswered_parts(query, quotes, hits, idf, index.synonyms,
+                                  lambda t: t in index.lexical["bm25"].df or t in index.synonyms)
     first = defining_unit(units(hits[0].chunk), defines) if defines and hits else None
     if first is not None:  # the definition leads; the other quotes follow it when they are about the defined term
         term = normalize(defines or "")

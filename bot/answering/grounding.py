@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from bot.answering.answer import Answer, HitOut
 from bot.answering.compose import Quote, compose, units
-from bot.answering.enumeration import asks_list, whole_list
+from bot.answering.enumeration import asks_list, plan_types_overview, whole_list
 from bot.answering.extractive import extractive_answer
 from bot.answering.primary import (
     heading_first,
@@ -87,6 +87,13 @@ class Grounding:
         index, corpus = self.index(), self.corpus()
         sections = {n: p.section for p in corpus.plan_types for n in [p.name, *p.aliases]}
         asking = f"{query} {asked}" if asked else query
+        if self.intents.has(asking, "overview") and not any(n and n in query for n in sections) \
+                and not any(names_measure(query, h) for h in hits[:5]):
+            types = [(p.name, p.section) for p in corpus.plan_types]
+            overview = plan_types_overview(index, types, hits, meta)
+            if overview is not None:  # 「地域未来戦略の3つの類型は」: each plan type's opening passage and its plan's name
+                chunks = {c.id: c for c in index.chunks}
+                return [Hit(chunk=chunks[h.chunk_id], score=h.score) for h in overview.hits if h.chunk_id in chunks], overview
         listed, kind = asks_list(self.intents, query, asking, sections, named_labels(index, query))
         if listed:  # the items of one section or enumeration, whole
             named = any(n in query for n in sections)

@@ -69,6 +69,18 @@ def _mostly_latin(text: str) -> bool:
     return bool(letters) and latin / len(letters) >= LATIN_SHARE and len(_EN_WORDS.findall(text)) >= 2
 
 
+def with_loanwords(text: str, loanwords: Mapping[str, str]) -> str:
+    """An ASCII question with its English loanwords (cluster, plan) spelled as the romaji of the sources' katakana
+    (kurasuta-, puran), so 「chiiki sangyo cluster keikaku」 reads as romaji; any other text unchanged."""
+    if not loanwords or not text.isascii():
+        return text
+    return re.sub(r"[A-Za-z]+", lambda m: _loan_romaji(loanwords.get(m.group(0).lower())) or m.group(0), text)
+
+
+def _loan_romaji(kata: str | None) -> str | None:
+    return jaconv.kata2alphabet(kata) if kata else None
+
+
 def detect_language(text: str) -> str:
     """'ja', 'romaji', 'en', 'zh' or 'ko' (kana means Japanese; Hangul Korean; otherwise langdetect decides)."""
     if _KANA.search(text):
@@ -94,12 +106,14 @@ def detect_language(text: str) -> str:
     return "ja"
 
 
-_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z][A-Z&]+(?![A-Za-z])")
+# an upper-case word (EBPM, KPI) or a name with capitals (REVICareer): searched as it is when the sources use it
+_ACRONYM = re.compile(r"(?<![A-Za-z])(?:[A-Z][A-Z&]+|[A-Z]{2,}[a-z]+[A-Za-z]*)(?![A-Za-z])")
 _ACRONYMS: dict[str, frozenset[str]] = {}
 
 
 def source_acronyms(index: LoadedIndex, text: str) -> list[str]:
-    """The upper-case words of a question (EBPM, KPI, TSMC) that the sources use as they are."""
+    """The upper-case words of a question (EBPM, KPI, TSMC) and names with capitals (REVICareer) that the sources use
+    as they are."""
     if index.generation not in _ACRONYMS:
         _ACRONYMS.clear()  # one generation is served at a time
         _ACRONYMS[index.generation] = frozenset(w for c in index.chunks for w in _ACRONYM.findall(c.text))
@@ -128,9 +142,10 @@ def read_question(
 
     ``vocabulary`` (reading → word, :func:`bot.answering.reading.vocabulary_readings`) reads romaji words that are
     not terms of the sources (tsugasetai → 継ぐ), so a romaji situation question shows its need."""
-    lang = detect_language(text)
+    loaned = with_loanwords(text, glossary.loanwords)
+    lang = "romaji" if loaned != text and detect_language(loaned) == "romaji" else detect_language(text)
     if lang == "romaji":
-        kana = romaji_to_kana(text) or text
+        kana = romaji_to_kana(loaned) or romaji_to_kana(text) or text
         if vocabulary is not None:
             return Reading("romaji", read_romaji_words(index, kana, vocabulary))
         return Reading("romaji", read_terms(index, kana.replace(" ", "")))

@@ -88,3 +88,42 @@ def part_quotes(
         return list(quotes)
     shown = {q.text for q in firsts}
     return [*firsts, *(q for q in quotes if q.text not in shown)]
+
+
+# 「そのあと誰に報告」: the words joining a part to the one before are not what it asks
+_SEQUENCE = re.compile(r"^(その(あと|後|上で)|それから|そして|次に|さらに)[、,]?")
+PART_SHARE = 0.5  # share of a part's own words (IDF-weighted) a quote must hold to answer that part
+LINE_SHARE = 0.4  # ... and a line added for it, holding a word of the part no quote holds
+
+
+def unanswered_parts(
+    question: str,
+    quotes: Sequence[Quote],
+    hits: Sequence[Hit],
+    idf: IdfFn,
+    synonyms: Synonyms,
+    known: Callable[[str], bool],
+    look: int = 5,
+) -> list[Quote]:
+    """A policy answer to a question of several parts (「どこが中心になって、どういう単位で作られ、そのあと誰に報告される
+    のですか」): for a part whose own words (those the sources know, ``known``) no quote holds half of, the line of the
+    top hits holding most of them and one no quote holds (「…副大臣会議にて報告する。」) is added after the quotes."""
+    parts = asked_parts(question)
+    if not parts or not quotes or quotes[0].hit.chunk.kind == "measure":
+        return list(quotes)
+    shared = set.intersection(*(set(query_terms(p)) for p in parts))
+    out = list(quotes)
+    for part in parts:
+        terms = [t for t in query_terms(_SEQUENCE.sub("", part)) if t not in shared and known(t)]
+        if not terms or max(_part_score(terms, q.text, idf, synonyms, ()) for q in out) >= PART_SHARE:
+            continue
+        held = [set(query_terms(q.text)) for q in out]
+        unheld = [t for t in terms if not any(holds(w, t) or any(s in w for s in synonyms.get(t, ())) for w in held)]
+        shown = {q.text for q in out}
+        scored = [(_part_score(terms, u, idf, synonyms, ()), -rank, h, u)
+                  for rank, h in enumerate(hits[:look]) for u in units(h.chunk) if u not in shown
+                  and _part_score(unheld, u, idf, synonyms, ()) > 0]
+        best = max(scored, default=None, key=lambda s: (s[0], s[1]))
+        if best is not None and best[0] >= LINE_SHARE:
+            out.append(Quote(best[2], best[3], 0.0))
+    return out

@@ -57,12 +57,19 @@ def readings(index: LoadedIndex) -> dict[str, str]:
     return _READINGS[index.generation]
 
 
+_UPPER_WORD = re.compile(r"(?<![A-Za-z])[A-Z]{2,}(?![A-Za-z])")
+
+
 def romaji_to_kana(text: str) -> str | None:
-    """The hiragana reading of a romaji question, or None when the text is not romaji (e.g. English)."""
+    """The hiragana reading of a romaji question, or None when the text is not romaji (e.g. English); an upper-case
+    word (「EBPM merukumaaru」) is kept as it is."""
     if not _ROMAJI.match(text):
         return None
-    kana = jaconv.alphabet2kana(_DOUBLE_VOWEL_HYPHEN.sub(r"\1", text.lower()))  # 「konekutaa-do」: the hyphen joins
-    letters = len(_LATIN.findall(kana))
+    acronyms = _UPPER_WORD.findall(text)
+    # 「konekutaa-do」: the hyphen joins
+    pieces = [jaconv.alphabet2kana(_DOUBLE_VOWEL_HYPHEN.sub(r"\1", p.lower())) for p in _UPPER_WORD.split(text)]
+    kana = "".join(p + (acronyms[i] if i < len(acronyms) else "") for i, p in enumerate(pieces))
+    letters = len(_LATIN.findall("".join(pieces)))
     stray = kana.count("っ") + kana.count("ッ")  # consonant clusters of English words become っ
     return kana if letters <= max(2, len(text) // 15) and stray <= max(1, len(text) // 20) else None
 

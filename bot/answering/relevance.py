@@ -260,12 +260,17 @@ def unconfirmed_answer(quotes: Sequence[Quote], unheld: Sequence[str], names: Ma
 
 
 # kinds of fact that are one measure's own record (its 採択率): another entry's line of the kind never answers
-OWN_RECORD_KINDS = ("adoption",)
+OWN_RECORD_KINDS = ("adoption", "amount", "rate")
+NAMED_RECORD_KINDS = ("amount", "rate")  # one entry's own record only when the question names that entry
 
 
-def other_entries_kind_dropped(quotes: Sequence[Quote], kinds: Sequence[Sequence[str]]) -> list[Quote]:
-    """When the leading catalog entry's own line states an asked kind of fact (its 採択率), another entry's line of
-    the same kind goes: it states that fact of another measure (「1次公募の採択率は16.6%」 of a different subsidy)."""
+def other_entries_kind_dropped(
+    quotes: Sequence[Quote], kinds: Sequence[Sequence[str]], named: Callable[[Hit], bool] = lambda _h: False
+) -> list[Quote]:
+    """When the leading catalog entry's own line states an asked kind of fact (its 採択率; its 上限 and 補助率 when the
+    question names the entry, ``NAMED_RECORD_KINDS``), another entry's line of the same kind goes: it states that fact
+    of another measure (「1次公募の採択率は16.6%」 of a different subsidy) — unless the question names that entry too
+    (``named``: 「AとBの補助率」)."""
     if not quotes or quotes[0].hit.chunk.kind != "measure":
         return list(quotes)
     lead = quotes[0].hit.chunk.id
@@ -274,5 +279,26 @@ def other_entries_kind_dropped(quotes: Sequence[Quote], kinds: Sequence[Sequence
         asked = [re.compile(p) for p in patterns]
         if any(q.hit.chunk.id == lead and any(p.search(q.text) for p in asked) for q in out):
             out = [q for q in out if q.hit.chunk.id == lead or q.hit.chunk.kind != "measure"
-                   or not any(p.search(q.text) for p in asked)]
+                   or named(q.hit) or not any(p.search(q.text) for p in asked)]
     return out
+
+
+_CAP = re.compile(r"上限[^。、]{0,12}?[0-9][0-9,.]*\s*(万|億)?円")
+
+
+def cap_with_rate(quotes: Sequence[Quote], kind_ids: Sequence[tuple[str, Sequence[str]]]) -> list[Quote]:
+    """A subsidy's rate asked alone (「補助率は」「补助比例是多少」) is answered with the leading entry's cap line too, right
+    after the rate: the share of the cost it pays means little without the most it pays (「上限50万円」)."""
+    asked = {kind for kind, _ in kind_ids}
+    if not quotes or "rate" not in asked or "amount" in asked or quotes[0].hit.chunk.kind != "measure":
+        return list(quotes)
+    lead = quotes[0].hit
+    if any(q.hit.chunk.id == lead.chunk.id and _CAP.search(q.text) for q in quotes):
+        return list(quotes)
+    cap = next((u for u in units(lead.chunk) if _CAP.search(u)), None)
+    if cap is None:
+        return list(quotes)
+    rate = [re.compile(p) for kind, patterns in kind_ids if kind == "rate" for p in patterns]
+    at = next((i + 1 for i, q in enumerate(quotes) if q.hit.chunk.id == lead.chunk.id
+               and any(p.search(q.text) for p in rate)), 1)
+    return [*quotes[:at], Quote(lead, cap, quotes[0].score), *quotes[at:]]

@@ -184,3 +184,14 @@ def test_a_plain_description_names_its_term_and_its_examples_are_checked(tmp_pat
     bad.write_text(path.read_text(encoding="utf-8").replace("plain_not_examples: ['地元から仕入れています。補助金は？']",
                                                            "plain_not_examples: ['地元からの仕入れの指標']"), encoding="utf-8")
     assert [p.entry for p in validate_glossary(bad)[1]] == ["plain_not_examples"]
+
+
+def test_glossary_loanwords_are_lower_case_words_spelled_in_the_sources_katakana(tmp_path: Path) -> None:
+    path = tmp_path / "glossary.yaml"
+    path.write_text(
+        "schema_version: 1\nfirst_line: {en: A, zh: B, ko: C}\n"
+        "loanwords: {cluster: クラスター, plan: プラン, Menu: メニュー, gate: ゲート}\nterms: []\n", encoding="utf-8"
+    )
+    glossary, problems = validate_glossary(path, "地域産業クラスターの計画とプラン、メニュー")
+    assert sorted(p.entry for p in problems) == ["loanwords.Menu", "loanwords.gate"]
+    assert glossary.loanwords["cluster"] == "クラスター"

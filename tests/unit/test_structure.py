@@ -87,3 +87,13 @@ def test_a_heading_term_only_compared_with_is_not_the_one_a_definition_asks() ->
     assert names_standalone(question, "地域産業クラスター", asked=True)
     assert not names_standalone(question, "戦略産業クラスター", asked=True)
     assert names_standalone(question, "戦略産業クラスター")  # still named, for everything but the definition boost
+
+
+def test_a_requirement_label_opening_its_line_lifts_its_chunk_when_the_label_is_named() -> None:
+    section = "2. 地域産業クラスター > (2)「地域産業クラスター計画」の概要 > (要件)"
+    labelled = _policy(section, "【EBPMメルクマール】KPIの設定/ステージゲートの設定。 等", 1)
+    other = _policy(section, "【現地化】域外企業の誘致の際には…【参考資料3参照】", 2)
+    label_shape, other_shape = shapes([labelled, other])[0], shapes([labelled, other])[1]
+    assert structure_factor(label_shape, "地域産業クラスター計画の要件にある「EBPMメルクマール」って何を書けば") == DEFINES_TERM
+    assert structure_factor(other_shape, "地域産業クラスター計画の要件にある「EBPMメルクマール」って何を書けば") == 1.0
+    assert "参考資料3参照" not in other_shape.defines
