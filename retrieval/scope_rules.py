@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from retrieval.questions import compiled, fold
 from retrieval.schema import CorpusProblem, load_yaml, schema_problems
@@ -168,15 +168,50 @@ class NamedProgramme(BaseModel):
         return name
 
 
+_FRAGMENT = re.compile(r"\{([a-z_]+)\}")
+
+
+def with_fragments(patterns: list[str], fragments: dict[str, str]) -> list[str]:
+    """Patterns with each ``{name}`` of a named fragment replaced by ``(?:fragment)``; other braces stay."""
+    def put(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return f"(?:{fragments[name]})" if name in fragments else match.group(0)
+
+    return [_FRAGMENT.sub(put, p) for p in patterns]
+
+
 class ScopeRules(BaseModel):
-    """The whole file: ordered rules (first match decides), the reply to unrelated questions, follow-up markers."""
+    """The whole file: ordered rules (first match decides), the reply to unrelated questions, follow-up markers.
+
+    ``fragments`` are named regular expressions a rule's patterns and ``unless`` use as ``{name}`` (「{own}」: the
+    asker's own company, plan or town), so one wording of a shared part serves every pattern that needs it."""
 
     model_config = ConfigDict(extra="forbid")
     schema_version: Literal[1] = 1
+    fragments: dict[str, str] = Field(default_factory=dict)
     rules: list[ScopeRule] = Field(default_factory=list)
     unrelated: Unrelated | None = None
     follow_up: FollowUpRules = Field(default_factory=FollowUpRules)
     named_programme: NamedProgramme | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _put_fragments(cls, data: object) -> object:
+        """Each rule's ``{name}`` replaced by its fragment before the rule's patterns are compiled."""
+        if not isinstance(data, dict) or not isinstance(data.get("fragments"), dict):
+            return data
+        fragments = {str(k): str(v) for k, v in data["fragments"].items()}
+        for name, fragment in fragments.items():
+            try:
+                re.compile(fragment)
+            except re.error as exc:
+                raise ValueError(f"fragment {name} does not compile: {exc}") from exc
+        rules = [
+            {**rule, **{key: with_fragments(list(rule.get(key) or []), fragments) for key in ("patterns", "unless")}}
+            if isinstance(rule, dict) else rule
+            for rule in data.get("rules") or []
+        ]
+        return {**data, "rules": rules}
 
     def first_match(self, text: str) -> ScopeRule | None:
         """The first rule the question falls under, or None."""
