@@ -32,6 +32,8 @@ OWN_CASE = [
     "What are our chances of being approved?",
     "我们公司能被选中吗？",
     "우리 회사가 선정될까요?",
+    "うちみたいな町工場でも大規模成長投資補助金に採択されることってあり得ますか？",
+    "去年出した持続化補助金、結果どうなったか調べてもらえますか",
 ]
 
 MENTIONS_ONE_S_COMPANY = [
@@ -69,7 +71,9 @@ def test_a_question_that_mentions_ones_company_or_a_decision_is_answered(rules: 
     assert rules.first_match(question) is None, question
 
 
-@pytest.mark.parametrize("question", ["地域未来交付金の令和8年度の交付決定日って何月何日？", "次の副大臣会議はいつですか"])
+@pytest.mark.parametrize("question", [
+    "地域未来交付金の令和8年度の交付決定日って何月何日？", "次の副大臣会議はいつですか", "ものづくり補助金の交付決定はいつ頃出ますか",
+])
 def test_a_day_no_source_states_is_declined(rules: ScopeRules, question: str) -> None:
     rule = rules.first_match(question)
     assert rule is not None and rule.kind == "unstated_fact"
@@ -102,3 +106,26 @@ def test_a_quoted_nickname_before_a_programme_noun_names_a_programme(rules: Scop
     assert quoted.names_programme("'100억 선언' 보조금(중소기업 성장가속화 보조금)은 보조율이 얼마인가요?", "100억 선언")
     assert not quoted.names_programme("What is 'blue ocean score' in the 持続化補助金?", "blue ocean score")
     assert not quoted.names_programme("What is the 'blue ocean score' grant rule in the 持続化補助金?", "blue ocean score")
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("来年度の地域未来交付金の公募はありますか？", "forecast"),
+    ("今後、持続化補助金の上限額は引き上げられそうですか？", "forecast"),
+    ("大阪市の中小企業向けの補助金は？", "municipality_own"),
+    ("重点支援企業の候補リストに載ってる会社を教えて", "personal_data"),
+    ("家を建てるときに使える補助金は？", "off_topic"),
+    ("子どもの保育園の申し込み方法を教えて", "off_topic"),
+])
+def test_other_kinds_in_new_wordings_are_declined_by_their_kind(rules: ScopeRules, question: str, kind: str) -> None:
+    rule = rules.first_match(question)
+    assert rule is not None and rule.kind == kind
+
+
+@pytest.mark.parametrize("question", [
+    "従業員の社宅を建てるときに使える補助金は？",
+    "重点支援企業一覧に載っている企業はどんな支援を受けられますか？",
+    "浜松市の会社ですが、持続化補助金の上限はいくらまでもらえますか？",
+    "地域未来交付金の補助率は来年度も同じですか？これまでの補助率を教えて",
+])
+def test_near_misses_of_the_new_wordings_are_answered(rules: ScopeRules, question: str) -> None:
+    assert rules.first_match(question) is None, question
