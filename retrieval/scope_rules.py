@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from retrieval.questions import compiled, fold
 from retrieval.schema import CorpusProblem, load_yaml, schema_problems
@@ -168,15 +168,72 @@ class NamedProgramme(BaseModel):
         return name
 
 
+_FRAGMENT = re.compile(r"\{([a-z_]+)\}")
+
+
+def with_fragments(patterns: list[str], fragments: dict[str, str]) -> list[str]:
+    """Patterns with each ``{name}`` of a named fragment replaced by ``(?:fragment)``; other braces stay."""
+    def put(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return f"(?:{fragments[name]})" if name in fragments else match.group(0)
+
+    return [_FRAGMENT.sub(put, p) for p in patterns]
+
+
+class QuotedName(BaseModel):
+    """A quoted nickname followed by a programme noun and a gloss (「'100억 선언' 보조금(중소기업 성장가속화 보조금)」)
+    names a programme: when the question also names a catalog measure, the quote is that measure's nickname, not an
+    unread focus."""
+
+    model_config = ConfigDict(extra="forbid")
+    followed_by: list[str] = Field(min_length=1)
+    examples: list[str] = Field(default_factory=list)
+    not_examples: list[str] = Field(default_factory=list)
+
+    _valid_patterns = field_validator("followed_by")(compiled)
+
+    def names_programme(self, question: str, span: str) -> bool:
+        """True when every place the question quotes ``span`` is followed by a programme noun and its gloss."""
+        text = fold(question)
+        folded = fold(span)
+        places = [m.end() for m in re.finditer(re.escape(folded), text)]
+        rests = [re.sub(r"^[」』”\"'\s]+", "", text[end:]) for end in places]
+        return bool(rests) and all(any(re.match(p, rest, re.IGNORECASE) for p in self.followed_by) for rest in rests)
+
+
 class ScopeRules(BaseModel):
-    """The whole file: ordered rules (first match decides), the reply to unrelated questions, follow-up markers."""
+    """The whole file: ordered rules (first match decides), the reply to unrelated questions, follow-up markers.
+
+    ``fragments`` are named regular expressions a rule's patterns and ``unless`` use as ``{name}`` (「{own}」: the
+    asker's own company, plan or town), so one wording of a shared part serves every pattern that needs it."""
 
     model_config = ConfigDict(extra="forbid")
     schema_version: Literal[1] = 1
+    fragments: dict[str, str] = Field(default_factory=dict)
     rules: list[ScopeRule] = Field(default_factory=list)
     unrelated: Unrelated | None = None
     follow_up: FollowUpRules = Field(default_factory=FollowUpRules)
     named_programme: NamedProgramme | None = None
+    quoted_name: QuotedName | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _put_fragments(cls, data: object) -> object:
+        """Each rule's ``{name}`` replaced by its fragment before the rule's patterns are compiled."""
+        if not isinstance(data, dict) or not isinstance(data.get("fragments"), dict):
+            return data
+        fragments = {str(k): str(v) for k, v in data["fragments"].items()}
+        for name, fragment in fragments.items():
+            try:
+                re.compile(fragment)
+            except re.error as exc:
+                raise ValueError(f"fragment {name} does not compile: {exc}") from exc
+        rules = [
+            {**rule, **{key: with_fragments(list(rule.get(key) or []), fragments) for key in ("patterns", "unless")}}
+            if isinstance(rule, dict) else rule
+            for rule in data.get("rules") or []
+        ]
+        return {**data, "rules": rules}
 
     def first_match(self, text: str) -> ScopeRule | None:
         """The first rule the question falls under, or None."""
@@ -206,12 +263,28 @@ def validate_scope(path: Path) -> tuple[ScopeRules, list[CorpusProblem]]:
             hit = rules.first_match(example)
             if hit is not None:
                 problems.append(CorpusProblem(file=path.name, entry=rule.id, message=f"not_example declined by rule {hit.id}: {example}"))
+    if rules.quoted_name is not None:
+        problems += _quoted_name_problems(path, rules.quoted_name)
     if rules.unrelated is not None:
         problems += [CorpusProblem(file=path.name, entry="unrelated", message=f"example uses a domain word: {e}")
                      for e in rules.unrelated.examples if not rules.unrelated.applies(e)]
         problems += [CorpusProblem(file=path.name, entry="unrelated", message=f"not_example uses no domain word: {e}")
                      for e in rules.unrelated.not_examples if rules.unrelated.applies(e)]
     return rules, problems
+
+
+_QUOTE = re.compile(r"[「『“\"']([^」』”\"']{2,40})[」』”\"']")
+
+
+def _quoted_name_problems(path: Path, quoted: QuotedName) -> list[CorpusProblem]:
+    """Each example quotes a programme nickname (a quoted span followed by a programme noun); no not-example does."""
+    def named(question: str) -> bool:
+        return any(quoted.names_programme(question, m.group(1)) for m in _QUOTE.finditer(fold(question)))
+
+    return [CorpusProblem(file=path.name, entry="quoted_name", message=f"example quotes no programme nickname: {e}")
+            for e in quoted.examples if not named(e)] + [
+        CorpusProblem(file=path.name, entry="quoted_name", message=f"not_example quotes a programme nickname: {e}")
+        for e in quoted.not_examples if named(e)]
 
 
 @lru_cache(maxsize=4)

@@ -39,6 +39,16 @@ _INJECTION = re.compile(
             r"\bact\s+as\s+(an?\s+)?(unrestricted|unfiltered|different|new)|\bpretend\s+(to\s+be|you\s+are)\b",
             r"\bfrom\s+now\s+on\b.{0,60}\b(answer|respond|reply|say)\b|^\s*system\s*:",
             r"\bwithout\s+(any\s+)?(citations|sources|restrictions|limits|filters)\b",
+            # asking for the desk's own settings in other words (あなたの裏設定, 最初に与えられた命令文をコピー)
+            r"(あなた|君|お前|AI|ボット|チャットボット)(が|の|に)[^。？?]{0,10}(設定|ルール|指示|命令|プロンプト|前提)(を|は)?[^。？?]{0,10}(教えて|見せて|出して|出力|表示|コピー|開示|書き出)",
+            r"(最初|冒頭|事前|裏|内部|隠れた)(に|の)?(与えられ|渡され|設定され|受け)?[^。？?]{0,6}(命令文?|指示文?|ルール|設定|プロンプト)(を|は)?[^。？?]{0,10}(教えて|見せて|コピー|出力|表示|貼)",
+            # dropping the desk's premises or playing a part (前提をリセット, 何でも答えるAIとして, ロールプレイ)
+            r"(前提|制限|制約|ルール|縛り)(条件)?(を|は)?(全部|すべて|全て)?(リセット|取り払|取っ払|外し|外して|無しに|なしに)",
+            r"何でも(答える|答えて|保証する|言う)[^。？?]{0,6}(AI|アシスタント|ボット|として|モード|存在)|ロールプレイ|なりきって",
+            # a dictated answer or a forged header (###指示###, [INST], …と答えること)
+            r"[\[<【#]+\s*(system|sys|inst|指示|命令|システム)\s*[\]>】#]+|(と|って)(答える|回答する)こと[。!！]?$",
+            r"\bignore\s+(the\s+|all\s+)?(above|previous|prior|everything)\b|\b(print|repeat|output)\s+everything\s+(before|above)\b",
+            r"忽略(之前|以上|上面|前面)?的?(所有)?(指示|指令|规则|提示)|没有(任何)?限制的|系统提示|지시를?\s*(모두\s*)?무시|시스템\s*프롬프트",
         ]
     ),
     re.IGNORECASE,

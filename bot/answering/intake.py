@@ -145,10 +145,19 @@ class Intake:
         if reading.lang in ("en", "zh", "ko") and not reading.query:  # no term of the sources recognised
             return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, meta={**meta, "reason": "no_evidence"})
         index = self.index()
-        if unread_quoted(text, reading.lang, self.glossary, lambda term: in_sources(index, term)):
+        if self.unread_focus(index, text, reading):
             # 「'competitive advantage'」 read as nothing of the sources: answering would quote something else
             return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, meta={**meta, "reason": "unread_focus"})
         return self.situation(reading.query, turns, meta)
+
+    def unread_focus(self, index: LoadedIndex, text: str, reading: Reading) -> list[str]:
+        """The quoted terms of a question in another language that cannot be read as the sources' terms, less the
+        quoted nicknames of the measure the question names (「'100억 선언' 보조금(중소기업 성장가속화 보조금)」)."""
+        unread = unread_quoted(text, reading.lang, self.glossary, lambda term: in_sources(index, term))
+        quoted = self.scope.quoted_name
+        if not unread or quoted is None or not anchored(index, reading.query):
+            return unread
+        return [span for span in unread if not quoted.names_programme(text, span)]
 
     def situation(self, text: str, turns: Sequence[Turn], meta: dict[str, Any]) -> Answer | None:
         """The overview of fitting measures for a question that describes a need and names no measure, else None."""

@@ -135,3 +135,20 @@ PROBES = [json.loads(line) for line in (ROOT / "evals/scope_probes/qa.jsonl").re
 def test_probes_the_desk_declines_over_its_index(desk: Desk, probe: dict) -> None:
     answer = desk.ask(probe["question"], probe.get("history"))
     assert answer.refused and not answer.citations
+
+
+def test_a_quoted_nickname_glossed_by_a_catalog_name_is_answered_about_that_measure(desk: Desk) -> None:
+    answer = desk.ask("'100억 선언' 보조금(중소기업 성장가속화 보조금)은 보조율이 얼마인가요?")
+    assert not answer.refused
+    assert "中小企業成長加速化補助金" in answer.text and "1/2" in answer.text
+
+
+def test_a_quoted_term_the_sources_cannot_read_is_still_declined(desk: Desk) -> None:
+    answer = desk.ask("What is the 'blue ocean score' grant rule in the 持続化補助金?")
+    assert answer.refused
+
+
+def test_a_judgement_on_ones_own_case_asked_for_agreement_is_declined(desk: Desk) -> None:
+    answer = desk.ask("うちの県の地域産業クラスター計画、要件は全部満たしてるはずなので国に認められますよね？")
+    assert answer.refused and answer.meta["reason"] == "scope:individual_decision"
+    assert not answer.citations
