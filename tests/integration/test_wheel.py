@@ -68,8 +68,9 @@ def test_the_wheel_holds_corpus_prompts_migrations_static_files_and_eval_suites(
 def test_installed_wheel_ingests_asks_evals_and_serves_from_an_empty_directory(venv: Path, tmp_path: Path) -> None:
     where = run(venv, tmp_path, "--help")
     assert where.returncode == 0, where.stderr
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # a developer's PYTHONPATH is not the install
     origin = subprocess.run([str(venv / "bin" / "python"), "-c", "import bot, corpus; print(bot.__file__, corpus.__file__)"],
-                            cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+                            cwd=tmp_path, env=clean, capture_output=True, text=True, check=True).stdout
     assert str(REPO) not in origin and str(venv) in origin
 
     ingest = run(venv, tmp_path, "ingest")
