@@ -1,4 +1,7 @@
-"""A short soak (10 s at 20 req/s) of bench/soak.py against its own server: no errors, every row logged."""
+"""A short soak (20 s at 10 req/s) of bench/soak.py against its own server: no errors, every row logged.
+
+The rate is what one worker on this 2-core machine sustains with room to spare (bench/http.py measures the limit):
+the test is about what is logged, not about throughput."""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ def load_soak() -> ModuleType:
 def test_short_soak_has_no_errors_and_logs_every_answer_and_feedback(indexed_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     soak = load_soak()
     cfg = soak.SoakConfig(
-        rate=20, duration=10, data_dir=indexed_settings.data_dir, corpus_dir=indexed_settings.corpus_dir,
+        rate=10, duration=20, data_dir=indexed_settings.data_dir, corpus_dir=indexed_settings.corpus_dir,
         work_dir=tmp_path, timeout=120, drain=300,
     )
     report = soak.run_soak(cfg)
