@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from retrieval import regex as rx
 from retrieval.questions import compiled, fold
 from retrieval.schema import CorpusProblem, load_yaml, schema_problems
 
@@ -27,7 +28,7 @@ class Choice(BaseModel):
     def shown_in(self, text: str) -> bool:
         """True when the text names this interest."""
         folded = fold(text)
-        return any(re.search(cue, folded, re.IGNORECASE) for cue in self.cues)
+        return any(rx.search(cue, folded, re.IGNORECASE) for cue in self.cues)
 
 
 class SizeRules(BaseModel):
@@ -62,19 +63,19 @@ class Situation(BaseModel):
         """True when the question asks which support fits its need, or where or whom to ask — not when it asks a
         fact (an amount, a rate) of the support it designates (``not_asks``)."""
         folded = fold(text)
-        if any(re.search(p, folded, re.IGNORECASE) for p in self.not_asks):
+        if any(rx.search(p, folded, re.IGNORECASE) for p in self.not_asks):
             return False
-        return any(re.search(p, folded, re.IGNORECASE) for p in [*self.asks, *self.consult])
+        return any(rx.search(p, folded, re.IGNORECASE) for p in [*self.asks, *self.consult])
 
     def from_public_body(self, text: str) -> bool:
         """True when the asker writes as a prefecture's or municipality's staff (「町の観光課です」)."""
         folded = fold(text)
-        return any(re.search(p, folded) for p in self.public_body)
+        return any(rx.search(p, folded) for p in self.public_body)
 
     def wants_window(self, text: str) -> bool:
         """True when the question asks where or whom to ask (the catalog's consultation windows lead)."""
         folded = fold(text)
-        return any(re.search(p, folded, re.IGNORECASE) for p in self.consult)
+        return any(rx.search(p, folded, re.IGNORECASE) for p in self.consult)
 
 
 class Clarify(BaseModel):

@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from retrieval import regex as rx
 from retrieval.schema import CorpusProblem, load_yaml, schema_problems
 
 
@@ -22,7 +23,7 @@ def compiled(patterns: list[str]) -> list[str]:
     """The patterns, once each compiles (a pydantic validator: a ValueError names the bad one)."""
     for p in patterns:
         try:
-            re.compile(p)
+            rx.compiled(p)
         except re.error as exc:
             raise ValueError(f"pattern {p!r} does not compile: {exc}") from exc
     return patterns
@@ -46,7 +47,7 @@ class Intent(BaseModel):
     def matches(self, text: str) -> bool:
         """True when the question is of this kind."""
         folded = fold(text)
-        return any(re.search(p, folded, re.IGNORECASE) for p in self.patterns)
+        return any(rx.search(p, folded, re.IGNORECASE) for p in self.patterns)
 
 
 class FactKind(BaseModel):
@@ -73,12 +74,12 @@ class SectionKind(BaseModel):
     def named_at(self, text: str) -> int:
         """Where the question first names this kind (NFKC-folded text), or -1."""
         folded = fold(text)
-        found = [m.start() for p in self.names if (m := re.search(p, folded, re.IGNORECASE))]
+        found = [m.start() for p in self.names if (m := rx.search(p, folded, re.IGNORECASE))]
         return min(found) if found else -1
 
     def heads(self, heading: str) -> bool:
         """True when a section's last heading is of this kind."""
-        return any(re.search(p, fold(heading)) for p in self.headings)
+        return any(rx.search(p, fold(heading)) for p in self.headings)
 
 
 class SectionKinds(BaseModel):
@@ -113,7 +114,7 @@ class SectionKinds(BaseModel):
         folded = fold(text)
         for kind in self.kinds:
             names = "|".join(f"(?:{n})" for n in kind.names)
-            if any(re.search(p.replace("{kind}", names), folded, re.IGNORECASE) for p in self.whole):
+            if any(rx.search(p.replace("{kind}", names), folded, re.IGNORECASE) for p in self.whole):
                 return kind
         return None
 
@@ -130,17 +131,17 @@ class Intents(BaseModel):
     def answer_patterns(self, text: str) -> list[str]:
         """The sentence patterns of every kind of fact the question asks for (「何人まで」→ a number of people)."""
         folded = fold(text)
-        return [a for k in self.fact_kinds if any(re.search(p, folded, re.I) for p in k.asks) for a in k.answers]
+        return [a for k in self.fact_kinds if any(rx.search(p, folded, re.I) for p in k.asks) for a in k.answers]
 
     def asked_kinds(self, text: str) -> list[list[str]]:
         """The sentence patterns per kind of fact asked (「いつまで…償却率は」 → [date patterns, rate patterns])."""
         folded = fold(text)
-        return [list(k.answers) for k in self.fact_kinds if any(re.search(p, folded, re.I) for p in k.asks)]
+        return [list(k.answers) for k in self.fact_kinds if any(rx.search(p, folded, re.I) for p in k.asks)]
 
     def asked_kind_ids(self, text: str) -> list[tuple[str, list[str]]]:
         """The id and sentence patterns of each kind of fact asked (「何件」 → ("count", [...]))."""
         folded = fold(text)
-        return [(k.id, list(k.answers)) for k in self.fact_kinds if any(re.search(p, folded, re.I) for p in k.asks)]
+        return [(k.id, list(k.answers)) for k in self.fact_kinds if any(rx.search(p, folded, re.I) for p in k.asks)]
 
     def of(self, text: str) -> str | None:
         """The first intent id of a question, or None (an ordinary question about the sources)."""
@@ -236,9 +237,9 @@ class Glossary(BaseModel):
         会社ほど評価される指標」 → ハブ度), when it asks for a term or an indicator (``plain_asks``) or the term's
         description is specific enough on its own (``plain_alone``)."""
         folded = fold(text)
-        asks = any(re.search(p, folded) for p in self.plain_asks)
+        asks = any(rx.search(p, folded) for p in self.plain_asks)
         return [t.ja for t in self.terms if t.plain and (asks or t.plain_alone) and t.ja not in folded
-                and any(re.search(p, folded) for p in t.plain)]
+                and any(rx.search(p, folded) for p in t.plain)]
 
     def japanese_terms(self, text: str, lang: str) -> list[str]:
         """The Japanese source terms a question in ``lang`` names (longest spellings first, no overlaps)."""
@@ -247,8 +248,8 @@ class Glossary(BaseModel):
         found: list[str] = []
         for form, ja in pairs:
             pattern = r"(?<![a-z])" + re.escape(form) + r"(?![a-z])" if form.isascii() else _spaced(form)
-            if re.search(pattern, folded):
-                folded = re.sub(pattern, " ", folded)
+            if rx.search(pattern, folded):
+                folded = rx.sub(pattern, " ", folded)
                 found.append(ja)
         return list(dict.fromkeys(found))
 
@@ -268,7 +269,7 @@ def validate_glossary(path: Path, source_text: str = "") -> tuple[Glossary, list
     folded = fold(source_text)
     for pattern in [*glossary.plain_asks, *(p for t in glossary.terms for p in t.plain)]:
         try:
-            re.compile(pattern)
+            rx.compiled(pattern)
         except re.error as exc:
             problems.append(CorpusProblem(file=path.name, entry="plain", message=f"bad pattern {pattern!r}: {exc}"))
             return glossary, problems

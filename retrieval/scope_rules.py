@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from retrieval import regex as rx
 from retrieval.questions import compiled, fold
 from retrieval.schema import CorpusProblem, load_yaml, schema_problems
 
@@ -42,9 +43,9 @@ class ScopeRule(BaseModel):
     def matches(self, text: str) -> bool:
         """True when the question falls under this rule."""
         folded = fold(text)
-        if any(re.search(p, folded, re.IGNORECASE) for p in self.unless):
+        if any(rx.search(p, folded, re.IGNORECASE) for p in self.unless):
             return False
-        return any(re.search(p, folded, re.IGNORECASE) for p in self.patterns)
+        return any(rx.search(p, folded, re.IGNORECASE) for p in self.patterns)
 
 
 class FollowUpRules(BaseModel):
@@ -67,21 +68,21 @@ class FollowUpRules(BaseModel):
 
     def asks_about_the_measure(self, text: str) -> bool:
         """True when a follow-up asks about a facet of the measure just discussed (「家賃も対象？」「審査ってどんな感じ？」)."""
-        return any(re.search(p, fold(text)) for p in self.about_the_measure)
+        return any(rx.search(p, fold(text)) for p in self.about_the_measure)
 
     def changes_topic(self, text: str) -> bool:
         """True when the question says it leaves the previous topic (「ところで」「話は変わるけど」)."""
-        return any(re.search(p, fold(text).strip()) for p in self.topic_change)
+        return any(rx.search(p, fold(text).strip()) for p in self.topic_change)
 
     def refers_back_to(self, text: str) -> bool:
         """True when the question points back at the previous turn (「それ」「その交付金」「他には」)."""
         stripped = fold(text).strip()
-        return not self.changes_topic(stripped) and any(re.search(p, stripped) for p in self.refers_back)
+        return not self.changes_topic(stripped) and any(rx.search(p, stripped) for p in self.refers_back)
 
     def points_back_to(self, text: str) -> bool:
         """True when the question holds a demonstrative pointing at the previous turn (「それ」「そこ」「その補助金」)."""
         stripped = fold(text).strip()
-        return not self.changes_topic(stripped) and any(re.search(p, stripped) for p in self.points_back)
+        return not self.changes_topic(stripped) and any(rx.search(p, stripped) for p in self.points_back)
 
 
 class Unrelated(BaseModel):
@@ -99,7 +100,7 @@ class Unrelated(BaseModel):
     def applies(self, text: str) -> bool:
         """True when the question uses no word of the desk's domain."""
         folded = fold(text)
-        return not any(re.search(p, folded, re.IGNORECASE) for p in self.domain)
+        return not any(rx.search(p, folded, re.IGNORECASE) for p in self.domain)
 
 
 class NamedProgramme(BaseModel):
@@ -145,7 +146,7 @@ class NamedProgramme(BaseModel):
     def candidates(self, text: str) -> list[str]:
         """The programme names a question uses (runs of kanji, katakana or Latin letters ending in a suffix)."""
         suffixes = "|".join(re.escape(s) for s in sorted(self._all_suffixes(), key=len, reverse=True))
-        found = re.findall(rf"[一-龥々ァ-ヴー・A-Za-z0-9&]+?(?:{suffixes})(?![一-龥々ァ-ヴーA-Za-z0-9])", fold(text))
+        found = rx.compiled(rf"[一-龥々ァ-ヴー・A-Za-z0-9&]+?(?:{suffixes})(?![一-龥々ァ-ヴーA-Za-z0-9])").findall(fold(text))
         return list(dict.fromkeys(found))
 
     def _all_suffixes(self) -> list[str]:
@@ -158,7 +159,7 @@ class NamedProgramme(BaseModel):
 
     def asks_existence(self, text: str) -> bool:
         """True when the question only asks whether such support exists (「工業用水補助金はありますか？」)."""
-        return any(re.search(p, fold(text)) for p in self.existence)
+        return any(rx.search(p, fold(text)) for p in self.existence)
 
     def core(self, name: str) -> str:
         """The name without its suffix (「中堅企業元気創出補助金」 → 「中堅企業元気創出」)."""
@@ -196,9 +197,9 @@ class QuotedName(BaseModel):
         """True when every place the question quotes ``span`` is followed by a programme noun and its gloss."""
         text = fold(question)
         folded = fold(span)
-        places = [m.end() for m in re.finditer(re.escape(folded), text)]
+        places = [m.end() for m in rx.finditer(re.escape(folded), text)]
         rests = [re.sub(r"^[」』”\"'\s]+", "", text[end:]) for end in places]
-        return bool(rests) and all(any(re.match(p, rest, re.IGNORECASE) for p in self.followed_by) for rest in rests)
+        return bool(rests) and all(any(rx.match(p, rest, re.IGNORECASE) for p in self.followed_by) for rest in rests)
 
 
 class ScopeRules(BaseModel):
@@ -225,7 +226,7 @@ class ScopeRules(BaseModel):
         fragments = {str(k): str(v) for k, v in data["fragments"].items()}
         for name, fragment in fragments.items():
             try:
-                re.compile(fragment)
+                rx.compiled(fragment)
             except re.error as exc:
                 raise ValueError(f"fragment {name} does not compile: {exc}") from exc
         rules = [

@@ -44,6 +44,7 @@ from bot.answering.relevance import (
     unconfirmed_answer,
     unheld_kinds,
 )
+from retrieval import regex as rx
 from retrieval.index import LoadedIndex
 from retrieval.normalize import compact, normalize
 from retrieval.types import Hit
@@ -225,7 +226,7 @@ def every_kind(quotes: Sequence[Quote], kinds: Sequence[Sequence[str]], query: s
     lead = quotes[0].hit
     terms = query_terms(query)
     for patterns in kinds:
-        asked = [re.compile(p) for p in patterns]
+        asked = [rx.compiled(p) for p in patterns]
         if any(p.search(q.text) for q in [*quotes, *extra] for p in asked):
             continue
         shown = {q.text for q in [*quotes, *extra]}
@@ -247,7 +248,7 @@ def kind_lines_first(
     terms = query_terms(query)
     firsts: list[Quote] = []
     for patterns in kinds:
-        asked = [re.compile(p) for p in patterns]
+        asked = [rx.compiled(p) for p in patterns]
         if any(p.search(q.text) for q in [*quotes, *firsts] for p in asked):
             continue
         shown = {q.text for q in [*quotes, *firsts]}
@@ -255,7 +256,7 @@ def kind_lines_first(
         if held:
             firsts.append(Quote(lead, best_line(held, terms), quotes[0].score))
     out = [*firsts, *quotes]
-    stating = [re.compile(p) for kind in kinds for p in kind]
+    stating = [rx.compiled(p) for kind in kinds for p in kind]
     holding = next((q for q in out if q.hit.chunk.id == lead.chunk.id and any(p.search(q.text) for p in stating)), None)
     if holding is not None and holding is not out[0] and not any(p.search(out[0].text) for p in stating):
         out = [holding, *(q for q in out if q is not holding)]  # the line stating the asked fact comes first
@@ -320,7 +321,7 @@ def extractive_answer(
     if not ok or not terms or missing_specifics(query, hits):
         return Answer(text=messages.REFUSE_OUT_OF_SCOPE, refused=True, hits=hit_out, meta={**meta, "reason": "no_evidence"})
     idf = index.lexical["bm25"].idf
-    asked = [re.compile(p) for p in answers]  # the kind of fact asked for (corpus/intents.yaml fact_kinds)
+    asked = [rx.compiled(p) for p in answers]  # the kind of fact asked for (corpus/intents.yaml fact_kinds)
     agency_asked = any(kind == "agency" for kind, _ in kind_ids)
     picking = asker_terms_dropped(query, terms, hits, any(kind == "eligible" for kind, _ in kind_ids))
     quotes = pick_quotes(picking, hits, idf, index.synonyms, intent=intent_terms(query, index.synonyms), answers=asked,

@@ -20,6 +20,7 @@ from bot.answering.primary import (
     policy_first,
 )
 from bot.answering.relevance import named_labels
+from retrieval import regex as rx
 from retrieval.corpus import Corpus
 from retrieval.index import LoadedIndex
 from retrieval.normalize import normalize
@@ -36,7 +37,7 @@ def followed_reference(index: LoadedIndex, hits: Sequence[Hit], answer: Answer) 
     if answer.refused or not answer.citations or (m := _SAME_AS.search(answer.citations[0].quote)) is None:
         return None
     top, sub = m.groups()
-    head = re.compile(rf"^{top}[.．]\s.* > [(（]{sub}[)）][^>]*")
+    head = rx.compiled(rf"^{top}[.．]\s.* > [(（]{sub}[)）][^>]*")
     prefix = next((hm.group(0) for c in index.chunks if c.kind == "policy" and (hm := head.match(c.section))), None)
     chunks = {c.id: c for c in index.chunks}
     lead = chunks.get(answer.citations[0].chunk_id)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 
 from bot.answering.compose import IdfFn, Quote, Synonyms, query_terms, units
 from bot.answering.primary import measure_names
+from retrieval import regex as rx
 from retrieval.normalize import normalize
 from retrieval.types import Hit
 
@@ -73,10 +74,10 @@ def part_quotes(
     for part in parts:
         asked = normalize(part)
         for name in names:  # the entry's name is not what a part asks (「…インフラ整備推進交付金は、どんなインフラが」)
-            if not re.search(re.escape(name) + _DEFINED, asked):
+            if not rx.search(re.escape(name) + _DEFINED, asked):
                 asked = asked.replace(name, " ")
         terms = query_terms(asked)
-        answers = [re.compile(p) for p in answers_of(part)]
+        answers = [rx.compiled(p) for p in answers_of(part)]
         if not terms and not answers:
             continue
         scored = [(_part_score(terms, u, idf, synonyms, answers), -i, u) for i, u in enumerate(lines)]

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
 from bot.answering.compose import Quote, query_terms, units
+from retrieval import regex as rx
 from retrieval.index import LoadedIndex
 from retrieval.normalize import normalize
 from retrieval.questions import Glossary
@@ -95,7 +96,7 @@ def asked_kind_quotes(
     lead_section = quotes[0].hit.chunk.section if quotes else None
     near = [Hit(chunk=c, score=0.0) for c in siblings if c.section == lead_section]
     for kind, patterns in kinds:
-        asked = [re.compile(p) for p in patterns]
+        asked = [rx.compiled(p) for p in patterns]
         holder = next((q for q in out if any(p.search(q.text) for p in asked)), None)
         if holder is not None:  # the sentence stating the asked fact leads (「だれがつくる」 → 「…経済産業局が中心となり」)
             if not any(p.search(out[0].text) for p in asked):
@@ -210,7 +211,7 @@ def policy_folded(quotes: Sequence[Quote], hits: Sequence[Hit]) -> list[Quote]:
 
 def unheld_kinds(quotes: Sequence[Quote], kinds: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
     """The asked kinds of fact (by id) that no quote holds: the answer says plainly the sources do not state them."""
-    return [kind for kind, patterns in kinds if not any(re.search(p, q.text) for q in quotes for p in patterns)]
+    return [kind for kind, patterns in kinds if not any(rx.search(p, q.text) for q in quotes for p in patterns)]
 
 
 # ---- who is asking, and a fact held only as unconfirmed ---------------------------------------------------------
@@ -276,7 +277,7 @@ def other_entries_kind_dropped(
     lead = quotes[0].hit.chunk.id
     out = list(quotes)
     for patterns in kinds:
-        asked = [re.compile(p) for p in patterns]
+        asked = [rx.compiled(p) for p in patterns]
         if any(q.hit.chunk.id == lead and any(p.search(q.text) for p in asked) for q in out):
             out = [q for q in out if q.hit.chunk.id == lead or q.hit.chunk.kind != "measure"
                    or named(q.hit) or not any(p.search(q.text) for p in asked)]
@@ -298,7 +299,7 @@ def cap_with_rate(quotes: Sequence[Quote], kind_ids: Sequence[tuple[str, Sequenc
     cap = next((u for u in units(lead.chunk) if _CAP.search(u)), None)
     if cap is None:
         return list(quotes)
-    rate = [re.compile(p) for kind, patterns in kind_ids if kind == "rate" for p in patterns]
+    rate = [rx.compiled(p) for kind, patterns in kind_ids if kind == "rate" for p in patterns]
     at = next((i + 1 for i, q in enumerate(quotes) if q.hit.chunk.id == lead.chunk.id
                and any(p.search(q.text) for p in rate)), 1)
     return [*quotes[:at], Quote(lead, cap, quotes[0].score), *quotes[at:]]

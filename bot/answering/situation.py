@@ -15,6 +15,7 @@ from bot import messages
 from bot.answering.answer import Answer, Citation, HitOut
 from bot.answering.compose import suggestions, units
 from bot.plans.match import COUNTED_SIZE, size_criterion_met
+from retrieval import regex as rx
 from retrieval.clarify import Situation, SizeRules
 from retrieval.corpus import Corpus
 from retrieval.errors import DeskError
@@ -252,7 +253,7 @@ def stated_conditions(conditions: Sequence[str], question: str) -> list[str]:
     folded = question.replace(" ", "")
     if not _SIZE.search(folded):
         return []
-    asked = [line_word for ask_word, line_word in STATED_FIGURES if re.search(ask_word, folded)]
+    asked = [line_word for ask_word, line_word in STATED_FIGURES if rx.search(ask_word, folded)]
     return [u for u in conditions if _SIZE.search(u) and any(w in u for w in asked)][:STATED_MAX]
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from retrieval import regex as rx
+
 EMAIL_TOKEN = "[メールアドレス]"
 PHONE_TOKEN = "[電話番号]"
 MY_NUMBER_TOKEN = "[個人番号]"
@@ -178,7 +180,7 @@ def compile_patterns(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
     compiled = []
     for pattern in patterns:
         try:
-            compiled.append(re.compile(pattern))
+            compiled.append(rx.compiled(pattern))
         except re.error as exc:
             raise ValueError(f"pii_patterns の正規表現が不正です: {pattern!r} ({exc})") from None
     return tuple(compiled)

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from retrieval import regex as rx
+
 _NAME_CH = r"\u4e00-\u9fff\u3005\u30a1-\u30fa\u30fc\uff66-\uff9fa-z0-9&"
 _NAME_RUN = re.compile(f"[{_NAME_CH}]+$")
 _HIRA_RUN = re.compile(r"[\u3041-\u3096]+$")
@@ -61,7 +63,7 @@ def _alt(words: Sequence[str]) -> str:
 
 def _compile(words: Sequence[str], template: str) -> re.Pattern[str] | None:
     alt = _alt(words)
-    return re.compile(template.replace("{alt}", alt)) if alt else None
+    return rx.compiled(template.replace("{alt}", alt)) if alt else None
 
 
 @lru_cache(maxsize=8)
@@ -152,7 +154,7 @@ def named_organisations(norm: str, shown: str, config: Mapping[str, Any] | None)
         for m in spec.legal_prefix.finditer(text):
             if _PARTICLE.match(text, m.end()):  # 「…協同組合と株式会社M漆工」: 協同組合 ends a name here
                 continue
-            tail = re.match(f"[{_NAME_CH}{_MASKS}\u3041-\u3096]{{1,{_MAX_NAME}}}", text[m.end() :])
+            tail = rx.match(f"[{_NAME_CH}{_MASKS}\u3041-\u3096]{{1,{_MAX_NAME}}}", text[m.end() :])
             if tail:
                 # the name ends at the first particle written after a kanji/katakana (「ゆずの里が」→「ゆずの里」)
                 name = re.split(r"(?<=[^\u3041-\u3096])(?:が|は|と|を|に|の|も|で|や|から|など)", tail.group(0))[0]

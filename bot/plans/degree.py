@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.plans.numbers import find_amounts, format_yen, nfkc
 from bot.plans.terms import Sentence, actors
+from retrieval import regex as rx
 from retrieval.errors import Code, DeskError
 
 if TYPE_CHECKING:
@@ -175,7 +176,7 @@ def _from_text(sentences: Sequence[Sentence], patterns: Sequence[str]) -> list[D
     for s in sentences:
         for which, terms in _TERMS.items():
             for term in terms:
-                for m in re.finditer(re.escape(term), s.norm):
+                for m in rx.finditer(re.escape(term), s.norm):
                     amounts = [a for a in find_amounts(s.norm[m.end() : m.end() + 20]) if a.start <= 8]
                     if not amounts:
                         continue

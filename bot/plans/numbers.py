@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from retrieval import regex as rx
+
 _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _BIG_UNITS = {"万": 10**4, "億": 10**8, "兆": 10**12}
@@ -102,7 +104,7 @@ def find_counts(text: str) -> list[Quantity]:
     text = nfkc(text)
     units = "|".join(sorted(map(re.escape, _COUNT_UNITS), key=len, reverse=True))
     # 「1万2千人」: digit groups with their units, all of them (not only the last 「2千人」)
-    pattern = re.compile(rf"(?P<num>(?:(?:{_NUM})[十百千]?[万億]?)+|{_KANJI_NUM}[万億]?)\s*(?P<unit>{units})")
+    pattern = rx.compiled(rf"(?P<num>(?:(?:{_NUM})[十百千]?[万億]?)+|{_KANJI_NUM}[万億]?)\s*(?P<unit>{units})")
     out: list[Quantity] = []
     for m in pattern.finditer(text):
         value = _number_value(m.group("num"))
@@ -161,7 +163,7 @@ def find_quantities(text: str, kind: str = "any") -> list[Quantity]:
         found += find_percents(text)
     if kind == "any":
         norm = nfkc(text)
-        for m in re.finditer(rf"(?P<num>{_NUM})\s*(?P<unit>倍|GW|MW|kW|万?㎥|m3|km|t\b|割)", norm):
+        for m in rx.finditer(rf"(?P<num>{_NUM})\s*(?P<unit>倍|GW|MW|kW|万?㎥|m3|km|t\b|割)", norm):
             found.append(Quantity(float(m.group("num").replace(",", "")), m.group("unit"), m.group(0), m.start(), m.end()))
     return [q for q in found if not _overlaps(q, years)]
 

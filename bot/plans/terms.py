@@ -16,6 +16,7 @@ from bot.plans.actors import named_organisations
 from bot.plans.lemmas import lemma_view
 from bot.plans.numbers import Quantity, find_quantities, nfkc
 from bot.plans.vocab_schema import check_vocab
+from retrieval import regex as rx
 from retrieval.normalize import fix_ocr
 
 GAP = 24  # most characters between the parts of an ``A…B`` term
@@ -147,7 +148,7 @@ def compile_term(term: str) -> re.Pattern[str]:
     """A term as a pattern: ``A|B`` alternatives, ``A…B`` = A then B within a few characters of the same sentence."""
     parts = [norm(p) for p in term.replace("...", "…").split("…") if p]
     alts = ["(?:" + "|".join(re.escape(a) for a in part.split("|") if a) + ")" for part in parts]
-    return re.compile(f"[^。]{{0,{GAP}}}?".join(alts))  # a table cell may hold several sentences: a term stays in one
+    return rx.compiled(f"[^。]{{0,{GAP}}}?".join(alts))  # a table cell may hold several sentences: a term stays in one
 
 
 @dataclass(frozen=True)
@@ -332,7 +333,7 @@ _NAME_END = re.compile(r"(?<=[\u3041-\u30ff\u4e00-\u9fffa-zA-Z0-9])(?:が|は|�
 
 def _before_bracket(name: str, shown: str) -> bool:
     """True when every occurrence of ``name`` in the sentence is followed by an opening bracket (its overview)."""
-    ends = [m.end() for m in re.finditer(re.escape(name), shown)]
+    ends = [m.end() for m in rx.finditer(re.escape(name), shown)]
     return bool(ends) and all(shown[e : e + 1] in ("(", "（") for e in ends)
 
 
@@ -349,7 +350,7 @@ def _trim_particle(name: str, forms: Sequence[str]) -> str:
 
 @lru_cache(maxsize=256)
 def _regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    return rx.compiled(pattern)
 
 
 TERMS_FILE = "plan_terms.yaml"
