@@ -242,6 +242,10 @@ def evaluate(
         why = "、".join(f"『{n}』" for n in names)
         declined = [s for r in results for s in r.negated]
         reason = f"{why}に当たる記載が見当たりません。"
+        steps = scheduled_steps(declined, markers)
+        if steps and not any(r.denied and not r.pending for r in results):
+            reason = f"{why}は計画自身が未定・途中としていますが、予定された次の一歩や始まった検討が書かれています。"
+            return CheckItem(status="partial", evidence=quote(steps), suggestion=sig.suggestion, reason=reason, **base)
         if declined:
             reason += "計画には未定・未実施・先送りとする記載だけがあります。"
         elif nearest is not None and kind == "requirement" and not any(r.denied for r in results):
@@ -274,6 +278,18 @@ def evaluate(
     return CheckItem(
         status="partial", evidence=quote(evidence), suggestion=sig.suggestion, reason=found + "、".join(lacking) + "。", **base
     )
+
+
+def scheduled_steps(declined: Sequence[Sentence], markers: Mapping[str, list[str]]) -> list[Sentence]:
+    """The not-yet sentences that state the plan's own next step (「2026年度に公募して選ぶ予定」「2社と検討し始めた段階」), not a refusal."""
+    steps = markers.get("scheduled_step", [])
+    # 「採択された後に相談を始める予定」「策定後に公募して決める」: a step put off until an event is not under way
+    refusals = [*markers.get("scheduled_not", []), *markers.get("deferral", [])]
+    begun = markers.get("step_begun", [])
+    return [
+        s for s in dict.fromkeys(declined)
+        if not find_terms(s, markers.get("scheduled_not", [])) and (find_terms(s, begun) or (find_terms(s, steps) and not find_terms(s, refusals)))
+    ]
 
 
 def is_question(sentence: Sentence, endings: Sequence[str]) -> bool:
