@@ -227,3 +227,23 @@ def test_local_hiring_agreed_without_the_rest_is_partly_localised(verdict: Verdi
         "技術者の育成や、工場の利益を地元に回す方針については、まだ話し合っていません。"
     )
     assert verdict(REGIONAL.format(body=body), "regional_cluster", "現地化").status == "partial"
+
+
+# --- a dependence kept for the essential part is not offset by a local raw input -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "主要な製造ラインと味付けの配合技術は、海外の提携先から導入したものを使っており、今後も当面はこの提携先に頼る形を続けます。原料の魚は地元漁港から仕入れます。",
+        "中核部品の制御ユニットは、これからも当面は海外メーカーからの輸入に依存する。筐体の素材は県内企業から調達する。",
+        "製造技術は引き続き海外の提携先に依存し続ける。原材料は県内の農家から仕入れる。",
+    ],
+)
+def test_an_essential_part_kept_abroad_is_not_offset_by_local_raw_inputs(verdict: Verdict, body: str) -> None:
+    assert verdict(REGIONAL.format(body=body), "regional_cluster", "外部依存性").status == "missing"
+
+
+def test_localising_the_essential_part_while_importing_raw_material_is_partly_met(verdict: Verdict) -> None:
+    body = "中核部品の制御ユニットは2028年度までに県内企業で製造する。原料の特殊鋼は当面輸入に依存する。"
+    assert verdict(REGIONAL.format(body=body), "regional_cluster", "外部依存性").status == "partial"
