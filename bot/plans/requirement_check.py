@@ -285,7 +285,10 @@ def evaluate(
 
 
 def scheduled_steps(declined: Sequence[Sentence], markers: Mapping[str, list[str]]) -> list[Sentence]:
-    """The not-yet sentences that state the plan's own next step (「2026年度に公募して選ぶ予定」「2社と検討し始めた段階」), not a refusal."""
+    """The not-yet sentences that state the plan's own next step (「2026年度に公募して選ぶ予定」「2社と検討し始めた段階」), not a refusal.
+
+    Only the not-yet sentence itself counts: a step in another sentence may be about something else (「造成が必要となる見込み」).
+    """
     steps = markers.get("scheduled_step", [])
     # 「採択された後に相談を始める予定」「策定後に公募して決める」: a step put off until an event is not under way
     refusals = [*markers.get("scheduled_not", []), *markers.get("deferral", [])]
