@@ -76,6 +76,8 @@ def judge_aspect(
     if extra(group, "done", False):  # the aspect must already be under way: 「意見交換を始めたい」 does not count
         negation += markers.get("wish", [])
         deferral, future = list(markers.get("deferral", [])), list(markers.get("future", []))
+    elif extra(group, "present_state", False):  # 「連携がなされている」「整合していること」: a scheduled state is not there yet
+        future = [*markers.get("future", []), *markers.get("deferral", [])]
     vague, wish, reported = markers.get("vague", []), markers.get("wish", []), markers.get("reported", [])
     finding = list(markers.get("finding", []))  # a result the plan has found (「…ことを確認した」): its figure is no target
     # 「これらの目標値は、組合が毎年度取りまとめて公表する」: a weak word in a sentence about something else (``weak_not_with``)

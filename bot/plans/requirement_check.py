@@ -77,9 +77,13 @@ def evaluate(
     # 「最初の2年間は9割を1社に納めるが、3年目からは5割まで下げる」: a concentration the plan itself brings down to a set level
     # (``markers.reduction``) is kept for a while — partly met, not contradicted
     reduced = bool(negatives) and all(find_terms(s, markers.get("reduction", [])) for s in negatives)
-    partly = bool(negatives) and (
-        reduced or (not any(find_terms(s, whole) for s in negatives) and remedy_elsewhere(sig, sentences, markers))
-    )
+    # 「主要な製造ラインと配合技術は…当面この提携先に頼る。原料の魚は地元漁港から仕入れます」: a dependence kept for the
+    # essential part (``markers.essential_part``) is not offset by localising a raw input only (``markers.raw_input``)
+    offsets = remedies_elsewhere(sig, sentences, markers)
+    essential = any(find_terms(s, markers.get("essential_part", [])) for s in negatives)
+    if essential:
+        offsets = [s for s in offsets if not find_terms(s, markers.get("raw_input", [])) or find_terms(s, markers.get("essential_part", []))]
+    partly = bool(negatives) and (reduced or (not any(find_terms(s, whole) for s in negatives) and bool(offsets)))
     if negatives and not partly:
         words = "』『".join(dict.fromkeys(surface(s, h) for s in negatives for h in proposed[s.index]))
         reason = extra(sig, "negative_reason", "") or "計画の記載が要件に反しています。"
@@ -242,6 +246,10 @@ def evaluate(
         why = "、".join(f"『{n}』" for n in names)
         declined = [s for r in results for s in r.negated]
         reason = f"{why}に当たる記載が見当たりません。"
+        steps = scheduled_steps(declined, markers)
+        if steps and not any(r.denied and not r.pending for r in results):
+            reason = f"{why}は計画自身が未定・途中としていますが、予定された次の一歩や始まった検討が書かれています。"
+            return CheckItem(status="partial", evidence=quote(steps), suggestion=sig.suggestion, reason=reason, **base)
         if declined:
             reason += "計画には未定・未実施・先送りとする記載だけがあります。"
         elif nearest is not None and kind == "requirement" and not any(r.denied for r in results):
@@ -276,6 +284,21 @@ def evaluate(
     )
 
 
+def scheduled_steps(declined: Sequence[Sentence], markers: Mapping[str, list[str]]) -> list[Sentence]:
+    """The not-yet sentences that state the plan's own next step (「2026年度に公募して選ぶ予定」「2社と検討し始めた段階」), not a refusal.
+
+    Only the not-yet sentence itself counts: a step in another sentence may be about something else (「造成が必要となる見込み」).
+    """
+    steps = markers.get("scheduled_step", [])
+    # 「採択された後に相談を始める予定」「策定後に公募して決める」: a step put off until an event is not under way
+    refusals = [*markers.get("scheduled_not", []), *markers.get("deferral", [])]
+    begun = markers.get("step_begun", [])
+    return [
+        s for s in dict.fromkeys(declined)
+        if not find_terms(s, markers.get("scheduled_not", [])) and (find_terms(s, begun) or (find_terms(s, steps) and not find_terms(s, refusals)))
+    ]
+
+
 def is_question(sentence: Sentence, endings: Sequence[str]) -> bool:
     """True when the sentence's own text is a question (ends with ``markers.question_endings``: 「…ありますか。」「…か？」)."""
     body = sentence.norm[len(norm(sentence.context)) :].rstrip(" 　")
@@ -297,18 +320,19 @@ def kept_on(sentence: Sentence, sentences: Sequence[Sentence], markers: Mapping[
     return any(find_terms(s, persist) for s in [sentence, *following])
 
 
-def remedy_elsewhere(sig: Any, sentences: Sequence[Sentence], markers: Mapping[str, list[str]]) -> bool:
-    """True when the plan, in a clause of its own intent, clearly states the core aspect the negative words go against.
+def remedies_elsewhere(sig: Any, sentences: Sequence[Sentence], markers: Mapping[str, list[str]]) -> list[Sentence]:
+    """The sentences in which the plan, in a clause of its own intent, clearly states the core aspect the negative words go against.
 
     「硫化リチウムは市内調達を目指すが、リチウム原料そのものは当面輸入に依存する」: the plan localises one essential part
     and keeps the dependence for another, so the requirement is partly met rather than contradicted.
     """
+    found: list[Sentence] = []
     for group in sig.groups:
         if not extra(group, "core", False):
             continue
         for s in sentences:
             hits = [h for h in find_terms(s, list(group.terms)) if not marked(s, h, markers.get("negation", []))]
             hits = [h for h in hits if not marked(s, h, [*markers.get("wish", []), *markers.get("vague", [])], markers.get("reported", []))]
-            if plan_hits(s, hits, markers) and any(not clause_is_current(s, h.start, markers) for h in hits):
-                return True
-    return False
+            if plan_hits(s, hits, markers) and any(not clause_is_current(s, h.start, markers) for h in hits) and s not in found:
+                found.append(s)
+    return found

@@ -20,7 +20,7 @@ TERMS_FILE = "plan_terms.yaml"
 REQUIREMENTS_FILE = "requirements.yaml"
 NUMBER_KINDS = ("amount", "count", "percent", "any")
 GROUP_KEYS = {"name", "terms", "weak_terms", "core", "need_number", "number", "with_group", "done", "dated_target", "optional", "when", "denial_decides",
-              "current_counts", "weak_stands", "weak_reason", "weak_not_with", "candidates", "pending_terms", "aim_only"}
+              "current_counts", "weak_stands", "weak_reason", "weak_not_with", "candidates", "pending_terms", "aim_only", "present_state"}
 SIGNAL_KEYS = {
     "groups", "need_number", "need_actor", "number", "negative_terms", "negative_reason", "caution_terms", "caution_reason",
     "applies_when", "not_applicable_reason", "suggestion", "enough_groups", "target_required", "unquantified_caps",

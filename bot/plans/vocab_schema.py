@@ -48,6 +48,11 @@ class _Markers(BaseModel):
     question_endings: list[str] = Field(default_factory=list)
     finding: list[str] = Field(default_factory=list)
     figures_above: list[str] = Field(default_factory=list)
+    scheduled_step: list[str] = Field(default_factory=list)
+    scheduled_not: list[str] = Field(default_factory=list)
+    step_begun: list[str] = Field(default_factory=list)
+    essential_part: list[str] = Field(default_factory=list)
+    raw_input: list[str] = Field(default_factory=list)
 
 
 class _Similarity(BaseModel):
