@@ -120,7 +120,9 @@ class Grounding:
         about_measure = (bool(answers) or intents.has(query, "about_measure")) and not about_policy
         found = self.search(query, k=k, mode=mode, filters=filters, dense_query=asked)
         defines = None
-        definition = intents.has(asking, "definition")  # a foreign question is read for it in its own words too
+        # a foreign question is read for it in its own words too, alone: a pattern anchored at its start (「^what is」)
+        # cannot match after the Japanese query
+        definition = intents.has(asking, "definition") or bool(asked and intents.has(asked, "definition"))
         if definition:
             found, defines = heading_first(index, query, found)
         hits = policy_first(index, query, named_measures_first(query, found), about_measure)

@@ -12,6 +12,7 @@ from bot.answering.answer import Answer
 from bot.answering.clarify import clarify_answer, with_context
 from bot.answering.compose import query_terms
 from bot.answering.conversation import Turn, carry_terms, parse_history
+from bot.answering.referent import named_referent
 from bot.answering.declines import unrelated_decline
 from bot.answering.extractive import anchor_names, anchored, in_sources, known_share, quotes_sources
 from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
@@ -193,6 +194,7 @@ class Intake:
             # 「じゃあ住宅ローン控除は？」「猫の飼い方は？」「会社の登記の仕方を教えて」: no pointer back and its words
             # are not the sources': judged alone
             return question
+        question = named_referent(question, follow.named_kind(question), [answered, previous], index)
         return carry_terms(
             question,
             turns,

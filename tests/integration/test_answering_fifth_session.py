@@ -1,0 +1,88 @@
+"""Answers of the fifth session (blind11 diagnosed): another country's programme declined in every language and
+wording (its currency, a comparison with Japan, its tax regime), how the state handles a submitted plan asked with
+「どう扱う」, a demonstrative naming a kind (「その税制」) read as the name the previous turn gave, a hiragana amount
+asked as 「どれくらい おかね」, and a term's definition asked in English or Chinese with more asked after it —
+on the real index."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.desk import Desk
+
+FOREIGN = [
+    "ドイツの先端クラスター競争（Spitzencluster）って1クラスターあたり何ユーロ出た？日本のと比べたい",
+    "フランスの競争力拠点政策では1拠点あたり何ユーロくらい出ているの？",
+    "韓国の産業団地の支援って、日本のものと比べてどうですか",
+    "中国の高新技術企業の税優遇はどういう内容ですか",
+    "中国的高新技术企业有什么税收优惠？优惠税率是多少？",
+    "中国的软件企业有什么税收优惠？",
+    "중국 하이테크 기업의 세제 혜택은 무엇인가요?",
+    "What tax breaks do Chinese high-tech companies get?",
+]
+
+
+@pytest.mark.parametrize("question", FOREIGN)
+def test_another_countrys_programme_is_declined_with_the_jetro_window(desk: Desk, question: str) -> None:
+    answer = desk.ask(question)
+    assert answer.refused
+    assert "JETRO" in answer.text and "ユーロ" not in answer.text and "15%" not in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "中国的企业可以申请日本的补助金吗？",
+    "中国に工場を持つ会社ですが、地域未来投資促進税制は使えますか？",
+])
+def test_a_foreign_firm_or_place_asking_about_japans_measures_is_answered(desk: Desk, question: str) -> None:
+    assert not desk.ask(question).refused
+
+
+@pytest.mark.parametrize("question", [
+    "地場産業成長プランを提出したあと国はどう扱う？公表される？",
+    "地場産業成長プランを出したあと、国はどう扱うの？公表されますか？",
+    "地域産業クラスター計画を提出した後、国の側ではどのように扱われるのでしょうか。",
+    "地場産業成長プランを出した後って国はそれをどうするんですか",
+])
+def test_how_the_state_handles_a_submitted_plan_is_its_framework_whole(desk: Desk, question: str) -> None:
+    answer = desk.ask(question)
+    assert not answer.refused
+    assert "副大臣会議" in answer.text and "公開" in answer.text
+
+
+HISTORY = [
+    {"role": "user", "content": "地域未来法の基本計画に位置付けると何が使えるようになる？"},
+    {"role": "assistant", "content": "地域未来投資促進税制などの活用が可能になります。業種を3つに絞って指定すると、さらに深掘りした措置もあります。"},
+]
+
+
+@pytest.mark.parametrize("question", [
+    "その税制っていつまで使えるんでしたっけ",
+    "その税制はいつまで使えますか",
+    "この税制の期限はいつ？",
+])
+def test_a_demonstrative_naming_a_kind_reads_the_name_the_last_turn_gave(desk: Desk, question: str) -> None:
+    answer = desk.ask(question, history=HISTORY)
+    assert not answer.refused
+    assert "2028年3月31日" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "ちいきみらいこうふきん って なんですか？ どれくらい おかね でるの",
+    "地域未来交付金って、どれくらいのお金が出るんですか",
+    "ちいきみらいこうふきん おかね いくら でる？",
+])
+def test_an_amount_asked_in_plain_words_gets_the_cap_line(desk: Desk, question: str) -> None:
+    answer = desk.ask(question)
+    assert not answer.refused
+    assert "15億円" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "What exactly is a 'strategic industry cluster' in this policy? Any real examples?",
+    "What is a strategic industry cluster?",
+    "战略产业集群是什么？有什么例子？",
+])
+def test_a_definition_asked_in_another_language_quotes_the_defining_passage(desk: Desk, question: str) -> None:
+    answer = desk.ask(question)
+    assert not answer.refused
+    assert "TSMC" in answer.text and "17の戦略分野" in answer.text
