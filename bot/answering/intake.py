@@ -12,12 +12,12 @@ from bot.answering.answer import Answer
 from bot.answering.clarify import clarify_answer, with_context
 from bot.answering.compose import query_terms
 from bot.answering.conversation import Turn, carry_terms, parse_history
-from bot.answering.referent import named_referent
 from bot.answering.declines import unrelated_decline
 from bot.answering.extractive import anchor_names, anchored, in_sources, known_share, quotes_sources
 from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
 from bot.answering.language import Reading, read_question
 from bot.answering.named import named_decline_text, unknown_programme
+from bot.answering.referent import named_referent
 from bot.answering.relevance import unread_quoted
 from bot.answering.situation import (
     consult_windows,

@@ -69,7 +69,7 @@ def test_a_demonstrative_naming_a_kind_reads_the_name_the_last_turn_gave(desk: D
 @pytest.mark.parametrize("question", [
     "ちいきみらいこうふきん って なんですか？ どれくらい おかね でるの",
     "地域未来交付金って、どれくらいのお金が出るんですか",
-    "ちいきみらいこうふきん おかね いくら でる？",
+    "ちいきみらいこうふきんって どのくらい おかね でますか",
 ])
 def test_an_amount_asked_in_plain_words_gets_the_cap_line(desk: Desk, question: str) -> None:
     answer = desk.ask(question)
