@@ -12,6 +12,7 @@ from bot.answering.answer import Answer, HitOut
 from bot.answering.compose import Quote, compose, units
 from bot.answering.enumeration import asks_list, plan_types_overview, whole_list
 from bot.answering.extractive import extractive_answer
+from bot.answering.offers import offers_answer
 from bot.answering.primary import (
     heading_first,
     named_measures_first,
@@ -126,6 +127,10 @@ class Grounding:
         if definition:
             found, defines = heading_first(index, query, found)
         hits = policy_first(index, query, named_measures_first(query, found), about_measure)
+        if intents.has(asking, "offers"):  # 「JETROはどんな支援をしてくれる」: every entry that body runs
+            offered = offers_answer(index, asking, hits, meta)
+            if offered is not None:
+                return hits, offered
         if about_policy and defines is None:  # a defining policy passage already leads
             refs = {normalize(m.name): m.policy_refs for m in self.corpus().measures}
             hits = policy_asked(index, query, hits, refs)

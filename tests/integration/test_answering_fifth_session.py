@@ -86,3 +86,28 @@ def test_a_definition_asked_in_another_language_quotes_the_defining_passage(desk
     answer = desk.ask(question)
     assert not answer.refused
     assert "TSMC" in answer.text and "17の戦略分野" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "地域産業構造転換インフラ整備推進交付金はどういう整備に使えて、これまでどこに出てる？",
+    "インフラ整備推進交付金って今までどこの県に配られたの？",
+    "Where has the 地域産業構造転換インフラ整備推進交付金 been given so far?",
+])
+def test_where_a_grant_went_quotes_the_lines_naming_the_places(desk: Desk, question: str) -> None:
+    answer = desk.ask(question)
+    assert not answer.refused
+    assert "熊本" in answer.text and "5道県に配分" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "JETROはどんな支援をしてくれますか",
+    "海外に売りたい。JETROではどういう手伝いをしてもらえる？",
+    "What kind of help can JETRO give a small company that wants to sell abroad?",
+    "我在日本开了一家小公司，想把产品卖到海外，JETRO能提供哪些帮助？",
+    "JETRO에서는 어떤 지원을 받을 수 있나요?",
+])
+def test_what_one_body_offers_names_every_entry_it_runs(desk: Desk, question: str) -> None:
+    answer = desk.ask(question)
+    assert not answer.refused
+    assert answer.meta.get("intent") == "offers"
+    assert "越境EC" in answer.text and "高度外国人材" in answer.text and "貿易・投資の相談" in answer.text
