@@ -127,7 +127,8 @@ class Grounding:
         if definition:
             found, defines = heading_first(index, query, found)
         hits = policy_first(index, query, named_measures_first(query, found), about_measure)
-        if intents.has(asking, "offers"):  # 「JETROはどんな支援をしてくれる」: every entry that body runs
+        # 「JETROはどんな支援をしてくれる」: every entry that body runs — not when a fact is asked of it (「收费吗」)
+        if intents.has(asking, "offers") and not intents.asked_kind_ids(asking):
             offered = offers_answer(index, asking, hits, meta)
             if offered is not None:
                 return hits, offered

@@ -36,7 +36,18 @@ def offered_by(index: LoadedIndex, text: str) -> tuple[str, list[Chunk]] | None:
     named = [(n, cs) for n, cs in bodies.items() if n in text and MIN_ENTRIES <= len(cs) <= MAX_ENTRIES]
     if not named:
         return None
-    return max(named, key=lambda item: len(item[1]))
+    body, chunks = max(named, key=lambda item: len(item[1]))
+    agency = {n for c in chunks for n in _agency_names(c)}
+    # 「JETROの高度外国人材の支援は」: one of them named by its own name is that entry's question, not the body's
+    if any(a in text for c in chunks for a in _aliases(c) if a not in agency and len(a) >= 3):
+        return None
+    return body, chunks
+
+
+def _aliases(chunk: Chunk) -> list[str]:
+    """An entry's names and aliases (its head line without the agency), as written."""
+    head = without_trailing_group(chunk.text.split("\n", 1)[0])
+    return [a.strip() for a in head.split(" / ") if a.strip()]
 
 
 def offers_answer(index: LoadedIndex, text: str, hits: Sequence[Hit], meta: Mapping[str, Any]) -> Answer | None:

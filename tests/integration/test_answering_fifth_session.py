@@ -111,3 +111,14 @@ def test_what_one_body_offers_names_every_entry_it_runs(desk: Desk, question: st
     assert not answer.refused
     assert answer.meta.get("intent") == "offers"
     assert "越境EC" in answer.text and "高度外国人材" in answer.text and "貿易・投資の相談" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "我们是日本的一家中小企业，想招聘外国高级人才来负责海外业务。JETRO有什么支持吗？需要收费吗？",
+    "JETROの高度外国人材の支援ではどんなサポートがありますか",
+])
+def test_a_bodys_one_entry_asked_by_its_name_or_a_fact_is_that_entrys_answer(desk: Desk, question: str) -> None:
+    answer = desk.ask(question)
+    assert not answer.refused
+    assert answer.meta.get("intent") != "offers"
+    assert "伴走型支援" in answer.text
