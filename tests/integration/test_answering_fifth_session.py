@@ -122,3 +122,26 @@ def test_a_bodys_one_entry_asked_by_its_name_or_a_fact_is_that_entrys_answer(des
     assert not answer.refused
     assert answer.meta.get("intent") != "offers"
     assert "伴走型支援" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "hi, i run a tiny cafe with 3 staff in japan. is there some small subsidy for flyers / website? how much and what rate?",
+    "我开了一家小咖啡馆，有3个员工。做传单和网站有补助吗？最多多少，补助率是多少？",
+    "작은 카페를 운영하고 있습니다. 전단지나 홈페이지 제작에 보조금이 있나요? 얼마까지, 보조율은?",
+])
+def test_a_tiny_shops_promotion_subsidy_asked_in_another_language_is_jizokuka(desk: Desk, question: str) -> None:
+    answer = desk.ask(question)
+    assert not answer.refused
+    assert "持続化補助金" in answer.text and "上限50万円" in answer.text and "2/3" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "国の候補リストに載ってない地元企業を重点支援企業にしたい。手続き的に可能？",
+    "国からもらった候補リストに入っていない会社でも、重点支援企業に選べますか",
+    "Can we name a company that is not on the candidate list as a priority support company?",
+    "不在国家候选名单上的企业也能作为重点支援企业吗？",
+])
+def test_a_firm_off_the_candidate_list_gets_the_evidence_provision(desk: Desk, question: str) -> None:
+    answer = desk.ask(question)
+    assert not answer.refused
+    assert "証憑" in answer.text
