@@ -124,7 +124,8 @@ class Grounding:
         # a foreign question is read for it in its own words too, alone: a pattern anchored at its start (「^what is」)
         # cannot match after the Japanese query
         definition = intents.has(asking, "definition") or bool(asked and intents.has(asked, "definition"))
-        if definition:
+        # a requirement label named (「…要件里的"EBPM"指的是什么」) is the term asked, not the plan type's heading around it
+        if definition and not named_labels(index, query):
             found, defines = heading_first(index, query, found)
         hits = policy_first(index, query, named_measures_first(query, found), about_measure)
         # 「JETROはどんな支援をしてくれる」: every entry that body runs — not when a fact is asked of it (「收费吗」)

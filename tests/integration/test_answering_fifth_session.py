@@ -145,3 +145,14 @@ def test_a_firm_off_the_candidate_list_gets_the_evidence_provision(desk: Desk, q
     answer = desk.ask(question)
     assert not answer.refused
     assert "証憑" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    '地域产业集群计划要件里的"EBPM"指的是什么？需要设定什么？',
+    "What does EBPM mean in the regional industry cluster plan requirements?",
+    "지역산업 클러스터 계획 요건의 EBPM은 무엇인가요?",
+])
+def test_a_requirement_label_asked_in_another_language_is_the_term_defined(desk: Desk, question: str) -> None:
+    answer = desk.ask(question)
+    assert not answer.refused
+    assert "KPIの設定" in answer.text
