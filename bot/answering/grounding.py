@@ -125,7 +125,8 @@ class Grounding:
         # cannot match after the Japanese query
         definition = intents.has(asking, "definition") or bool(asked and intents.has(asked, "definition"))
         # a requirement label named (「…要件里的"EBPM"指的是什么」) is the term asked, not the plan type's heading around it
-        if definition and not named_labels(index, query):
+        bracketed = [lb for lb in named_labels(index, query) if any(f"【{lb}】" in c.text for c in index.chunks)]
+        if definition and not bracketed:
             found, defines = heading_first(index, query, found)
         hits = policy_first(index, query, named_measures_first(query, found), about_measure)
         # 「JETROはどんな支援をしてくれる」: every entry that body runs — not when a fact is asked of it (「收费吗」)
