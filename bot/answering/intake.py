@@ -4,7 +4,7 @@ or a situation overview is decided here, the same for both composers — and its
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from bot import messages
@@ -117,6 +117,10 @@ class Intake:
         turns = parse_history(history, self.max_history_turns, self.max_question_chars)
         meta: dict[str, Any] = {"audience": audience, "retriever": mode}
         reading = read_question(self.index(), text, self.glossary, self.kana_vocabulary())
+        if reading.lang in ("en", "zh", "ko") and reading.query and " " not in reading.query \
+                and self.intents.has(text, "definition"):
+            # 「What exactly is a 'X'?」 read as one term: searched as 「Xとは何」, as the Japanese question would be
+            reading = replace(reading, query=f"{reading.query}とは何")
         meta["lang"] = reading.lang
         return Taken(text, turns, meta, reading, self.fixed(text, reading, turns, meta))
 

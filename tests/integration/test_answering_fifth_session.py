@@ -156,3 +156,15 @@ def test_a_requirement_label_asked_in_another_language_is_the_term_defined(desk:
     answer = desk.ask(question)
     assert not answer.refused
     assert "KPIの設定" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "What exactly is a 'strategic industry cluster' in this policy? Any real examples?",
+    "战略产业集群是什么？有什么例子？",
+    "전략산업 클러스터는 무엇입니까?",
+])
+def test_a_foreign_definition_searches_as_the_japanese_one_would(desk: Desk, question: str) -> None:
+    answer = desk.ask(question)
+    assert not answer.refused
+    hits = desk.search(str(answer.meta.get("query")), k=3)
+    assert hits[0].chunk.section == "1. 戦略産業クラスター"
