@@ -30,7 +30,7 @@ def compiled(patterns: list[str]) -> list[str]:
 
 
 INTENTS_FILE = "intents.yaml"
-IntentId = Literal["situation", "list", "about_measure", "about_policy", "definition", "overview"]
+IntentId = Literal["situation", "list", "about_measure", "about_policy", "definition", "overview", "offers"]
 
 
 class Intent(BaseModel):

@@ -63,8 +63,22 @@ class FollowUpRules(BaseModel):
     # a follow-up asking about a facet of the measure just discussed (対象・使える・審査・返還・締め切り): its item may be a
     # word the sources never use (「家賃も対象？」), so it keeps the share of known words instead of the weight
     about_the_measure: list[str] = Field(default_factory=list)
+    # a demonstrative before a kind of thing (「その税制」「この交付金」): group 1 is the kind, which the name of the
+    # measure or plan the previous turn mentioned holds (地域未来投資促進税制) — the question is read with that name
+    names_a_kind: list[str] = Field(default_factory=list)
 
-    _valid_patterns = field_validator("topic_change", "refers_back", "points_back", "about_the_measure")(compiled)
+    _valid_patterns = field_validator(
+        "topic_change", "refers_back", "points_back", "about_the_measure", "names_a_kind"
+    )(compiled)
+
+    def named_kind(self, text: str) -> tuple[str, str] | None:
+        """The demonstrative phrase and the kind it names (「その税制」, 「税制」), or None."""
+        folded = fold(text)
+        for p in self.names_a_kind:
+            m = rx.search(p, folded)
+            if m and m.lastindex:
+                return m.group(0), m.group(1)
+        return None
 
     def asks_about_the_measure(self, text: str) -> bool:
         """True when a follow-up asks about a facet of the measure just discussed (「家賃も対象？」「審査ってどんな感じ？」)."""

@@ -12,6 +12,7 @@ from bot.answering.answer import Answer, HitOut
 from bot.answering.compose import Quote, compose, units
 from bot.answering.enumeration import asks_list, plan_types_overview, whole_list
 from bot.answering.extractive import extractive_answer
+from bot.answering.offers import offers_answer
 from bot.answering.primary import (
     heading_first,
     named_measures_first,
@@ -120,10 +121,19 @@ class Grounding:
         about_measure = (bool(answers) or intents.has(query, "about_measure")) and not about_policy
         found = self.search(query, k=k, mode=mode, filters=filters, dense_query=asked)
         defines = None
-        definition = intents.has(asking, "definition")  # a foreign question is read for it in its own words too
-        if definition:
+        # a foreign question is read for it in its own words too, alone: a pattern anchored at its start (「^what is」)
+        # cannot match after the Japanese query
+        definition = intents.has(asking, "definition") or bool(asked and intents.has(asked, "definition"))
+        # a requirement label named (「…要件里的"EBPM"指的是什么」) is the term asked, not the plan type's heading around it
+        bracketed = [lb for lb in named_labels(index, query) if any(f"【{lb}】" in c.text for c in index.chunks)]
+        if definition and not bracketed:
             found, defines = heading_first(index, query, found)
         hits = policy_first(index, query, named_measures_first(query, found), about_measure)
+        # 「JETROはどんな支援をしてくれる」: every entry that body runs — not when a fact is asked of it (「收费吗」)
+        if intents.has(asking, "offers") and not intents.asked_kind_ids(asking):
+            offered = offers_answer(index, asking, hits, meta)
+            if offered is not None:
+                return hits, offered
         if about_policy and defines is None:  # a defining policy passage already leads
             refs = {normalize(m.name): m.policy_refs for m in self.corpus().measures}
             hits = policy_asked(index, query, hits, refs)

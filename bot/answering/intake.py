@@ -4,7 +4,7 @@ or a situation overview is decided here, the same for both composers — and its
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from bot import messages
@@ -17,6 +17,7 @@ from bot.answering.extractive import anchor_names, anchored, in_sources, known_s
 from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
 from bot.answering.language import Reading, read_question
 from bot.answering.named import named_decline_text, unknown_programme
+from bot.answering.referent import named_referent
 from bot.answering.relevance import unread_quoted
 from bot.answering.situation import (
     consult_windows,
@@ -116,6 +117,10 @@ class Intake:
         turns = parse_history(history, self.max_history_turns, self.max_question_chars)
         meta: dict[str, Any] = {"audience": audience, "retriever": mode}
         reading = read_question(self.index(), text, self.glossary, self.kana_vocabulary())
+        if reading.lang in ("en", "zh", "ko") and reading.query and " " not in reading.query \
+                and self.intents.has(text, "definition"):
+            # 「What exactly is a 'X'?」 read as one term: searched as 「Xとは何」, as the Japanese question would be
+            reading = replace(reading, query=f"{reading.query}とは何")
         meta["lang"] = reading.lang
         return Taken(text, turns, meta, reading, self.fixed(text, reading, turns, meta))
 
@@ -193,6 +198,7 @@ class Intake:
             # 「じゃあ住宅ローン控除は？」「猫の飼い方は？」「会社の登記の仕方を教えて」: no pointer back and its words
             # are not the sources': judged alone
             return question
+        question = named_referent(question, follow.named_kind(question), [answered, previous], index)
         return carry_terms(
             question,
             turns,
