@@ -23,6 +23,7 @@ from retrieval.schema import Measure
 from retrieval.types import Chunk, Hit
 
 MAX_MEASURES = 4
+STANDING_MAX = 1  # standing lines (a public body's own-project grant) an overview adds after the fitting measures
 RELATIVE_FLOOR = 0.5  # a measure scoring under this share of the best one is left out
 RRF_K = 3.0
 PLAN_WEIGHT = 1.0  # weight of plan analysis's ranking against the search's
@@ -165,14 +166,17 @@ def out_of_reach(measures: Sequence[Measure], reading: Any | None, sizes: SizeRu
 def pick_measures(
     hits: Sequence[Hit], ranks: Mapping[str, int], limit: int = MAX_MEASURES,
     chunks: Mapping[str, Chunk] | None = None, prefer: Collection[str] = (), avoid: Collection[str] = (),
+    off_topic: Collection[str] = (),
 ) -> list[Hit]:
     """The measure chunks that fit best: search rank fused with plan analysis's rank (RRF).
 
     A measure plan analysis matched to the asker's needs (``ranks``) is a candidate even when the search did not
     retrieve it (a ryokan's renovation: the tourism measures share needs, not words); it comes from ``chunks``.
     Candidates whose id is in ``prefer`` (the consultation windows, when the asker asks where to ask) lead; those in
-    ``avoid`` (windows for public bodies only, asked by a business) are left out."""
-    measures = [h for h in hits if h.chunk.kind == "measure" and h.chunk.id.removeprefix("measure:") not in avoid]
+    ``avoid`` (windows for public bodies only, asked by a business) are left out, and so are those only the search
+    found that serve none of the asker's needs (``off_topic``, see :func:`off_topic`)."""
+    measures = [h for h in hits if h.chunk.kind == "measure" and h.chunk.id.removeprefix("measure:") not in avoid
+                and not (h.chunk.id.removeprefix("measure:") in off_topic and h.chunk.id.removeprefix("measure:") not in ranks)]
     found = {h.chunk.id.removeprefix("measure:") for h in measures}
     measures += [Hit(chunk=chunks[f"measure:{mid}"], score=0.0)
                  for mid in sorted(ranks, key=lambda m: ranks[m])
@@ -194,6 +198,16 @@ def pick_measures(
     if not windows:
         return chosen
     return [*windows[:1], *(h for h in chosen if h is not windows[0])][:limit]
+
+
+def off_topic(measures: Sequence[Measure], reading: Any | None, keep_kinds: Collection[str]) -> set[str]:
+    """Measures serving none of the needs plan analysis read in the question (a shop without a successor and an
+    export platform, a village's last supermarket and the list of firms named in a cluster plan), the consultation
+    windows (``keep_kinds``) excepted: they fit any need. Empty when no need is read."""
+    read = {n.tag for n in getattr(reading, "needs", None) or []}
+    if not read:
+        return set()
+    return {m.id for m in measures if m.kind not in keep_kinds and not set(m.needs) & read}
 
 
 def consult_windows(corpus: Corpus, situation: Situation, question: str) -> tuple[set[str], set[str]]:
@@ -272,13 +286,21 @@ def headline_amounts(lines: Sequence[str]) -> list[str]:
 def overview(
     hits: Sequence[Hit], ranks: Mapping[str, int], meta: dict[str, Any], chunks: Mapping[str, Chunk] | None = None,
     windows: tuple[Collection[str], Collection[str]] = ((), ()), ruled_out: Collection[str] = (),
+    unrelated: Collection[str] = (), standing: Sequence[str] = (),
 ) -> Answer | None:
     """The overview answer, or None when the search found no measure (``windows``: see :func:`consult_windows`;
-    ``ruled_out``: measures the asker's stated size rules out, see :func:`out_of_reach`)."""
+    ``ruled_out``: measures the asker's stated size rules out, see :func:`out_of_reach`; ``unrelated``: see
+    :func:`off_topic`; ``standing``: measures named after the fitting ones while there is room, see
+    :func:`bot.answering.situation_read.own_project_grants`)."""
     avoid = {*windows[1], *ruled_out}
-    chosen = pick_measures(hits, closed_ranks(ranks, avoid), chunks=chunks, prefer=windows[0], avoid=avoid)
+    chosen = pick_measures(hits, closed_ranks(ranks, avoid), chunks=chunks, prefer=windows[0], avoid=avoid,
+                           off_topic=unrelated)
     if not chosen:
         return None
+    named = {h.chunk.id for h in chosen}
+    added = [Hit(chunk=chunks[f"measure:{m}"], score=0.0) for m in standing
+             if chunks and f"measure:{m}" in chunks and f"measure:{m}" not in named and m not in avoid][:STANDING_MAX]
+    chosen = [*chosen[: MAX_MEASURES - len(added)], *added]  # the standing line takes the weakest fitting one's place
     text_lines = [messages.SITUATION_LEAD.format(n=len(chosen))]
     citations: list[Citation] = []
     for n, hit in enumerate(chosen, start=1):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot.plans.labels import FIELD_LABELS
@@ -242,6 +242,31 @@ def score_measure(
     return result
 
 
+COVER_WEIGHT = 2.0  # a need stated this firmly (NeedHit.weight) gets a measure of its own in the top n (cover_needs)
+
+
+def cover_needs(listed: Sequence[MeasureMatch], n: int, stated: Collection[str]) -> list[MeasureMatch]:
+    """The first ``n`` measures, each need the plan states firmly (``stated``: two of its words, or asked for) that a
+    listed measure serves covered by one of them.
+
+    Five export measures would leave a food-export plan's 「国の交付金で賄う」 unanswered: the best measure for a need
+    none of the first ``n`` serves takes the place of the lowest one whose needs higher ones already serve (a
+    consultant names one measure per need before a fifth for the same need); without such a place nothing moves."""
+    top = list(listed[:n])
+    for extra in listed[n:]:
+        served = {t for r in top for t in r.needs}
+        new = [t for t in extra.needs if t not in served and t in stated]
+        if not new:
+            continue
+        spare = next((i for i in range(len(top) - 1, -1, -1)
+                      if top[i].needs and not top[i].named
+                      and set(top[i].needs) <= {t for j, r in enumerate(top) if j != i for t in r.needs}), None)
+        if spare is None:
+            break
+        top = [*top[:spare], *top[spare + 1:], extra]
+    return top
+
+
 def _ruled_out(
     measure: Measure, applicants: Mapping[str, list[str]], vocab: Mapping[str, Any],
     figures: Mapping[str, list[Figure]] | None = None,
@@ -254,6 +279,9 @@ def _ruled_out(
     test — so it does not rule out a measure whose own size criterion the plan's figures meet (売上高60億円 and
     「売上高10億円以上100億円未満」).
     """
+    other_level = _other_public_level(measure, applicants)
+    if other_level:
+        return other_level
     limits = (vocab.get("measure_limits") or {}).get(measure.id) or {}
     excluded = [a for a in limits.get("not_for", []) if a in applicants]
     if not excluded:
@@ -268,6 +296,22 @@ def _ruled_out(
     who = "・".join(APPLICANT_NAMES.get(a, a) for a in excluded)
     why = limits.get("reason", "")
     return f"計画の担い手は{who}（『{'』『'.join(sorted(shown)[:2])}』）だけです。{why}"
+
+
+PUBLIC_BODIES = frozenset({"prefecture", "municipality"})  # applicant kinds that are levels of local government
+
+
+def _other_public_level(measure: Measure, applicants: Mapping[str, list[str]]) -> str:
+    """Why a measure only another level of local government applies for is not for the plan's public body (a town's
+    plan and a grant only prefectures apply for), or "" — when the plan names no public body, or also names one the
+    measure is for."""
+    kinds = set(measure.applicants)
+    read = set(applicants) & PUBLIC_BODIES
+    if not kinds or not kinds <= PUBLIC_BODIES or not read or kinds & read:
+        return ""
+    shown = sorted({w for a in read for w in applicants[a]})[:2]
+    who = "・".join(APPLICANT_NAMES.get(a, a) for a in measure.applicants)
+    return f"計画の担い手は『{'』『'.join(shown)}』です。この施策に申請できるのは{who}です。"
 
 
 def _policy(corpus: Corpus) -> tuple[str, str]:
@@ -347,7 +391,7 @@ def match_plan(
         needs=needs,
         figures=figures,
         applicants=applicants,
-        results=[r for r in scored if r.listable][: max(1, n)],
+        results=cover_needs([r for r in scored if r.listable], max(1, n), {t.tag for t in needs if t.weight >= COVER_WEIGHT}),
         excluded=[r for r in scored if r.missed and r.needs and (r.score > 0 or not r.outside)][:3],
         choices=guess.choices(corpus.plan_types),
         promises=policy_promises(corpus, ptype.id, vocab),
