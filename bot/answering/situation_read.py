@@ -30,6 +30,8 @@ SELF_INTRO = (
 ASKS_HELP = r"(国|公的|行政|役所)(の|から|が|で)?[^。？?]{0,6}(助け|手助け|手だすけ|たすけ|援助|サポート|後押し|手当て|支え)"
 # a question about the policy text or the catalog itself (「政策文書では」「基本的な考え方に」): not the asker's situation
 ABOUT_SOURCES = r"政策文書|基本的な考え方|地域未来戦略|カタログ|(文書|資料)(で|に|は)|書かれ|書いて|記載|位置(づ|付)け"
+# a question for a process or a meaning (「申請の流れを知りたい」「手続きは」「とは」): answered from the sources, not an overview
+ASKS_PROCESS = r"流れ|手続|手順|申請方法|申請の仕方|とは|意味|定義|締め?切|期限|スケジュール"
 # a municipality or prefecture that speaks of its own project (「市でドローン配送をやりたい」「町として工業団地を」)
 PUBLIC_SELF = r"^(市|町|村|県|区|府|都)(で|として|が|の(役所|役場|職員|担当))"
 OWN_GRANT_NEED = "交付金"  # the need a public body's own-project grant serves (support_measures.yaml needs)
@@ -40,11 +42,11 @@ def describes_need(text: str, reading: Any | None, fact_asks: Sequence[str] = ()
     """True when the asker tells its own situation (first person, a self-introduction, a stated staff count) or asks
     for the state's help in any words, and plan
     analysis reads at least one need in it — and the question neither asks a fact of a support it designates
-    (``fact_asks``: 上限・補助率) nor asks about the policy text itself."""
+    (``fact_asks``: 上限・補助率) nor asks about the policy text itself or for a process or a meaning."""
     if reading is None or not getattr(reading, "needs", None):
         return False
     text = fold(text)
-    if any(rx.search(p, text, _FLAGS) for p in fact_asks) or rx.search(ABOUT_SOURCES, text):
+    if any(rx.search(p, text, _FLAGS) for p in fact_asks) or rx.search(ABOUT_SOURCES, text) or rx.search(ASKS_PROCESS, text):
         return False
     figures: Mapping[str, Sequence[Any]] = getattr(reading, "figures", {}) or {}
     return (bool(figures.get("employees")) or bool(rx.search(OWN_WORDS, text)) or bool(rx.search(SELF_INTRO, text))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot.plans.labels import FIELD_LABELS
@@ -187,6 +187,8 @@ def score_measure(
         result.score += w.get("out_of_scope", -4.0)
         caveats.append(f"この施策の対象は{scope.get('label', '特定の分野')}です。計画にその分野の産品・事業の記載がありません")
     ruled_out = _ruled_out(measure, applicants, vocab, figures)
+    if plan_type and plan_type not in measure.plan_types:  # the plan's type and public body both other than the measure's
+        ruled_out = ruled_out or _other_public_level(measure, applicants)
     mentions = _name_mentions(measure, plan_norm, {norm(g) for g in vocab.get("generic_aliases", [])})
     if mentions:
         result.named = True
@@ -243,28 +245,36 @@ def score_measure(
 
 
 COVER_WEIGHT = 2.0  # a need stated this firmly (NeedHit.weight) gets a measure of its own in the top n (cover_needs)
+COVER_SHARE = 0.5  # ... when its best measure scores at least this share of the one whose place it takes
 
 
-def cover_needs(listed: Sequence[MeasureMatch], n: int, stated: Collection[str]) -> list[MeasureMatch]:
-    """The first ``n`` measures, each need the plan states firmly (``stated``: two of its words, or asked for) that a
-    listed measure serves covered by one of them.
+def cover_needs(listed: Sequence[MeasureMatch], n: int, weights: Mapping[str, float]) -> list[MeasureMatch]:
+    """The first ``n`` measures, each need the plan states firmly (``weights``: NeedHit.weight, at least
+    ``COVER_WEIGHT``) that a listed measure serves covered by one of them.
 
     Five export measures would leave a food-export plan's 「国の交付金で賄う」 unanswered: the best measure for a need
-    none of the first ``n`` serves takes the place of the lowest one whose needs higher ones already serve (a
-    consultant names one measure per need before a fifth for the same need); without such a place nothing moves."""
+    none of the first ``n`` serves takes the place of the lowest one whose main need (the catalog's first) a higher
+    one already has as its main need — a second measure for the same thing — when it scores at least ``COVER_SHARE``
+    of that one's score. Without such a place nothing moves."""
     top = list(listed[:n])
     for extra in listed[n:]:
         served = {t for r in top for t in r.needs}
-        new = [t for t in extra.needs if t not in served and t in stated]
-        if not new:
+        if not [t for t in extra.needs if t not in served and weights.get(t, 0.0) >= COVER_WEIGHT]:
             continue
-        spare = next((i for i in range(len(top) - 1, -1, -1)
-                      if top[i].needs and not top[i].named
-                      and set(top[i].needs) <= {t for j, r in enumerate(top) if j != i for t in r.needs}), None)
+        spare = next((i for i in range(len(top) - 1, 0, -1)
+                      if not top[i].named and _main_need(top[i]) and _main_need(top[i]) in {_main_need(r) for r in top[:i]}),
+                     None)
         if spare is None:
             break
+        if extra.score < COVER_SHARE * top[spare].score:  # a weak match does not displace a strong one
+            continue
         top = [*top[:spare], *top[spare + 1:], extra]
     return top
+
+
+def _main_need(result: MeasureMatch) -> str:
+    """The measure's main need (the first of its catalog needs), or "" when it has none."""
+    return result.measure.needs[0] if result.measure.needs else ""
 
 
 def _ruled_out(
@@ -279,9 +289,6 @@ def _ruled_out(
     test — so it does not rule out a measure whose own size criterion the plan's figures meet (売上高60億円 and
     「売上高10億円以上100億円未満」).
     """
-    other_level = _other_public_level(measure, applicants)
-    if other_level:
-        return other_level
     limits = (vocab.get("measure_limits") or {}).get(measure.id) or {}
     excluded = [a for a in limits.get("not_for", []) if a in applicants]
     if not excluded:
@@ -303,8 +310,9 @@ PUBLIC_BODIES = frozenset({"prefecture", "municipality"})  # applicant kinds tha
 
 def _other_public_level(measure: Measure, applicants: Mapping[str, list[str]]) -> str:
     """Why a measure only another level of local government applies for is not for the plan's public body (a town's
-    plan and a grant only prefectures apply for), or "" — when the plan names no public body, or also names one the
-    measure is for."""
+    tourism plan and a grant only prefectures apply for, for another plan type), or "" — when the plan names no public
+    body, or also names one the measure is for. Applied only when the plan's type is not the measure's either: a
+    prefecture's plan may name only its towns (「県・町の財政負担」)."""
     kinds = set(measure.applicants)
     read = set(applicants) & PUBLIC_BODIES
     if not kinds or not kinds <= PUBLIC_BODIES or not read or kinds & read:
@@ -391,7 +399,7 @@ def match_plan(
         needs=needs,
         figures=figures,
         applicants=applicants,
-        results=cover_needs([r for r in scored if r.listable], max(1, n), {t.tag for t in needs if t.weight >= COVER_WEIGHT}),
+        results=cover_needs([r for r in scored if r.listable], max(1, n), {t.tag: t.weight for t in needs}),
         excluded=[r for r in scored if r.missed and r.needs and (r.score > 0 or not r.outside)][:3],
         choices=guess.choices(corpus.plan_types),
         promises=policy_promises(corpus, ptype.id, vocab),

@@ -88,3 +88,63 @@ def test_measures_serving_none_of_the_needs_are_not_listed(desk: Any, question: 
     listed = _listed(answer)
     assert wanted in listed
     assert not set(listed) & unwanted
+
+
+# --- match: one measure per firmly stated need; another level of local government's grant left out -------------
+
+EXPORT_PLANS = [
+    """南部 水産物輸出クラスター計画（市）
+ホタテと干物を台湾・香港の小売向けに輸出する。中核は水産加工会社（従業員180人）。
+・海外の見本市に出展し、現地のバイヤーと商談したい。
+・輸出に取り組む漁業者を増やすため、輸出の診断を受けてもらいたい。
+・冷凍加工施設の整備費の一部は、国の交付金と市の予算で賄いたい。
+""",
+    """酒どころ輸出プラン（町が策定）
+町内の酒蔵3社の日本酒を北米とアジアに輸出する。
+・海外のECサイトで日本酒を販売し、海外の展示会にも出展したい。
+・輸出向けの瓶詰め施設の整備費には国の交付金を充てる考えで、町の予算も合わせる。
+""",
+    """西部 和牛・米 輸出クラスター計画（市長策定）
+地元の和牛と米を東南アジアの外食チェーンに売り込む。中核は食肉加工会社（従業員220人）。
+・海外の商社との商談会や海外展示会に出たい。輸出先の情報も足りない。
+・輸出向け処理施設の整備費の一部を国の交付金で手当てしたい。
+""",
+]
+
+
+@pytest.mark.parametrize("plan", EXPORT_PLANS)
+def test_an_export_plan_asking_for_the_national_grant_gets_it_beside_the_export_measures(desk: Any, plan: str) -> None:
+    top = [r.measure.id for r in desk.match(plan, plan_type="regional_cluster").results]
+    assert "chiiki-mirai-kofukin" in top
+    assert any(m.startswith(("jetro", "gfp", "nourin-yushutsu", "yushutsu")) for m in top)
+
+
+TOWN_PLANS = [
+    """山あいの温泉町 滞在型観光プラン（町）
+欧米の富裕層に長く滞在してもらう。老朽化した旅館を高級客室に改修したい。
+・町が駅から温泉街までの二次交通を確保し、ガイドを育成する。町の事業費の一部は国の交付金を活用したい。
+""",
+    """湖畔の村 体験型ツーリズム計画（村）
+村が観光協会(DMO)と一緒に、湖と森の体験プログラムを訪日客向けにつくる。
+・周遊バスなどの二次交通と道路の案内板を整えたい。村の事業費には国の交付金を使いたい。
+""",
+    """島の町 インバウンド観光プラン（町役場）
+港からの二次交通と宿泊施設の改修が課題。町として国の交付金を活用して受け入れ環境を整えたい。
+""",
+]
+
+
+@pytest.mark.parametrize("plan", TOWN_PLANS)
+def test_a_towns_plan_is_not_offered_a_grant_only_prefectures_apply_for(desk: Any, plan: str) -> None:
+    result = desk.match(plan, plan_type="local_industry", n=8)
+    top = [r.measure.id for r in result.results]
+    assert "infra-seibi-suishin-kofukin" not in top
+    assert "chiiki-mirai-kofukin" in top
+
+
+def test_a_prefectures_infrastructure_plan_still_gets_the_prefectures_grant(desk: Any) -> None:
+    plan = """Q県 戦略産業クラスター計画（半導体）
+大規模な半導体工場の立地に合わせ、県が工業用水道とアクセス道路を整備する。整備費は国の交付金を活用したい。
+"""
+    top = [r.measure.id for r in desk.match(plan, plan_type="strategic_cluster", n=8).results]
+    assert "infra-seibi-suishin-kofukin" in top
