@@ -139,8 +139,10 @@ def score_measure(
     vocab: Mapping[str, Any],
     policy: tuple[str, str],
     sentences: Sequence[Sentence] = (),
+    likely_type: str = "",
 ) -> MeasureMatch:
-    """Score one measure for the plan and say why, line by line, in Japanese."""
+    """Score one measure for the plan and say why, line by line, in Japanese (``likely_type``: the plan type guessed
+    even when not confidently, for :func:`_other_public_level`)."""
     w = {k: float(v) for k, v in (vocab.get("match_weights") or {}).items()}
     strict = not bool((vocab.get("match_weights") or {}).get("criterion_missed_listable", True))
     result = MeasureMatch(measure=measure, score=0.0)
@@ -187,7 +189,8 @@ def score_measure(
         result.score += w.get("out_of_scope", -4.0)
         caveats.append(f"この施策の対象は{scope.get('label', '特定の分野')}です。計画にその分野の産品・事業の記載がありません")
     ruled_out = _ruled_out(measure, applicants, vocab, figures)
-    if plan_type and plan_type not in measure.plan_types:  # the plan's type and public body both other than the measure's
+    likely = plan_type or likely_type
+    if likely and likely not in measure.plan_types:  # the plan's type and public body both other than the measure's
         ruled_out = ruled_out or _other_public_level(measure, applicants)
     mentions = _name_mentions(measure, plan_norm, {norm(g) for g in vocab.get("generic_aliases", [])})
     if mentions:
@@ -385,6 +388,7 @@ def match_plan(
             vocab=vocab,
             policy=policy,
             sentences=sentences,
+            likely_type=ptype.id,
         )
         for m in corpus.measures
     ]
