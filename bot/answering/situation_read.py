@@ -33,7 +33,7 @@ ABOUT_SOURCES = r"政策文書|基本的な考え方|地域未来戦略|カタ�
 # a question for a process or a meaning (「申請の流れを知りたい」「手続きは」「とは」): answered from the sources, not an overview
 ASKS_PROCESS = r"流れ|手続|手順|申請方法|申請の仕方|とは|意味|定義|締め?切|期限|スケジュール"
 # a municipality or prefecture that speaks of its own project (「市でドローン配送をやりたい」「町として工業団地を」)
-PUBLIC_SELF = r"^(市|町|村|県|区|府|都)(で|として|が|の(役所|役場|職員|担当))"
+PUBLIC_SELF = r"^(市|町|村|県|区|府|都)(で|として|が|の[^。、？?]{0,8}(役所|役場|職員|担当))"
 OWN_GRANT_NEED = "交付金"  # the need a public body's own-project grant serves (support_measures.yaml needs)
 _FLAGS = re.IGNORECASE
 

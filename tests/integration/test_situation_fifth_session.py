@@ -56,6 +56,7 @@ def test_a_question_about_the_sources_is_not_read_as_the_askers_situation(desk: 
         ("村で移動販売の実証をしたいが今の規制がネック。特例を認めてもらう道と、実証の費用の手当ては？", "特区"),
         ("町役場の産業振興係です。工業団地を造りたいが、候補地の調査から手探りです。国の仕組みはありますか", "産業用地"),
         ("市として自動運転バスの実証をしたい。規制の特例を国に認めてもらう方法はありますか", "特区"),
+        ("町の観光担当です。海外のお客さんに長く泊まってもらえる温泉地にしたい。国の支援で合うものは？", "インバウンド観光地づくり"),
     ],
 )
 def test_a_public_bodys_own_project_also_gets_its_own_grant(desk: Any, question: str, measure: str) -> None:
@@ -64,6 +65,21 @@ def test_a_public_bodys_own_project_also_gets_its_own_grant(desk: Any, question:
     assert measure in answer.text
     assert "地域未来交付金" in answer.text
     assert "事業承継" not in answer.text and "持続化補助金" not in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "家族で小さな旅館をやってます。客室をリフォームして海外のお客さんも泊まれるようにしたいなあ",
+        "山の民宿です。外国のお客さんに来てもらえるよう部屋を改装したい",
+        "温泉旅館を経営しています。海外のお客さんを呼びたいけど、何か国の助けは？",
+    ],
+)
+def test_foreign_guests_of_an_inn_are_tourism_not_export(desk: Any, question: str) -> None:
+    answer = desk.ask(question)
+    assert answer.text.startswith(OVERVIEW_LEAD)
+    assert "観光" in answer.text
+    assert "JETRO" not in answer.text and "輸出" not in answer.text
 
 
 def test_a_business_is_not_offered_the_grant_for_public_bodies(desk: Any) -> None:
