@@ -15,6 +15,7 @@ from bot import messages
 from bot.answering.answer import Answer, Citation, HitOut
 from bot.answering.compose import suggestions, units
 from bot.plans.match import COUNTED_SIZE, size_criterion_met
+from bot.plans.needs import Figure
 from retrieval import regex as rx
 from retrieval.clarify import Situation, SizeRules
 from retrieval.corpus import Corpus
@@ -39,6 +40,10 @@ STATED_MAX = 3  # 要件 lines on the asker's figures an entry quotes
 HEADING_NOTE = "政策文書の支援メニューの項目で、個別の施策は示されていない"
 _SIZE = re.compile(r"[0-9０-９]+\s*(人|億|万|円|%|％)")
 _PLAIN = re.compile(r"[\s、。,.・:：()（）「」『』?？!！]")
+BUDGET_FIELD = "investment_yen"
+BUDGET_NEEDS = ("設備投資",)  # needs beside which a budget stated alone is the investment (stated_budget)
+_BUDGET = r"([0-9０-９][0-9０-９,，]*)\s*(億|万)"
+_DIGITS = str.maketrans("０１２３４５６７８９，", "0123456789,")
 PROVIDES_LINE = "支援内容:"
 AMOUNT_LINE = "金額等:"
 RUNS_LINE = "所管:"  # who runs a measure (「運営は地域経済活性化支援機構 REVIC」)
@@ -48,11 +53,32 @@ ASKED_LINE_MIN = 4  # character pairs (not hiragana alone) a 支援内容 line s
 
 def read_needs(question: str, match: Callable[..., Any]) -> Any | None:
     """Plan analysis's reading of a question (its needs, figures, applicants and ranked measures), or None when it
-    reads nothing (``match`` is ``match_plan`` with its keyword arguments bound)."""
+    reads nothing (``match`` is ``match_plan`` with its keyword arguments bound). A budget stated alone beside an
+    investment need is read as the investment (:func:`stated_budget`)."""
     try:
-        return match(question, n=PLAN_DEPTH)
+        reading = match(question, n=PLAN_DEPTH)
     except DeskError:
         return None
+    budget = stated_budget(question, reading)
+    if budget is not None:
+        reading.figures = {**(reading.figures or {}), BUDGET_FIELD: [budget]}
+    return reading
+
+
+def stated_budget(question: str, reading: Any) -> Figure | None:
+    """The one amount a question states (「1000万くらいの話です」「800万くらいかな」) as its investment, when plan
+    analysis reads an investment need (``BUDGET_NEEDS``) and no amount figure of its own; else None."""
+    figures: Mapping[str, Sequence[Any]] = getattr(reading, "figures", None) or {}
+    needs = {n.tag for n in getattr(reading, "needs", None) or []}
+    if any(f.endswith("_yen") and v for f, v in figures.items()) or not needs & set(BUDGET_NEEDS):
+        return None
+    amounts = list(rx.finditer(_BUDGET, question))
+    if len(amounts) != 1:
+        return None
+    found = amounts[0]
+    number = float(found.group(1).translate(_DIGITS).replace(",", ""))
+    value = number * (100_000_000 if found.group(2) == "億" else 10_000)
+    return Figure(field=BUDGET_FIELD, value=value, text=found.group(0), sentence=question)
 
 
 def states_needs(reading: Any | None) -> bool:

@@ -21,6 +21,7 @@ def _listed(answer: Any) -> list[str]:
         ("社員25人の金属加工の会社です。古い旋盤をNC旋盤に替えて精度の高い部品を作りたい。800万くらいかな", "ものづくり"),
         ("うちの工場、機械が古くて。新しい加工機を入れて製品の付加価値を上げたいと考えてます", "ものづくり"),
         ("従業員12人の製作所。工作機械を入れ替えて試作の仕事を取りたい、予算は1500万ほど", "ものづくり"),
+        ("社員40人の部品工場ですが、人手が足りなくてロボットを入れたい。2000万円ぐらい", "ものづくり"),
         # succession in plain or kana words
         ("私の店はもう跡を継ぐ者がいません。誰かに店をゆずれたらと思ってます", "事業承継・M&A補助金"),
         ("おやじの代からの食堂なんだけど、あとつぎがいなくてさ。よそのひとに店をゆずる時の手だすけってある？", "事業承継・M&A補助金"),
@@ -164,3 +165,18 @@ def test_a_prefectures_infrastructure_plan_still_gets_the_prefectures_grant(desk
 """
     top = [r.measure.id for r in desk.match(plan, plan_type="strategic_cluster", n=8).results]
     assert "infra-seibi-suishin-kofukin" in top
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "従業員30人の町工場。新しいNC機械入れて試作品を高く売れるようにしたい。1000万くらいの話です",
+        "社員40人の部品工場ですが、人手が足りなくてロボットを入れたい。2000万円ぐらい",
+        "うちは社員20人の金型屋で、新しい加工機を入れたい。予算は800万くらいかな",
+    ],
+)
+def test_a_budget_stated_alone_is_the_investment_its_floors_are_held_against(desk: Any, question: str) -> None:
+    answer = desk.ask(question)
+    assert answer.text.startswith(OVERVIEW_LEAD)
+    assert "ものづくり" in answer.text
+    assert "成長加速化補助金" not in answer.text  # 「投資1億円以上」 is out of this budget's reach
