@@ -14,9 +14,10 @@ from typing import Any
 from bot import messages
 from bot.answering.answer import Answer, Citation, HitOut
 from bot.answering.compose import suggestions, units
-from bot.plans.match import COUNTED_SIZE, size_criterion_met
+from bot.plans.match import COUNTED_SIZE, PUBLIC_BODIES, size_criterion_met
 from bot.plans.needs import Figure
 from retrieval import regex as rx
+from retrieval.chunk import APPLICANT_NAMES
 from retrieval.clarify import Situation, SizeRules
 from retrieval.corpus import Corpus
 from retrieval.errors import DeskError
@@ -152,7 +153,9 @@ def out_of_reach(measures: Sequence[Measure], reading: Any | None, sizes: SizeRu
     not offered that measure either; nor is an asker who states neither the investment nor a mid-sized firm offered an
     investment floor of ``large_floor_yen`` or more (a ryokan union's renovation and a 20億円 investment subsidy).
     A heading of the policy's support menu (:func:`is_heading`) is not offered to a firm that states its size: it asks
-    what it can apply for, and a heading has nothing to apply for (asked as such, 「専門家を派遣してもらう支援は」, it is)."""
+    what it can apply for, and a heading has nothing to apply for (asked as such, 「専門家を派遣してもらう支援は」, it is).
+    A municipality (「市として」) is not offered what only prefectures apply for, nor a prefecture what only
+    municipalities do."""
     if reading is None:
         return {}
     figures: Mapping[str, Sequence[Any]] = getattr(reading, "figures", {}) or {}
@@ -165,10 +168,14 @@ def out_of_reach(measures: Sequence[Measure], reading: Any | None, sizes: SizeRu
     fits |= {child for child, parents in sizes.parents.items() if set(parents) & set(stated)}
     # a size read from the employee count alone (従業員350人 → 中堅) is a guess: an SME may have more staff (資本金の基準)
     counted = all(w.startswith(COUNTED_SIZE) for a in stated for w in applicants[a])
+    public = set(applicants) & PUBLIC_BODIES  # the asker's own level of local government (「市として…」)
     out: dict[str, str] = {}
     for m in measures:
         if is_heading(m) and stated:  # a firm that states its size asks what it can apply for
             out[m.id] = HEADING_NOTE
+            continue
+        if public and m.applicants and set(m.applicants) <= PUBLIC_BODIES and not set(m.applicants) & public:
+            out[m.id] = "対象: " + "・".join(APPLICANT_NAMES.get(a, a) for a in m.applicants)  # another level's measure
             continue
         kinds = set(m.applicants)
         guessed_only = counted and size_criterion_met(m, {k: list(v) for k, v in figures.items()})  # the asker's sales meet the measure's size criterion

@@ -45,7 +45,7 @@ def describes_need(text: str, reading: Any | None, fact_asks: Sequence[str] = ()
     (``fact_asks``: 上限・補助率) nor asks about the policy text itself or for a process or a meaning."""
     if reading is None or not getattr(reading, "needs", None):
         return False
-    text = fold(text)
+    text = re.sub(r"\s+", "", fold(text))  # 「ひとりで 小さな 店を やってます」: kana questions space their words
     if any(rx.search(p, text, _FLAGS) for p in fact_asks) or rx.search(ABOUT_SOURCES, text) or rx.search(ASKS_PROCESS, text):
         return False
     figures: Mapping[str, Sequence[Any]] = getattr(reading, "figures", {}) or {}

@@ -180,3 +180,23 @@ def test_a_budget_stated_alone_is_the_investment_its_floors_are_held_against(des
     assert answer.text.startswith(OVERVIEW_LEAD)
     assert "ものづくり" in answer.text
     assert "成長加速化補助金" not in answer.text  # 「投資1億円以上」 is out of this budget's reach
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "市として、企業の進出に合わせて道路を広げたいが、財源が足りない",
+        "町が工場の誘致に合わせて工業用水とアクセス道路を整えたい。国の助けは？",
+        "市の企画課です。新しい工業団地まで道路を引きたいが、市の予算だけでは無理です",
+    ],
+)
+def test_a_municipality_is_not_offered_what_only_prefectures_apply_for(desk: Any, question: str) -> None:
+    answer = desk.ask(question)
+    assert answer.text.startswith(OVERVIEW_LEAD)
+    assert "infra-seibi-suishin-kofukin" not in _listed(answer)
+    assert "地域未来交付金" in answer.text
+
+
+def test_a_prefecture_is_still_offered_the_prefectures_infrastructure_grant(desk: Any) -> None:
+    answer = desk.ask("県の産業振興課です。半導体工場の進出に合わせて工業用水と道路を整備したいが、県の予算だけでは足りない")
+    assert "infra-seibi-suishin-kofukin" in _listed(answer)
