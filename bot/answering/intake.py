@@ -21,12 +21,14 @@ from bot.answering.referent import named_referent
 from bot.answering.relevance import unread_quoted
 from bot.answering.situation import (
     consult_windows,
+    off_topic,
     out_of_reach,
     overview,
     plan_ranks,
     read_needs,
     states_needs,
 )
+from bot.answering.situation_read import describes_need, own_project_grants
 from retrieval.clarify import Clarify
 from retrieval.corpus import Corpus
 from retrieval.index import LoadedIndex
@@ -171,10 +173,12 @@ class Intake:
         index = self.index()
         clarify = self.clarify()
         named_intent = self.intents.has(text, "situation")
-        if not (named_intent or clarify.situation.asked(text)) or anchored(index, text):
+        if anchored(index, text):
             return None
         context = with_context(clarify, text, turns)
         reading = read_needs(context, self.plan_match)
+        if not (named_intent or clarify.situation.asked(text) or (not turns and describes_need(text, reading, clarify.situation.not_asks))):
+            return None
         if context == text and clarify.too_vague(text) and not states_needs(reading):
             # 「どこに相談すれば」 alone names no need: asked back only when intents.yaml reads a situation
             return clarify_answer(clarify, meta) if named_intent else None
@@ -183,7 +187,10 @@ class Intake:
         corpus = self.corpus()
         windows = consult_windows(corpus, clarify.situation, context)
         ruled_out = out_of_reach(corpus.measures, reading, clarify.situation.sizes)
-        return overview(hits, plan_ranks(reading), {**meta, "query": context}, measures, windows, ruled_out)
+        unrelated = off_topic(corpus.measures, reading, clarify.situation.consult_kinds)
+        grants = own_project_grants(corpus.measures, text, clarify.situation.from_public_body(text),
+                                    clarify.situation.public_applicants)
+        return overview(hits, plan_ranks(reading), {**meta, "query": context}, measures, windows, ruled_out, unrelated, grants)
 
     def follow_up_query(self, question: str, turns: Sequence[Turn]) -> str:
         """The retrieval query of a question in a conversation (extractive mode: carried key terms)."""

@@ -14,8 +14,10 @@ from typing import Any
 from bot import messages
 from bot.answering.answer import Answer, Citation, HitOut
 from bot.answering.compose import suggestions, units
-from bot.plans.match import COUNTED_SIZE, size_criterion_met
+from bot.plans.match import COUNTED_SIZE, PUBLIC_BODIES, size_criterion_met
+from bot.plans.needs import Figure
 from retrieval import regex as rx
+from retrieval.chunk import APPLICANT_NAMES
 from retrieval.clarify import Situation, SizeRules
 from retrieval.corpus import Corpus
 from retrieval.errors import DeskError
@@ -23,6 +25,7 @@ from retrieval.schema import Measure
 from retrieval.types import Chunk, Hit
 
 MAX_MEASURES = 4
+STANDING_MAX = 1  # standing lines (a public body's own-project grant) an overview adds after the fitting measures
 RELATIVE_FLOOR = 0.5  # a measure scoring under this share of the best one is left out
 RRF_K = 3.0
 PLAN_WEIGHT = 1.0  # weight of plan analysis's ranking against the search's
@@ -38,6 +41,10 @@ STATED_MAX = 3  # 要件 lines on the asker's figures an entry quotes
 HEADING_NOTE = "政策文書の支援メニューの項目で、個別の施策は示されていない"
 _SIZE = re.compile(r"[0-9０-９]+\s*(人|億|万|円|%|％)")
 _PLAIN = re.compile(r"[\s、。,.・:：()（）「」『』?？!！]")
+BUDGET_FIELD = "investment_yen"
+BUDGET_NEEDS = ("設備投資",)  # needs beside which a budget stated alone is the investment (stated_budget)
+_BUDGET = r"([0-9０-９][0-9０-９,，]*)\s*(億|万)"
+_DIGITS = str.maketrans("０１２３４５６７８９，", "0123456789,")
 PROVIDES_LINE = "支援内容:"
 AMOUNT_LINE = "金額等:"
 RUNS_LINE = "所管:"  # who runs a measure (「運営は地域経済活性化支援機構 REVIC」)
@@ -47,11 +54,32 @@ ASKED_LINE_MIN = 4  # character pairs (not hiragana alone) a 支援内容 line s
 
 def read_needs(question: str, match: Callable[..., Any]) -> Any | None:
     """Plan analysis's reading of a question (its needs, figures, applicants and ranked measures), or None when it
-    reads nothing (``match`` is ``match_plan`` with its keyword arguments bound)."""
+    reads nothing (``match`` is ``match_plan`` with its keyword arguments bound). A budget stated alone beside an
+    investment need is read as the investment (:func:`stated_budget`)."""
     try:
-        return match(question, n=PLAN_DEPTH)
+        reading = match(question, n=PLAN_DEPTH)
     except DeskError:
         return None
+    budget = stated_budget(question, reading)
+    if budget is not None:
+        reading.figures = {**(reading.figures or {}), BUDGET_FIELD: [budget]}
+    return reading
+
+
+def stated_budget(question: str, reading: Any) -> Figure | None:
+    """The one amount a question states (「1000万くらいの話です」「800万くらいかな」) as its investment, when plan
+    analysis reads an investment need (``BUDGET_NEEDS``) and no amount figure of its own; else None."""
+    figures: Mapping[str, Sequence[Any]] = getattr(reading, "figures", None) or {}
+    needs = {n.tag for n in getattr(reading, "needs", None) or []}
+    if any(f.endswith("_yen") and v for f, v in figures.items()) or not needs & set(BUDGET_NEEDS):
+        return None
+    amounts = list(rx.finditer(_BUDGET, question))
+    if len(amounts) != 1:
+        return None
+    found = amounts[0]
+    number = float(found.group(1).translate(_DIGITS).replace(",", ""))
+    value = number * (100_000_000 if found.group(2) == "億" else 10_000)
+    return Figure(field=BUDGET_FIELD, value=value, text=found.group(0), sentence=question)
 
 
 def states_needs(reading: Any | None) -> bool:
@@ -125,7 +153,9 @@ def out_of_reach(measures: Sequence[Measure], reading: Any | None, sizes: SizeRu
     not offered that measure either; nor is an asker who states neither the investment nor a mid-sized firm offered an
     investment floor of ``large_floor_yen`` or more (a ryokan union's renovation and a 20億円 investment subsidy).
     A heading of the policy's support menu (:func:`is_heading`) is not offered to a firm that states its size: it asks
-    what it can apply for, and a heading has nothing to apply for (asked as such, 「専門家を派遣してもらう支援は」, it is)."""
+    what it can apply for, and a heading has nothing to apply for (asked as such, 「専門家を派遣してもらう支援は」, it is).
+    A municipality (「市として」) is not offered what only prefectures apply for, nor a prefecture what only
+    municipalities do."""
     if reading is None:
         return {}
     figures: Mapping[str, Sequence[Any]] = getattr(reading, "figures", {}) or {}
@@ -138,10 +168,14 @@ def out_of_reach(measures: Sequence[Measure], reading: Any | None, sizes: SizeRu
     fits |= {child for child, parents in sizes.parents.items() if set(parents) & set(stated)}
     # a size read from the employee count alone (従業員350人 → 中堅) is a guess: an SME may have more staff (資本金の基準)
     counted = all(w.startswith(COUNTED_SIZE) for a in stated for w in applicants[a])
+    public = set(applicants) & PUBLIC_BODIES  # the asker's own level of local government (「市として…」)
     out: dict[str, str] = {}
     for m in measures:
         if is_heading(m) and stated:  # a firm that states its size asks what it can apply for
             out[m.id] = HEADING_NOTE
+            continue
+        if public and m.applicants and set(m.applicants) <= PUBLIC_BODIES and not set(m.applicants) & public:
+            out[m.id] = "対象: " + "・".join(APPLICANT_NAMES.get(a, a) for a in m.applicants)  # another level's measure
             continue
         kinds = set(m.applicants)
         guessed_only = counted and size_criterion_met(m, {k: list(v) for k, v in figures.items()})  # the asker's sales meet the measure's size criterion
@@ -165,14 +199,17 @@ def out_of_reach(measures: Sequence[Measure], reading: Any | None, sizes: SizeRu
 def pick_measures(
     hits: Sequence[Hit], ranks: Mapping[str, int], limit: int = MAX_MEASURES,
     chunks: Mapping[str, Chunk] | None = None, prefer: Collection[str] = (), avoid: Collection[str] = (),
+    off_topic: Collection[str] = (),
 ) -> list[Hit]:
     """The measure chunks that fit best: search rank fused with plan analysis's rank (RRF).
 
     A measure plan analysis matched to the asker's needs (``ranks``) is a candidate even when the search did not
     retrieve it (a ryokan's renovation: the tourism measures share needs, not words); it comes from ``chunks``.
     Candidates whose id is in ``prefer`` (the consultation windows, when the asker asks where to ask) lead; those in
-    ``avoid`` (windows for public bodies only, asked by a business) are left out."""
-    measures = [h for h in hits if h.chunk.kind == "measure" and h.chunk.id.removeprefix("measure:") not in avoid]
+    ``avoid`` (windows for public bodies only, asked by a business) are left out, and so are those only the search
+    found that serve none of the asker's needs (``off_topic``, see :func:`off_topic`)."""
+    measures = [h for h in hits if h.chunk.kind == "measure" and h.chunk.id.removeprefix("measure:") not in avoid
+                and not (h.chunk.id.removeprefix("measure:") in off_topic and h.chunk.id.removeprefix("measure:") not in ranks)]
     found = {h.chunk.id.removeprefix("measure:") for h in measures}
     measures += [Hit(chunk=chunks[f"measure:{mid}"], score=0.0)
                  for mid in sorted(ranks, key=lambda m: ranks[m])
@@ -194,6 +231,16 @@ def pick_measures(
     if not windows:
         return chosen
     return [*windows[:1], *(h for h in chosen if h is not windows[0])][:limit]
+
+
+def off_topic(measures: Sequence[Measure], reading: Any | None, keep_kinds: Collection[str]) -> set[str]:
+    """Measures serving none of the needs plan analysis read in the question (a shop without a successor and an
+    export platform, a village's last supermarket and the list of firms named in a cluster plan), the consultation
+    windows (``keep_kinds``) excepted: they fit any need. Empty when no need is read."""
+    read = {n.tag for n in getattr(reading, "needs", None) or []}
+    if not read:
+        return set()
+    return {m.id for m in measures if m.kind not in keep_kinds and not set(m.needs) & read}
 
 
 def consult_windows(corpus: Corpus, situation: Situation, question: str) -> tuple[set[str], set[str]]:
@@ -272,13 +319,21 @@ def headline_amounts(lines: Sequence[str]) -> list[str]:
 def overview(
     hits: Sequence[Hit], ranks: Mapping[str, int], meta: dict[str, Any], chunks: Mapping[str, Chunk] | None = None,
     windows: tuple[Collection[str], Collection[str]] = ((), ()), ruled_out: Collection[str] = (),
+    unrelated: Collection[str] = (), standing: Sequence[str] = (),
 ) -> Answer | None:
     """The overview answer, or None when the search found no measure (``windows``: see :func:`consult_windows`;
-    ``ruled_out``: measures the asker's stated size rules out, see :func:`out_of_reach`)."""
+    ``ruled_out``: measures the asker's stated size rules out, see :func:`out_of_reach`; ``unrelated``: see
+    :func:`off_topic`; ``standing``: measures named after the fitting ones while there is room, see
+    :func:`bot.answering.situation_read.own_project_grants`)."""
     avoid = {*windows[1], *ruled_out}
-    chosen = pick_measures(hits, closed_ranks(ranks, avoid), chunks=chunks, prefer=windows[0], avoid=avoid)
+    chosen = pick_measures(hits, closed_ranks(ranks, avoid), chunks=chunks, prefer=windows[0], avoid=avoid,
+                           off_topic=unrelated)
     if not chosen:
         return None
+    named = {h.chunk.id for h in chosen}
+    added = [Hit(chunk=chunks[f"measure:{m}"], score=0.0) for m in standing
+             if chunks and f"measure:{m}" in chunks and f"measure:{m}" not in named and m not in avoid][:STANDING_MAX]
+    chosen = [*chosen[: MAX_MEASURES - len(added)], *added]  # the standing line takes the weakest fitting one's place
     text_lines = [messages.SITUATION_LEAD.format(n=len(chosen))]
     citations: list[Citation] = []
     for n, hit in enumerate(chosen, start=1):

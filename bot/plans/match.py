@@ -139,8 +139,10 @@ def score_measure(
     vocab: Mapping[str, Any],
     policy: tuple[str, str],
     sentences: Sequence[Sentence] = (),
+    likely_type: str = "",
 ) -> MeasureMatch:
-    """Score one measure for the plan and say why, line by line, in Japanese."""
+    """Score one measure for the plan and say why, line by line, in Japanese (``likely_type``: the plan type guessed
+    even when not confidently, for :func:`_other_public_level`)."""
     w = {k: float(v) for k, v in (vocab.get("match_weights") or {}).items()}
     strict = not bool((vocab.get("match_weights") or {}).get("criterion_missed_listable", True))
     result = MeasureMatch(measure=measure, score=0.0)
@@ -187,6 +189,9 @@ def score_measure(
         result.score += w.get("out_of_scope", -4.0)
         caveats.append(f"この施策の対象は{scope.get('label', '特定の分野')}です。計画にその分野の産品・事業の記載がありません")
     ruled_out = _ruled_out(measure, applicants, vocab, figures)
+    likely = plan_type or likely_type
+    if likely and likely not in measure.plan_types:  # the plan's type and public body both other than the measure's
+        ruled_out = ruled_out or _other_public_level(measure, applicants)
     mentions = _name_mentions(measure, plan_norm, {norm(g) for g in vocab.get("generic_aliases", [])})
     if mentions:
         result.named = True
@@ -242,6 +247,39 @@ def score_measure(
     return result
 
 
+COVER_WEIGHT = 2.0  # a need stated this firmly (NeedHit.weight) gets a measure of its own in the top n (cover_needs)
+COVER_SHARE = 0.5  # ... when its best measure scores at least this share of the one whose place it takes
+
+
+def cover_needs(listed: Sequence[MeasureMatch], n: int, weights: Mapping[str, float]) -> list[MeasureMatch]:
+    """The first ``n`` measures, each need the plan states firmly (``weights``: NeedHit.weight, at least
+    ``COVER_WEIGHT``) that a listed measure serves covered by one of them.
+
+    Five export measures would leave a food-export plan's 「国の交付金で賄う」 unanswered: the best measure for a need
+    none of the first ``n`` serves takes the place of the lowest one whose main need (the catalog's first) a higher
+    one already has as its main need — a second measure for the same thing — when it scores at least ``COVER_SHARE``
+    of that one's score. Without such a place nothing moves."""
+    top = list(listed[:n])
+    for extra in listed[n:]:
+        served = {t for r in top for t in r.needs}
+        if not [t for t in extra.needs if t not in served and weights.get(t, 0.0) >= COVER_WEIGHT]:
+            continue
+        spare = next((i for i in range(len(top) - 1, 0, -1)
+                      if not top[i].named and _main_need(top[i]) and _main_need(top[i]) in {_main_need(r) for r in top[:i]}),
+                     None)
+        if spare is None:
+            break
+        if extra.score < COVER_SHARE * top[spare].score:  # a weak match does not displace a strong one
+            continue
+        top = [*top[:spare], *top[spare + 1:], extra]
+    return top
+
+
+def _main_need(result: MeasureMatch) -> str:
+    """The measure's main need (the first of its catalog needs), or "" when it has none."""
+    return result.measure.needs[0] if result.measure.needs else ""
+
+
 def _ruled_out(
     measure: Measure, applicants: Mapping[str, list[str]], vocab: Mapping[str, Any],
     figures: Mapping[str, list[Figure]] | None = None,
@@ -268,6 +306,23 @@ def _ruled_out(
     who = "・".join(APPLICANT_NAMES.get(a, a) for a in excluded)
     why = limits.get("reason", "")
     return f"計画の担い手は{who}（『{'』『'.join(sorted(shown)[:2])}』）だけです。{why}"
+
+
+PUBLIC_BODIES = frozenset({"prefecture", "municipality"})  # applicant kinds that are levels of local government
+
+
+def _other_public_level(measure: Measure, applicants: Mapping[str, list[str]]) -> str:
+    """Why a measure only another level of local government applies for is not for the plan's public body (a town's
+    tourism plan and a grant only prefectures apply for, for another plan type), or "" — when the plan names no public
+    body, or also names one the measure is for. Applied only when the plan's type is not the measure's either: a
+    prefecture's plan may name only its towns (「県・町の財政負担」)."""
+    kinds = set(measure.applicants)
+    read = set(applicants) & PUBLIC_BODIES
+    if not kinds or not kinds <= PUBLIC_BODIES or not read or kinds & read:
+        return ""
+    shown = sorted({w for a in read for w in applicants[a]})[:2]
+    who = "・".join(APPLICANT_NAMES.get(a, a) for a in measure.applicants)
+    return f"計画の担い手は『{'』『'.join(shown)}』です。この施策に申請できるのは{who}です。"
 
 
 def _policy(corpus: Corpus) -> tuple[str, str]:
@@ -333,6 +388,7 @@ def match_plan(
             vocab=vocab,
             policy=policy,
             sentences=sentences,
+            likely_type=ptype.id,
         )
         for m in corpus.measures
     ]
@@ -347,7 +403,7 @@ def match_plan(
         needs=needs,
         figures=figures,
         applicants=applicants,
-        results=[r for r in scored if r.listable][: max(1, n)],
+        results=cover_needs([r for r in scored if r.listable], max(1, n), {t.tag: t.weight for t in needs}),
         excluded=[r for r in scored if r.missed and r.needs and (r.score > 0 or not r.outside)][:3],
         choices=guess.choices(corpus.plan_types),
         promises=policy_promises(corpus, ptype.id, vocab),

@@ -1,0 +1,66 @@
+"""Whether a question that asks no fit in so many words still tells the desk the asker's own situation and need.
+
+「従業員30人の町工場。新しいNC機械を入れたい。1000万くらいの話です」「うちの店、あとをつぐ人がいないんです。国の
+手だすけってあるんですか」: the asker speaks of itself (its size, its business, its town) and plan analysis reads
+a need; at a consultation desk that is the question of what fits, not a question of the policy text to decline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+from retrieval import regex as rx
+from retrieval.questions import fold
+from retrieval.schema import Measure
+
+# the asker speaks of itself: first person, its family business, its own town's office
+OWN_WORDS = (
+    r"うち(の(?!地元|地域)|は|で|が|、)|ウチの|当社|弊社|わが社|我が社|自社|当店|当館|当組合|私(の|は|が|たち|ども)|わたし|自分(の|が|は)|僕|ぼく|"
+    r"おれ|俺|(父|親父|おやじ|母|祖父)(が|の)|家業|(市|町|村|県)(で|として)[^。？?]{0,25}(たい|考え|予定|検討)"
+)
+# a self-introduction ending its first sentence (「板金工場です。」「食品メーカーです、」「町役場の企画課です。」
+# 「従業員30人の町工場。」)
+SELF_INTRO = (
+    r"^[^。？?]{0,28}(の者|担当|課|係|室|店|屋|工場|工房|メーカー|会社|企業|法人|組合|農家|蔵|旅館|宿|民宿|事業者|業者|商店|製作所)"
+    r"(です(が|けど|けれど)?|なんです(が|けど)?|でして|をやって(い)?ます|を営んで(い)?ます|を経営して(い)?ます)[。、]|^[^。？?、]{0,12}(従業員|社員)[0-9０-９]+人の[^。？?]{1,15}[。、]"
+)
+# a plea for the state's help in any words (「何か国の助けは？」「国の手だすけってある」「公的なサポートは」)
+ASKS_HELP = r"(国|公的|行政|役所)(の|から|が|で)?[^。？?]{0,6}(助け|手助け|手だすけ|たすけ|援助|サポート|後押し|手当て|支え)"
+# a question about the policy text or the catalog itself (「政策文書では」「基本的な考え方に」): not the asker's situation
+ABOUT_SOURCES = r"政策文書|基本的な考え方|地域未来戦略|カタログ|(文書|資料)(で|に|は)|書かれ|書いて|記載|位置(づ|付)け"
+# a question for a process or a meaning (「申請の流れを知りたい」「手続きは」「とは」): answered from the sources, not an overview
+ASKS_PROCESS = r"流れ|手続|手順|申請方法|申請の仕方|とは|意味|定義|締め?切|期限|スケジュール"
+# a municipality or prefecture that speaks of its own project (「市でドローン配送をやりたい」「町として工業団地を」)
+PUBLIC_SELF = r"^(市|町|村|県|区|府|都)(で|として|が|の[^。、？?]{0,8}(役所|役場|職員|担当))"
+OWN_GRANT_NEED = "交付金"  # the need a public body's own-project grant serves (support_measures.yaml needs)
+_FLAGS = re.IGNORECASE
+
+
+def describes_need(text: str, reading: Any | None, fact_asks: Sequence[str] = ()) -> bool:
+    """True when the asker tells its own situation (first person, a self-introduction, a stated staff count) or asks
+    for the state's help in any words, and plan
+    analysis reads at least one need in it — and the question neither asks a fact of a support it designates
+    (``fact_asks``: 上限・補助率) nor asks about the policy text itself or for a process or a meaning."""
+    if reading is None or not getattr(reading, "needs", None):
+        return False
+    text = re.sub(r"\s+", "", fold(text))  # 「ひとりで 小さな 店を やってます」: kana questions space their words
+    if any(rx.search(p, text, _FLAGS) for p in fact_asks) or rx.search(ABOUT_SOURCES, text) or rx.search(ASKS_PROCESS, text):
+        return False
+    figures: Mapping[str, Sequence[Any]] = getattr(reading, "figures", {}) or {}
+    return (bool(figures.get("employees")) or bool(rx.search(OWN_WORDS, text)) or bool(rx.search(SELF_INTRO, text))
+            or bool(rx.search(ASKS_HELP, text)))
+
+
+def own_project_grants(
+    measures: Sequence[Measure], text: str, public_body: bool, public_applicants: Collection[str],
+) -> list[str]:
+    """The grants a municipality or prefecture may use for its own project (the catalog's measures serving the
+    ``OWN_GRANT_NEED`` need that only public bodies apply for: 地域未来交付金), when the asker writes as one (``public_body``:
+    its self-introduction, 「町役場の企画課です」; or 「市で…したい」); else none. A consultant names it beside the measure
+    that fits the project itself."""
+    if not (public_body or rx.search(PUBLIC_SELF, fold(text))):
+        return []
+    public = set(public_applicants)
+    return [m.id for m in measures if OWN_GRANT_NEED in m.needs and m.applicants and set(m.applicants) <= public]
