@@ -145,7 +145,8 @@ def judge_aspect(
                     value = 1 if base == 2 and marked(sentence, hit, vague, reported, stop) else base
                 if asked_only(sentence, hit) and sentence.block in restated:
                     value = min(value, 1)  # the answer speaks to the aspect in its own words: those words decide it
-                if future and marked(sentence, hit, future):
+                # 「公表予定の官民投資ロードマップ案に沿う」: a future that modifies a later noun (``markers.attributive``) is not the hit's
+                if future and marked(sentence, hit, future, markers.get("attributive", [])):
                     value = min(value, 1)
                     for kept in (negated, pending):
                         if sentence not in kept:
