@@ -100,6 +100,8 @@ def judge_aspect(
     # 「Q6. 地元の経済界は関わっているか。A6. …地元の経済団体とは今後意見交換を行う予定」: an answer that names the aspect itself
     restated = answered_blocks(sentences, [*strong, *weak])
     mentioned: list[Sentence] = []  # sentences that state a word of the group (not negated)
+    talks = list(extra(group, "candidates", []) or [])
+    in_talks: list[Sentence] = []  # answers to a question about the aspect that only name candidates in talks
     for sentence in sentences:
         level, distinct = 0, 0
         before, previous = previous, sentence
@@ -145,6 +147,10 @@ def judge_aspect(
                     value = 1 if base == 2 and marked(sentence, hit, vague, reported, stop) else base
                 if asked_only(sentence, hit) and sentence.block in restated:
                     value = min(value, 1)  # the answer speaks to the aspect in its own words: those words decide it
+                if asked_only(sentence, hit) and find_terms(sentence, talks):
+                    value = min(value, 1)  # 「問 中心となる企業は。答 M社と交渉中」: the answer names candidates, not the firm
+                    if sentence not in in_talks:
+                        in_talks.append(sentence)
                 # 「公表予定の官民投資ロードマップ案に沿う」: a future that modifies a later noun (``markers.attributive``) is not the hit's
                 if future and marked(sentence, hit, future, markers.get("attributive", [])):
                     value = min(value, 1)
@@ -179,6 +185,8 @@ def judge_aspect(
         named = [s for s in [*pending, *mentioned] if find_terms(s, list(extra(group, "candidates", []) or []))]
         if named:
             best, chosen, candidate = 1, [(False, 1, named[0])], True
+    if best == 1 and in_talks and all(s in in_talks for _, _, s in chosen):
+        candidate, chosen = True, [(False, 1, in_talks[0])]
     if best == 2:
         number_missing = False
     # the plan's own sentences first, then those about today's situation; the title line last (a body sentence says more)
