@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.plans.actor_role import actor_check, who
@@ -20,7 +20,17 @@ from bot.plans.tense import (
     remedied,
     topic_not_yet,
 )
-from bot.plans.terms import Sentence, TermHit, compile_term, find_terms, marked, metric_figures, norm, quantities, surface
+from bot.plans.terms import (
+    Sentence,
+    TermHit,
+    compile_term,
+    find_terms,
+    marked,
+    metric_figures,
+    norm,
+    quantities,
+    surface,
+)
 from retrieval.schema import Requirement
 
 MAX_EVIDENCE = 5
