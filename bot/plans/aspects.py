@@ -152,7 +152,7 @@ def judge_aspect(
                     if sentence not in in_talks:
                         in_talks.append(sentence)
                 # 「公表予定の官民投資ロードマップ案に沿う」: a future that modifies a later noun (``markers.attributive``) is not the hit's
-                if future and marked(sentence, hit, future, markers.get("attributive", [])):
+                if future and (marked(sentence, hit, future, attributive_of(sentence, hit, markers)) or modified_by(sentence, hit, future, markers)):
                     value = min(value, 1)
                     for kept in (negated, pending):
                         if sentence not in kept:
@@ -201,6 +201,23 @@ def asked_only(sentence: Sentence, hit: TermHit) -> bool:
     """True when the hit lies in the topic folded in from a question (``Sentence.asked``): the question names the aspect,
     the answer is what states it (「Q6. 地元の経済界は関わっているか。A6. 投資主体は県内企業グループのみ」 states no link)."""
     return sentence.asked > 0 and hit.end <= len(norm(sentence.context)) + sentence.asked
+
+
+def attributive_of(sentence: Sentence, hit: TermHit, markers: Mapping[str, list[str]]) -> list[str]:
+    """The cues (``markers.attributive``) after which a future only modifies a later noun — when the clause's own predicate
+    is done (``markers.completed``: 「…公表予定の案に沿う形で構成した」); 「設立予定の協議会で連携する」 stays future."""
+    start, end = clause_bounds(sentence, hit.start)
+    tail = sentence.norm[start:end].rstrip("。.． 　")
+    done = any(tail.endswith(norm(c)) for c in markers.get("completed", []))
+    return list(markers.get("attributive", [])) if done else []
+
+
+def modified_by(sentence: Sentence, hit: TermHit, future: Sequence[str], markers: Mapping[str, list[str]]) -> bool:
+    """True when a future right before the hit modifies it and the clause is not done (「設立予定の推進協議会で連携する」)."""
+    if attributive_of(sentence, hit, markers):
+        return False  # the clause's own predicate is done (「公表予定のロードマップ案に沿う形で構成した」)
+    before = sentence.norm[max(0, hit.start - 8) : hit.start]
+    return any(before.endswith(norm(f) + norm(a)) for f in future if "…" not in f for a in markers.get("attributive", []))
 
 
 def answered_blocks(sentences: Sequence[Sentence], terms: Sequence[str]) -> set[int]:

@@ -199,6 +199,23 @@ def test_a_future_that_modifies_a_later_noun_leaves_alignment_met(verdict: Verdi
 @pytest.mark.parametrize(
     "body",
     [
+        "地元経済界とは、来年度に設立予定の推進協議会で連携する。",
+        "商工会議所と連携協定を締結予定の段階にある。",
+        "経済団体とは、秋に発足予定の協議会を通じて協力する。",
+    ],
+)
+def test_a_link_through_something_still_to_come_is_partial(verdict: Verdict, body: str) -> None:
+    assert verdict(STRATEGIC.format(body=body), "strategic_cluster", "経済界等との連携").status == "partial"
+
+
+def test_a_link_through_a_council_already_set_up_is_met(verdict: Verdict) -> None:
+    body = "商工会議所と地銀3行で2024年に設立した推進協議会で連携している。"
+    assert verdict(STRATEGIC.format(body=body), "strategic_cluster", "経済界等との連携").status == "met"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
         "日本成長戦略本部の17分野との整合は、ロードマップの公表後に確認する予定。",
         "成長戦略本部の17分野の検討との整合性は、今後確認する予定である。",
     ],
