@@ -97,6 +97,11 @@ def judge_aspect(
     # a clear word the plan flatly denies / one it states as its own (not today's situation; even weakened by a wish or hedge)
     denied, affirmed, decisive = False, False, False
     previous: Sentence | None = None
+    # 「Q6. 地元の経済界は関わっているか。A6. …地元の経済団体とは今後意見交換を行う予定」: an answer that names the aspect itself
+    restated = answered_blocks(sentences, [*strong, *weak])
+    mentioned: list[Sentence] = []  # sentences that state a word of the group (not negated)
+    talks = list(extra(group, "candidates", []) or [])
+    in_talks: list[Sentence] = []  # answers to a question about the aspect that only name candidates in talks
     for sentence in sentences:
         level, distinct = 0, 0
         before, previous = previous, sentence
@@ -132,13 +137,22 @@ def judge_aspect(
                         # plan sets out to solve; 「核となる企業は、現時点では決まっていない」 is the plan's own state
                         decisive = decisive or not today or open_topic or marked(sentence, said, undecided)
                     continue
+                if sentence not in mentioned:
+                    mentioned.append(sentence)
                 affirmed = affirmed or (base == 2 and (not today or today_counts))
                 # A wish or a hedge weakens a clear term to a mention; a wished-for mention is no mention at all.
                 if marked(sentence, hit, wish, reported, stop):
                     value = base - 1
                 else:
                     value = 1 if base == 2 and marked(sentence, hit, vague, reported, stop) else base
-                if future and marked(sentence, hit, future):
+                if asked_only(sentence, hit) and sentence.block in restated:
+                    value = min(value, 1)  # the answer speaks to the aspect in its own words: those words decide it
+                if asked_only(sentence, hit) and find_terms(sentence, talks):
+                    value = min(value, 1)  # 「問 中心となる企業は。答 M社と交渉中」: the answer names candidates, not the firm
+                    if sentence not in in_talks:
+                        in_talks.append(sentence)
+                # 「公表予定の官民投資ロードマップ案に沿う」: a future that modifies a later noun (``markers.attributive``) is not the hit's
+                if future and (marked(sentence, hit, future, attributive_of(sentence, hit, markers)) or modified_by(sentence, hit, future, markers)):
                     value = min(value, 1)
                     for kept in (negated, pending):
                         if sentence not in kept:
@@ -167,9 +181,12 @@ def judge_aspect(
         best, chosen = 0, []
         # 「中心となる事業者は、村内の水産加工会社2社と協議中で、どちらが担うかは決まっていない」: undecided among candidates the
         # plan is negotiating with (``candidates``) — the aspect is under way, not absent
-        named = [s for s in pending if find_terms(s, list(extra(group, "candidates", []) or []))]
+        # 「Q. 計画の核になる企業は。A. K社を誘致する方向で交渉中」: the candidates may stand in the answer that names the aspect
+        named = [s for s in [*pending, *mentioned] if find_terms(s, list(extra(group, "candidates", []) or []))]
         if named:
             best, chosen, candidate = 1, [(False, 1, named[0])], True
+    if best == 1 and in_talks and all(s in in_talks for _, _, s in chosen):
+        candidate, chosen = True, [(False, 1, in_talks[0])]
     if best == 2:
         number_missing = False
     # the plan's own sentences first, then those about today's situation; the title line last (a body sentence says more)
@@ -178,6 +195,38 @@ def judge_aspect(
     return AspectResult(
         group.name, best, ranked, negated, number_missing, also, denied and best == 0, pending, candidate, found_only and number_missing
     )
+
+
+def asked_only(sentence: Sentence, hit: TermHit) -> bool:
+    """True when the hit lies in the topic folded in from a question (``Sentence.asked``): the question names the aspect,
+    the answer is what states it (「Q6. 地元の経済界は関わっているか。A6. 投資主体は県内企業グループのみ」 states no link)."""
+    return sentence.asked > 0 and hit.end <= len(norm(sentence.context)) + sentence.asked
+
+
+def attributive_of(sentence: Sentence, hit: TermHit, markers: Mapping[str, list[str]]) -> list[str]:
+    """The cues (``markers.attributive``) after which a future only modifies a later noun — when the clause's own predicate
+    is done (``markers.completed``: 「…公表予定の案に沿う形で構成した」); 「設立予定の協議会で連携する」 stays future."""
+    start, end = clause_bounds(sentence, hit.start)
+    tail = sentence.norm[start:end].rstrip("。.． 　")
+    done = any(tail.endswith(norm(c)) for c in markers.get("completed", []))
+    return list(markers.get("attributive", [])) if done else []
+
+
+def modified_by(sentence: Sentence, hit: TermHit, future: Sequence[str], markers: Mapping[str, list[str]]) -> bool:
+    """True when a future right before the hit modifies it and the clause is not done (「設立予定の推進協議会で連携する」)."""
+    if attributive_of(sentence, hit, markers):
+        return False  # the clause's own predicate is done (「公表予定のロードマップ案に沿う形で構成した」)
+    before = sentence.norm[max(0, hit.start - 8) : hit.start]
+    return any(before.endswith(norm(f) + norm(a)) for f in future if "…" not in f for a in markers.get("attributive", []))
+
+
+def answered_blocks(sentences: Sequence[Sentence], terms: Sequence[str]) -> set[int]:
+    """The blocks of folded questions whose answer uses the group's words outside the question's topic."""
+    asked = {s.block for s in sentences if s.asked}
+    return {
+        s.block for s in sentences
+        if s.block in asked and any(not asked_only(s, h) and in_body(s, h) is not None for h in find_terms(s, terms))
+    }
 
 
 def figures_of(sentence: Sentence, hit: TermHit, kind: str, others: Sequence[TermHit]) -> list[Quantity]:

@@ -49,6 +49,6 @@ def fold_questions(sentences: Sequence[Sentence]) -> list[Sentence]:
         topic = topic_of(body[q.end() :])
         answer = _body(nxt)[a.end() :]
         context = norm(nxt.context)
-        out.append(replace(nxt, norm=f"{context}{topic}{answer}" if topic else nxt.norm))  # 「…誘致は」「ありません」
+        out.append(replace(nxt, norm=f"{context}{topic}{answer}", asked=len(topic)) if topic else nxt)  # 「…誘致は」「ありません」
         skip.add(i + 1)
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,7 +20,17 @@ from bot.plans.tense import (
     remedied,
     topic_not_yet,
 )
-from bot.plans.terms import Sentence, find_terms, marked, metric_figures, norm, quantities, surface
+from bot.plans.terms import (
+    Sentence,
+    TermHit,
+    compile_term,
+    find_terms,
+    marked,
+    metric_figures,
+    norm,
+    quantities,
+    surface,
+)
 from retrieval.schema import Requirement
 
 MAX_EVIDENCE = 5
@@ -67,10 +78,11 @@ def evaluate(
             return CheckItem(status="not_applicable", evidence=quote(declined), suggestion="", reason=reason, **base)
     # A negative signal counts only when the plan itself proposes it — not today's situation, not what it refuses.
     # Today's dependence becomes the plan's own when the plan says it stays (「…外国から買っています。これからも同じように…」).
-    proposed = {
-        s.index: find_terms(s, sig.negative_terms) if kept_on(s, sentences, markers) else plan_hits(s, find_terms(s, sig.negative_terms), markers)
-        for s in sentences
-    }
+    # 「製品は全量を欧州・北米向けに輸出する」: a place the plan sells to (``negative_not_after`` right after the words) is its
+    # market, not a dependence on where it buys from
+    outbound = list(extra(sig, "negative_not_after", []) or [])
+    against = {s.index: [h for h in find_terms(s, sig.negative_terms) if not followed_by(s, h, outbound)] for s in sentences}
+    proposed = {s.index: against[s.index] if kept_on(s, sentences, markers) else plan_hits(s, against[s.index], markers) for s in sentences}
     negatives = [s for s in sentences if proposed[s.index]]
     # 「全量を海外から調達」 is the whole of a part; only a dependence kept for part of the chain can be offset elsewhere
     whole = markers.get("whole", [])
@@ -195,7 +207,7 @@ def evaluate(
         evidence += cautions[:2]
     # 「いまは8割を県外の大手スーパー1社に卸しています。ほかの売り先もそのうち探したい」: today's dependence, which the plan
     # only hopes to change, is part of why the requirement is not met
-    today = [s for s in sentences if s not in negatives and find_terms(s, sig.negative_terms) and not remedied(s, markers)]
+    today = [s for s in sentences if s not in negatives and against[s.index] and not remedied(s, markers)]
     if today and not partly and any(extra(g, "core", False) and r.level == 1 for r, g in zip(results, groups, strict=True)):
         words = "』『".join(dict.fromkeys(surface(s, h) for s in today[:1] for h in find_terms(s, sig.negative_terms)))
         lacking.append(f"今の姿として『{words}』とあり、計画はこの依存を改める方法をまだ決めていません")
@@ -297,6 +309,16 @@ def scheduled_steps(declined: Sequence[Sentence], markers: Mapping[str, list[str
         s for s in dict.fromkeys(declined)
         if not find_terms(s, markers.get("scheduled_not", [])) and (find_terms(s, begun) or (find_terms(s, steps) and not find_terms(s, refusals)))
     ]
+
+
+FOLLOW_WINDOW = 8  # characters after a hit in which ``negative_not_after`` words turn it round
+
+
+def followed_by(sentence: Sentence, hit: TermHit, words: Sequence[str]) -> bool:
+    """True when one of ``words`` follows the hit closely, in the same clause (「全量を欧州・北米向けに輸出」)."""
+    after = sentence.norm[hit.end : hit.end + FOLLOW_WINDOW]
+    after = re.split(r"[、。,]", after, maxsplit=1)[0]
+    return any(compile_term(w).search(after) for w in words)
 
 
 def is_question(sentence: Sentence, endings: Sequence[str]) -> bool:

@@ -39,6 +39,7 @@ class Sentence:
     context: str = ""  # the heading, as shown (NFKC)
     block: int = 0  # the section / paragraph: a heading line or a blank line starts a new one
     label: str = ""  # the line's leading label (「・投資計画：…。建物2.0億円、…計4.8億円」) for the later sentences of the line
+    asked: int = 0  # characters of ``norm`` (after the context) that are a folded question's topic, not the answer's words
 
     @property
     def shown(self) -> str:

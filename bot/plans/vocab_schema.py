@@ -39,6 +39,8 @@ class _Markers(BaseModel):
     restrictive: list[str] = Field(default_factory=list)
     denial: list[str] = Field(default_factory=list)
     future: list[str] = Field(default_factory=list)
+    attributive: list[str] = Field(default_factory=list)
+    completed: list[str] = Field(default_factory=list)
     conditional: list[str] = Field(default_factory=list)
     still: list[str] = Field(default_factory=list)
     hedge_stop: list[str] = Field(default_factory=list)
