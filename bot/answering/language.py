@@ -17,7 +17,8 @@ from bot.answering.reading import read_romaji_words, read_terms, romaji_to_kana
 from retrieval.index import LoadedIndex
 from retrieval.questions import Glossary
 
-_KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff]")
+# kana, not the middle dot 「・」 (U+30FB), which Chinese text writes too (「中坚・中小企业」)
+_KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _EN_WORDS = re.compile(
@@ -81,10 +82,23 @@ def _loan_romaji(kata: str | None) -> str | None:
     return jaconv.kata2alphabet(kata) if kata else None
 
 
+SIMPLIFIED_MIN = 2  # simplified-only characters for a question with a little kana to read as Chinese
+KANA_SHARE_ZH = 0.25  # a Chinese question quoting a Japanese name (「よろず支援拠点」) holds few kana
+
+
+def _chinese_with_japanese_names(text: str) -> bool:
+    """True for Chinese that quotes a Japanese name: simplified-only characters, and kana a small share of the letters."""
+    if len(_SIMPLIFIED.findall(text)) < SIMPLIFIED_MIN:
+        return False
+    letters = [ch for ch in text if _HAN.match(ch) or _KANA.match(ch)]
+    return bool(letters) and len(_KANA.findall(text)) / len(letters) < KANA_SHARE_ZH
+
+
 def detect_language(text: str) -> str:
-    """'ja', 'romaji', 'en', 'zh' or 'ko' (kana means Japanese; Hangul Korean; otherwise langdetect decides)."""
+    """'ja', 'romaji', 'en', 'zh' or 'ko' (kana means Japanese unless the text is Chinese quoting a Japanese name;
+    Hangul Korean; otherwise langdetect decides)."""
     if _KANA.search(text):
-        return "ja"
+        return "zh" if _chinese_with_japanese_names(text) else "ja"
     if _HANGUL.search(text):
         return "ko"
     if _HAN.search(text):
