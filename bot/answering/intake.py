@@ -15,7 +15,7 @@ from bot.answering.conversation import Turn, carry_terms, parse_history
 from bot.answering.declines import unrelated_decline
 from bot.answering.extractive import anchor_names, anchored, in_sources, known_share, quotes_sources
 from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
-from bot.answering.language import Reading, read_question
+from bot.answering.language import Reading, read_question, without_message_tags
 from bot.answering.named import named_decline_text, unknown_programme
 from bot.answering.referent import named_referent
 from bot.answering.relevance import unread_quoted
@@ -116,7 +116,8 @@ class Intake:
         text = check_question(question, self.max_question_chars)
         turns = parse_history(history, self.max_history_turns, self.max_question_chars)
         meta: dict[str, Any] = {"audience": audience, "retriever": mode}
-        reading = read_question(self.index(), text, self.glossary, self.kana_vocabulary())
+        index = self.index()
+        reading = read_question(index, without_message_tags(index, text), self.glossary, self.kana_vocabulary())
         if reading.lang in ("en", "zh", "ko") and reading.query and " " not in reading.query \
                 and self.intents.has(text, "definition"):
             # 「What exactly is a 'X'?」 read as one term: searched as 「Xとは何」, as the Japanese question would be

@@ -149,6 +149,21 @@ def quoted_source_terms(index: LoadedIndex, text: str) -> list[str]:
     return [span.strip() for span in _QUOTED.findall(text) if len(span.strip()) >= 2 and span.strip() in bodies]
 
 
+_LEAD_TAG = re.compile(r"^\s*[【\[［〈《〔]([^】\]］〉》〕]{1,12})[】\]］〉》〕]\s*")
+
+
+def without_message_tags(index: LoadedIndex, text: str) -> str:
+    """A question less the message tags it opens with (【確認】, [質問], 【至急】): a bracketed span the sources do not
+    write in brackets is the asker's register, not a term; a policy label (【EBPMメルクマール】) stays."""
+    if index.generation not in _BODIES:
+        _BODIES.clear()
+        _BODIES[index.generation] = "\n".join(c.text for c in index.chunks)
+    bodies = _BODIES[index.generation]
+    while (tag := _LEAD_TAG.match(text)) and f"【{tag.group(1)}】" not in bodies and text[tag.end():].strip():
+        text = text[tag.end():]
+    return text
+
+
 def read_question(
     index: LoadedIndex, text: str, glossary: Glossary, vocabulary: Mapping[str, str] | None = None
 ) -> Reading:
