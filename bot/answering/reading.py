@@ -52,9 +52,25 @@ def readings(index: LoadedIndex) -> dict[str, str]:
                 # a katakana term is its own reading: kept, so that its hiragana spelling (れびきゃり) reads as it
                 if MIN_READING <= len(reading) <= MAX_READING and (surface != reading or _KATAKANA.fullmatch(surface)):
                     table.setdefault(fold_long_vowels(reading), surface)
+        for reading, word in synonym_readings(index.synonyms).items():  # きゅうりょう → 給料 (→ 賃上げ by synonyms)
+            table.setdefault(reading, word)
         _READINGS.clear()  # one generation is served at a time
         _READINGS[index.generation] = table
     return _READINGS[index.generation]
+
+
+def synonym_readings(synonyms: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    """Reading → word for the everyday words ``synonyms.yaml`` maps to the sources' words (給料 → キュウリョウ), so a
+    question in kana (「きゅうりょうを あげる」) reads them and the synonyms then reach the sources' term (賃上げ)."""
+    table: dict[str, str] = {}
+    for word in synonyms:
+        if not (_PLAIN_WORD.match(word) and _HAS_KANJI.search(word)):
+            continue
+        ms = morphemes(word)
+        reading = "".join(m.reading for m in ms)
+        if all(m.reading for m in ms) and MIN_READING <= len(reading) <= MAX_READING and _KATAKANA.fullmatch(reading):
+            table.setdefault(fold_long_vowels(reading), word)
+    return table
 
 
 _UPPER_WORD = re.compile(r"(?<![A-Za-z])[A-Z]{2,}(?![A-Za-z])")
