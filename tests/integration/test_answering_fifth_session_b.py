@@ -114,3 +114,40 @@ def test_kana_everyday_words_are_read_through_the_synonyms(desk: Desk, question:
     answer = desk.ask(question)
     assert not answer.refused
     assert "賃上げ" in answer.text
+
+
+REQUIREMENTS = [
+    {"role": "user", "content": "戦略産業クラスター計画の要件ってどんなのがある？"},
+    {"role": "assistant", "content": "成長戦略本部での検討との整合性、競争優位性、実現可能性、投資との整合性、インフラ整備との整合性、"
+                                     "経済界等との連携、地域における良質な雇用の創出・維持などが挙げられています。"},
+]
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("そのうち実現可能性って、具体的に何をしておけば満たせるの？", "事前調整"),
+    ("その中で競争優位性はどういう意味ですか", "世界をリード"),
+    ("Among them, what does 競争優位性 require?", "世界をリード"),
+])
+def test_one_item_picked_from_the_previous_answer_is_answered_under_the_previous_topic(
+    desk: Desk, question: str, fact: str
+) -> None:
+    answer = desk.ask(question, history=REQUIREMENTS)
+    assert not answer.refused
+    assert fact in answer.text
+
+
+CAP = [
+    {"role": "user", "content": "事業承継・M&A補助金の事業承継促進枠の上限は？"},
+    {"role": "assistant", "content": "100万〜800万円で、賃上げをすると1,000万円までとされています。"},
+]
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("話変わりますが、規制のせいでできない事業があって、特区の提案ってどういう扱いになりますか？", "特区"),
+    ("ところで、地域未来交付金の補助率は？", "地域未来交付金"),
+    ("別件なんですが、よろず支援拠点って相談は無料ですか？", "無料"),
+])
+def test_a_topic_change_preface_is_no_part_of_what_is_asked(desk: Desk, question: str, fact: str) -> None:
+    answer = desk.ask(question, history=CAP)
+    assert not answer.refused
+    assert fact in answer.text and "事業承継促進枠" not in answer.text
