@@ -151,3 +151,25 @@ def test_a_topic_change_preface_is_no_part_of_what_is_asked(desk: Desk, question
     answer = desk.ask(question, history=CAP)
     assert not answer.refused
     assert fact in answer.text and "事業承継促進枠" not in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "地域産業構造転換インフラ整備推進交付金はどんなインフラに使えますか。補助率は？",
+    "地域産業構造転換インフラ整備推進交付金って何に使えるの？補助率はどのくらい？",
+    "地域産業構造転換インフラ整備推進交付金の使い道は？あと補助率も知りたいです。",
+])
+def test_a_part_held_only_as_unconfirmed_is_said_so_beside_the_answered_part(desk: Desk, question: str) -> None:
+    answer = desk.ask(question)
+    assert not answer.refused
+    assert "工業用水道" in answer.text and "確認できていない" in answer.text
+    assert "記載が見当たりません" not in answer.text  # said once, as unconfirmed
+
+
+@pytest.mark.parametrize("question", [
+    "地域産業構造転換インフラ整備推進交付金の補助率は？",
+    "県の産業振興課の者です。地域産業構造転換インフラ整備推進交付金の補助率は？",
+])
+def test_a_question_asking_only_the_unconfirmed_fact_is_still_declined_plainly(desk: Desk, question: str) -> None:
+    answer = desk.ask(question)
+    assert answer.refused
+    assert "確認できていない" in answer.text and "工業用水道" not in answer.text
