@@ -173,3 +173,20 @@ def test_a_question_asking_only_the_unconfirmed_fact_is_still_declined_plainly(d
     answer = desk.ask(question)
     assert answer.refused
     assert "確認できていない" in answer.text and "工業用水道" not in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "コネクターハブ企業とは何ですか",
+    "「コネクターハブ企業」って何？",
+    "コネクターハブ企業ってどういう会社のこと？",
+])
+def test_a_katakana_compound_of_two_source_words_is_read_as_its_parts(desk: Desk, question: str) -> None:
+    answer = desk.ask(question)
+    assert not answer.refused
+    assert "コネクター度" in answer.text and "ハブ度" in answer.text
+
+
+def test_a_katakana_word_the_sources_write_is_not_split(desk: Desk) -> None:
+    answer = desk.ask("レビキャリの仲介をしてくれるのは誰？")
+    assert not answer.refused
+    assert "レビキャリ" in answer.text
