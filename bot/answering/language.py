@@ -26,7 +26,8 @@ _EN_WORDS = re.compile(
     r"|please|write|tell|show|give|it|this|that|be|have|has)\b",
     re.I,
 )
-_SIMPLIFIED = re.compile("[们吗么这个没为对说业电产过请问钱应该还级继]")
+# simplified-only characters (no Japanese text writes them: 补 is 補, 县 is 県, 经营 is 経営)
+_SIMPLIFIED = re.compile("[们吗么这个没为对说业电产过请问钱应该还级继帮哪补贴额资规长经营实发开关门时间书务图县乡镇环网络]")
 
 
 ROMAJI_SHARE = 0.8  # share of the words that read as kana with no Latin letter left over

@@ -190,3 +190,14 @@ def test_a_katakana_word_the_sources_write_is_not_split(desk: Desk) -> None:
     answer = desk.ask("レビキャリの仲介をしてくれるのは誰？")
     assert not answer.refused
     assert "レビキャリ" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "JETRO能提供哪些帮助？",
+    "地域未来交付金补助率多少",
+    "中小企业经营者可以申请哪些补贴？",
+])
+def test_chinese_is_known_by_its_simplified_only_characters(desk: Desk, question: str) -> None:
+    answer = desk.ask(question)
+    assert answer.meta.get("lang") == "zh"
+    assert "以下根据日文资料作答" in answer.text or "登记的资料" in answer.text
