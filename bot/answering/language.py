@@ -162,7 +162,21 @@ def without_message_tags(index: LoadedIndex, text: str) -> str:
     bodies = _BODIES[index.generation]
     while (tag := _LEAD_TAG.match(text)) and f"【{tag.group(1)}】" not in bodies and text[tag.end():].strip():
         text = text[tag.end():]
-    return text
+    return without_hearsay(text)
+
+
+# 「「X」という言葉を白書で見ました。」「ニュースで聞いた「X」って」: where the asker met a quoted term is no part of
+# what is asked; the quoted term stays
+_HEARSAY = re.compile(
+    r"^(\s*[「『][^」』]{2,30}[」』])(?:という|って|との)?(?:言葉|用語|単語|名前|表現|話)?(?:を|は|が)?"
+    r"[^。？?！!「『]{0,20}?(?:見|聞|読|目にし|耳にし|見かけ)(?:ました|た|まして|て)[。、,]\s*"
+)
+
+
+def without_hearsay(text: str) -> str:
+    """A question less the clause saying where the asker met the quoted term it asks about (its quote kept)."""
+    m = _HEARSAY.match(text)
+    return f"{m.group(1)} {text[m.end():]}" if m and text[m.end():].strip() else text
 
 
 def read_question(

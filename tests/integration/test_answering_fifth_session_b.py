@@ -201,3 +201,14 @@ def test_chinese_is_known_by_its_simplified_only_characters(desk: Desk, question
     answer = desk.ask(question)
     assert answer.meta.get("lang") == "zh"
     assert "以下根据日文资料作答" in answer.text or "登记的资料" in answer.text
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("「コネクターハブ企業」という言葉を白書で見ました。どういう企業のことですか？", "ハブ度"),
+    ("「レビキャリ」って新聞で読みました。どんな制度ですか", "レビキャリ"),
+    ("「地域未来交付金」という名前をニュースで聞きました。何に使えるんですか？", "地域未来交付金"),
+])
+def test_where_the_asker_met_a_quoted_term_is_no_part_of_the_question(desk: Desk, question: str, fact: str) -> None:
+    answer = desk.ask(question)
+    assert not answer.refused
+    assert fact in answer.text
