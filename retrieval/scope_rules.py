@@ -66,10 +66,17 @@ class FollowUpRules(BaseModel):
     # a demonstrative before a kind of thing (「その税制」「この交付金」): group 1 is the kind, which the name of the
     # measure or plan the previous turn mentioned holds (地域未来投資促進税制) — the question is read with that name
     names_a_kind: list[str] = Field(default_factory=list)
+    # one item picked out of the previous answer (「そのうち実現可能性って」「その中で一番…」): the previous question's
+    # topic is carried, the answer's other items are not (they would outweigh the item asked about)
+    selects_one: list[str] = Field(default_factory=list)
 
     _valid_patterns = field_validator(
-        "topic_change", "refers_back", "points_back", "about_the_measure", "names_a_kind"
+        "topic_change", "refers_back", "points_back", "about_the_measure", "names_a_kind", "selects_one"
     )(compiled)
+
+    def selects_from_answer(self, text: str) -> bool:
+        """True when a follow-up picks one item out of the previous answer (「そのうち…」「among them」「其中」)."""
+        return any(rx.search(p, fold(text).strip()) for p in self.selects_one)
 
     def named_kind(self, text: str) -> tuple[str, str] | None:
         """The demonstrative phrase and the kind it names (「その税制」, 「税制」), or None."""

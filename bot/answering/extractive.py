@@ -19,7 +19,7 @@ from bot.answering.compose import (
     suggestions,
     units,
 )
-from bot.answering.parts import holds, part_quotes, unanswered_parts
+from bot.answering.parts import asks_several, holds, part_quotes, unanswered_parts
 from bot.answering.primary import (
     defining_unit,
     measure_names,
@@ -360,10 +360,15 @@ def extractive_answer(
     asked_ids = [k for k in dict.fromkeys(kind for kind, _ in kind_ids) if k in messages.KIND_NAMES]
     unheld_ids = [k for k in unheld_kinds(quotes, kind_ids) if k in messages.KIND_NAMES]
     plain = unconfirmed_answer(quotes, unheld_ids, messages.KIND_NAMES) if unheld_ids == asked_ids else None
-    if plain is not None:  # 「…の補助率は」 and the entry lists its 補助率 as unconfirmed: say so, quote nothing
+    if plain is not None and not asks_several(query):
+        # 「…の補助率は」 and the entry lists its 補助率 as unconfirmed: say so, quote nothing
         return Answer(text=plain, refused=True, hits=hit_out, meta={**meta, "reason": "unconfirmed:" + ",".join(unheld_ids)})
     text, citations = compose(quotes)
-    missing = [messages.KIND_NAMES[k] for k in unheld_kinds(quotes, kind_ids) if k in messages.KIND_NAMES]
+    if plain is not None:  # 「どんなインフラに使える？補助率は？」: the other part answered, the unconfirmed one said so
+        text = text.replace(f"\n\n{messages.SOURCES_HEADING}", f"\n{plain}\n\n{messages.SOURCES_HEADING}", 1)
+        meta["unconfirmed"] = unheld_ids
+    missing = [messages.KIND_NAMES[k] for k in unheld_kinds(quotes, kind_ids) if k in messages.KIND_NAMES
+               and (plain is None or k not in unheld_ids)]
     if missing:  # a partly covered question: the covered part, and a plain line on what the sources do not say
         note = messages.KIND_NOT_STATED.format(kinds="・".join(missing))
         text = text.replace(f"\n\n{messages.SOURCES_HEADING}", f"\n{note}\n\n{messages.SOURCES_HEADING}", 1)

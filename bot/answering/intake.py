@@ -3,6 +3,7 @@ or a situation overview is decided here, the same for both composers — and its
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
@@ -15,7 +16,7 @@ from bot.answering.conversation import Turn, carry_terms, parse_history
 from bot.answering.declines import unrelated_decline
 from bot.answering.extractive import anchor_names, anchored, in_sources, known_share, quotes_sources
 from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
-from bot.answering.language import Reading, read_question
+from bot.answering.language import Reading, read_question, without_message_tags
 from bot.answering.named import named_decline_text, unknown_programme
 from bot.answering.referent import named_referent
 from bot.answering.relevance import unread_quoted
@@ -82,6 +83,16 @@ class SearchFn(Protocol):
     def __call__(self, query: str, k: int | None = None) -> list[Hit]: ...
 
 
+_FIRST_CLAUSE = re.compile(r"^([^、,，。]{2,16})[、,，。]\s*")
+
+
+def _without_preface(question: str, is_preface: Callable[[str], bool]) -> str:
+    """A question less its opening clause when that clause only announces a new topic (「話変わりますが、」「ところで、」):
+    its words are no part of what is asked."""
+    m = _FIRST_CLAUSE.match(question)
+    return question[m.end():] if m and is_preface(m.group(1)) and question[m.end():].strip() else question
+
+
 @dataclass
 class Taken:
     """A question after the intake: its checked text, history, answer metadata, reading, and the answer decided
@@ -118,7 +129,8 @@ class Intake:
         text = check_question(question, self.max_question_chars)
         turns = parse_history(history, self.max_history_turns, self.max_question_chars)
         meta: dict[str, Any] = {"audience": audience, "retriever": mode}
-        reading = read_question(self.index(), text, self.glossary, self.kana_vocabulary())
+        index = self.index()
+        reading = read_question(index, without_message_tags(index, text), self.glossary, self.kana_vocabulary())
         if reading.lang in ("en", "zh", "ko") and reading.query and " " not in reading.query \
                 and self.intents.has(text, "definition"):
             # 「What exactly is a 'X'?」 read as one term: searched as 「Xとは何」, as the Japanese question would be
@@ -199,13 +211,16 @@ class Intake:
         previous = next((t.content for t in reversed(turns) if t.role == "user"), "")
         answered = next((t.content for t in reversed(turns) if t.role == "assistant"), "")
         follow = self.scope.follow_up
-        if follow.changes_topic(question):  # 「ところで…」「話は変わるけど…」: judged alone
-            return question
+        if follow.changes_topic(question):  # 「ところで…」「話は変わるけど…」: judged alone, less the preface clause
+            return _without_preface(question, follow.changes_topic)
         if not follow.points_back_to(question) and not self.on_topic(index, question):
             # 「じゃあ住宅ローン控除は？」「猫の飼い方は？」「会社の登記の仕方を教えて」: no pointer back and its words
             # are not the sources': judged alone
             return question
         question = named_referent(question, follow.named_kind(question), [answered, previous], index)
+        if follow.selects_from_answer(question):
+            # 「そのうち実現可能性って」: the item is in the question; the answer's other items are not carried
+            turns = [t for t in turns if t.role == "user"]
         return carry_terms(
             question,
             turns,

@@ -17,7 +17,8 @@ from bot.answering.reading import read_romaji_words, read_terms, romaji_to_kana
 from retrieval.index import LoadedIndex
 from retrieval.questions import Glossary
 
-_KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff]")
+# kana, not the middle dot 「・」 (U+30FB), which Chinese text writes too (「中坚・中小企业」)
+_KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _EN_WORDS = re.compile(
@@ -25,7 +26,8 @@ _EN_WORDS = re.compile(
     r"|please|write|tell|show|give|it|this|that|be|have|has)\b",
     re.I,
 )
-_SIMPLIFIED = re.compile("[们吗么这个没为对说业电产过请问钱应该还级继]")
+# simplified-only characters (no Japanese text writes them: 补 is 補, 县 is 県, 经营 is 経営)
+_SIMPLIFIED = re.compile("[们吗么这个没为对说业电产过请问钱应该还级继帮哪补贴额资规长经营实发开关门时间书务图县乡镇环网络]")
 
 
 ROMAJI_SHARE = 0.8  # share of the words that read as kana with no Latin letter left over
@@ -81,10 +83,23 @@ def _loan_romaji(kata: str | None) -> str | None:
     return jaconv.kata2alphabet(kata) if kata else None
 
 
+SIMPLIFIED_MIN = 2  # simplified-only characters for a question with a little kana to read as Chinese
+KANA_SHARE_ZH = 0.25  # a Chinese question quoting a Japanese name (「よろず支援拠点」) holds few kana
+
+
+def _chinese_with_japanese_names(text: str) -> bool:
+    """True for Chinese that quotes a Japanese name: simplified-only characters, and kana a small share of the letters."""
+    if len(_SIMPLIFIED.findall(text)) < SIMPLIFIED_MIN:
+        return False
+    letters = [ch for ch in text if _HAN.match(ch) or _KANA.match(ch)]
+    return bool(letters) and len(_KANA.findall(text)) / len(letters) < KANA_SHARE_ZH
+
+
 def detect_language(text: str) -> str:
-    """'ja', 'romaji', 'en', 'zh' or 'ko' (kana means Japanese; Hangul Korean; otherwise langdetect decides)."""
+    """'ja', 'romaji', 'en', 'zh' or 'ko' (kana means Japanese unless the text is Chinese quoting a Japanese name;
+    Hangul Korean; otherwise langdetect decides)."""
     if _KANA.search(text):
-        return "ja"
+        return "zh" if _chinese_with_japanese_names(text) else "ja"
     if _HANGUL.search(text):
         return "ko"
     if _HAN.search(text):
@@ -133,6 +148,35 @@ def quoted_source_terms(index: LoadedIndex, text: str) -> list[str]:
         _BODIES[index.generation] = "\n".join(c.text for c in index.chunks)
     bodies = _BODIES[index.generation]
     return [span.strip() for span in _QUOTED.findall(text) if len(span.strip()) >= 2 and span.strip() in bodies]
+
+
+_LEAD_TAG = re.compile(r"^\s*[【\[［〈《〔]([^】\]］〉》〕]{1,12})[】\]］〉》〕]\s*")
+
+
+def without_message_tags(index: LoadedIndex, text: str) -> str:
+    """A question less the message tags it opens with (【確認】, [質問], 【至急】): a bracketed span the sources do not
+    write in brackets is the asker's register, not a term; a policy label (【EBPMメルクマール】) stays."""
+    if index.generation not in _BODIES:
+        _BODIES.clear()
+        _BODIES[index.generation] = "\n".join(c.text for c in index.chunks)
+    bodies = _BODIES[index.generation]
+    while (tag := _LEAD_TAG.match(text)) and f"【{tag.group(1)}】" not in bodies and text[tag.end():].strip():
+        text = text[tag.end():]
+    return without_hearsay(text)
+
+
+# 「「X」という言葉を白書で見ました。」「ニュースで聞いた「X」って」: where the asker met a quoted term is no part of
+# what is asked; the quoted term stays
+_HEARSAY = re.compile(
+    r"^(\s*[「『][^」』]{2,30}[」』])(?:という|って|との)?(?:言葉|用語|単語|名前|表現|話)?(?:を|は|が)?"
+    r"[^。？?！!「『]{0,20}?(?:見|聞|読|目にし|耳にし|見かけ)(?:ました|た|まして|て)[。、,]\s*"
+)
+
+
+def without_hearsay(text: str) -> str:
+    """A question less the clause saying where the asker met the quoted term it asks about (its quote kept)."""
+    m = _HEARSAY.match(text)
+    return f"{m.group(1)} {text[m.end():]}" if m and text[m.end():].strip() else text
 
 
 def read_question(

@@ -37,6 +37,19 @@ def asked_parts(question: str) -> list[str]:
     return parts if len(parts) >= 2 else []
 
 
+_QUESTION_END = re.compile(r"([^。？?！!]+)([。？?！!]*)")
+
+
+def asks_several(question: str) -> bool:
+    """True when a question asks two or more things: its asked parts, a sentence ending in 「？」 counted as asked
+    (「…どんなインフラに使えますか。補助率は？」), a preface (「県の担当です。」) not."""
+    if asked_parts(question):
+        return True
+    asked = [body for body, end in _QUESTION_END.findall(question)
+             if len(body.strip()) >= 3 and (("?" in end or "？" in end) or _ASKS.search(body.strip()))]
+    return len(asked) >= 2
+
+
 def holds(words: set[str], term: str) -> bool:
     """True when a line's words hold a term, also as part of a compound (投資 in 投資額, 予算 in 予算額)."""
     return term in words or (len(term) >= 2 and any(term in w for w in words))

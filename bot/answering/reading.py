@@ -14,6 +14,7 @@ import jaconv
 
 from retrieval.clarify import Clarify
 from retrieval.index import LoadedIndex
+from retrieval.normalize import normalize as normalize_text
 from retrieval.tokenize import morphemes, noun_readings
 
 MIN_READING = 4  # shorter readings (「カイ」「ケン」) are too ambiguous to replace
@@ -52,9 +53,25 @@ def readings(index: LoadedIndex) -> dict[str, str]:
                 # a katakana term is its own reading: kept, so that its hiragana spelling (れびきゃり) reads as it
                 if MIN_READING <= len(reading) <= MAX_READING and (surface != reading or _KATAKANA.fullmatch(surface)):
                     table.setdefault(fold_long_vowels(reading), surface)
+        for reading, word in synonym_readings(index.synonyms).items():  # きゅうりょう → 給料 (→ 賃上げ by synonyms)
+            table.setdefault(reading, word)
         _READINGS.clear()  # one generation is served at a time
         _READINGS[index.generation] = table
     return _READINGS[index.generation]
+
+
+def synonym_readings(synonyms: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    """Reading → word for the everyday words ``synonyms.yaml`` maps to the sources' words (給料 → キュウリョウ), so a
+    question in kana (「きゅうりょうを あげる」) reads them and the synonyms then reach the sources' term (賃上げ)."""
+    table: dict[str, str] = {}
+    for word in synonyms:
+        if not (_PLAIN_WORD.match(word) and _HAS_KANJI.search(word)):
+            continue
+        ms = morphemes(word)
+        reading = "".join(m.reading for m in ms)
+        if all(m.reading for m in ms) and MIN_READING <= len(reading) <= MAX_READING and _KATAKANA.fullmatch(reading):
+            table.setdefault(fold_long_vowels(reading), word)
+    return table
 
 
 _UPPER_WORD = re.compile(r"(?<![A-Za-z])[A-Z]{2,}(?![A-Za-z])")
@@ -94,7 +111,34 @@ def _replace_run(run: str, table: dict[str, str]) -> str:
 def read_terms(index: LoadedIndex, text: str) -> str:
     """The question with kana spellings of the sources' terms replaced by the terms themselves."""
     table = readings(index)
+    text = split_katakana_compounds(index, text)
     return read_defined_words(index, _KANA_RUN.sub(lambda m: _replace_run(m.group(0), table), text))
+
+
+_KATAKANA_RUN = re.compile(r"[\u30a1-\u30faー]{4,}")
+_KATAKANA_WORDS: dict[str, frozenset[str]] = {}
+MIN_PART = 2  # a compound's part: a katakana word of the sources of 2+ letters (ハブ)
+
+
+def split_katakana_compounds(index: LoadedIndex, text: str) -> str:
+    """A katakana compound the sources never write, made of two katakana words they do (「コネクターハブ企業」 →
+    「コネクター・ハブ企業」), written with 「・」 between them so each part is searched as the sources' word."""
+    if index.generation not in _KATAKANA_WORDS:
+        _KATAKANA_WORDS.clear()  # one generation is served at a time
+        _KATAKANA_WORDS[index.generation] = frozenset(
+            w for c in index.chunks for w in re.findall(r"[\u30a1-\u30faー]{2,}", normalize_text(c.text)))
+    words = _KATAKANA_WORDS[index.generation]
+
+    def split(m: re.Match[str]) -> str:
+        run = m.group(0)
+        if run in words:
+            return run
+        for i in range(len(run) - MIN_PART, MIN_PART - 1, -1):
+            if run[:i] in words and run[i:] in words:
+                return f"{run[:i]}・{run[i:]}"
+        return run
+
+    return _KATAKANA_RUN.sub(split, text)
 
 
 _HAS_KANJI = re.compile(r"[\u4e00-\u9fff]")
