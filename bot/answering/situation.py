@@ -49,6 +49,9 @@ BUDGET_NEEDS = ("設備投資",)  # needs beside which a budget stated alone is 
 _BUDGET = r"([0-9０-９][0-9０-９,，]*)\s*(億|万)"
 _DIGITS = str.maketrans("０１２３４５６７８９，", "0123456789,")
 _NUMBER = re.compile(r"[0-9][0-9,.]*")
+_PERIOD = re.compile(r"([0-9]+)\s*年(?:後|以内|先|のうち|ほど|くらい|ぐらい|程度|で|目処|めど)")  # a period the asker states
+_WITHIN = re.compile(r"([0-9]+)\s*年以内")  # a period a catalog line sets
+PERIOD_SHARE = 2  # character pairs a stated period within a line's period counts for (asked_line)
 _FRAME = re.compile(r"^([^：:、。]{1,12}(枠|型|類型|コース))[：:]")  # a line of one frame of a measure (「事業承継促進枠：…」)
 PROVIDES_LINE = "支援内容:"
 AMOUNT_LINE = "金額等:"
@@ -279,9 +282,17 @@ def asked_line(lines: Sequence[str], question: str) -> str:
     """The 支援内容 line sharing the most of the question's wording (「5年以内に…継ぐ」 → 事業承継促進枠：5年以内に…引き継ぐ),
     when it shares at least ``ASKED_LINE_MIN`` character pairs; else ""."""
     asked = _bigrams(question)
-    scored = [(len(_bigrams(u.split(":", 1)[1]) & asked), u) for u in lines if u.startswith(PROVIDES_LINE)]
+    periods = [int(p) for p in _PERIOD.findall(question.translate(_DIGITS))]
+    scored = [(len(_bigrams(u.split(":", 1)[1]) & asked) + (PERIOD_SHARE if period_fits(periods, u) else 0), u)
+              for u in lines if u.startswith(PROVIDES_LINE)]
     best = max(scored, key=lambda s: s[0], default=(0, ""))
     return best[1] if best[0] >= ASKED_LINE_MIN else ""
+
+
+def period_fits(periods: Sequence[int], line: str) -> bool:
+    """True when a period the asker states (「2年後に」「3年以内に」) falls within a period the line sets (「5年以内に」)."""
+    limits = [int(p) for p in _WITHIN.findall(line.translate(_DIGITS))]
+    return any(p <= limit for p in periods for limit in limits)
 
 
 def _entry_lines(chunk: Chunk, question: str = "") -> list[str]:

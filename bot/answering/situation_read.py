@@ -49,6 +49,12 @@ SMALL_SELF = (
     r"(小さな|小さい|ちいさな|ちいさい|ちっちゃな|小規模な)[^。？?、]{0,6}(店|屋|工場|工房|会社|宿|旅館|民宿|農園|農家|商店|食堂|事務所|製作所|"
     r"鉄工所|蔵|酒蔵|喫茶|カフェ|ゲストハウス)"
 )
+# a support organisation's staff introducing its office (「商工会の職員です」「商工会議所で経営指導員をしています」)
+SUPPORT_ORG_SELF = (
+    r"^[^。？?]{0,10}(商工会議所|商工会)(の[^。？?]{0,10}(職員|者|もの|担当|指導員))?(です|でして|で働|に勤め|で[^。？?]{0,8}(を|として)し)"
+)
+# the small businesses such an office speaks of (「小さなお店」「小規模事業者」「個人商店」)
+SMALL_FIRMS = r"小規模|零細|個人商店|商店街|(小さな|小さい|ちいさな)[^。？?、]{0,4}(店|事業者|会社|商店|お店)"
 # a plea for the state's help in any words (「何か国の助けは？」「国の手だすけってある」「公的なサポートは」)
 ASKS_HELP = r"(国|公的|行政|役所)(の|から|が|で)?[^。？?]{0,6}(助け|手助け|手だすけ|たすけ|援助|サポート|後押し|手当て|支え)"
 # a question about the policy text or the catalog itself (「政策文書では」「基本的な考え方に」): not the asker's situation
@@ -57,6 +63,7 @@ ABOUT_SOURCES = r"政策文書|基本的な考え方|地域未来戦略|カタ�
 ASKS_PROCESS = r"流れ|手続|手順|申請方法|申請の仕方|とは|意味|定義|締め?切|期限|スケジュール"
 # a municipality or prefecture that speaks of its own project (「市でドローン配送をやりたい」「町として工業団地を」)
 PUBLIC_SELF = r"^(市|町|村|県|区|府|都)(で|として|が|の[^。、？?]{0,8}(役所|役場|職員|担当))"
+SMALL_APPLICANT = "small_business"  # the applicant kind of the measures a support office's small firms apply for
 OWN_GRANT_NEED = "交付金"  # the need a public body's own-project grant serves (support_measures.yaml needs)
 _FLAGS = re.IGNORECASE
 
@@ -89,12 +96,24 @@ def own_project_grants(
     """The grants a municipality or prefecture may use for its own project (the catalog's measures serving the
     ``OWN_GRANT_NEED`` need that only public bodies apply for: 地域未来交付金), when the asker writes as one (``public_body``:
     its self-introduction, 「町役場の企画課です」; or 「市で…したい」, 「町の事業費で」), or speaks of an effort of the whole town
-    (「町ぐるみでやるなら」: the town carries it); else none. A consultant names it beside the measure
+    (「町ぐるみでやるなら」: the town carries it); else the measures applied for through the asker's own office
+    (:func:`own_window_measures`), if any. A consultant names it beside the measure
     that fits the project itself."""
     if not (public_body or speaks_as_public_body(text) or rx.search(WHOLE_TOWN, fold(text))):
-        return []
+        return own_window_measures(measures, text)
     public = set(public_applicants)
     return [m.id for m in measures if OWN_GRANT_NEED in m.needs and m.applicants and set(m.applicants) <= public]
+
+
+def own_window_measures(measures: Sequence[Measure], text: str) -> list[str]:
+    """The small businesses' measures applied for through the asker's own office, when a 商工会 or 商工会議所 speaks of
+    supporting small businesses (「商工会の職員です。…小さなお店の経営を支える…」 → 持続化補助金, whose window it is)."""
+    text = re.sub(r"\s+", "", fold(text))
+    office = rx.search(SUPPORT_ORG_SELF, text)
+    if not office or not rx.search(SMALL_FIRMS, text):
+        return []
+    word = office.group(1)
+    return [m.id for m in measures if word in (m.contact or "") and SMALL_APPLICANT in m.applicants]
 
 
 def stated_small_size(text: str) -> str:
