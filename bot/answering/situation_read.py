@@ -33,7 +33,7 @@ PUBLIC_INTRO = (
     r"|^[（(](県|市|町|村|区)[）)]|^[^。？?]{0,4}(県|市|町|村)の(担当|職員|者|もの)(です|ですが|でして)"
 )
 # a public body's own project money (「町の事業費で」「村の事業として」「県・市の事業として」)
-PUBLIC_PROJECT = r"(県|市|町|村|自治体)(・(県|市|町|村))?の(事業費|事業として|予算で|単費)"
+PUBLIC_PROJECT = r"(県|市|町|村|自治体)(・(県|市|町|村))?の(事業費|事業として|単費)"
 # an effort of the whole town, which the town itself carries and may fund (「町ぐるみでやるなら」「地域一体で」)
 WHOLE_TOWN = r"(町|まち|市|村|地域|県)ぐるみ|(町|まち|市|村|地域)(全体|一体)で|(町|市|村|地域)を挙げて"
 # a business introduced by what the asker runs, in any words (「ゲストハウスを一人でやっています。」「小さなパン屋をやってます、」

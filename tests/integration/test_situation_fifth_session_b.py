@@ -184,3 +184,12 @@ def test_a_shop_owner_is_not_read_as_the_support_office(desk: Any) -> None:
     assert own_window_measures(measures, "商工会の職員です。小さなお店の経営を支えたい")
     assert not own_window_measures(measures, "商工会に相談したら、小さなお店でも使える補助金があると言われました")
     assert not own_window_measures(measures, "商工会の職員です。管内の中堅企業が海外に工場を出したいと言っています")
+
+
+def test_a_public_bodys_words_are_read_only_when_the_asker_speaks_as_one() -> None:
+    from bot.answering.situation_read import speaks_as_public_body
+
+    for own in ("町役場です。", "県庁のものです。", "市役所の企画課の者ですが、", "（村）空き家を使いたい", "町の事業費で整備したい"):
+        assert speaks_as_public_body(own), own
+    for other in ("役場の近くで食堂をやってます。", "町の予算で補助が出ると聞きました。うちの店でも使えますか", "役所から連絡がありました"):
+        assert not speaks_as_public_body(other), other
