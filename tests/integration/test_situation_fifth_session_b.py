@@ -189,7 +189,7 @@ def test_a_shop_owner_is_not_read_as_the_support_office(desk: Any) -> None:
 def test_a_public_bodys_words_are_read_only_when_the_asker_speaks_as_one() -> None:
     from bot.answering.situation_read import speaks_as_public_body
 
-    for own in ("町役場です。", "県庁のものです。", "市役所の企画課の者ですが、", "（村）空き家を使いたい", "町の事業費で整備したい"):
+    for own in ("町役場です。", "県庁のものです。", "市役所の企画課の者ですが、", "（村）空き家を使いたい", "町の事業費で整備したい", "市役所勤めです。"):
         assert speaks_as_public_body(own), own
-    for other in ("役場の近くで食堂をやってます。", "町の予算で補助が出ると聞きました。うちの店でも使えますか", "役所から連絡がありました"):
+    for other in ("役場の近くで食堂をやってます。", "町の予算で補助が出ると聞きました。うちの店でも使えますか", "役所から連絡がありました", "夫が役所勤めで、私は雑貨店をやってます"):
         assert not speaks_as_public_body(other), other
