@@ -14,6 +14,7 @@ from typing import Any
 from bot import messages
 from bot.answering.answer import Answer, Citation, HitOut
 from bot.answering.compose import suggestions, units
+from bot.answering.situation_read import stated_small_size
 from bot.plans.match import COUNTED_SIZE, PUBLIC_BODIES, size_criterion_met
 from bot.plans.needs import Figure
 from retrieval import regex as rx
@@ -42,9 +43,16 @@ HEADING_NOTE = "政策文書の支援メニューの項目で、個別の施策�
 _SIZE = re.compile(r"[0-9０-９]+\s*(人|億|万|円|%|％)")
 _PLAIN = re.compile(r"[\s、。,.・:：()（）「」『』?？!！]")
 BUDGET_FIELD = "investment_yen"
+SMALL_KIND = "small_business"  # the size class of an asker calling its business one-person or small (stated_small_size)
+SMALL_REFINES = {"sme"}  # the kinds read beside which such words make the asker a small business (an SME may be small)
 BUDGET_NEEDS = ("設備投資",)  # needs beside which a budget stated alone is the investment (stated_budget)
 _BUDGET = r"([0-9０-９][0-9０-９,，]*)\s*(億|万)"
 _DIGITS = str.maketrans("０１２３４５６７８９，", "0123456789,")
+_NUMBER = re.compile(r"[0-9][0-9,.]*")
+_PERIOD = re.compile(r"([0-9]+)\s*年(?:後|以内|先|のうち|ほど|くらい|ぐらい|程度|で|目処|めど)")  # a period the asker states
+_WITHIN = re.compile(r"([0-9]+)\s*年以内")  # a period a catalog line sets
+PERIOD_SHARE = 2  # character pairs a stated period within a line's period counts for (asked_line)
+_FRAME = re.compile(r"^([^：:、。]{1,12}(枠|型|類型|コース))[：:]")  # a line of one frame of a measure (「事業承継促進枠：…」)
 PROVIDES_LINE = "支援内容:"
 AMOUNT_LINE = "金額等:"
 RUNS_LINE = "所管:"  # who runs a measure (「運営は地域経済活性化支援機構 REVIC」)
@@ -55,7 +63,8 @@ ASKED_LINE_MIN = 4  # character pairs (not hiragana alone) a 支援内容 line s
 def read_needs(question: str, match: Callable[..., Any]) -> Any | None:
     """Plan analysis's reading of a question (its needs, figures, applicants and ranked measures), or None when it
     reads nothing (``match`` is ``match_plan`` with its keyword arguments bound). A budget stated alone beside an
-    investment need is read as the investment (:func:`stated_budget`)."""
+    investment need is read as the investment (:func:`stated_budget`); an asker calling its business one-person or small
+    (「ひとりで町工場を」), of no size plan analysis reads, as a small business."""
     try:
         reading = match(question, n=PLAN_DEPTH)
     except DeskError:
@@ -63,6 +72,10 @@ def read_needs(question: str, match: Callable[..., Any]) -> Any | None:
     budget = stated_budget(question, reading)
     if budget is not None:
         reading.figures = {**(reading.figures or {}), BUDGET_FIELD: [budget]}
+    small = stated_small_size(question)
+    applicants = dict(getattr(reading, "applicants", None) or {})
+    if small and set(applicants) <= SMALL_REFINES:  # 「ひとりで町工場を」: not a 商工会 speaking of small shops
+        reading.applicants = {**applicants, SMALL_KIND: [small]}
     return reading
 
 
@@ -258,8 +271,9 @@ def consult_windows(corpus: Corpus, situation: Situation, question: str) -> tupl
 
 
 def _bigrams(text: str) -> set[str]:
-    """Character pairs of the text's wording, those of hiragana alone (の, する, ます) left out."""
-    plain = _PLAIN.sub("", text)
+    """Character pairs of the text's wording, those of hiragana alone (の, する, ます) left out; every number reads as
+    one sign, so a stated period meets a line's (「3年後に継ぐ」 and 「5年以内に…引き継ぐ」 share 「#年」)."""
+    plain = _NUMBER.sub("#", _PLAIN.sub("", text.translate(_DIGITS)))
     pairs = {plain[i : i + 2] for i in range(len(plain) - 1)}
     return {p for p in pairs if not all("\u3041" <= ch <= "\u309f" for ch in p)}
 
@@ -268,9 +282,17 @@ def asked_line(lines: Sequence[str], question: str) -> str:
     """The 支援内容 line sharing the most of the question's wording (「5年以内に…継ぐ」 → 事業承継促進枠：5年以内に…引き継ぐ),
     when it shares at least ``ASKED_LINE_MIN`` character pairs; else ""."""
     asked = _bigrams(question)
-    scored = [(len(_bigrams(u.split(":", 1)[1]) & asked), u) for u in lines if u.startswith(PROVIDES_LINE)]
+    periods = [int(p) for p in _PERIOD.findall(question.translate(_DIGITS))]
+    scored = [(len(_bigrams(u.split(":", 1)[1]) & asked) + (PERIOD_SHARE if period_fits(periods, u) else 0), u)
+              for u in lines if u.startswith(PROVIDES_LINE)]
     best = max(scored, key=lambda s: s[0], default=(0, ""))
     return best[1] if best[0] >= ASKED_LINE_MIN else ""
+
+
+def period_fits(periods: Sequence[int], line: str) -> bool:
+    """True when a period the asker states (「2年後に」「3年以内に」) falls within a period the line sets (「5年以内に」)."""
+    limits = [int(p) for p in _WITHIN.findall(line.translate(_DIGITS))]
+    return any(p <= limit for p in periods for limit in limits)
 
 
 def _entry_lines(chunk: Chunk, question: str = "") -> list[str]:
@@ -288,7 +310,7 @@ def _entry_lines(chunk: Chunk, question: str = "") -> list[str]:
     window = next((u for u in lines if u.startswith("窓口:")), "")
     target = next((u for u in lines if u.startswith("対象:")), "")
     runner = next((u for u in lines if u.startswith(RUNS_LINE)), "")
-    for line in (*(stated or [sized or target]), *headline_amounts(lines), window, runner):
+    for line in (*(stated or [sized or target]), *headline_amounts(lines, frame_of(provides)), window, runner):
         if line and line not in picked:
             picked.append(line)
     return picked
@@ -304,10 +326,21 @@ def stated_conditions(conditions: Sequence[str], question: str) -> list[str]:
     return [u for u in conditions if _SIZE.search(u) and any(w in u for w in asked)][:STATED_MAX]
 
 
-def headline_amounts(lines: Sequence[str]) -> list[str]:
+def frame_of(provides: str) -> str:
+    """The frame a 支援内容 line describes (「支援内容: 事業承継促進枠：5年以内に…」 → 事業承継促進枠), or ""."""
+    found = _FRAME.match(provides.removeprefix(PROVIDES_LINE).strip())
+    return found.group(1) if found else ""
+
+
+def headline_amounts(lines: Sequence[str], frame: str = "") -> list[str]:
     """The measure's headline amount lines: the first 金額等 line stating a cap (上限) and the first stating a rate
-    (補助率), one line when one states both (「通常枠の上限50万円」「補助率2/3」; a reported budget alone is not one)."""
+    (補助率), one line when one states both (「通常枠の上限50万円」「補助率2/3」; a reported budget alone is not one).
+    When the entry quotes one frame of the measure (``frame``: 事業承継促進枠), that frame's amount lines only, if the
+    catalog has any: another frame's cap (専門家活用枠の上限600万円) is not the asker's."""
     amounts = [u for u in lines if u.startswith(AMOUNT_LINE) and "参考" not in u[:12]]
+    framed = [u for u in amounts if u.removeprefix(AMOUNT_LINE).strip().startswith(frame)] if frame else []
+    if framed:
+        return framed[:1]
     picked: list[str] = []
     for word in HEADLINE_WORDS:
         line = next((u for u in amounts if word in u), "")
