@@ -42,6 +42,32 @@ class SizeRules(BaseModel):
     large_floor_yen: float = Field(default=1_000_000_000, ge=0)
 
 
+class Statements(BaseModel):
+    """How an asker tells its own situation without asking what fits (read by bot/answering/situation_read.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+    own_words: list[str] = Field(default_factory=list)  # first person, a family business, one's own town's office
+    self_intro: list[str] = Field(default_factory=list)  # a self-introduction ending the first sentence
+    public_intro: list[str] = Field(default_factory=list)  # a public body's staff naming its office
+    public_project: list[str] = Field(default_factory=list)  # a public body's own project money
+    whole_town: list[str] = Field(default_factory=list)  # an effort of the whole town
+    runs_business: list[str] = Field(default_factory=list)  # a business introduced by what the asker runs
+    small_self: list[str] = Field(default_factory=list)  # a business the asker calls one-person or small
+    support_org_self: list[str] = Field(default_factory=list)  # a 商工会 / 商工会議所 naming itself (group 1: its name)
+    small_firms: list[str] = Field(default_factory=list)  # the small businesses such an office speaks of
+    asks_help: list[str] = Field(default_factory=list)  # a plea for the state's help in any words
+    about_sources: list[str] = Field(default_factory=list)  # a question about the policy text or the catalog itself
+    asks_process: list[str] = Field(default_factory=list)  # a question for a process or a meaning
+    public_self: list[str] = Field(default_factory=list)  # a municipality speaking of its own project
+    small_applicant: str = "small_business"  # the applicant kind of the measures a support office's small firms apply for
+    own_grant_need: str = "交付金"  # the need a public body's own-project grant serves (support_measures.yaml needs)
+
+    _valid_patterns = field_validator(
+        "own_words", "self_intro", "public_intro", "public_project", "whole_town", "runs_business", "small_self",
+        "support_org_self", "small_firms", "asks_help", "about_sources", "asks_process", "public_self",
+    )(compiled)
+
+
 class Situation(BaseModel):
     """Questions that describe a need and ask which support fits or where to ask (besides intents.yaml's situation)."""
 
@@ -53,6 +79,7 @@ class Situation(BaseModel):
     public_body: list[str] = Field(default_factory=list)
     public_applicants: list[str] = Field(default_factory=list)
     sizes: SizeRules = Field(default_factory=lambda: SizeRules())
+    statements: Statements = Field(default_factory=lambda: Statements())
     examples: list[str] = Field(default_factory=list)
     not_examples: list[str] = Field(default_factory=list)
     consult_examples: list[str] = Field(default_factory=list)

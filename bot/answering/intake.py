@@ -188,8 +188,8 @@ class Intake:
         if anchored(index, text):
             return None
         context = with_context(clarify, text, turns)
-        reading = read_needs(context, self.plan_match)
-        if not (named_intent or clarify.situation.asked(text) or (not turns and describes_need(text, reading, clarify.situation.not_asks))):
+        reading = read_needs(context, self.plan_match, clarify.situation.statements)
+        if not (named_intent or clarify.situation.asked(text) or (not turns and describes_need(clarify.situation.statements, text, reading, clarify.situation.not_asks))):
             return None
         if context == text and clarify.too_vague(text) and not states_needs(reading):
             # 「どこに相談すれば」 alone names no need: asked back only when intents.yaml reads a situation
@@ -200,7 +200,7 @@ class Intake:
         windows = consult_windows(corpus, clarify.situation, context)
         ruled_out = out_of_reach(corpus.measures, reading, clarify.situation.sizes)
         unrelated = off_topic(corpus.measures, reading, clarify.situation.consult_kinds)
-        grants = own_project_grants(corpus.measures, text, clarify.situation.from_public_body(text),
+        grants = own_project_grants(clarify.situation.statements, corpus.measures, text, clarify.situation.from_public_body(text),
                                     clarify.situation.public_applicants)
         return overview(hits, plan_ranks(reading), {**meta, "query": context}, measures, windows, ruled_out, unrelated, grants)
 

@@ -19,7 +19,7 @@ from bot.plans.match import COUNTED_SIZE, PUBLIC_BODIES, size_criterion_met
 from bot.plans.needs import Figure
 from retrieval import regex as rx
 from retrieval.chunk import APPLICANT_NAMES
-from retrieval.clarify import Situation, SizeRules
+from retrieval.clarify import Situation, SizeRules, Statements
 from retrieval.corpus import Corpus
 from retrieval.errors import DeskError
 from retrieval.schema import Measure
@@ -60,7 +60,7 @@ HEADLINE_WORDS = ("上限", "補助率")  # what an overview entry states of a m
 ASKED_LINE_MIN = 4  # character pairs (not hiragana alone) a 支援内容 line shares with the question to be added
 
 
-def read_needs(question: str, match: Callable[..., Any]) -> Any | None:
+def read_needs(question: str, match: Callable[..., Any], statements: Statements) -> Any | None:
     """Plan analysis's reading of a question (its needs, figures, applicants and ranked measures), or None when it
     reads nothing (``match`` is ``match_plan`` with its keyword arguments bound). A budget stated alone beside an
     investment need is read as the investment (:func:`stated_budget`); an asker calling its business one-person or small
@@ -72,7 +72,7 @@ def read_needs(question: str, match: Callable[..., Any]) -> Any | None:
     budget = stated_budget(question, reading)
     if budget is not None:
         reading.figures = {**(reading.figures or {}), BUDGET_FIELD: [budget]}
-    small = stated_small_size(question)
+    small = stated_small_size(statements, question)
     applicants = dict(getattr(reading, "applicants", None) or {})
     if small and set(applicants) <= SMALL_REFINES:  # 「ひとりで町工場を」: not a 商工会 speaking of small shops
         reading.applicants = {**applicants, SMALL_KIND: [small]}

@@ -4,12 +4,24 @@ which a public body runs its own projects."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from retrieval.clarify import Statements, validate_clarify
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
 OVERVIEW_LEAD = "ご状況に合いそうな"
 GRANT = "chiiki-mirai-kofukin"
+
+
+def _statements() -> Statements:
+    """The shipped corpus/clarify.yaml's readings of how an asker tells its own situation."""
+    clarify, problems = validate_clarify(CORPUS / "clarify.yaml")
+    assert not problems
+    return clarify.situation.statements
 
 
 def _listed(answer: Any) -> list[str]:
@@ -106,9 +118,9 @@ def test_a_one_person_or_small_shop_is_not_offered_the_large_investment_subsidie
 def test_a_support_organisation_speaking_of_small_shops_is_not_read_as_one() -> None:
     from bot.answering.situation_read import stated_small_size
 
-    assert stated_small_size("ひとりで小さな町工場をやってます")
-    assert stated_small_size("個人事業で 小さな 工房を やってます")
-    assert not stated_small_size("従業員40人の部品工場です")
+    assert stated_small_size(_statements(), "ひとりで小さな町工場をやってます")
+    assert stated_small_size(_statements(), "個人事業で 小さな 工房を やってます")
+    assert not stated_small_size(_statements(), "従業員40人の部品工場です")
 
 
 @pytest.mark.parametrize(
@@ -181,15 +193,15 @@ def test_a_shop_owner_is_not_read_as_the_support_office(desk: Any) -> None:
     from bot.answering.situation_read import own_window_measures
 
     measures = desk.corpus.measures
-    assert own_window_measures(measures, "商工会の職員です。小さなお店の経営を支えたい")
-    assert not own_window_measures(measures, "商工会に相談したら、小さなお店でも使える補助金があると言われました")
-    assert not own_window_measures(measures, "商工会の職員です。管内の中堅企業が海外に工場を出したいと言っています")
+    assert own_window_measures(_statements(), measures, "商工会の職員です。小さなお店の経営を支えたい")
+    assert not own_window_measures(_statements(), measures, "商工会に相談したら、小さなお店でも使える補助金があると言われました")
+    assert not own_window_measures(_statements(), measures, "商工会の職員です。管内の中堅企業が海外に工場を出したいと言っています")
 
 
 def test_a_public_bodys_words_are_read_only_when_the_asker_speaks_as_one() -> None:
     from bot.answering.situation_read import speaks_as_public_body
 
     for own in ("町役場です。", "県庁のものです。", "市役所の企画課の者ですが、", "（村）空き家を使いたい", "町の事業費で整備したい", "市役所勤めです。"):
-        assert speaks_as_public_body(own), own
+        assert speaks_as_public_body(_statements(), own), own
     for other in ("役場の近くで食堂をやってます。", "町の予算で補助が出ると聞きました。うちの店でも使えますか", "役所から連絡がありました", "夫が役所勤めで、私は雑貨店をやってます"):
-        assert not speaks_as_public_body(other), other
+        assert not speaks_as_public_body(_statements(), other), other
