@@ -15,7 +15,7 @@ from bot import messages
 from bot.answering.answer import Answer, Citation, HitOut
 from bot.answering.compose import suggestions, units
 from bot.answering.situation_read import stated_small_size
-from bot.plans.match import COUNTED_SIZE, PUBLIC_BODIES, size_criterion_met
+from bot.plans.match_limits import COUNTED_SIZE, PUBLIC_BODIES, size_criterion_met
 from bot.plans.needs import Figure
 from retrieval import regex as rx
 from retrieval.chunk import APPLICANT_NAMES

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import operator
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot.plans.labels import FIELD_LABELS
 from bot.plans.lemmas import has_word
+from bot.plans.match_limits import criterion_status, other_public_level, ruled_out_by_kind
 from bot.plans.match_result import MatchResult, MeasureMatch
 from bot.plans.needs import Figure, NeedHit, detect_applicants, detect_figures, detect_needs
 from bot.plans.plan import Plan, as_plan
@@ -17,13 +17,12 @@ from bot.plans.ports import Search
 from bot.plans.tense import clause_is_current
 from bot.plans.terms import Sentence, body_of, find_terms, marked, norm, split_sentences
 from retrieval.chunk import APPLICANT_NAMES, PLAN_TYPE_NAMES, chunk_document
-from retrieval.schema import Criterion, Measure
+from retrieval.schema import Measure
 
 if TYPE_CHECKING:
     from retrieval.corpus import Corpus
 
 CATALOG_TITLE = "国の支援施策カタログ"
-_OPS: dict[str, Callable[[float, float], bool]] = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -62,27 +61,6 @@ def _retrieve(search: Search, sentences: Sequence[Sentence], needs: Sequence[Nee
             mid = hit.chunk.id.removeprefix("measure:")
             ranks.setdefault(mid, []).append((rank, s))
     return ranks
-
-
-def _criterion(c: Criterion, figures: Mapping[str, list[Figure]]) -> tuple[str, Figure | None]:
-    values = figures.get(c.field, [])
-    if not values:
-        return "unknown", None
-    compare = _OPS[c.op]
-    passing = sorted((f for f in values if compare(f.value, c.value)), key=lambda f: f.value, reverse=c.op in ("<=", "<"))
-    if passing:
-        return "met", passing[0]  # the figure nearest the threshold: the tightest evidence
-    return "missed", values[0]
-
-
-SIZE_FIELDS = ("sales_yen",)  # criteria that state a firm size themselves (「売上高10億円以上100億円未満の中小企業」)
-COUNTED_SIZE = "従業員"  # how detect_applicants words a size class read from an employee count (「従業員350人」)
-
-
-def size_criterion_met(measure: Measure, figures: Mapping[str, list[Figure]]) -> bool:
-    """True when a figure of the plan meets a size criterion of the measure (売上高 …) and no stated criterion fails."""
-    statuses = [(c.field, _criterion(c, figures)[0]) for c in measure.criteria]
-    return not any(s == "missed" for _, s in statuses) and any(f in SIZE_FIELDS and s == "met" for f, s in statuses)
 
 
 def _name_mentions(measure: Measure, plan_norm: str, generic: set[str]) -> list[str]:
@@ -142,7 +120,7 @@ def score_measure(
     likely_type: str = "",
 ) -> MeasureMatch:
     """Score one measure for the plan and say why, line by line, in Japanese (``likely_type``: the plan type guessed
-    even when not confidently, for :func:`_other_public_level`)."""
+    even when not confidently, for :func:`bot.plans.match_limits.other_public_level`)."""
     w = {k: float(v) for k, v in (vocab.get("match_weights") or {}).items()}
     strict = not bool((vocab.get("match_weights") or {}).get("criterion_missed_listable", True))
     result = MeasureMatch(measure=measure, score=0.0)
@@ -188,10 +166,10 @@ def score_measure(
     if out_of_scope:  # 「北米」 is not 米: the plan's words are read as whole words
         result.score += w.get("out_of_scope", -4.0)
         caveats.append(f"この施策の対象は{scope.get('label', '特定の分野')}です。計画にその分野の産品・事業の記載がありません")
-    ruled_out = _ruled_out(measure, applicants, vocab, figures)
+    ruled_out = ruled_out_by_kind(measure, applicants, vocab, figures)
     likely = plan_type or likely_type
     if likely and likely not in measure.plan_types:  # the plan's type and public body both other than the measure's
-        ruled_out = ruled_out or _other_public_level(measure, applicants)
+        ruled_out = ruled_out or other_public_level(measure, applicants)
     mentions = _name_mentions(measure, plan_norm, {norm(g) for g in vocab.get("generic_aliases", [])})
     if mentions:
         result.named = True
@@ -226,7 +204,7 @@ def score_measure(
         who = "・".join(APPLICANT_NAMES.get(a, a) for a in measure.applicants)
         caveats.append(f"申請できるのは{who}です。計画の担い手が当たるか確認してください")
     for c in measure.criteria:
-        status, figure = _criterion(c, figures)
+        status, figure = criterion_status(c, figures)
         check = "" if c.verified else "（要確認）"
         if status == "met" and figure:
             result.score += w.get("criterion_met", 1.0)
@@ -278,51 +256,6 @@ def cover_needs(listed: Sequence[MeasureMatch], n: int, weights: Mapping[str, fl
 def _main_need(result: MeasureMatch) -> str:
     """The measure's main need (the first of its catalog needs), or "" when it has none."""
     return result.measure.needs[0] if result.measure.needs else ""
-
-
-def _ruled_out(
-    measure: Measure, applicants: Mapping[str, list[str]], vocab: Mapping[str, Any],
-    figures: Mapping[str, list[Figure]] | None = None,
-) -> str:
-    """Why the plan's applicant kinds rule the measure out (``measure_limits[id].not_for``), or "".
-
-    「従業員5人以下の家族経営」 only: the plan's firms are small businesses — an SME measure with a 20億円 investment floor
-    (``not_for: [small_business]``) is not for them, although a small business is an SME for other measures. A size
-    read from the employee count alone (従業員350人 → 中堅) is a guess — an SME may have more staff by the capital
-    test — so it does not rule out a measure whose own size criterion the plan's figures meet (売上高60億円 and
-    「売上高10億円以上100億円未満」).
-    """
-    limits = (vocab.get("measure_limits") or {}).get(measure.id) or {}
-    excluded = [a for a in limits.get("not_for", []) if a in applicants]
-    if not excluded:
-        return ""
-    counted = all(w.startswith(COUNTED_SIZE) for a in excluded for w in applicants[a])
-    if counted and figures is not None and size_criterion_met(measure, figures):
-        return ""
-    shown = {w for a in excluded for w in applicants[a]}
-    others = [a for a in measure.applicants if a in applicants and a not in excluded and set(applicants[a]) - shown]
-    if others:  # the plan also names firms of a kind the measure is for (「従業員190人の中小企業者」)
-        return ""
-    who = "・".join(APPLICANT_NAMES.get(a, a) for a in excluded)
-    why = limits.get("reason", "")
-    return f"計画の担い手は{who}（『{'』『'.join(sorted(shown)[:2])}』）だけです。{why}"
-
-
-PUBLIC_BODIES = frozenset({"prefecture", "municipality"})  # applicant kinds that are levels of local government
-
-
-def _other_public_level(measure: Measure, applicants: Mapping[str, list[str]]) -> str:
-    """Why a measure only another level of local government applies for is not for the plan's public body (a town's
-    tourism plan and a grant only prefectures apply for, for another plan type), or "" — when the plan names no public
-    body, or also names one the measure is for. Applied only when the plan's type is not the measure's either: a
-    prefecture's plan may name only its towns (「県・町の財政負担」)."""
-    kinds = set(measure.applicants)
-    read = set(applicants) & PUBLIC_BODIES
-    if not kinds or not kinds <= PUBLIC_BODIES or not read or kinds & read:
-        return ""
-    shown = sorted({w for a in read for w in applicants[a]})[:2]
-    who = "・".join(APPLICANT_NAMES.get(a, a) for a in measure.applicants)
-    return f"計画の担い手は『{'』『'.join(shown)}』です。この施策に申請できるのは{who}です。"
 
 
 def _policy(corpus: Corpus) -> tuple[str, str]:
