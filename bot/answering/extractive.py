@@ -45,6 +45,7 @@ from bot.answering.relevance import (
     unheld_kinds,
 )
 from retrieval import regex as rx
+from retrieval.generations import keep_only
 from retrieval.index import LoadedIndex
 from retrieval.normalize import compact, normalize
 from retrieval.types import Hit
@@ -97,7 +98,7 @@ def _anchors(index: LoadedIndex) -> tuple[str, ...]:
             names += [m for m in _LABEL.findall(chunk.body) if "参照" not in m]
             names += _DEFINED.findall(chunk.body)
     found = tuple(sorted({normalize(n) for n in names if len(n) >= 3}, key=len, reverse=True))
-    _ANCHORS.clear()  # one generation is served at a time
+    keep_only(_ANCHORS, index.generation)  # one generation is served at a time
     _ANCHORS[index.generation] = found
     return found
 
@@ -139,7 +140,7 @@ _BODIES: dict[str, tuple[str, ...]] = {}
 
 def _bodies(index: LoadedIndex) -> tuple[str, ...]:
     if index.generation not in _BODIES:
-        _BODIES.clear()
+        keep_only(_BODIES, index.generation)  # one generation is served at a time
         _BODIES[index.generation] = tuple(compact(c.text) for c in index.chunks)
     return _BODIES[index.generation]
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 import jaconv
 
 from bot.answering.reading import read_romaji_words, read_terms, romaji_to_kana
+from retrieval.generations import keep_only
 from retrieval.index import LoadedIndex
 from retrieval.questions import Glossary
 
@@ -130,7 +131,7 @@ def source_acronyms(index: LoadedIndex, text: str) -> list[str]:
     """The upper-case words of a question (EBPM, KPI, TSMC) and names with capitals (REVICareer) that the sources use
     as they are."""
     if index.generation not in _ACRONYMS:
-        _ACRONYMS.clear()  # one generation is served at a time
+        keep_only(_ACRONYMS, index.generation)  # one generation is served at a time
         _ACRONYMS[index.generation] = frozenset(w for c in index.chunks for w in _ACRONYM.findall(c.text))
     known = _ACRONYMS[index.generation]
     return [w for w in _ACRONYM.findall(text) if w in known]
@@ -144,7 +145,7 @@ def quoted_source_terms(index: LoadedIndex, text: str) -> list[str]:
     """The spans a foreign question quotes (「大規模成長投資補助金」) that the sources use as they are: the name of a
     measure or term asked about, searched as written whatever script the rest of the question is in."""
     if index.generation not in _BODIES:
-        _BODIES.clear()  # one generation is served at a time
+        keep_only(_BODIES, index.generation)  # one generation is served at a time
         _BODIES[index.generation] = "\n".join(c.text for c in index.chunks)
     bodies = _BODIES[index.generation]
     return [span.strip() for span in _QUOTED.findall(text) if len(span.strip()) >= 2 and span.strip() in bodies]
@@ -157,7 +158,7 @@ def without_message_tags(index: LoadedIndex, text: str) -> str:
     """A question less the message tags it opens with (【確認】, [質問], 【至急】): a bracketed span the sources do not
     write in brackets is the asker's register, not a term; a policy label (【EBPMメルクマール】) stays."""
     if index.generation not in _BODIES:
-        _BODIES.clear()
+        keep_only(_BODIES, index.generation)  # one generation is served at a time
         _BODIES[index.generation] = "\n".join(c.text for c in index.chunks)
     bodies = _BODIES[index.generation]
     while (tag := _LEAD_TAG.match(text)) and f"【{tag.group(1)}】" not in bodies and text[tag.end():].strip():

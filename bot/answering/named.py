@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.answering.primary import without_trailing_group
+from retrieval.generations import keep_only
 from retrieval.index import LoadedIndex
 from retrieval.normalize import compact, normalize
 from retrieval.scope_rules import NamedProgramme
@@ -102,7 +103,7 @@ _BODIES: dict[str, tuple[str, ...]] = {}
 
 def _bodies(index: LoadedIndex) -> tuple[str, ...]:
     if index.generation not in _BODIES:
-        _BODIES.clear()  # one generation is served at a time
+        keep_only(_BODIES, index.generation)  # one generation is served at a time
         _BODIES[index.generation] = tuple(compact(c.text) for c in index.chunks)
     return _BODIES[index.generation]
 

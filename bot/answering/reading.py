@@ -13,6 +13,7 @@ from typing import Any
 import jaconv
 
 from retrieval.clarify import Clarify
+from retrieval.generations import keep_only
 from retrieval.index import LoadedIndex
 from retrieval.normalize import normalize as normalize_text
 from retrieval.tokenize import morphemes, noun_readings
@@ -55,7 +56,7 @@ def readings(index: LoadedIndex) -> dict[str, str]:
                     table.setdefault(fold_long_vowels(reading), surface)
         for reading, word in synonym_readings(index.synonyms).items():  # きゅうりょう → 給料 (→ 賃上げ by synonyms)
             table.setdefault(reading, word)
-        _READINGS.clear()  # one generation is served at a time
+        keep_only(_READINGS, index.generation)  # one generation is served at a time
         _READINGS[index.generation] = table
     return _READINGS[index.generation]
 
@@ -123,11 +124,11 @@ MIN_PART = 2  # a compound's part: a katakana word of the sources of 2+ letters 
 def split_katakana_compounds(index: LoadedIndex, text: str) -> str:
     """A katakana compound the sources never write, made of two katakana words they do (「コネクターハブ企業」 →
     「コネクター・ハブ企業」), written with 「・」 between them so each part is searched as the sources' word."""
-    if index.generation not in _KATAKANA_WORDS:
-        _KATAKANA_WORDS.clear()  # one generation is served at a time
-        _KATAKANA_WORDS[index.generation] = frozenset(
-            w for c in index.chunks for w in re.findall(r"[\u30a1-\u30faー]{2,}", normalize_text(c.text)))
-    words = _KATAKANA_WORDS[index.generation]
+    words = _KATAKANA_WORDS.get(index.generation)
+    if words is None:  # built into a local first: a request thread never reads a key another one has just cleared
+        words = frozenset(w for c in index.chunks for w in re.findall(r"[\u30a1-\u30faー]{2,}", normalize_text(c.text)))
+        keep_only(_KATAKANA_WORDS, index.generation)  # one generation is served at a time
+        _KATAKANA_WORDS[index.generation] = words
 
     def split(m: re.Match[str]) -> str:
         run = m.group(0)
@@ -186,7 +187,7 @@ def word_readings(index: LoadedIndex) -> dict[str, str]:
                 if 2 <= len(reading) < MIN_READING and _HAS_KANJI.search(surface):
                     by = counts.setdefault(fold_long_vowels(reading), {})
                     by[surface] = by.get(surface, 0) + chunk.text.count(surface)
-        _WORDS.clear()
+        keep_only(_WORDS, index.generation)  # one generation is served at a time
         _WORDS[index.generation] = {r: max(by, key=lambda w: by[w]) for r, by in counts.items()}
     return _WORDS[index.generation]
 
@@ -215,7 +216,7 @@ def defined_readings(index: LoadedIndex) -> dict[str, str]:
                 reading = "".join(x.reading for x in morphemes(term))
                 if reading and reading != term and _KATAKANA.fullmatch(reading):
                     table.setdefault(fold_long_vowels(reading), term)
-        _DEFINED.clear()
+        keep_only(_DEFINED, index.generation)  # one generation is served at a time
         _DEFINED[index.generation] = table
     return _DEFINED[index.generation]
 
@@ -248,7 +249,7 @@ def _romaji_keys(index: LoadedIndex) -> dict[str, str]:
             key = romaji_key(reading)
             if len(key) >= MIN_ROMAJI_KEY:
                 table.setdefault(key, surface)
-        _ROMAJI_KEYS.clear()
+        keep_only(_ROMAJI_KEYS, index.generation)  # one generation is served at a time
         _ROMAJI_KEYS[index.generation] = table
     return _ROMAJI_KEYS[index.generation]
 

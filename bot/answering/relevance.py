@@ -21,6 +21,7 @@ from functools import partial
 
 from bot.answering.compose import Quote, query_terms, units
 from retrieval import regex as rx
+from retrieval.generations import keep_only
 from retrieval.index import LoadedIndex
 from retrieval.normalize import normalize
 from retrieval.questions import Glossary
@@ -42,7 +43,7 @@ def policy_labels(index: LoadedIndex) -> tuple[str, ...]:
             if chunk.kind == "policy":
                 found |= {normalize(m) for m in _LABEL.findall(chunk.body) if "参照" not in m and "向け" not in m}
                 found |= {normalize(m) for m in _DEFINED.findall(chunk.body)}
-        _LABELS.clear()
+        keep_only(_LABELS, index.generation)  # one generation is served at a time
         _LABELS[index.generation] = tuple(sorted((f for f in found if len(f) >= 3), key=len, reverse=True))
     return _LABELS[index.generation]
 
