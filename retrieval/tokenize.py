@@ -28,7 +28,10 @@ STOPWORDS = frozenset(
 )
 # Sudachi rejects inputs above ~49 KB; longer text is tokenized in slices.
 _MAX_SLICE = 4000
-_lock = threading.Lock()
+# One lock for every Sudachi tokenizer of the process (the lru_cache'd ones are shared by retrieval and plan analysis):
+# a tokenizer object is not thread-safe, and two locks over the same object let two threads in at once.
+SUDACHI_LOCK = threading.RLock()
+_lock = SUDACHI_LOCK
 # 「ハブ度って何」: Sudachi reads 「度って」 as the verb 測る; a space before って keeps the noun.
 _TTE = re.compile(r"(?<=[^\u3040-\u309f\s])って")
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from functools import lru_cache
 from typing import Any
 
-from retrieval.tokenize import sudachi_tokenizer
+from retrieval.tokenize import SUDACHI_LOCK, sudachi_tokenizer
 
-_lock = threading.Lock()
+_lock = SUDACHI_LOCK  # the same lock as retrieval's: the tokenizers are the same shared objects
 _INFLECTING = ("動詞", "形容詞", "助動詞")
 # humble and polite verbs read as the plain verb: 「運営いたします」 states what 「運営する」 states
 _PLAIN = {"いたす": "する", "致す": "する", "おる": "いる"}
