@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     plan_parse_memory_mb: int = Field(
         default=1024, ge=64, description="Address space (MB) a plan-reading worker process may add before it fails."
     )
+    answer_threads: int | None = Field(
+        default=None, ge=1, le=64,
+        description="Answers composed at once per worker; unset = 1 without an LLM (CPU-bound: more threads only share "
+        "one GIL and lengthen the tail), 16 with one (each waits on the endpoint).",
+    )
     plan_parse_workers: int = Field(
         default=1, ge=1, description="Plan-reading worker processes at once (others wait); keeps cores for answers."
     )
@@ -193,6 +198,13 @@ class Settings(BaseSettings):
     def chroma_dir(self) -> Path:
         """Directory of the embedded Chroma store."""
         return self.data_dir / "chroma"
+
+    @property
+    def answer_concurrency(self) -> int:
+        """How many answers one worker composes at once (``answer_threads``, or its default for the mode)."""
+        if self.answer_threads is not None:
+            return self.answer_threads
+        return 16 if self.llm_enabled else 1
 
     @property
     def llm_enabled(self) -> bool:

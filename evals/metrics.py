@@ -55,10 +55,16 @@ def forbidden_found(answer: str, must_not: Sequence[str]) -> list[str]:
     return [s for s in must_not if contains(answer, s)]
 
 
+def names_measure(pattern: str, text: str) -> bool:
+    """Whether ``text`` names a measure given as a regex or as its literal name: a catalog name such as
+    「小規模事業者持続化補助金(一般型・通常枠)」 is written as it reads, and as a regex its brackets would be a group."""
+    return pattern in text or compact(pattern) in compact(text) or re.search(pattern, text) is not None
+
+
 def measures_named(answer: str, patterns: Sequence[str]) -> list[bool]:
-    """For each expected-measure regex: whether the answer names that measure (NFKC-normalized text)."""
+    """For each expected measure (regex or literal name): whether the answer names it (NFKC-normalized text too)."""
     text = compact(answer)
-    return [bool(re.search(p, text) or re.search(p, answer)) for p in patterns]
+    return [names_measure(p, text) or names_measure(p, answer) for p in patterns]
 
 
 def precision(given_right: Sequence[bool]) -> float | None:
@@ -129,10 +135,10 @@ class MeasureRef:
 
 
 def measure_rank(pattern: str, ranked: Sequence[MeasureRef], n: int = 5) -> int | None:
-    """1-based rank of the first of the top ``n`` measures whose name, alias or id matches ``pattern``."""
-    regex = re.compile(pattern)
+    """1-based rank of the first of the top ``n`` measures whose name, alias or id matches ``pattern`` (a regex
+    or the literal name)."""
     for rank, measure in enumerate(ranked[:n], start=1):
-        if any(regex.search(text) for text in measure.names() if text):
+        if any(names_measure(pattern, text) for text in measure.names() if text):
             return rank
     return None
 

@@ -126,7 +126,17 @@ class Intents(BaseModel):
     schema_version: Literal[1] = 1
     intents: list[Intent] = Field(default_factory=list)
     fact_kinds: list[FactKind] = Field(default_factory=list)
+    # a question whether a figure exists at all (「金額の基準あるの？」): answered with what the sources say and a
+    # note that the figure is not stated; a question that demands the figure (「総額を教えて」) is declined instead
+    whether_stated: list[str] = Field(default_factory=list)
     section_kinds: SectionKinds = Field(default_factory=SectionKinds)
+
+    _valid_whether = field_validator("whether_stated")(compiled)
+
+    def asks_whether(self, text: str) -> bool:
+        """True when the question asks whether a figure or rule exists rather than for the figure itself."""
+        folded = fold(text)
+        return any(rx.search(p, folded, re.IGNORECASE) for p in self.whether_stated)
 
     def answer_patterns(self, text: str) -> list[str]:
         """The sentence patterns of every kind of fact the question asks for (「何人まで」→ a number of people)."""

@@ -39,6 +39,7 @@ from bot.answering.relevance import (
     label_first,
     other_entries_kind_dropped,
     other_plans_dropped,
+    plan_figure_from_entries_dropped,
     policy_folded,
     unasked_agency,
     unconfirmed_answer,
@@ -294,6 +295,13 @@ def _quoted_beyond(hits: Sequence[Hit], quotes: Sequence[Quote]) -> list[Hit]:
     return out
 
 
+def _unstated(hit_out: list[HitOut], meta: dict[str, Any], kind_ids: Sequence[tuple[str, Sequence[str]]]) -> Answer:
+    """Decline: the asked kind of fact is not stated for what was asked."""
+    names = [messages.KIND_NAMES[k] for k in dict.fromkeys(k for k, _ in kind_ids) if k in messages.KIND_NAMES]
+    text = messages.REFUSE_KIND_UNSTATED.format(kinds="・".join(names) or "事項")
+    return Answer(text=text, refused=True, hits=hit_out, meta={**meta, "reason": "unstated:" + ",".join(names)})
+
+
 def extractive_answer(
     index: LoadedIndex,
     query: str,
@@ -305,6 +313,7 @@ def extractive_answer(
     defines: str | None = None,
     kind_ids: Sequence[tuple[str, Sequence[str]]] = (),
     answers_of: Callable[[str], Sequence[str]] | None = None,
+    whether: bool = False,
 ) -> Answer:
     """Quote the sentences that answer ``query`` with citations, or decline when the evidence is weak.
 
@@ -312,7 +321,9 @@ def extractive_answer(
     the answering entry's sentence of each kind is quoted even if it ranks below the usual three.
     ``defines``: the term a definition question asks about; the leading hit's sentence defining it is quoted first.
     ``kind_ids``: the asked kinds by id (bot.answering.relevance): a count no top hit states declines the question.
-    ``answers_of``: the sentence patterns of the kinds of fact a part of the question asks for (bot.answering.parts)."""
+    ``answers_of``: the sentence patterns of the kinds of fact a part of the question asks for (bot.answering.parts).
+    ``whether``: the question asks whether a figure exists (「金額の基準あるの？」): with none quoted it is answered with a
+    note, not declined."""
     hit_out = [HitOut.of(h) for h in hits]
     terms = query_terms(query)
     ok, best = covered(index, query, hits, min_coverage)
@@ -341,6 +352,10 @@ def extractive_answer(
                   if kind in OWN_RECORD_KINDS and (named_lead or kind not in NAMED_RECORD_KINDS)]
     quotes = other_entries_kind_dropped(other_entries_dropped(query, quotes), own_record,
                                         lambda hit: names_measure(query, hit))
+    quotes = plan_figure_from_entries_dropped(quotes, query, kind_ids, index.plan_type_names,
+                                              any(names_measure(query, h) for h in hits))
+    if not quotes:  # the figure asked of a plan is only another thing's: the sources do not state it
+        return _unstated(hit_out, meta, kind_ids)
     if quotes and defines is None:  # an asked kind no quote holds: the leading entry's line of that kind leads
         quotes = kind_lines_first(query, quotes, kinds, lambda u: is_filler(u, query, agency_asked))
         quotes = cap_with_rate(quotes, kind_ids)
@@ -370,6 +385,9 @@ def extractive_answer(
         meta["unconfirmed"] = unheld_ids
     missing = [messages.KIND_NAMES[k] for k in unheld_kinds(quotes, kind_ids) if k in messages.KIND_NAMES
                and (plain is None or k not in unheld_ids)]
+    if plain is None and defines is None and not whether and asked_ids and unheld_ids == asked_ids:
+        # the one thing asked (a total budget, a score, a year) is in no quote: background quotes would not answer it
+        return _unstated(hit_out, meta, kind_ids)
     if missing:  # a partly covered question: the covered part, and a plain line on what the sources do not say
         note = messages.KIND_NOT_STATED.format(kinds="・".join(missing))
         text = text.replace(f"\n\n{messages.SOURCES_HEADING}", f"\n{note}\n\n{messages.SOURCES_HEADING}", 1)

@@ -150,5 +150,5 @@ class Grounding:
         kind_ids = [kd for kd in intents.asked_kind_ids(asking) if not (listed and kd[0] == "count")]
         return hits, extractive_answer(
             index, query, hits, self.min_coverage, meta, answers, kinds, defines, kind_ids,
-            answers_of=intents.answer_patterns,
+            answers_of=intents.answer_patterns, whether=intents.asks_whether(asking),
         )

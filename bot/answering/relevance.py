@@ -261,6 +261,24 @@ def unconfirmed_answer(quotes: Sequence[Quote], unheld: Sequence[str], names: Ma
     return UNCONFIRMED.format(title=chunk.title, what=what, window=window)
 
 
+# kinds of fact that are one thing's own figure: asked of one of the policy's plans, a catalog entry's line never answers
+PLAN_RECORD_KINDS = ("amount", "rate", "date", "count", "people", "minimum", "budget")
+
+
+def plan_figure_from_entries_dropped(
+    quotes: Sequence[Quote], query: str, kinds: Sequence[tuple[str, Sequence[str]]],
+    plan_names: Mapping[str, Sequence[str]], names_an_entry: bool,
+) -> list[Quote]:
+    """A figure asked of one of the policy's plans by a question that names no catalog entry (「地場産業成長プランの
+    計画期間は何年」) is not answered with a catalog entry's line of that kind: it states another thing's figure
+    (経営発達支援計画の「計画期間は5年間」)."""
+    asked = [rx.compiled(p) for kind, patterns in kinds if kind in PLAN_RECORD_KINDS for p in patterns]
+    text = normalize(query)
+    if not asked or names_an_entry or not any(n and normalize(n) in text for ns in plan_names.values() for n in ns):
+        return list(quotes)
+    return [q for q in quotes if q.hit.chunk.kind != "measure" or not any(p.search(q.text) for p in asked)]
+
+
 # kinds of fact that are one measure's own record (its 採択率): another entry's line of the kind never answers
 OWN_RECORD_KINDS = ("adoption", "amount", "rate")
 NAMED_RECORD_KINDS = ("amount", "rate")  # one entry's own record only when the question names that entry

@@ -25,6 +25,7 @@ from bot.web import (
     routes_plan,
     routes_sources,
 )
+from bot.web.answer_threads import answer_limiter
 from bot.web.content_type import JsonOnlyMiddleware
 from bot.web.context import RequestContextMiddleware
 from bot.web.docs_ui import install_docs
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
         redoc_url=None,
     )
     app.state.settings, app.state.desk, app.state.audit = settings, desk, audit
+    app.state.answer_limiter = answer_limiter(settings.answer_concurrency)
     errors.install(app)
     app.include_router(routes_ask.router)
     app.include_router(routes_plan.router)

@@ -7,11 +7,11 @@ from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from sse_starlette import EventSourceResponse
 
 from bot.answering.answer import Answer
+from bot.web.answer_threads import in_answer_thread
 from bot.web.deps import ChannelDep, DeskDep
 from bot.web.feedback import FeedbackSigner, signer_of
 from bot.web.schemas import ERROR_RESPONSES, AskRequest, AskResponse
@@ -53,7 +53,7 @@ async def ask(body: AskRequest, request: Request, desk: DeskDep, channel: Channe
     if body.stream or wants_event_stream(request):
         events = await start_stream(partial(desk.ask_stream, body.question, history, **kwargs))
         return EventSourceResponse(sse_events(with_feedback_token(events, signer)), headers={"Cache-Control": "no-store"})
-    answer = await run_in_threadpool(partial(desk.ask, body.question, history, **kwargs))
+    answer = await in_answer_thread(request, partial(desk.ask, body.question, history, **kwargs))
     return JSONResponse({**answer_json(answer), "feedback_token": signer.token(answer.answer_id)})
 
 

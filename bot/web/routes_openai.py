@@ -10,11 +10,11 @@ from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from bot.answering.answer import Answer
+from bot.web.answer_threads import in_answer_thread
 from bot.web.deps import DeskDep, SettingsDep
 from bot.web.openai_compat import (
     MODEL_ID,
@@ -162,7 +162,7 @@ async def chat_completions(body: ChatRequest, request: Request, desk: DeskDep, s
     if body.stream:
         events = await start_stream(partial(desk.ask_stream, question, history, **kwargs))
         return EventSourceResponse(chunks(events, prompt, budget), headers={"Cache-Control": "no-store"})
-    answer = await run_in_threadpool(partial(desk.ask, question, history, **kwargs))
+    answer = await in_answer_thread(request, partial(desk.ask, question, history, **kwargs))
     data = completion(answer, prompt, budget, base=str(request.base_url).rstrip("/"))
     headers = {"X-Madoguchi-Answer-Id": answer.answer_id, "X-Madoguchi-Citations": citations_header(data["citations"])}
     return JSONResponse(data, headers=headers)

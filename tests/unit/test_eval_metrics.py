@@ -92,3 +92,16 @@ def test_precheck_accuracy_pools_labels() -> None:
     third = m.status_matches({"費用対効果": "met"}, {})  # a label the report lacks is a mismatch
     assert first == {"有望度": True, "現地化": False}
     assert m.precheck_accuracy([first, second, third]) == pytest.approx(2 / 4)
+
+
+def test_a_catalog_name_with_brackets_counts_as_written() -> None:
+    """Writers give expected measures as the catalog writes their names; as a regex the brackets would be a group
+    and an answer naming the measure word for word would be scored as not naming it."""
+    name = "小規模事業者持続化補助金(一般型・通常枠)"
+    answer = "1. 小規模事業者持続化補助金(一般型・通常枠) [1]\n・補助率2/3"
+    assert m.measures_named(answer, [name]) == [True]
+    assert m.measures_named("1. 小規模事業者持続化補助金（一般型・通常枠） [1]", [name]) == [True]  # full-width brackets
+    assert m.measures_named("よろず支援拠点にご相談ください", [name]) == [False]
+    ranked = [m.MeasureRef("yorozu", "よろず支援拠点"), m.MeasureRef("jizokuka", name)]
+    assert m.measure_rank(name, ranked) == 2
+    assert m.measure_rank("持続化補助金|JIZOKUKA", ranked) == 2  # regexes still work
