@@ -352,10 +352,6 @@ def extractive_answer(
                   if kind in OWN_RECORD_KINDS and (named_lead or kind not in NAMED_RECORD_KINDS)]
     quotes = other_entries_kind_dropped(other_entries_dropped(query, quotes), own_record,
                                         lambda hit: names_measure(query, hit))
-    quotes = plan_figure_from_entries_dropped(quotes, query, kind_ids, index.plan_type_names,
-                                              any(names_measure(query, h) for h in hits))
-    if not quotes:  # the figure asked of a plan is only another thing's: the sources do not state it
-        return _unstated(hit_out, meta, kind_ids)
     if quotes and defines is None:  # an asked kind no quote holds: the leading entry's line of that kind leads
         quotes = kind_lines_first(query, quotes, kinds, lambda u: is_filler(u, query, agency_asked))
         quotes = cap_with_rate(quotes, kind_ids)
@@ -365,6 +361,10 @@ def extractive_answer(
         quotes = with_summary(quotes)
         quotes = unanswered_parts(query, quotes, hits, idf, index.synonyms,
                                   lambda t: t in index.lexical["bm25"].df or t in index.synonyms)
+    quotes = plan_figure_from_entries_dropped(quotes, query, kind_ids, index.plan_type_names,
+                                              any(names_measure(query, h) for h in hits))
+    if not quotes:  # the figure asked of a plan is only another thing's: the sources do not state it
+        return _unstated(hit_out, meta, kind_ids)
     first = defining_unit(units(hits[0].chunk), defines) if defines and hits else None
     if first is not None:  # the definition leads; the other quotes follow it when they are about the defined term
         term = normalize(defines or "")
