@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # OCR slips seen in the policy document: the kanji 一 standing for the long-vowel mark after
 # katakana (「コネクタ一度」→「コネクター度」), and a stray caret inside a word (「加^点」→「加点」).
@@ -30,8 +31,22 @@ def _nfkc(text: str) -> str:
     return "".join(p if _CIRCLED.fullmatch(p) else unicodedata.normalize("NFKC", p) for p in parts)
 
 
+# an ask normalizes its question and the same quotable lines ≈ 150 times: short texts are remembered, long ones
+# (chunk bodies, plans) pass through so the cache stays small
+_CACHED_CHARS = 400
+
+
 def normalize(text: str) -> str:
     """NFKC, OCR fixes and collapsed horizontal whitespace (newlines kept)."""
+    return _normalized_short(text) if len(text) <= _CACHED_CHARS else _normalized(text)
+
+
+@lru_cache(maxsize=16384)
+def _normalized_short(text: str) -> str:
+    return _normalized(text)
+
+
+def _normalized(text: str) -> str:
     text = _nfkc(text)
     text = fix_ocr(text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.splitlines()]

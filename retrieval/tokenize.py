@@ -84,8 +84,24 @@ def _dropped(morpheme: Any) -> bool:
     return dropped
 
 
+# an ask tokenizes its question and the same quotable lines many times over (≈ 14 Sudachi calls an ask, mostly
+# repeats): short texts are remembered; chunk bodies (ingest) pass through so the cache stays small
+_CACHED_CHARS = 400
+
+
 def sudachi_tokens(text: str, *, keep_stopwords: bool = False) -> list[str]:
     """Content words of ``text`` as Sudachi normalized forms (particles and symbols dropped)."""
+    if len(text) <= _CACHED_CHARS:
+        return list(_short_tokens(text, keep_stopwords))
+    return _tokens_of(text, keep_stopwords)
+
+
+@lru_cache(maxsize=8192)
+def _short_tokens(text: str, keep_stopwords: bool) -> tuple[str, ...]:
+    return tuple(_tokens_of(text, keep_stopwords))
+
+
+def _tokens_of(text: str, keep_stopwords: bool) -> list[str]:
     out: list[str] = []
     tokenizer = _sudachi()
     for part in _slices(_TTE.sub(" って", normalize(text).lower())):
