@@ -36,6 +36,10 @@ def size_criterion_met(measure: Measure, figures: Mapping[str, list[Figure]]) ->
     return not any(s == "missed" for _, s in statuses) and any(f in SIZE_FIELDS and s == "met" for f, s in statuses)
 
 
+# a group the plan names (商店街振興組合, 事業協同組合) is made of the plan's own firms: as small as they are
+GROUPS_OF_THE_FIRMS = frozenset({"business_group"})
+
+
 def ruled_out_by_kind(
     measure: Measure, applicants: Mapping[str, list[str]], vocab: Mapping[str, Any],
     figures: Mapping[str, list[Figure]] | None = None,
@@ -56,7 +60,8 @@ def ruled_out_by_kind(
     if counted and figures is not None and size_criterion_met(measure, figures):
         return ""
     shown = {w for a in excluded for w in applicants[a]}
-    others = [a for a in measure.applicants if a in applicants and a not in excluded and set(applicants[a]) - shown]
+    others = [a for a in measure.applicants if a in applicants and a not in excluded and a not in GROUPS_OF_THE_FIRMS
+              and set(applicants[a]) - shown]
     if others:  # the plan also names firms of a kind the measure is for (「従業員190人の中小企業者」)
         return ""
     who = "・".join(APPLICANT_NAMES.get(a, a) for a in excluded)

@@ -109,3 +109,24 @@ def test_suggest_measures_for_a_situation(desk: Desk) -> None:
     assert shop and shop[0].measure.id == "jizokuka-hojokin" and all(m.score > 0 for m in shop)
     assert "daikibo-seicho-toshi-hojokin" not in [m.measure.id for m in shop]
     assert suggest_measures("こんにちは", corpus=desk.corpus, vocab=vocab, search=desk.search) == []
+
+
+SHOPS_WITH_THEIR_GROUP = (
+    "○○町 温泉街にぎわい・地場産業成長プラン（案）\n"
+    "温泉街の土産物店・食堂約40軒は、ほとんどが夫婦と家族で営む店（従業員3〜5人）である。"
+    "店舗の改装と新しい土産品の開発で販路を広げ、店主の高齢化に備えて計画的な事業承継を進める。"
+    "温泉街商店街振興組合が共同の販促イベントを企画し、町は組合と毎月打合せを行う。設備の更新も支援したい。"
+)
+
+
+def test_a_plan_of_small_shops_and_their_group_is_not_offered_the_large_investment_subsidy(desk: Desk) -> None:
+    result = desk.match(SHOPS_WITH_THEIR_GROUP, plan_type="local_industry", n=10)
+    ids = [m.measure.id for m in result.results]
+    assert "daikibo-seicho-toshi-hojokin" not in ids  # the 振興組合 is made of the same family shops
+    assert "jizokuka-hojokin" in ids
+
+
+def test_a_group_beside_mid_sized_makers_still_leaves_them_the_large_investment_subsidy(desk: Desk) -> None:
+    plan = FACTORY_PLAN + "\n地元の部品メーカーは事業協同組合をつくり、共同で受注にあたる。"
+    ids = [m.measure.id for m in desk.match(plan, n=5).results]
+    assert "daikibo-seicho-toshi-hojokin" in ids
