@@ -82,6 +82,13 @@ def test_ask_returns_the_cli_json_keys_with_citations_and_suggestions(client: ht
     assert re.fullmatch(r"[0-9a-f]{16,64}", body["answer_id"])
 
 
+def test_the_desks_own_time_is_in_server_timing(client: httpx.Client) -> None:
+    """A client (or the HTTP bench) tells the desk's time from the HTTP path's: ``Server-Timing: desk;dur=…``."""
+    response = client.post("/v1/ask", json={"question": "地域未来交付金の上限額は？"})
+    name, _, dur = response.headers["server-timing"].partition(";dur=")
+    assert name == "desk" and 0 < float(dur) < 60_000
+
+
 def test_request_id_is_echoed_or_made(client: httpx.Client) -> None:
     given = client.post("/v1/ask", json={"question": QUESTION}, headers={"X-Request-ID": "eval-run-42.q7"})
     assert given.headers["x-request-id"] == "eval-run-42.q7"
