@@ -147,8 +147,10 @@ def judge_aspect(
                     value = 1 if base == 2 and marked(sentence, hit, vague, reported, stop) else base
                 if asked_only(sentence, hit) and sentence.block in restated:
                     value = min(value, 1)  # the answer speaks to the aspect in its own words: those words decide it
-                if asked_only(sentence, hit) and find_terms(sentence, talks):
-                    value = min(value, 1)  # 「問 中心となる企業は。答 M社と交渉中」: the answer names candidates, not the firm
+                # 「問 中心となる企業は。答 M社と交渉中」: the answer names candidates, not the firm; 「核となる企業として
+                # L社の誘致を交渉中」: the role is what is being negotiated — a candidate, not a firm that is there
+                if (asked_only(sentence, hit) and find_terms(sentence, talks)) or negotiated(sentence, hit, talks):
+                    value = min(value, 1)
                     if sentence not in in_talks:
                         in_talks.append(sentence)
                 # 「公表予定の官民投資ロードマップ案に沿う」: a future that modifies a later noun (``markers.attributive``) is not the hit's
@@ -195,6 +197,27 @@ def judge_aspect(
     return AspectResult(
         group.name, best, ranked, negated, number_missing, also, denied and best == 0, pending, candidate, found_only and number_missing
     )
+
+
+_CAPACITY = re.compile(r"[^、。]{0,8}?(?:として|には|は)、?")
+_PREDICATE_BREAK = re.compile(r"(?:で|であり|とし|となり|し|て)、")
+
+
+def negotiated(sentence: Sentence, hit: TermHit, talks: Sequence[str]) -> bool:
+    """True when the role word is the topic or capacity (「…は」「…として」) of a clause whose predicate is talks
+    (``candidates``: 交渉中, 協議中 …): 「核となる企業として国内大手L社の工場誘致を交渉中」. A predicate of its own
+    in between (「中核企業はJ社で、K社と販売提携を交渉中」) makes the talks another matter."""
+    if not talks:
+        return False
+    lead = _CAPACITY.match(sentence.norm, hit.end)
+    if lead is None:
+        return False
+    _, end = clause_bounds(sentence, hit.start)
+    for word in talks:
+        found = compile_term(word).search(sentence.norm, lead.end(), end)
+        if found and not _PREDICATE_BREAK.search(sentence.norm, lead.end(), found.start()):
+            return True
+    return False
 
 
 def asked_only(sentence: Sentence, hit: TermHit) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 from bot.plans.actor_role import actor_check, who
 from bot.plans.aspects import extra, judge_aspect
 from bot.plans.checklist import CheckItem
+from bot.plans.open_parts import declared_open, scheduled_steps
 from bot.plans.similarity import Nearest
 from bot.plans.tense import (
     clause_is_current,
@@ -120,6 +121,9 @@ def evaluate(
         for g in groups
     ]
     evidence = [s for r in results for s in r.sentences[:1]]
+    declared = declared_open(sig, results, sentences, markers, int(vocab.get("not_yet_window", 12)))
+    if declared is not None:
+        return CheckItem(status="missing", evidence=quote(declared[1]), suggestion=sig.suggestion, reason=declared[0], **base)
     stated_extras = [(g.name, judge_aspect(g, sentences, markers, False, default_kind)) for g in extras]
     # 「国内初となる…の量産」 with no word on the technology: the condition holds, so its aspect is required after all
     conditions = [(name, condition_met(g, sentences, markers)) for g, (name, r) in zip(extras, stated_extras, strict=True) if r.level < 2]
@@ -186,10 +190,23 @@ def evaluate(
     # A caution (today's partial dependence) stands unless the same sentence decides the remedy.
     # 「海外製に頼らない体制を続ける」: a caution word the plan itself refuses is no caution
     caution_terms = list(extra(sig, "caution_terms", []))
+    # 「当面これを変える予定はない」: a sentence that keeps the dependence is no remedy, whatever plan word (予定) it has
+    persist = markers.get("persist", [])
     cautions = [
         s for s in sentences
-        if any(not refused(s, h, markers) for h in find_terms(s, caution_terms)) and not remedied(s, markers)
+        if any(not refused(s, h, markers) for h in find_terms(s, caution_terms)) and (not remedied(s, markers) or find_terms(s, persist))
     ]
+    core_clear = any(extra(g, "core", False) and r.level == 2 for r, g in zip(results, groups, strict=True))
+    held = [s for s in cautions if kept_on(s, sentences, markers)]
+    if held and core_clear is False and any(extra(g, "core", False) for g in groups):
+        # 「チタン素材・特殊工程は海外から調達しており、当面これを変える予定はない」 with nothing localised anywhere: the plan
+        # keeps the dependence as its own — it goes against the requirement (a figure set elsewhere would make it partial)
+        words = "』『".join(dict.fromkeys(surface(s, h) for s in held for h in find_terms(s, caution_terms)))
+        reason = extra(sig, "negative_reason", "") or "計画の記載が要件に反しています。"
+        return CheckItem(
+            status="missing", evidence=quote(held), suggestion=sig.suggestion,
+            reason=f"計画に『{words}』とあり、この状態を続けるとしています: {reason}", **base,
+        )
     kept = list(negatives) if partly else []  # a dependence the plan keeps for one part while it localises another
     decided = [
         s for r, g in zip(results, groups, strict=True) if extra(g, "core", False) and r.level == 2
@@ -197,7 +214,7 @@ def evaluate(
     ]
     if decided:  # the plan decides the remedy elsewhere, with a figure (「令和11年度に県内調達比率を80%とする」)
         # … unless the plan says the dependence stays (「当面この状況は変わらない見込み」, markers.persist)
-        cautions = [s for s in cautions if find_terms(s, markers.get("persist", []))]
+        cautions = [s for s in cautions if find_terms(s, persist)]
     for r in results:
         if r.level == 0 and r.negated:
             lacking[lacking.index(f"『{r.name}』の記載が見当たりません")] = f"『{r.name}』は計画自身が未定・未実施としています"
@@ -238,6 +255,11 @@ def evaluate(
         if r.level == 0 or r.candidate or (r.level == 1 and extra(g, "weak_reason", "")):
             continue
         open_said = not_yet_sentences(words_of(g), sentences, markers, near)
+        # 「段階的な見直しの判断基準は今後設定する」: a word that means the aspect only beside its companion's (``with_group``)
+        # leaves the aspect open only there too — without 現地化 it is not the localisation roadmap
+        partners = [t for other in companions(g) for t in terms_of.get(other, [])]
+        if partners:
+            open_said = [s for s in open_said if find_terms(s, partners)]
         if open_part(r, g) or open_said:
             still_open.append(r.name)
             lacking.append(f"『{r.name}』について計画自身がまだ済んでいない部分があると述べています")
@@ -258,7 +280,7 @@ def evaluate(
         why = "、".join(f"『{n}』" for n in names)
         declined = [s for r in results for s in r.negated]
         reason = f"{why}に当たる記載が見当たりません。"
-        steps = scheduled_steps(declined, markers)
+        steps = scheduled_steps(declined, vocab)
         if steps and not any(r.denied and not r.pending for r in results):
             reason = f"{why}は計画自身が未定・途中としていますが、予定された次の一歩や始まった検討が書かれています。"
             return CheckItem(status="partial", evidence=quote(steps), suggestion=sig.suggestion, reason=reason, **base)
@@ -294,21 +316,6 @@ def evaluate(
     return CheckItem(
         status="partial", evidence=quote(evidence), suggestion=sig.suggestion, reason=found + "、".join(lacking) + "。", **base
     )
-
-
-def scheduled_steps(declined: Sequence[Sentence], markers: Mapping[str, list[str]]) -> list[Sentence]:
-    """The not-yet sentences that state the plan's own next step (「2026年度に公募して選ぶ予定」「2社と検討し始めた段階」), not a refusal.
-
-    Only the not-yet sentence itself counts: a step in another sentence may be about something else (「造成が必要となる見込み」).
-    """
-    steps = markers.get("scheduled_step", [])
-    # 「採択された後に相談を始める予定」「策定後に公募して決める」: a step put off until an event is not under way
-    refusals = [*markers.get("scheduled_not", []), *markers.get("deferral", [])]
-    begun = markers.get("step_begun", [])
-    return [
-        s for s in dict.fromkeys(declined)
-        if not find_terms(s, markers.get("scheduled_not", [])) and (find_terms(s, begun) or (find_terms(s, steps) and not find_terms(s, refusals)))
-    ]
 
 
 FOLLOW_WINDOW = 8  # characters after a hit in which ``negative_not_after`` words turn it round

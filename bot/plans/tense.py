@@ -116,7 +116,7 @@ def not_yet_sentences(
     for sentence in sentences:
         if sentence in found:
             continue
-        for hit in find_terms(sentence, terms):
+        for hit in every_hit(sentence, terms):
             topic = topic_end(sentence.norm, hit.end, near)
             for cue in cues:
                 m = cue.search(sentence.norm, hit.end)
@@ -124,9 +124,26 @@ def not_yet_sentences(
                     continue
                 # 「重点支援企業への伴走支援の体制は今後検討」: the word is what something else is aimed at; that other thing is pending
                 between = sentence.norm[hit.end : m.start()]
-                if not any(a.match(between) for a in aside) and sentence not in found:
+                # 「投資額は500億円、稼働時期は未定」: a topic of its own after a break is what is open, not the word
+                if any(a.match(between) for a in aside) or _OTHER_TOPIC.search(sentence.norm, min(topic, m.start()), m.start()):
+                    continue
+                if sentence not in found:
                     found.append(sentence)
     return found
+
+
+def every_hit(sentence: Sentence, terms: Sequence[str]) -> list[TermHit]:
+    """Every occurrence of the terms, not only the leftmost: 「総投資額は200億円前後…、投資額は今後…決める」 says the
+    second 投資額 is open."""
+    hits = find_terms(sentence, terms)
+    later = [
+        TermHit(term=h.term, surface=m.group(0), start=m.start(), end=m.end())
+        for h in hits for m in compile_term(h.term).finditer(sentence.norm, h.end)
+    ]
+    return [*hits, *later]
+
+
+_OTHER_TOPIC = re.compile(r"、[^、。]*?[^\u3041-\u3096、(（]は")
 
 
 _TOPIC = re.compile(r"[^、。,.:：]*?は(?=[、,]|まだ|いまだ|[^\u3041-\u309f])")

@@ -240,6 +240,9 @@ def marked(
     clause = sentence.norm[start:end]
     if not (start > 0 and sentence.norm[start - 1] in "(（"):
         clause = _outside_brackets(clause)
+    # 「自社ブランド比率を高めたいが、…」: the break that ends the clause shows how its predicate ends (a wish before 「が、」)
+    closing = _CLAUSE_BREAK.match(sentence.norm, end)
+    clause += closing.group(0) if closing else ""
     cues = [norm(r) for r in reported]
     spared = [norm(e) for e in exempt]
     for marker in markers:

@@ -24,10 +24,12 @@ GROUP_KEYS = {"name", "terms", "weak_terms", "core", "need_number", "number", "w
 SIGNAL_KEYS = {
     "groups", "need_number", "need_actor", "number", "negative_terms", "negative_reason", "caution_terms", "caution_reason",
     "applies_when", "not_applicable_reason", "suggestion", "enough_groups", "target_required", "unquantified_caps",
-    "figures_deferred", "negative_not_after",
+    "figures_deferred", "negative_not_after", "whole_terms",
 }
 _TERM_LISTS = ("terms", "weak_terms", "when", "weak_not_with", "candidates", "pending_terms")
-_SIGNAL_TERM_LISTS = ("negative_terms", "caution_terms", "applies_when", "target_required", "figures_deferred", "negative_not_after")
+_SIGNAL_TERM_LISTS = (
+    "negative_terms", "caution_terms", "applies_when", "target_required", "figures_deferred", "negative_not_after", "whole_terms",
+)
 _BOOLS = ("core", "need_number", "done", "dated_target", "optional", "denial_decides", "current_counts", "weak_stands", "aim_only")
 
 

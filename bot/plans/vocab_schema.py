@@ -53,6 +53,8 @@ class _Markers(BaseModel):
     scheduled_step: list[str] = Field(default_factory=list)
     scheduled_not: list[str] = Field(default_factory=list)
     step_begun: list[str] = Field(default_factory=list)
+    step_when: list[str] = Field(default_factory=list)
+    step_party: list[str] = Field(default_factory=list)
     essential_part: list[str] = Field(default_factory=list)
     raw_input: list[str] = Field(default_factory=list)
 
