@@ -73,3 +73,75 @@ def test_a_usage_process_question_is_not_the_framework(desk: Desk) -> None:
     answer = desk.ask("地域産業クラスター計画を策定した後、支援メニューはどういう流れで使えるようになりますか")
     assert not answer.refused, answer.text
     assert "活用" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "地域未来投資促進税制を使うには何が要るんですか",
+    "ちいきみらいとうしそくしんぜいせい つかうのに なにが ひつよう？",
+])
+def test_what_one_needs_to_use_a_measure_quotes_its_conditions(desk: Desk, question: str) -> None:
+    answer = desk.ask(question)
+    assert not answer.refused, answer.text
+    assert "承認" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "戦略産業クラスターって例えばどこのことですか",
+    "せんりゃくさんぎょうくらすたー って たとえば どんなの？",
+])
+def test_a_terms_examples_come_from_its_defining_passage(desk: Desk, question: str) -> None:
+    answer = desk.ask(question)
+    assert not answer.refused, answer.text
+    assert "TSMC" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "地域未来交付金の前の名前を教えて",
+    "地域未来交付金って昔はなんて呼ばれてたの？",
+])
+def test_a_former_name_is_answered_with_the_line_tracing_the_names(desk: Desk, question: str) -> None:
+    answer = desk.ask(question)
+    assert not answer.refused, answer.text
+    assert "生活環境創生交付金" in answer.text.split("\n")[1]
+
+
+def test_a_rate_question_is_not_led_by_the_name_line(desk: Desk) -> None:
+    answer = desk.ask("地域未来交付金の補助率は？")
+    assert "名称は" not in answer.text.split("\n")[1]
+
+
+def test_a_condition_for_something_else_is_not_the_entrys_applicants(desk: Desk) -> None:
+    answer = desk.ask("地域未来交付金の優先採択を受けるためには何が要りますか")
+    assert "どの計画に資する" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "戦略産業クラスター計画って、地域の商工団体との協力は必須なの？",
+    "戦略産業クラスター計画は地方の財界との連携がないと認められませんか",
+])
+def test_a_local_business_body_asked_of_a_plan_is_its_requirement(desk: Desk, question: str) -> None:
+    answer = desk.ask(question)
+    assert not answer.refused, answer.text
+    assert "地方経済界等との連携" in answer.text
+
+
+def test_a_need_with_a_local_business_body_stays_a_situation_question(desk: Desk) -> None:
+    answer = desk.ask("地元の経済団体と一緒に海外展示会に出たい。使える支援は？")
+    assert not answer.refused
+    assert "地方経済界等との連携" not in answer.text
+
+
+def test_a_plan_types_support_examples_are_listed_whole(desk: Desk) -> None:
+    answer = desk.ask("地域産業クラスター計画の支援メニューで、国の施策の例に出ているものは何がありますか")
+    assert not answer.refused, answer.text
+    assert "大規模成長投資補助金" in answer.text and "全" in answer.text
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("레비캬리는 어떤 회사가 신청할 수 있어요?", "10億円未満"),
+    ("各省厅审查补助时，会看企业有没有登载在哪个名单上？", "重点支援企業一覧"),
+])
+def test_korean_and_chinese_questions_reach_the_asked_line(desk: Desk, question: str, expected: str) -> None:
+    answer = desk.ask(question)
+    assert not answer.refused, answer.text
+    assert expected in answer.text
