@@ -362,7 +362,8 @@ def extractive_answer(
         quotes = unanswered_parts(query, quotes, hits, idf, index.synonyms,
                                   lambda t: t in index.lexical["bm25"].df or t in index.synonyms)
     quotes = plan_figure_from_entries_dropped(quotes, query, kind_ids, index.plan_type_names,
-                                              any(names_measure(query, h) for h in hits))
+                                              any(names_measure(query, h) for h in hits),
+                                              lambda hit: names_measure(query, hit))
     if not quotes:  # the figure asked of a plan is only another thing's: the sources do not state it
         return _unstated(hit_out, meta, kind_ids)
     first = defining_unit(units(hits[0].chunk), defines) if defines and hits else None

@@ -14,6 +14,7 @@ from bot.answering.enumeration import asks_list, plan_types_overview, whole_list
 from bot.answering.extractive import extractive_answer
 from bot.answering.offers import offers_answer
 from bot.answering.primary import (
+    asking_sentence,
     heading_first,
     named_measures_first,
     names_measure,
@@ -142,7 +143,8 @@ class Grounding:
         if definition:  # 「…「レビキャリ事業」って…これ何ですか？」: the entry's summary leads
             entry = next((h for h in hits[:5] if names_measure(query, h)), None)
             # a measure named after the defined heading (「支援メニューに「レビキャリ事業」…」) is the one asked about
-            if entry is not None and names_measure(query, entry, after=defines):
+            # — in the sentence that asks it: 「ハブ度は何を何で割ったもの？重点支援企業の説明に使いたい」 asks ハブ度
+            if entry is not None and names_measure(asking_sentence(query, defines), entry, after=defines):
                 hits = [entry, *(h for h in hits if h is not entry)]
                 defines = entry.chunk.title
         kinds = intents.asked_kinds(asking)

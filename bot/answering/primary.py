@@ -101,6 +101,17 @@ def names_measure(query: str, hit: Hit, after: str | None = None) -> bool:
     return hit.chunk.kind == "measure" and any(name in text[start:] for name in measure_names(hit))
 
 
+_SENTENCE = re.compile(r"[^。？?！!]*(?:[。？?！!]+|$)")
+
+
+def asking_sentence(query: str, term: str | None) -> str:
+    """The sentence of the question that names ``term`` (the whole question when none or no term does)."""
+    if not term:
+        return query
+    folded = _fold(term)
+    return next((s for s in _SENTENCE.findall(query) if folded in normalize(s)), query)
+
+
 _NUMBERING = re.compile(r"^(\d+\.|[(（]\d+[)）])\s*")
 # a line that defines its first words: 「(※)コネクタ一度:企業の域外販売額/…」「ハブ度：…」
 _DEFINING_LINE = re.compile(r"^(?:[(（]※[)）])?\s*([^、。:：\s]{3,20})\s*[:：]", re.MULTILINE)

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
 from bot.answering.compose import Quote, query_terms, units
+from bot.answering.primary import measure_names
 from retrieval import regex as rx
 from retrieval.generations import keep_only
 from retrieval.index import LoadedIndex
@@ -262,21 +263,34 @@ def unconfirmed_answer(quotes: Sequence[Quote], unheld: Sequence[str], names: Ma
 
 
 # kinds of fact that are one thing's own figure: asked of one of the policy's plans, a catalog entry's line never answers
-PLAN_RECORD_KINDS = ("amount", "rate", "date", "count", "people", "minimum", "budget")
+PLAN_RECORD_KINDS = ("amount", "rate", "date", "count", "people", "minimum", "budget", "year_ordinal", "score",
+                     "threshold")
+# a policy rule's figure (a score, a year counted from the start, a numeric threshold): asked by a question that names
+# no catalog entry, it is the policy's own, and an entry's line of the kind states another thing's
+RULE_FIGURE_KINDS = ("year_ordinal", "score", "threshold")
 
 
 def plan_figure_from_entries_dropped(
     quotes: Sequence[Quote], query: str, kinds: Sequence[tuple[str, Sequence[str]]],
     plan_names: Mapping[str, Sequence[str]], names_an_entry: bool,
+    named: Callable[[Hit], bool] = lambda _h: False,
 ) -> list[Quote]:
-    """A figure asked of one of the policy's plans by a question that names no catalog entry (「地場産業成長プランの
-    計画期間は何年」) is not answered with a catalog entry's line of that kind: it states another thing's figure
-    (経営発達支援計画の「計画期間は5年間」)."""
+    """A figure asked of one of the policy's plans, or of a catalog entry the question names, is not answered with the
+    line of a catalog entry the question does not name (``named``): 「地場産業成長プランの計画期間は何年」 is not
+    経営発達支援計画の「計画期間は5年間」, and 「重点支援企業の候補リストに載るには売上高いくら以上」 is not another
+    subsidy's 「売上高10億円以上」 — unless that line names what the question named. A rule's figure
+    (``RULE_FIGURE_KINDS``: 「ステージゲートの数値基準」) asked naming no entry is never an entry's line."""
     asked = [rx.compiled(p) for kind, patterns in kinds if kind in PLAN_RECORD_KINDS for p in patterns]
     text = normalize(query)
-    if not asked or names_an_entry or not any(n and normalize(n) in text for ns in plan_names.values() for n in ns):
+    plans = [normalize(n) for ns in plan_names.values() for n in ns if n and normalize(n) in text]
+    rule = [rx.compiled(p) for kind, patterns in kinds if kind in RULE_FIGURE_KINDS for p in patterns]
+    if not names_an_entry and rule:  # 「ステージゲートの数値基準」: the policy's own rule, no entry's figure answers it
+        asked, plans = rule, plans or ["(rule)"]
+    if not asked or not (plans or names_an_entry):
         return list(quotes)
-    return [q for q in quotes if q.hit.chunk.kind != "measure" or not any(p.search(q.text) for p in asked)]
+    said = [n for q in quotes if named(q.hit) for n in measure_names(q.hit) if n in text]
+    return [q for q in quotes if q.hit.chunk.kind != "measure" or named(q.hit)
+            or any(n in normalize(q.text) for n in said) or not any(p.search(q.text) for p in asked)]
 
 
 # kinds of fact that are one measure's own record (its 採択率): another entry's line of the kind never answers
