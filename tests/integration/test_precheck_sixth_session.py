@@ -18,10 +18,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import CORPUS
 
 from bot.config import Settings
 from bot.desk import Desk
-from tests.conftest import CORPUS
 
 
 @pytest.fixture(scope="module")
