@@ -282,11 +282,12 @@ def plan_figure_from_entries_dropped(
     (``RULE_FIGURE_KINDS``: 「ステージゲートの数値基準」) asked naming no entry is never an entry's line."""
     asked = [rx.compiled(p) for kind, patterns in kinds if kind in PLAN_RECORD_KINDS for p in patterns]
     text = normalize(query)
-    plans = [normalize(n) for ns in plan_names.values() for n in ns if n and normalize(n) in text]
+    names_a_plan = any(n and normalize(n) in text for ns in plan_names.values() for n in ns)
     rule = [rx.compiled(p) for kind, patterns in kinds if kind in RULE_FIGURE_KINDS for p in patterns]
-    if not names_an_entry and rule:  # 「ステージゲートの数値基準」: the policy's own rule, no entry's figure answers it
-        asked, plans = rule, plans or ["(rule)"]
-    if not asked or not (plans or names_an_entry):
+    policy_rule = bool(rule) and not names_an_entry  # 「ステージゲートの数値基準」: the policy's own, no entry's figure
+    if policy_rule:
+        asked = rule
+    if not asked or not (names_a_plan or names_an_entry or policy_rule):
         return list(quotes)
     said = [n for q in quotes if named(q.hit) for n in measure_names(q.hit) if n in text]
     return [q for q in quotes if q.hit.chunk.kind != "measure" or named(q.hit)
