@@ -17,16 +17,12 @@ REFUSE_UNKNOWABLE = (
     + "採択の可否や将来の配分額・相場などは、資料からはお答えできません（審査や予算で決まるものです）。"
     + WHERE_TO_ASK
 )
-REFUSE_UNSTATED = (
-    NOT_IN_SOURCES
-    + "お尋ねの件数・数は、登録されている資料（地域未来戦略の基本的な考え方・国の支援施策カタログ）には示されていません。"
-    + WHERE_TO_ASK
-)
 REFUSE_KIND_UNSTATED = (  # format(kinds=…): the asked figure is in no passage about the asked thing
     NOT_IN_SOURCES
     + "お尋ねの{kinds}は、登録されている資料（地域未来戦略の基本的な考え方・国の支援施策カタログ）には示されていません。"
     + WHERE_TO_ASK
 )
+REFUSE_UNSTATED = REFUSE_KIND_UNSTATED.format(kinds="件数・数")  # a count no top hit states
 REFUSE_INSTRUCTIONS = (
     "そのご依頼にはお応えできません。この窓口の設定や指示の内容は開示・変更できません。"
     "地域未来戦略や国の支援施策についてのご質問をどうぞ。"

@@ -198,7 +198,7 @@ def evaluate(
     ]
     core_clear = any(extra(g, "core", False) and r.level == 2 for r, g in zip(results, groups, strict=True))
     held = [s for s in cautions if kept_on(s, sentences, markers)]
-    if held and core_clear is False and any(extra(g, "core", False) for g in groups):
+    if held and not core_clear and any(extra(g, "core", False) for g in groups):
         # 「チタン素材・特殊工程は海外から調達しており、当面これを変える予定はない」 with nothing localised anywhere: the plan
         # keeps the dependence as its own — it goes against the requirement (a figure set elsewhere would make it partial)
         words = "』『".join(dict.fromkeys(surface(s, h) for s in held for h in find_terms(s, caution_terms)))
