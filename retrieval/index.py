@@ -139,7 +139,11 @@ def load_index(store: Store, index_dir: Path) -> LoadedIndex:
     directory = index_dir / pointer["generation"]
     if not directory.exists():
         collection = store.collection(pointer["collection"])
-        chunks = sorted(Store.chunks(collection), key=lambda c: c.id)
+        stored = Store.chunks(collection)
+        if stored is None:
+            raise DeskError(Code.INDEX_CORRUPT, f"索引ファイル（{pointer['generation']}）が見つかりません。",
+                            "`madoguchi ingest` を実行すると索引を作り直します。")
+        chunks = sorted(stored, key=lambda c: c.id)
         manifest = {**pointer, "chunk_count": len(chunks), "chunks": {c.id: c.content_hash for c in chunks}}
         write_generation(directory, chunks, manifest, replace=False)
     return _load_local(directory, pointer, store)

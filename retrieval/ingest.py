@@ -62,7 +62,7 @@ def _reusable(store: Store, pointer: dict[str, object] | None, embedder_id: str,
 
 
 def _store_vectors(collection: Any, chunks: Sequence[Chunk], reuse: dict[str, np.ndarray], job: Embedding,
-                   progress: Progress) -> int:
+                   progress: Progress, with_chunk: bool) -> int:
     """Add reused vectors, then fresh ones as their batches arrive; returns the vector dimension (0 if none)."""
     dim, stored = 0, 0
     pending: list[tuple[Chunk, np.ndarray]] = [(c, reuse[c.id]) for c in chunks if c.id in reuse]
@@ -76,7 +76,7 @@ def _store_vectors(collection: Any, chunks: Sequence[Chunk], reuse: dict[str, np
             part, pending = pending[:ADD_BATCH], pending[ADD_BATCH:]
             vectors = np.vstack([v for _, v in part])
             dim = int(vectors.shape[1])
-            Store.add(collection, [c for c, _ in part], vectors)
+            Store.add(collection, [c for c, _ in part], vectors, with_chunk=with_chunk)
             stored += len(part)
             progress("store", stored, len(chunks))
 
@@ -139,8 +139,9 @@ def _ingest(
     lookup = json.dumps([plan_type_names, synonyms], ensure_ascii=False, sort_keys=True)
     version = corpus_version(chunks, embedder.id + lookup)
     pointer = store.active()
-    if pointer and not rebuild and pointer.get("corpus_version") == version:
-        # Nothing changed. Where the local lexical cache is absent it is rebuilt from the store on load.
+    rebuildable = pointer is not None and (store.keeps_chunks or (index_dir / str(pointer["generation"])).is_dir())
+    if pointer and not rebuild and pointer.get("corpus_version") == version and rebuildable:
+        # Nothing changed. Where the local files are absent, a server's records rebuild them on load.
         return IngestReport(str(pointer["generation"]), version, len(chunks), 0, len(chunks), time.perf_counter() - started, True)
 
     reuse = {} if rebuild else _reusable(store, pointer, embedder.id, chunks)
@@ -157,7 +158,7 @@ def _ingest(
     try:
         progress("store", 0, len(chunks))
         collection = store.create(collection_name)
-        dim = _store_vectors(collection, chunks, reuse, job, progress)
+        dim = _store_vectors(collection, chunks, reuse, job, progress, store.keeps_chunks)
     except BaseException:
         shutil.rmtree(files, ignore_errors=True)
         raise

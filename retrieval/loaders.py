@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
+from retrieval import yamlio
 from retrieval.errors import Code, DeskError
 from retrieval.types import Document
 
@@ -39,7 +38,7 @@ def split_front_matter(text: str) -> tuple[dict[str, object], str]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
-    meta = yaml.safe_load(match.group(1)) or {}
+    meta = yamlio.safe_load(match.group(1)) or {}
     return (meta if isinstance(meta, dict) else {}), text[match.end() :]
 
 

@@ -8,6 +8,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from retrieval import yamlio
+
 PlanTypeId = Literal["strategic_cluster", "regional_cluster", "local_industry"]
 PLAN_TYPES: tuple[str, ...] = ("strategic_cluster", "regional_cluster", "local_industry")
 APPLICANTS = frozenset(
@@ -177,7 +179,7 @@ def _describe(error: dict[str, Any]) -> str:
 def load_yaml(path: Path) -> tuple[Any, list[CorpusProblem]]:
     """Parse a YAML file; a syntax error becomes a problem, not an exception."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")), []
+        return yamlio.safe_load(path.read_text(encoding="utf-8")), []
     except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
         return None, [CorpusProblem(file=path.name, message=f"cannot parse: {exc}".splitlines()[0])]
 

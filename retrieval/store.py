@@ -125,16 +125,23 @@ class Store:
         except Exception:
             pass
 
+    @property
+    def keeps_chunks(self) -> bool:
+        """Whether each record carries its whole chunk: on a Chroma server, so that a worker on another host can
+        rebuild its local generation files from the store; embedded, those files sit beside the store and the
+        payload would only cost ingest time (about 1.2 µs of CPU per character, docs/performance.md)."""
+        return self.url is not None
+
     @staticmethod
-    def add(collection: Any, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
-        """Write chunks with their vectors in batches: the filter fields as Chroma metadata, the rest of the chunk
-        as one JSON string (no Chroma document: its full-text index cost a third of each add)."""
+    def add(collection: Any, chunks: Sequence[Chunk], vectors: np.ndarray, *, with_chunk: bool = True) -> None:
+        """Write chunks with their vectors in batches: the filter fields as Chroma metadata and, ``with_chunk``,
+        the rest of the chunk as one JSON string (no Chroma document: its full-text index cost a third of each add)."""
         for start in range(0, len(chunks), _BATCH):
             part = chunks[start : start + _BATCH]
             collection.add(
                 ids=[c.id for c in part],
                 embeddings=np.ascontiguousarray(vectors[start : start + _BATCH], dtype=np.float32),
-                metadatas=[_metadata(c) for c in part],
+                metadatas=[_metadata(c, with_chunk) for c in part],
             )
 
     @staticmethod
@@ -155,10 +162,13 @@ class Store:
         return out
 
     @staticmethod
-    def chunks(collection: Any) -> list[Chunk]:
-        """Rebuild every chunk from a collection (used where no local cache exists)."""
+    def chunks(collection: Any) -> list[Chunk] | None:
+        """Rebuild every chunk from a collection (used where no local cache exists); None when its records do not
+        carry their chunks (an embedded store, see ``keeps_chunks``)."""
         out: list[Chunk] = []
         for ids, metas, docs in _pages(collection, include=["metadatas", "documents"]):
+            if any(not (m or {}).get("chunk") and not d for m, d in zip(metas, docs, strict=True)):
+                return None
             out += [_chunk(i, meta or {}, doc) for i, meta, doc in zip(ids, metas, docs, strict=True)]
         return out
 
@@ -203,10 +213,13 @@ class Store:
 
 
 
-def _metadata(chunk: Chunk) -> dict[str, Any]:
-    """Chroma metadata of a chunk: filter fields, its hash, ``pt_*`` flags and the rest as JSON in ``chunk``."""
+def _metadata(chunk: Chunk, with_chunk: bool = True) -> dict[str, Any]:
+    """Chroma metadata of a chunk: filter fields, its hash, ``pt_*`` flags and (``with_chunk``) the rest as JSON in
+    ``chunk``."""
     meta = chunk.metadata()
     rest = {k: meta.pop(k) for k in ("title", "section", "url", "as_of")}
+    if not with_chunk:
+        return meta
     rest |= {"text": chunk.text, "body": chunk.body, "plan_types": list(chunk.plan_types), "extra": chunk.extra}
     meta["chunk"] = json.dumps(rest, ensure_ascii=False)
     return meta

