@@ -28,6 +28,12 @@ def first_relevant_rank(chunk_texts: Sequence[str], evidence: Sequence[str], k: 
     return None
 
 
+def evidence_indexed(evidence: Sequence[str], indexed: Sequence[str]) -> bool:
+    """True when at least one evidence string occurs in one of the indexed texts (``indexed`` already compacted)."""
+    needles = [compact(e) for e in evidence]
+    return any(needle and needle in text for needle in needles for text in indexed)
+
+
 def _share(flags: Iterable[bool]) -> float | None:
     values = list(flags)
     return sum(values) / len(values) if values else None
