@@ -5,9 +5,9 @@ from __future__ import annotations
 from evals import runner
 from evals.cli import indexed_table
 from evals.dataset import AskCase, Suite
+from evals.metrics import MeasureRef
 from evals.report_html import render
 from evals.targets import AskRun, RankedHit, Unsupported, Verdicts
-from evals.metrics import MeasureRef
 
 # What the fake desk has indexed: two passages, written in the desk's own words.
 INDEX = {
