@@ -34,6 +34,12 @@ def evidence_indexed(evidence: Sequence[str], indexed: Sequence[str]) -> bool:
     return any(needle and needle in text for needle in needles for text in indexed)
 
 
+def evidence_reachable(evidence: Sequence[str], indexed: Sequence[str]) -> bool:
+    """True when one indexed text holds every evidence string (some chunk can be relevant at all)."""
+    needles = [compact(e) for e in evidence]
+    return bool(needles) and any(all(needle in text for needle in needles) for text in indexed)
+
+
 def _share(flags: Iterable[bool]) -> float | None:
     values = list(flags)
     return sum(values) / len(values) if values else None

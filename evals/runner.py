@@ -49,6 +49,7 @@ def ask_case(case: AskCase, run: AskRun, depth: int, indexed: Sequence[str] | No
     texts = [h.text for h in run.ranked]
     rank = m.first_relevant_rank(texts, case.evidence, depth) if not case.refuse and case.evidence else None
     in_index = m.evidence_indexed(case.evidence, indexed) if indexed is not None and not case.refuse and case.evidence else None
+    reachable = m.evidence_reachable(case.evidence, indexed) if in_index and indexed is not None else None
     facts = m.facts_found(run.answer, case.must_include) if not run.refused else [False] * len(case.must_include)
     forbidden = m.forbidden_found(run.answer, case.must_not)
     cited = " ".join(f"{c.get('chunk_id', '')} {c.get('title', '')}" for c in run.citations)
@@ -83,6 +84,7 @@ def ask_case(case: AskCase, run: AskRun, depth: int, indexed: Sequence[str] | No
         "query": run.query,
         "rank": rank,
         "evidence_indexed": in_index,
+        "evidence_reachable": reachable,
         "top_hits": [
             {
                 "rank": i,
@@ -151,10 +153,14 @@ def _retrieval(ranks: Sequence[int | None]) -> dict[str, Any]:
 
 def _indexed_block(answerable: Sequence[tuple[AskCase, dict[str, Any]]]) -> dict[str, Any]:
     """Retrieval figures over the answerable cases whose evidence occurs in the indexed text (``n``), with how
-    many answerable cases with evidence were left out because none of their evidence strings is indexed."""
+    many answerable cases with evidence were left out because none of their evidence strings is indexed, and how
+    many kept cases one chunk could answer whole (``reachable``: a chunk holds every evidence string — the ceiling
+    of recall)."""
     known = [(c, d) for c, d in answerable if c.evidence and d.get("evidence_indexed") is not None]
     kept = [(c, d) for c, d in known if d["evidence_indexed"]]
-    return {"n": len(kept), "left_out": len(known) - len(kept), **_retrieval([d["rank"] for _, d in kept])}
+    reachable = sum(1 for _, d in kept if d.get("evidence_reachable"))
+    return {"n": len(kept), "left_out": len(known) - len(kept), "reachable": reachable,
+            **_retrieval([d["rank"] for _, d in kept])}
 
 
 def indexed_retrieval(answerable: Sequence[tuple[AskCase, dict[str, Any]]]) -> dict[str, Any] | None:
@@ -165,7 +171,7 @@ def indexed_retrieval(answerable: Sequence[tuple[AskCase, dict[str, Any]]]) -> d
     return {**_indexed_block(answerable), "ja": _indexed_block([(c, d) for c, d in answerable if c.lang == "ja"])}
 
 
-INDEXED_COLUMNS = ("n", "left_out", "recall@1", "recall@5", "recall@10", "mrr@10")
+INDEXED_COLUMNS = ("n", "left_out", "reachable", "recall@1", "recall@5", "recall@10", "mrr@10")
 
 
 def indexed_rows(report: Mapping[str, Any]) -> list[list[Any]]:

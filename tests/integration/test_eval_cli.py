@@ -122,6 +122,6 @@ def test_indexed_evidence_figures_leave_out_what_the_index_cannot_hold(tmp_path:
     ask = report["ask"]
     assert ask["retrieval"]["recall@10"] == 0.5  # the unfindable case still counts as a miss here
     indexed = ask["retrieval_indexed"]
-    assert indexed["n"] == 1 and indexed["left_out"] == 1 and indexed["recall@10"] == 1.0
+    assert indexed["n"] == 1 and indexed["left_out"] == 1 and indexed["reachable"] == 1 and indexed["recall@10"] == 1.0
     assert indexed["ja"]["n"] == 1 and indexed["ja"]["left_out"] == 1
     assert "根拠が索引にあるケースだけの検索指標" in out.stdout and "| ja | 1 | 1 |" in out.stdout
