@@ -76,6 +76,8 @@ class Desk:
             self.holder, self.embedder, weights, candidates=s.candidates,
             asks_definition=partial(intents.has, intent="definition"),
             asks_fact=lambda query: bool(intents.answer_patterns(query)),
+            asked_answers=intents.answer_patterns,
+            asked_section=intents.section_kinds.asked,
         )
 
     @cached_property

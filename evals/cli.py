@@ -49,6 +49,12 @@ def summary_table(report: Mapping[str, Any]) -> str:
     return markdown_table(["metric", "value"], [(k, compare.lookup(report, k)) for k in (*compare.COUNT_KEYS, *compare.METRIC_KEYS)])
 
 
+def indexed_table(report: Mapping[str, Any]) -> str:
+    """Retrieval over the cases whose evidence is in the indexed text (all questions, Japanese ones); '' without it."""
+    rows = runner.indexed_rows(report)
+    return markdown_table(["questions", *runner.INDEXED_COLUMNS], rows) if rows else ""
+
+
 def retrievers_table(retrievers: Mapping[str, Mapping[str, Any]]) -> str:
     """One row per retriever variant with the ask metrics."""
     from evals.charts import ask_value
@@ -202,6 +208,9 @@ def eval_command(
         write(html_out, report, base, delta)
     out = sys.stderr if json_out is not None and str(json_out) == "-" else sys.stdout
     print(summary_table(report), file=out)
+    indexed = indexed_table(report)
+    if indexed:
+        print("\n根拠が索引にあるケースだけの検索指標（left_out: 根拠がどのチャンクにもなく除いた件数）:\n" + indexed, file=out)
     if report.get("retrievers"):
         print("\n検索方式の比較（ask）:\n" + retrievers_table(report["retrievers"]), file=out)
     if delta:

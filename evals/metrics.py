@@ -28,6 +28,18 @@ def first_relevant_rank(chunk_texts: Sequence[str], evidence: Sequence[str], k: 
     return None
 
 
+def evidence_indexed(evidence: Sequence[str], indexed: Sequence[str]) -> bool:
+    """True when at least one evidence string occurs in one of the indexed texts (``indexed`` already compacted)."""
+    needles = [compact(e) for e in evidence]
+    return any(needle and needle in text for needle in needles for text in indexed)
+
+
+def evidence_reachable(evidence: Sequence[str], indexed: Sequence[str]) -> bool:
+    """True when one indexed text holds every evidence string (some chunk can be relevant at all)."""
+    needles = [compact(e) for e in evidence]
+    return bool(needles) and any(all(needle in text for needle in needles) for text in indexed)
+
+
 def _share(flags: Iterable[bool]) -> float | None:
     values = list(flags)
     return sum(values) / len(values) if values else None

@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from evals.charts import ask_value, metrics_chart, retrievers_chart
 from evals.compare import COUNT_KEYS, LOWER_IS_BETTER, METRIC_KEYS, lookup
-from evals.runner import REASONS_JA
+from evals.runner import INDEXED_COLUMNS, REASONS_JA, indexed_rows
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 COMPARE_COLUMNS = ("recall@1", "recall@5", "recall@10", "mrr@10", "fact_recall", "citation_validity",
@@ -56,6 +56,8 @@ def render(report: Mapping[str, Any], baseline: Mapping[str, Any] | None = None,
         metrics_png=metrics_chart(report, baseline),
         retrievers_png=retrievers_chart(retrievers),
         compare_columns=COMPARE_COLUMNS,
+        indexed_columns=INDEXED_COLUMNS,
+        indexed_rows=indexed_rows(report),
         compare_rows=compare_rows,
         diff=diff,
         counts=counts,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from evals import metrics as m
 from evals.dataset import AskCase, MatchCase, PrecheckCase, Suite
 from evals.targets import AskRun, Target, Unsupported
+from retrieval.normalize import compact
 
 Tick = Callable[[str], None]
 SNIPPET = 160
@@ -39,10 +40,16 @@ def _round(value: float | None, digits: int = 4) -> float | None:
 
 
 # --- ask --------------------------------------------------------------------------------------------
-def ask_case(case: AskCase, run: AskRun, depth: int) -> dict[str, Any]:
-    """The per-case entry of an ask case: pass/fail, reasons and what was retrieved and answered."""
+def ask_case(case: AskCase, run: AskRun, depth: int, indexed: Sequence[str] | None = None) -> dict[str, Any]:
+    """The per-case entry of an ask case: pass/fail, reasons and what was retrieved and answered.
+
+    ``indexed`` is every indexed chunk text, compacted; with it the entry records whether any of the case's
+    evidence strings can be found in the index at all (``evidence_indexed``; None for declines or without it).
+    """
     texts = [h.text for h in run.ranked]
     rank = m.first_relevant_rank(texts, case.evidence, depth) if not case.refuse and case.evidence else None
+    in_index = m.evidence_indexed(case.evidence, indexed) if indexed is not None and not case.refuse and case.evidence else None
+    reachable = m.evidence_reachable(case.evidence, indexed) if in_index and indexed is not None else None
     facts = m.facts_found(run.answer, case.must_include) if not run.refused else [False] * len(case.must_include)
     forbidden = m.forbidden_found(run.answer, case.must_not)
     cited = " ".join(f"{c.get('chunk_id', '')} {c.get('title', '')}" for c in run.citations)
@@ -76,6 +83,8 @@ def ask_case(case: AskCase, run: AskRun, depth: int) -> dict[str, Any]:
         "evidence": list(case.evidence),
         "query": run.query,
         "rank": rank,
+        "evidence_indexed": in_index,
+        "evidence_reachable": reachable,
         "top_hits": [
             {
                 "rank": i,
@@ -133,6 +142,46 @@ def judgement(pairs: Sequence[tuple[AskCase, dict[str, Any]]]) -> dict[str, Any]
     }
 
 
+def _retrieval(ranks: Sequence[int | None]) -> dict[str, Any]:
+    return {
+        "recall@1": _round(m.recall_at_k(ranks, 1)),
+        "recall@5": _round(m.recall_at_k(ranks, 5)),
+        "recall@10": _round(m.recall_at_k(ranks, 10)),
+        "mrr@10": _round(m.mrr_at_k(ranks, 10)),
+    }
+
+
+def _indexed_block(answerable: Sequence[tuple[AskCase, dict[str, Any]]]) -> dict[str, Any]:
+    """Retrieval figures over the answerable cases whose evidence occurs in the indexed text (``n``), with how
+    many answerable cases with evidence were left out because none of their evidence strings is indexed, and how
+    many kept cases one chunk could answer whole (``reachable``: a chunk holds every evidence string — the ceiling
+    of recall)."""
+    known = [(c, d) for c, d in answerable if c.evidence and d.get("evidence_indexed") is not None]
+    kept = [(c, d) for c, d in known if d["evidence_indexed"]]
+    reachable = sum(1 for _, d in kept if d.get("evidence_reachable"))
+    return {"n": len(kept), "left_out": len(known) - len(kept), "reachable": reachable,
+            **_retrieval([d["rank"] for _, d in kept])}
+
+
+def indexed_retrieval(answerable: Sequence[tuple[AskCase, dict[str, Any]]]) -> dict[str, Any] | None:
+    """The ``retrieval_indexed`` block: overall and for Japanese questions (``lang == "ja"``); None when the
+    target could not tell what is indexed."""
+    if not any(d.get("evidence_indexed") is not None for _, d in answerable):
+        return None
+    return {**_indexed_block(answerable), "ja": _indexed_block([(c, d) for c, d in answerable if c.lang == "ja"])}
+
+
+INDEXED_COLUMNS = ("n", "left_out", "reachable", "recall@1", "recall@5", "recall@10", "mrr@10")
+
+
+def indexed_rows(report: Mapping[str, Any]) -> list[list[Any]]:
+    """Rows (``all``, ``ja``) of the indexed-evidence retrieval figures, for the printed and the HTML table."""
+    block = (report.get("ask") or {}).get("retrieval_indexed")
+    if not block:
+        return []
+    return [[name, *(part.get(col) for col in INDEXED_COLUMNS)] for name, part in (("all", block), ("ja", block.get("ja") or {}))]
+
+
 def ask_metrics(cases: Sequence[AskCase], entries: Sequence[dict[str, Any]], depth: int = 10) -> dict[str, Any]:
     """The ask block of the report from the per-case entries (a case that errored is an error, not a miss: it is
     counted in ``errors`` and left out of every metric)."""
@@ -147,13 +196,8 @@ def ask_metrics(cases: Sequence[AskCase], entries: Sequence[dict[str, Any]], dep
         "answerable": len(answerable),
         "refuse": len(refuse),
         "errors": sum(1 for e in entries if e["details"].get("error")),
-        "retrieval": {
-            "recall@1": _round(m.recall_at_k(ranks, 1)),
-            "recall@5": _round(m.recall_at_k(ranks, 5)),
-            "recall@10": _round(m.recall_at_k(ranks, 10)),
-            "mrr@10": _round(m.mrr_at_k(ranks, 10)),
-            "depth": depth,
-        },
+        "retrieval": {**_retrieval(ranks), "depth": depth},
+        "retrieval_indexed": indexed_retrieval(answerable),
         "answer": {
             "fact_recall": _round(m.fact_recall([list(d["facts"].values()) for _, d in answerable])),
             "citation_validity": _round(m.citation_validity([[c["valid"] for c in d["citations"]] for _, d in pairs])),
@@ -167,16 +211,27 @@ def ask_metrics(cases: Sequence[AskCase], entries: Sequence[dict[str, Any]], dep
     }
 
 
+def indexed_texts(target: Target) -> list[str] | None:
+    """Every indexed chunk text of the target, compacted as the matcher compacts; None when it cannot tell."""
+    source = getattr(target, "indexed_texts", None)
+    try:
+        texts = source() if source is not None else None
+    except Exception:
+        texts = None
+    return None if texts is None else [compact(t) for t in texts]
+
+
 def run_ask(
     target: Target, cases: Sequence[AskCase], mode: str, tick: Tick = _noop
 ) -> tuple[dict[str, Any], list[dict[str, Any]], list[AskRun]]:
     """Run the ask cases with one retriever; returns (ask metrics, case entries, raw runs)."""
     entries: list[dict[str, Any]] = []
     runs: list[AskRun] = []
+    indexed = indexed_texts(target)
     for case in cases:
         run = target.ask(case, mode)
         runs.append(run)
-        entries.append(ask_case(case, run, target.retrieval_depth or 10))
+        entries.append(ask_case(case, run, target.retrieval_depth or 10, indexed))
         tick("ask")
     return ask_metrics(cases, entries, target.retrieval_depth or 10), entries, runs
 

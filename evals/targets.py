@@ -142,6 +142,10 @@ class DeskTarget:
             meta=_plain(answer.meta),
         )
 
+    def indexed_texts(self) -> list[str]:
+        """The text of every chunk in the desk's loaded index (what relevance is judged on)."""
+        return [c.text for c in self.desk.holder.get().chunks]
+
     def _catalog(self) -> list[Any]:
         try:
             return list(self.desk.corpus.measures)
@@ -228,6 +232,11 @@ class HttpTarget:
         self._local_corpus()
         known = (self._texts or {}).get(str(hit.get("chunk_id", "")))
         return known or f"{hit.get('title', '')}\n{hit.get('section', '')}\n{hit.get('text', '')}"
+
+    def indexed_texts(self) -> list[str] | None:
+        """The text of every chunk of the local corpus (the desk's, normally); None when it is unavailable."""
+        corpus = self._local_corpus()
+        return [c.text for c in corpus.chunks()] if corpus is not None else None
 
     def _catalog(self) -> list[Any]:
         corpus = self._local_corpus()

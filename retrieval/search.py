@@ -12,8 +12,16 @@ from retrieval.embed import Embedder
 from retrieval.errors import Code, DeskError
 from retrieval.index import IndexHolder, LoadedIndex
 from retrieval.normalize import normalize
+from retrieval.questions import SectionKind
 from retrieval.store import Store
-from retrieval.structure import ChunkShape, asked_names, names_a_measure, shapes, structure_factor
+from retrieval.structure import (
+    ChunkShape,
+    asked_factor,
+    asked_names,
+    names_a_measure,
+    shapes,
+    structure_factor,
+)
 from retrieval.synonyms import expand
 from retrieval.tokenize import sudachi_tokens
 from retrieval.types import Chunk, Hit
@@ -98,10 +106,14 @@ class Retriever:
         candidates: int = 50,
         asks_definition: Callable[[str], bool] | None = None,
         asks_fact: Callable[[str], bool] | None = None,
+        asked_answers: Callable[[str], list[str]] | None = None,
+        asked_section: Callable[[str], SectionKind | None] | None = None,
     ) -> None:
         self.holder = holder
         self.asks_definition = asks_definition  # 「○○とは」: the passage opening ○○'s heading defines it
         self.asks_fact = asks_fact  # 上限・補助率・いつまで: a catalog entry may lead though the question names none
+        self.asked_answers = asked_answers  # いつ → date sentences, 誰が → actor sentences (fact kinds' answer patterns)
+        self.asked_section = asked_section  # 「スケジュール」「支援メニュー」: the section kind the question names
         self.embedder = embedder
         self.weights = weights
         self.candidates = candidates
@@ -202,5 +214,10 @@ class Retriever:
             fused = {
                 pos: score * structure_factor(chunk_shapes[pos], query, defining, fact) for pos, score in fused.items()
             }
+            # a question naming a catalog entry asks about that entry: what it asks does not pull policy passages up
+            answers = self.asked_answers(query) if self.asked_answers and not named_measure else []
+            section = self.asked_section(query) if self.asked_section and not named_measure else None
+            if answers or section is not None:
+                fused = {pos: score * asked_factor(chunk_shapes[pos], answers, section) for pos, score in fused.items()}
         best = sorted(fused.items(), key=lambda p: (-p[1], p[0]))[:k]
         return [Hit(chunk=index.chunks[pos], score=score, ranks=ranks[pos], raw=raw[pos]) for pos, score in best]

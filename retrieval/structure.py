@@ -7,7 +7,11 @@ Adjustments of the fused score from the text alone (no question wording is named
 - a chunk holding the line that **defines a term the query names** (「ハブ度:企業の域内仕入額/…」) or opens with a
   requirement label it names (「【EBPMメルクマール】…」) leads the passages that merely mention the term;
 - a **catalog entry the question does not name** yields to the policy passages it restates in other words,
-  unless the question asks for a kind of fact (an amount, a rate, a date…) that only the catalog states.
+  unless the question asks for a kind of fact (an amount, a rate, a date…) that only the catalog states;
+- a policy passage holding a sentence of the **kind of fact asked** (a date or 「公表後に」 for 「いつ」, an actor
+  for 「誰が」: the ``answers`` patterns of ``corpus/intents.yaml``'s fact kinds) leads its siblings that only share
+  the question's words, and so does a passage under a heading of the **section kind the question names**
+  (「(スケジュール)」 for 「スケジュール」, 「(支援メニュー例)」 for 「支援メニュー」: ``section_kinds``).
 """
 
 from __future__ import annotations
@@ -16,13 +20,17 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from retrieval import regex as rx
 from retrieval.normalize import compact, normalize
+from retrieval.questions import SectionKind, fold
 from retrieval.types import SECTION_SEP, Chunk
 
 DEFINES_TERM = 1.25  # factor of a chunk defining a term the query names
 OPENS_HEADING = 1.5  # factor of the passage opening the heading a definition question names
 SHARED_TERM = 2  # a name found in this many policy passages is the policy's own term (重点支援企業)
 CATALOG_UNNAMED = 0.9  # factor of a catalog entry the question does not name (the policy passage comes first)
+ANSWERS_ASKED = 1.1  # factor of a policy passage holding a sentence of the kind of fact asked (a date for いつ)
+IN_ASKED_SECTION = 1.1  # factor of a policy passage under a heading of the section kind the question names
 # 「(※)コネクター度:企業の域外販売額/…」: a short term, a colon, its definition.
 _DEFINING_LINE = re.compile(r"^(?:[(（]※[)）])?\s*([^\s:：、。()（）]{2,16})\s*[:：]\s*\S")
 # 「【EBPMメルクマール】KPIの設定/…」: a requirement label opening its line is the term that line states
@@ -38,6 +46,8 @@ class ChunkShape:
     defines: tuple[str, ...] = ()
     opens: str = ""
     names: tuple[str, ...] = ()  # a catalog entry's name and aliases (compact forms)
+    body: str = ""  # a policy passage's body, NFKC-folded (what fact-kind answer patterns are matched on)
+    heading: str = ""  # a policy passage's last heading (「(スケジュール)」)
 
 
 def shape_of(chunk: Chunk) -> ChunkShape:
@@ -47,7 +57,8 @@ def shape_of(chunk: Chunk) -> ChunkShape:
     lines = [line.strip() for line in chunk.body.splitlines()]
     defined = [m.group(1) for line in lines if (m := _DEFINING_LINE.match(line))]
     labels = [m.group(1) for line in lines if (m := _LABEL_LINE.match(line)) and "参照" not in m.group(1)]
-    return ChunkShape(defines=tuple(dict.fromkeys([*defined, *labels])))
+    heading = chunk.section.split(SECTION_SEP)[-1] if chunk.section else ""
+    return ChunkShape(defines=tuple(dict.fromkeys([*defined, *labels])), body=fold(chunk.body), heading=heading)
 
 
 def measure_names(chunk: Chunk) -> tuple[str, ...]:
@@ -82,7 +93,7 @@ def shapes(chunks: Sequence[Chunk]) -> list[ChunkShape]:
             shape = ChunkShape(names=tuple(compact(n) for n in (title, *own)))  # compared with the compact query
         term = heading_term(chunk.section) if chunk.kind != "measure" else ""
         if term and (chunk.doc_id, chunk.section) not in seen:
-            shape = ChunkShape(defines=shape.defines, opens=term)
+            shape = ChunkShape(defines=shape.defines, opens=term, body=shape.body, heading=shape.heading)
         seen.add((chunk.doc_id, chunk.section))
         out.append(shape)
     return out
@@ -156,3 +167,20 @@ def structure_factor(
     if any(names_standalone(query, term) for term in shape.defines):
         return DEFINES_TERM
     return 1.0
+
+
+def asked_factor(shape: ChunkShape, answers: Sequence[str], section: SectionKind | None) -> float:
+    """How what the question asks moves a policy passage (1.0 = not at all; catalog entries never move).
+
+    ``answers`` are the sentence patterns of the kinds of fact asked (``Intents.answer_patterns``): a passage holding
+    one (「公表後に」 for 「どのタイミングで」) is likelier to answer than a sibling sharing only the question's words.
+    ``section`` is the section kind the question names (「スケジュール」): a passage under such a heading leads.
+    """
+    if shape.names or not (shape.body or shape.heading):
+        return 1.0
+    factor = 1.0
+    if answers and any(rx.search(p, shape.body) for p in answers):
+        factor *= ANSWERS_ASKED
+    if section is not None and shape.heading and section.heads(shape.heading):
+        factor *= IN_ASKED_SECTION
+    return factor

@@ -111,3 +111,17 @@ def test_compare_retrievers_prints_one_table(tmp_path: Path, cli_env: dict[str, 
     table = out.stdout.split("検索方式の比較（ask）:")[1]
     for name in ("hybrid", "bm25", "bigram", "dense"):
         assert f"| {name} |" in table
+
+
+def test_indexed_evidence_figures_leave_out_what_the_index_cannot_hold(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    unindexed = {"id": "t-sheet", "task": "ask", "question": "コネクター度の算出に使う統計の公表年は？",
+                 "evidence": ["この文言は索引のどこにもない"], "must_include": [], "refuse": False}
+    dataset = write_cases(tmp_path / "sheet.jsonl", [CASES[0], unindexed, CASES[2]])
+    out = madoguchi(["eval", "--dataset", str(dataset), "--json", str(tmp_path / "report.json")], cli_env)
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    ask = report["ask"]
+    assert ask["retrieval"]["recall@10"] == 0.5  # the unfindable case still counts as a miss here
+    indexed = ask["retrieval_indexed"]
+    assert indexed["n"] == 1 and indexed["left_out"] == 1 and indexed["reachable"] == 1 and indexed["recall@10"] == 1.0
+    assert indexed["ja"]["n"] == 1 and indexed["ja"]["left_out"] == 1
+    assert "根拠が索引にあるケースだけの検索指標" in out.stdout and "| ja | 1 | 1 |" in out.stdout

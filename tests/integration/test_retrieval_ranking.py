@@ -60,3 +60,13 @@ def test_a_policy_passage_leads_the_catalog_entry_restating_it(desk: Desk) -> No
 def test_a_catalog_entry_named_with_an_asked_amount_still_leads(desk: Desk) -> None:
     hit = desk.search("ものづくり補助金の補助上限はいくらですか？", k=5)[0]
     assert hit.chunk.kind == "measure" and "ものづくり" in hit.chunk.title
+
+
+def test_asking_who_makes_a_plan_finds_the_sentence_naming_the_maker(desk: Desk) -> None:
+    hit = desk.search("地場産業成長プランって誰が作るものですか？", k=5)[0]
+    assert hit.chunk.kind == "policy" and "都道府県又は市町村は" in hit.chunk.text  # not a catalog entry on a law
+
+
+def test_naming_a_section_kind_finds_that_section_first(desk: Desk) -> None:
+    hit = desk.search("地域産業クラスター計画の支援メニューを知りたい", k=5)[0]
+    assert hit.chunk.section.endswith("(支援メニュー例)")
