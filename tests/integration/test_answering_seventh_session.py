@@ -114,3 +114,9 @@ def test_a_former_name_asked_with_te_iu_is_answered(desk: Desk) -> None:
     ])
     assert not answer.refused, answer.text
     assert "新しい地方経済" in answer.text
+
+
+def test_what_the_state_does_with_a_plan_handed_in_asked_politely_is_the_framework_whole(desk: Desk) -> None:
+    answer = desk.ask("地場産業成長プランを市が出したら、国のほうではどんな流れになりますか？")
+    assert not answer.refused, answer.text
+    assert "副大臣会議" in answer.text and "公開" in answer.text
