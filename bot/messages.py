@@ -30,7 +30,8 @@ REFUSE_INSTRUCTIONS = (
 UNVERIFIED = "要確認"
 # the kinds of fact a question can ask (corpus/intents.yaml fact_kinds), named in 「…は資料に記載が見当たりません」
 KIND_NAMES = {"amount": "金額", "rate": "補助率・割合", "date": "日付・時期", "people": "人数", "count": "件数・数",
-              "year_ordinal": "年次(何年目か)", "score": "点数", "threshold": "数値基準"}
+              "year_ordinal": "年次(何年目か)", "score": "点数", "threshold": "数値基準",
+              "contact": "住所・連絡先"}
 KIND_NOT_STATED = "※お尋ねの{kinds}は、引用した資料には記載が見当たりません。所管機関にご確認ください。"
 PAST_DATE = "（この日付は既に過ぎています）"
 UNVERIFIED_NOTE = "（要確認：この施策の情報には公式資料で確認できていない事項があります。申請前に所管機関へご確認ください）"

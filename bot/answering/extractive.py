@@ -44,6 +44,7 @@ from bot.answering.relevance import (
     unasked_agency,
     unconfirmed_answer,
     unheld_kinds,
+    unnamed_owner_dropped,
 )
 from retrieval import regex as rx
 from retrieval.generations import keep_only
@@ -295,6 +296,20 @@ def _quoted_beyond(hits: Sequence[Hit], quotes: Sequence[Quote]) -> list[Hit]:
     return out
 
 
+_OFFER_LINE = re.compile(r"^支援内容[:：]")
+_UNASKED_FIELD = re.compile(r"^(要件|対象|窓口|関係する計画|所管)[:：]")
+MAX_OFFERS = 4  # an entry's 支援内容 lines quoted after its summary when the entry is defined
+
+
+def entry_offers(entry: Hit, score: float, shown: set[str], about: Sequence[Quote]) -> list[Quote]:
+    """What a catalog entry asked about as a whole gives: its 支援内容 lines (up to ``MAX_OFFERS``, in order) after
+    the summary, then the other quotes without the field lines (要件: / 対象: / 窓口:) no one asked for."""
+    offers = [Quote(entry, u, score) for u in units(entry.chunk) if _OFFER_LINE.match(u) and u not in shown]
+    said = {q.text for q in offers[:MAX_OFFERS]}
+    rest = [q for q in about if q.text not in said and not _UNASKED_FIELD.match(q.text)]
+    return [*offers[:MAX_OFFERS], *rest]
+
+
 def _unstated(hit_out: list[HitOut], meta: dict[str, Any], kind_ids: Sequence[tuple[str, Sequence[str]]]) -> Answer:
     """Decline: the asked kind of fact is not stated for what was asked."""
     names = [messages.KIND_NAMES[k] for k in dict.fromkeys(k for k, _ in kind_ids) if k in messages.KIND_NAMES]
@@ -364,16 +379,30 @@ def extractive_answer(
     quotes = plan_figure_from_entries_dropped(quotes, query, kind_ids, index.plan_type_names,
                                               any(names_measure(query, h) for h in hits),
                                               lambda hit: names_measure(query, hit))
+    quotes = unnamed_owner_dropped(quotes, query, kind_ids, lambda hit: names_measure(query, hit))
     if not quotes:  # the figure asked of a plan is only another thing's: the sources do not state it
         return _unstated(hit_out, meta, kind_ids)
     first = defining_unit(units(hits[0].chunk), defines) if defines and hits else None
     if first is not None:  # the definition leads; the other quotes follow it when they are about the defined term
         term = normalize(defines or "")
-        about = [q for q in quotes if q.text != first and (q.hit.chunk.id == hits[0].chunk.id or term in normalize(q.text))]
+        # an entry defined is also named by its aliases in a policy line (「国の委託事業(地方創生特区推進事業)を活用し」)
+        names = [term, *(measure_names(hits[0]) if hits[0].chunk.kind == "measure" else [])]
+        about = [q for q in quotes if q.text != first
+                 and (q.hit.chunk.id == hits[0].chunk.id or any(n and n in normalize(q.text) for n in names))]
         others = [Quote(h, u, quotes[0].score) for h, u in other_definitions(index, query, defines or "")]
         shown = {first, *(q.text for q in others)}
         about = [q for q in about if q.text not in shown]
-        quotes = [Quote(hits[0], first, quotes[0].score), *others, *about][: max(len(quotes), 1) + len(others)]
+        limit = max(len(quotes), 1) + len(others)
+        if hits[0].chunk.kind == "measure" and all(k == "benefit" for k, _ in kind_ids):
+            # 「○○ってどんな制度？」「…の仕組みとメリットは」: what it gives, not who applies
+            about = entry_offers(hits[0], quotes[0].score, shown, about)
+            limit = max(limit, 1 + sum(1 for q in about[:MAX_OFFERS] if _OFFER_LINE.match(q.text)))
+        quotes = [Quote(hits[0], first, quotes[0].score), *others, *about][:limit]
+    elif kind_ids and all(k == "benefit" for k, _ in kind_ids) and quotes and names_measure(query, quotes[0].hit):
+        # 「○○の認定を受けると何がいい」: every 支援内容 line of the entry asked about, in its order
+        lead = quotes[0].hit
+        offered = entry_offers(lead, quotes[0].score, set(), quotes)
+        quotes = offered[:max(len(quotes), sum(1 for q in offered[:MAX_OFFERS] if _OFFER_LINE.match(q.text)))]
     asked_ids = [k for k in dict.fromkeys(kind for kind, _ in kind_ids) if k in messages.KIND_NAMES]
     unheld_ids = [k for k in unheld_kinds(quotes, kind_ids) if k in messages.KIND_NAMES]
     plain = unconfirmed_answer(quotes, unheld_ids, messages.KIND_NAMES) if unheld_ids == asked_ids else None

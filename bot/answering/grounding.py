@@ -32,6 +32,8 @@ from retrieval.types import Hit
 # 「「地場産業成長プラン」の策定については、2. (4)と同じ。」: the passage answers by pointing at another section
 _SAME_AS = re.compile(r"(\d+)[.．]\s*[(（](\d+)[)）]\s*と同じ")
 
+NOT_RECORD_KINDS = ("benefit",)  # asked kinds that are no measure's own record: they do not make its entry lead
+
 
 def followed_reference(index: LoadedIndex, hits: Sequence[Hit], answer: Answer) -> tuple[list[Hit], Answer] | None:
     """When the leading quote only points at another section (「…については、2. (4)と同じ。」), that quote followed by
@@ -119,7 +121,9 @@ class Grounding:
         asking = f"{query} {asked}" if asked else query
         answers = intents.answer_patterns(asking)
         about_policy = intents.has(asking, "about_policy")  # 「政策文書に書いてある範囲で」
-        about_measure = (bool(answers) or intents.has(query, "about_measure")) and not about_policy
+        # a fact asked is a measure's record (its 上限), so its entry may lead — not the merits asked of anything (benefit)
+        record_asked = any(kind not in NOT_RECORD_KINDS for kind, _ in intents.asked_kind_ids(asking))
+        about_measure = (record_asked or intents.has(query, "about_measure")) and not about_policy
         found = self.search(query, k=k, mode=mode, filters=filters, dense_query=asked)
         defines = None
         # a foreign question is read for it in its own words too, alone: a pattern anchored at its start (「^what is」)

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import jaconv
 
-from bot.answering.reading import read_romaji_words, read_terms, romaji_to_kana
+from bot.answering.reading import kana_written, read_kana_words, read_romaji_words, read_terms, romaji_to_kana
 from retrieval.generations import keep_only
 from retrieval.index import LoadedIndex
 from retrieval.questions import Glossary
@@ -201,5 +201,7 @@ def read_question(
         terms += quoted_source_terms(index, text)  # 「大規模成長投資補助金」 quoted in a Chinese question
         return Reading(lang, " ".join(dict.fromkeys(terms)), asked=text)
     query = read_terms(index, text)
+    if vocabulary is not None and kana_written(text):  # 「けいえいの てつだい」: the rest of its kana words read too
+        query = read_kana_words(query, vocabulary)
     described = glossary.plain_terms(query)  # 「外とどれだけ商売してるかを測る指標」: the term it describes (コネクター度)
     return Reading("ja", f"{query} {' '.join(described)}" if described else query)

@@ -118,6 +118,14 @@ _DEFINING_LINE = re.compile(r"^(?:[(（]※[)）])?\s*([^、。:：\s]{3,20})\s*
 _fold = normalize  # NFKC, and 「コネクタ一度」 read as 「コネクター度」
 
 
+_INTRODUCING = re.compile(r"「([^「」]{4,24})」を(?:策定|作成)")
+
+
+def _introduced_terms(chunk_text: str) -> list[str]:
+    """The terms a passage introduces in 「」 as what someone makes (「…を目指す「地場産業成長プラン」を策定」)."""
+    return [_fold(m.group(1)) for m in _INTRODUCING.finditer(chunk_text)]
+
+
 def _defined_terms(chunk_text: str) -> list[str]:
     """The terms a passage defines on a line of their own (「○○:…」)."""
     return [_fold(m.group(1)) for m in _DEFINING_LINE.finditer(chunk_text)]
@@ -152,11 +160,13 @@ def heading_first(index: LoadedIndex, query: str, hits: Sequence[Hit]) -> tuple[
     text = _fold(query)
     named: dict[str, tuple[int, Hit]] = {}
     score = hits[0].score if hits else 0.0
-    for chunk in index.chunks:
-        if chunk.kind != "policy":
-            continue
+    policy = [c for c in index.chunks if c.kind == "policy"]
+    leaves = {_fold(_NUMBERING.sub("", c.section.split(" > ")[-1]).strip("()（）「」")) for c in policy}
+    for chunk in policy:
         leaf = _fold(_NUMBERING.sub("", chunk.section.split(" > ")[-1]).strip("()（）「」"))
-        terms = ([leaf] if len(leaf) >= 4 else []) + _defined_terms(chunk.text)
+        # a plan the policy introduces in 「」 where it says who makes it, unless a heading already names its core
+        introduced = [t for t in _introduced_terms(chunk.text) if not any(lv and lv in t for lv in leaves if len(lv) >= 4)]
+        terms = ([leaf] if len(leaf) >= 4 else []) + _defined_terms(chunk.text) + introduced
         for term in terms:
             at = _standalone(text, term)
             if at >= 0 and term not in named:
@@ -179,9 +189,13 @@ def heading_first(index: LoadedIndex, query: str, hits: Sequence[Hit]) -> tuple[
 
 
 def defining_unit(units: Sequence[str], term: str) -> str | None:
-    """The sentence of the leading passage that defines ``term``: its 「term:…」 line, else the passage's opening."""
+    """The sentence of the leading passage that defines ``term``: its 「term:…」 line, the sentence introducing it
+    (「…を目指す「term」を策定」), else the passage's opening."""
     for unit in units:
         if re.match(r"^(?:[(（]※[)）])?\s*" + re.escape(term) + r"\s*[:：]", _fold(unit)):
+            return unit
+    for unit in units:
+        if term in _introduced_terms(unit):
             return unit
     return units[0] if units else None
 

@@ -56,6 +56,8 @@ def readings(index: LoadedIndex) -> dict[str, str]:
                     table.setdefault(fold_long_vowels(reading), surface)
         for reading, word in synonym_readings(index.synonyms).items():  # きゅうりょう → 給料 (→ 賃上げ by synonyms)
             table.setdefault(reading, word)
+        for reading, word in acronym_readings(c.text for c in index.chunks).items():  # いーびーぴーえむ → EBPM
+            table.setdefault(reading, word)
         keep_only(_READINGS, index.generation)  # one generation is served at a time
         _READINGS[index.generation] = table
     return _READINGS[index.generation]
@@ -76,6 +78,41 @@ def synonym_readings(synonyms: Mapping[str, Iterable[str]]) -> dict[str, str]:
 
 
 _UPPER_WORD = re.compile(r"(?<![A-Za-z])[A-Z]{2,}(?![A-Za-z])")
+# how the Latin letters are named in kana: the first name is the usual one, the others are common spellings
+LETTER_NAMES: dict[str, tuple[str, ...]] = {
+    "A": ("エー", "エイ"), "B": ("ビー",), "C": ("シー",), "D": ("ディー", "デー"), "E": ("イー",), "F": ("エフ",),
+    "G": ("ジー",), "H": ("エイチ", "エッチ"), "I": ("アイ",), "J": ("ジェー", "ジェイ"), "K": ("ケー", "ケイ"),
+    "L": ("エル",), "M": ("エム",), "N": ("エヌ",), "O": ("オー",), "P": ("ピー",), "Q": ("キュー",), "R": ("アール",),
+    "S": ("エス",), "T": ("ティー", "テー"), "U": ("ユー",), "V": ("ブイ", "ヴィー"), "W": ("ダブリュー",),
+    "X": ("エックス",), "Y": ("ワイ",), "Z": ("ゼット", "ズィー"),
+}
+MAX_SPELLINGS = 8  # spellings kept per acronym (letters with two names multiply them)
+
+
+def letter_spellings(word: str) -> list[str]:
+    """The kana spellings of an acronym read letter by letter (EBPM → イービーピーエム), the usual names first."""
+    spellings = [""]
+    for ch in word:
+        names = LETTER_NAMES.get(ch)
+        if names is None:
+            return []
+        spellings = [s + n for s in spellings for n in names][:MAX_SPELLINGS]
+    return spellings
+
+
+def acronym_readings(texts: Iterable[str]) -> dict[str, str]:
+    """Reading → acronym for the upper-case words of the sources (EBPM, KPI, TSMC), so that a question spelling them in
+    kana (「いーびーぴーえむ」「けーぴーあい」) reads them: Sudachi's reading when it knows the word as one (JETRO →
+    ジェトロ), and always the letter names."""
+    table: dict[str, str] = {}
+    words = dict.fromkeys(w for text in texts for w in _UPPER_WORD.findall(normalize_text(text)))
+    for word in words:
+        known = "".join(m.reading for m in morphemes(word))
+        spellings = ([known] if _KATAKANA.fullmatch(known or "-") else []) + letter_spellings(word)
+        for kana in spellings:
+            if MIN_READING <= len(kana) <= MAX_READING:
+                table.setdefault(fold_long_vowels(kana), word)
+    return table
 
 
 def romaji_to_kana(text: str) -> str | None:
@@ -112,8 +149,65 @@ def _replace_run(run: str, table: dict[str, str]) -> str:
 def read_terms(index: LoadedIndex, text: str) -> str:
     """The question with kana spellings of the sources' terms replaced by the terms themselves."""
     table = readings(index)
-    text = split_katakana_compounds(index, text)
-    return read_defined_words(index, _KANA_RUN.sub(lambda m: _replace_run(m.group(0), table), text))
+    text = split_katakana_compounds(index, joined_terms(text, table))
+    text = read_defined_words(index, _KANA_RUN.sub(lambda m: _replace_run(m.group(0), table), text))
+    return read_short_words(index, text)
+
+
+_HIRAGANA_WORD = re.compile(r"^[\u3041-\u309fー]+$")
+MAX_JOINED = 4  # kana words joined into one term at most (地場/産業/成長/プラン)
+
+
+def joined_terms(text: str, table: Mapping[str, str]) -> str:
+    """Kana words written apart that together spell one term of the sources (「じばさんぎょう せいちょう ぷらん」 →
+    地場産業成長プラン), joined into it; other spaces stay."""
+    if " " not in text and "\u3000" not in text:
+        return text
+    words = text.split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for j in range(min(len(words), i + MAX_JOINED), i + 1, -1):
+            part = words[i:j]
+            if all(_HIRAGANA_WORD.match(w) for w in part):
+                surface = table.get(fold_long_vowels(jaconv.hira2kata("".join(part))))
+                if surface:
+                    out.append(surface)
+                    i = j
+                    break
+        else:
+            out.append(words[i])
+            i += 1
+    return " ".join(out)
+
+
+# a short kana word standing as a word: after a non-kana character, before a particle and a non-kana character
+_PARTICLE_TAIL = r"(?:の|は|が|を|に|で|と|も|へ|や|って|とか|から|まで|より)?"
+_SHORT_WORD = re.compile(r"(?<![\u3041-\u309f\u30a0-\u30ffー])([\u3041-\u309fー]{2,3})(?=" + _PARTICLE_TAIL
+                         + r"(?:$|[^\u3041-\u309f\u30a0-\u30ffー]))")
+# what a short kana word is when it is no noun of the sources' (これ, どこ, こと, ため): never replaced
+_FUNCTION_POS = ("代名詞", "助詞", "助動詞", "感動詞", "連体詞", "接続詞", "接頭辞")
+MIN_SHORT = 3  # a 2-kana word is read only as a katakana word of the sources (ぷらん is 4 letters; はぶ → ハブ)
+
+
+def _short_reading(index: LoadedIndex, word: str) -> str | None:
+    """The sources' word a short kana word spells: a katakana word of theirs (ぷらん → プラン), else the sources'
+    most frequent noun with that reading (とっく → 特区, ひよう → 費用) for 3 kana."""
+    kata = jaconv.hira2kata(word)
+    ms = morphemes(word)
+    if len(ms) == 1 and (ms[0].pos[0] in _FUNCTION_POS or ms[0].pos[2] == "副詞可能"):
+        return None
+    if kata in katakana_words(index):
+        return kata
+    if len(word) < MIN_SHORT:
+        return None
+    return word_readings(index).get(fold_long_vowels(kata))
+
+
+def read_short_words(index: LoadedIndex, text: str) -> str:
+    """Kana words of two or three letters written as words (「とっくの ていあん」「ぷらん、」) read as the sources' words
+    they spell; longer ones are read by :func:`read_terms`'s runs."""
+    return _SHORT_WORD.sub(lambda m: _short_reading(index, m.group(1)) or m.group(1), text)
 
 
 _KATAKANA_RUN = re.compile(r"[\u30a1-\u30faー]{4,}")
@@ -121,14 +215,20 @@ _KATAKANA_WORDS: dict[str, frozenset[str]] = {}
 MIN_PART = 2  # a compound's part: a katakana word of the sources of 2+ letters (ハブ)
 
 
-def split_katakana_compounds(index: LoadedIndex, text: str) -> str:
-    """A katakana compound the sources never write, made of two katakana words they do (「コネクターハブ企業」 →
-    「コネクター・ハブ企業」), written with 「・」 between them so each part is searched as the sources' word."""
+def katakana_words(index: LoadedIndex) -> frozenset[str]:
+    """The katakana words of the sources (2+ letters), built once per generation."""
     words = _KATAKANA_WORDS.get(index.generation)
     if words is None:  # built into a local first: a request thread never reads a key another one has just cleared
         words = frozenset(w for c in index.chunks for w in re.findall(r"[\u30a1-\u30faー]{2,}", normalize_text(c.text)))
         keep_only(_KATAKANA_WORDS, index.generation)  # one generation is served at a time
         _KATAKANA_WORDS[index.generation] = words
+    return words
+
+
+def split_katakana_compounds(index: LoadedIndex, text: str) -> str:
+    """A katakana compound the sources never write, made of two katakana words they do (「コネクターハブ企業」 →
+    「コネクター・ハブ企業」), written with 「・」 between them so each part is searched as the sources' word."""
+    words = katakana_words(index)
 
     def split(m: re.Match[str]) -> str:
         run = m.group(0)
@@ -162,12 +262,13 @@ def vocabulary_readings(words: Iterable[str]) -> dict[str, str]:
     return table
 
 
-def kana_words(kana: str, vocabulary: Mapping[str, str]) -> str:
+def kana_words(kana: str, vocabulary: Mapping[str, str], min_len: int = 1) -> str:
     """A kana run read as words: the vocabulary's word sharing a morpheme's reading (つが → 継ぐ), else Sudachi's
-    normalized form when it holds kanji (むすこ → 息子); verbs are given in their dictionary form."""
+    normalized form when it holds kanji (むすこ → 息子); verbs are given in their dictionary form. Morphemes shorter
+    than ``min_len`` stay as written."""
     out: list[str] = []
     for m in morphemes(kana):
-        if m.pos[0] not in _CONTENT:
+        if m.pos[0] not in _CONTENT or len(m.surface) < min_len:
             out.append(m.surface)
             continue
         word = vocabulary.get(jaconv.hira2kata(m.base)) or vocabulary.get(jaconv.hira2kata(m.surface))
@@ -269,6 +370,27 @@ def read_romaji_words(index: LoadedIndex, kana: str, vocabulary: Mapping[str, st
     return "".join(_KANA_ONLY.sub(lambda m: kana_words(m.group(0), vocabulary), w) for w in words)
 
 
+KANA_WRITTEN = 0.6  # share of a question's letters in hiragana from which it is read as written in kana
+KANJI_FEW = 0.1  # at most this share of kanji: written in kana even without spaces
+
+
+def kana_written(text: str) -> bool:
+    """True for a question written mostly in hiragana (「じもとの かいしゃが…」), whose words are read one by one."""
+    letters = [c for c in text if not c.isspace() and c not in "、。？?！!()（）「」"]
+    if not letters or sum(1 for c in letters if "\u3041" <= c <= "\u309f") / len(letters) < KANA_WRITTEN:
+        return False
+    # written word by word (spaces between words), or with hardly a kanji: not ordinary prose, which is mostly kana too
+    kanji = sum(1 for c in letters if "\u4e00" <= c <= "\u9fff") / len(letters)
+    return bool(re.search(r"[\u3041-\u309f]\s+[\u3041-\u309f]", text)) or kanji <= KANJI_FEW
+
+
+def read_kana_words(text: str, vocabulary: Mapping[str, str]) -> str:
+    """The hiragana runs of a question written in kana read as words (てつだい → 手伝い, vocabulary words first)."""
+    return _KANA_WORD_START.sub(lambda m: kana_words(m.group(0), vocabulary, MIN_SHORT), text)
+
+
+# a hiragana run that starts a word (not the okurigana of a word read already: 手伝「いを」)
+_KANA_WORD_START = re.compile(r"(?<![\u4e00-\u9fff\u30a0-\u30ff々ー])[\u3041-\u309fー]{2,}")
 _PARTICLES = {"わ": "は", "え": "へ"}  # romaji "wa" / "e" standing alone are the particles は / へ
 _PARTICLE = re.compile(r"(^|\s)(わ|え)(?=$|[\s?？!！.,、。])")
 _KANA_ONLY = re.compile(r"[\u3041-\u309fー]{2,}")

@@ -26,6 +26,7 @@ from retrieval.generations import keep_only
 from retrieval.index import LoadedIndex
 from retrieval.normalize import normalize
 from retrieval.questions import Glossary
+from retrieval.tokenize import morphemes
 from retrieval.types import Chunk, Hit
 
 LOOK = 5  # top hits searched for a sentence holding the asked focus
@@ -292,6 +293,40 @@ def plan_figure_from_entries_dropped(
     said = [n for q in quotes if named(q.hit) for n in measure_names(q.hit) if n in text]
     return [q for q in quotes if q.hit.chunk.kind != "measure" or named(q.hit)
             or any(n in normalize(q.text) for n in said) or not any(p.search(q.text) for p in asked)]
+
+
+# a firm, a brand, a body or a person the question names (Sudachi: 固有名詞 other than a place); a place is often the
+# asker's own (「熊本で使える補助金の上限」) and is left to the scope rules
+OWNER_POS = ("一般", "人名", "組織")
+OWNER_KINDS = (*PLAN_RECORD_KINDS, "contact")
+
+
+def named_owners(query: str) -> list[str]:
+    """The proper nouns of the question that are not places (TSMC, トヨタ, a person's name), each followed by a particle
+    as a subject or an owner is: who a figure may be asked of."""
+    ms = morphemes(normalize(query))
+    return [m.surface for m, after in zip(ms, [*ms[1:], None], strict=True)
+            if m.pos[0] == "名詞" and m.pos[1] == "固有名詞" and m.pos[2] in OWNER_POS and len(m.surface) >= 2
+            and after is not None and after.pos[0] == "助詞"]  # 「TSMCの」「トヨタは」 — not 「令和7年度」
+
+
+def unnamed_owner_dropped(
+    quotes: Sequence[Quote], query: str, kinds: Sequence[tuple[str, Sequence[str]]],
+    named: Callable[[Hit], bool] = lambda _h: False,
+) -> list[Quote]:
+    """A figure asked of a firm or body the question names (「TSMCの工場の従業員は何人」) is answered only by a line that
+    names it: a line of the asked kind about something else (another subsidy's 「従業員2,000人以下」) goes. A name that is
+    a catalog entry the question names (JETRO) keeps that entry's lines (``named``)."""
+    asked = [rx.compiled(p) for kind, patterns in kinds if kind in OWNER_KINDS for p in patterns]
+    owners = named_owners(query) if asked else []
+    if not owners:
+        return list(quotes)
+    entry_names = [normalize(n) for q in quotes if named(q.hit) for n in measure_names(q.hit)]
+    owners = [o for o in owners if not any(o in n for n in entry_names)]
+    if not owners:
+        return list(quotes)
+    return [q for q in quotes if named(q.hit) or any(o in q.text or o in q.hit.chunk.title for o in owners)
+            or not any(p.search(q.text) for p in asked)]
 
 
 # kinds of fact that are one measure's own record (its 採択率): another entry's line of the kind never answers
