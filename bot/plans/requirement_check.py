@@ -10,6 +10,7 @@ from bot.plans.actor_role import actor_check, who
 from bot.plans.aspects import extra, judge_aspect
 from bot.plans.checklist import CheckItem
 from bot.plans.open_parts import declared_open, scheduled_steps
+from bot.plans.numbers import find_years
 from bot.plans.similarity import Nearest
 from bot.plans.tense import (
     clause_is_current,
@@ -208,11 +209,13 @@ def evaluate(
             reason=f"計画に『{words}』とあり、この状態を続けるとしています: {reason}", **base,
         )
     kept = list(negatives) if partly else []  # a dependence the plan keeps for one part while it localises another
+    # 「これを2028年までに県内の化学メーカーと共同で開発した国産品に切り替え」: a remedy with a deadline is decided as much as
+    # one with a figure; today's dependence it answers is the problem, not a caution
     decided = [
         s for r, g in zip(results, groups, strict=True) if extra(g, "core", False) and r.level == 2
-        for s in r.sentences if remedied(s, markers) and quantities(s)
+        for s in r.sentences if remedied(s, markers) and (quantities(s) or find_years(s.norm))
     ]
-    if decided:  # the plan decides the remedy elsewhere, with a figure (「令和11年度に県内調達比率を80%とする」)
+    if decided:  # the plan decides the remedy elsewhere, with a figure (「令和11年度に県内調達比率を80%とする」) or a date
         # … unless the plan says the dependence stays (「当面この状況は変わらない見込み」, markers.persist)
         cautions = [s for s in cautions if find_terms(s, persist)]
     for r in results:
@@ -225,7 +228,11 @@ def evaluate(
     # 「いまは8割を県外の大手スーパー1社に卸しています。ほかの売り先もそのうち探したい」: today's dependence, which the plan
     # only hopes to change, is part of why the requirement is not met
     today = [s for s in sentences if s not in negatives and against[s.index] and not remedied(s, markers)]
-    if today and not partly and any(extra(g, "core", False) and r.level == 1 for r, g in zip(results, groups, strict=True)):
+    # 「…は、現在すべて米国のメーカーから買っている。将来的には国産材への切り替えも検討したい」: a clear word elsewhere (another
+    # step done in-house) does not answer today's dependence either, unless the plan decides its remedy (``decided``)
+    if today and not partly and any(
+        extra(g, "core", False) and (r.level == 1 or (r.level == 2 and not decided)) for r, g in zip(results, groups, strict=True)
+    ):
         words = "』『".join(dict.fromkeys(surface(s, h) for s in today[:1] for h in find_terms(s, sig.negative_terms)))
         lacking.append(f"今の姿として『{words}』とあり、計画はこの依存を改める方法をまだ決めていません")
         evidence += today[:1]

@@ -27,9 +27,16 @@ def clause_is_current(sentence: Sentence, position: int, markers: Mapping[str, S
     start, end = clause_bounds(sentence, position)
     clause = sentence.norm[start:end]
     context = sentence.context.lower()
-    if _has(clause, markers.get("plan_intent", [])):
+    # 「平成28年度に研修制度を始め」: a date of a past era is when something happened, not a date the plan sets
+    if _has(_PAST_DATE.sub("", clause), markers.get("plan_intent", [])):
         return False
+    # 「現在の加工品と比べ、販売単価は約4倍となる」: today's product named as the baseline of a comparison is not today's state
+    clause = _BASELINE.sub("", clause)
     return _has(clause, markers.get("current_state", [])) or _has(context, markers.get("current_heading", []))
+
+
+_PAST_DATE = re.compile(r"(?:昭和|平成)\s*(?:\d{1,2}|元)\s*年度?(?:末|中)?(?:に|から|まで|には)?")
+_BASELINE = re.compile(r"(?:現在|現状|今|いま|従来|これまで)の[^、。]{0,30}?(?:と比べ|に比べ|と比較し|に比較し|より(?=[^、。]{0,20}(?:倍|高|増|上が|上げ)))")
 
 
 def refused(sentence: Sentence, hit: TermHit, markers: Mapping[str, Sequence[str]]) -> bool:
