@@ -9,8 +9,8 @@ from typing import Any
 from bot.plans.actor_role import actor_check, who
 from bot.plans.aspects import extra, judge_aspect
 from bot.plans.checklist import CheckItem
-from bot.plans.open_parts import declared_open, scheduled_steps
 from bot.plans.numbers import find_years
+from bot.plans.open_parts import declared_open, scheduled_steps
 from bot.plans.similarity import Nearest
 from bot.plans.tense import (
     clause_is_current,
@@ -228,11 +228,7 @@ def evaluate(
     # 「いまは8割を県外の大手スーパー1社に卸しています。ほかの売り先もそのうち探したい」: today's dependence, which the plan
     # only hopes to change, is part of why the requirement is not met
     today = [s for s in sentences if s not in negatives and against[s.index] and not remedied(s, markers)]
-    # 「…は、現在すべて米国のメーカーから買っている。将来的には国産材への切り替えも検討したい」: a clear word elsewhere (another
-    # step done in-house) does not answer today's dependence either, unless the plan decides its remedy (``decided``)
-    if today and not partly and any(
-        extra(g, "core", False) and (r.level == 1 or (r.level == 2 and not decided)) for r, g in zip(results, groups, strict=True)
-    ):
+    if today and not partly and any(extra(g, "core", False) and r.level == 1 for r, g in zip(results, groups, strict=True)):
         words = "』『".join(dict.fromkeys(surface(s, h) for s in today[:1] for h in find_terms(s, sig.negative_terms)))
         lacking.append(f"今の姿として『{words}』とあり、計画はこの依存を改める方法をまだ決めていません")
         evidence += today[:1]

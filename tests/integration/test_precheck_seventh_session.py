@@ -139,7 +139,7 @@ def test_author_naming_itself_carries_the_plan(reader: Desk, body: str) -> None:
     ("switch", "expected"),
     [
         ("これを2028年度までに県内の素材メーカーと共同開発した国産材に切り替え、加工の要となる研削工程は自社で行う。", "met"),
-        ("将来的には国産材への切り替えも検討したい。研削工程は自社で行う。", "partial"),
+        ("将来的には国産材への切り替えも検討したい。", "partial"),
     ],
 )
 def test_dated_switch_answers_todays_import(reader: Desk, switch: str, expected: str) -> None:
@@ -158,3 +158,57 @@ def test_share_within_years_is_a_localisation_roadmap(reader: Desk) -> None:
 def test_hires_with_an_approximator_are_employment(reader: Desk) -> None:
     plan = "W県 データセンター集積構想（メモ）\n・運用の要員として、地元から40人程度を採用してもらう。\n"
     assert verdict(reader, plan, "strategic_cluster", "地域における良質な雇用の創出・維持").status == "partial"
+
+
+# --- today's section, past dates, comparison baselines, clause-level steps -------------------------------------------
+
+
+def test_figures_of_a_current_state_section_are_no_targets(reader: Desk) -> None:
+    plan = LOCAL.format(
+        body=(
+            "1 現状\n町の和紙の出荷額は昭和60年の約20億円から減り、令和6年は約3億円となった。工房は12軒ある。\n\n"
+            "2 これから\n和紙の照明器具を開発し、海外のホテルに売る。"
+        )
+    )
+    assert verdict(reader, plan, "local_industry", "域内への波及").status == "missing"
+
+
+def test_a_target_section_after_the_current_one_still_counts(reader: Desk) -> None:
+    plan = LOCAL.format(
+        body=(
+            "1 現状\n和紙の出荷額は令和6年に約3億円となった。\n\n"
+            "2 目標\n2030年度に出荷額を5億円に増やし、町内で職人を8人雇用する。"
+        )
+    )
+    assert verdict(reader, plan, "local_industry", "域内への波及").status == "met"
+
+
+def test_a_past_era_date_is_not_a_dated_target(reader: Desk) -> None:
+    plan = LOCAL.format(body="平成30年度に組合が後継者塾を始め、これまで11人が修了した。今後は和紙の照明器具を売る。")
+    assert verdict(reader, plan, "local_industry", "EBPMメルクマール").status == "missing"
+
+
+@pytest.mark.parametrize(
+    "comparison",
+    ["現在の原木出荷と比べ、1立方メートル当たりの販売単価は約3倍となる。", "今の乾しいたけの業務用袋に比べて、単価は2倍になる。"],
+)
+def test_todays_product_as_a_comparison_baseline_is_added_value(reader: Desk, comparison: str) -> None:
+    plan = LOCAL.format(
+        body=(
+            "株式会社もりの恵みが、町内の原木しいたけでスープの素をつくる。首都圏の生協から取り扱いたいとの声がある。"
+            f"{comparison}大手1社へのOEM供給は行わない。"
+        )
+    )
+    assert verdict(reader, plan, "local_industry", "有望度").status == "met"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("運営会社を令和10年度に設立する予定であり、中心となる事業者は設立後に公募で選ぶ。", "partial"),
+        ("中心となる事業者は、計画の採択後に公募で選ぶ予定である。", "missing"),
+    ],
+)
+def test_a_dated_step_before_a_put_off_is_a_step(reader: Desk, body: str, expected: str) -> None:
+    plan = LOCAL.format(body="町の温泉と森を生かした滞在型の体験ツアーをつくります。" + body)
+    assert verdict(reader, plan, "local_industry", "実現可能性").status == expected
