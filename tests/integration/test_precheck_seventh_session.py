@@ -212,3 +212,33 @@ def test_todays_product_as_a_comparison_baseline_is_added_value(reader: Desk, co
 def test_a_dated_step_before_a_put_off_is_a_step(reader: Desk, body: str, expected: str) -> None:
     plan = LOCAL.format(body="町の温泉と森を生かした滞在型の体験ツアーをつくります。" + body)
     assert verdict(reader, plan, "local_industry", "実現可能性").status == expected
+
+
+@pytest.mark.parametrize(
+    ("talks", "expected"),
+    [
+        ("M社とは現在、進出の条件について交渉中である。", "partial"),
+        ("M社とは昨年、立地協定を締結した。", "met"),
+    ],
+)
+def test_a_carrier_still_in_talks_in_the_next_sentence_is_a_candidate(reader: Desk, talks: str, expected: str) -> None:
+    plan = (
+        "P県 水素関連部材 地域産業クラスター計画（素案）\n"
+        f"ドイツの燃料電池メーカーM社の部材工場を誘致し、これを核にクラスターを形成する。{talks}"
+    )
+    assert verdict(reader, plan, "regional_cluster", "実現可能性").status == expected
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ("■ 目標\n| 指標 | 2025年 | 2030年 |\n| 体験ツアー参加者数 | 1,200人 | 6,000人 |\n", "partial"),
+        ("", "missing"),
+        ("■ 目標\n| 指標 | 2025年 | 2030年 |\n| 体験ツアー参加者数 | 1,200人 | 6,000人 |\n具体的な数値は、事業が始まってから検討する。\n", "missing"),
+    ],
+)
+def test_targets_set_only_for_other_indicators_leave_the_effect_partial(reader: Desk, extra: str, expected: str) -> None:
+    plan = LOCAL.format(
+        body="株式会社やまびこ観光が、棚田の農泊と体験ツアーをつくります。\n・宿の食事の野菜は町内の農家から仕入れ、案内は地元の保存会に頼む。\n" + extra
+    )
+    assert verdict(reader, plan, "local_industry", "域内への波及").status == expected
