@@ -401,4 +401,4 @@ def in_talks_elsewhere(result: AspectResult, group: Any, sentences: Sequence[Sen
     others = [s for s in sentences if s is not result.sentences[0] and find_terms(s, talks)]
     if not all(any(n in actors(s, patterns, rules) for s in others) for n in names):
         return result
-    return replace(result, level=1, candidate=True, sentences=[result.sentences[0], *[s for s in others][:1]])
+    return replace(result, level=1, candidate=True, sentences=[result.sentences[0], *others[:1]])

@@ -84,8 +84,9 @@ def dated_target(sentence: Sentence, markers: Mapping[str, Sequence[str]]) -> bo
     dates = [(y.start, y.end) for y in find_years(sentence.norm)] + _periods(sentence.norm, markers)
     for at, until in dates:
         start, end = clause_bounds(sentence, at)
-        # the clause's own words, not the heading it stands under (「1 目指す姿」 names a section, it sets no target)
-        start = max(start, len(norm(sentence.context)) if at >= len(norm(sentence.context)) else start)
+        body = len(norm(sentence.context))
+        if at >= body:  # the clause's own words, not the heading it stands under (「1 目指す姿」 names a section, sets no target)
+            start = max(start, body)
         clause = sentence.norm[start:end]
         if clause_is_current(sentence, at, markers) or not _has(clause, markers.get("plan_intent", [])):
             continue
