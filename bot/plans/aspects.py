@@ -8,7 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.plans.numbers import Quantity
-from bot.plans.tense import clause_is_current, dated_target, is_share, topic_end, topic_not_yet
+from bot.plans.tense import (
+    clause_is_current,
+    dated_target,
+    is_share,
+    topic_end,
+    topic_not_yet,
+    under_current_heading,
+)
 from bot.plans.terms import (
     Sentence,
     TermHit,
@@ -86,6 +93,8 @@ def judge_aspect(
     today_counts = bool(extra(group, "current_counts", False))
     # 「高い付加価値創出を目指す」: the aspect is what the plan aims at, so today's words (「下請が中心で付加価値が低い」) are not it
     aim_only = bool(extra(group, "aim_only", False))
+    # 「1 現状 … 生産額は令和5年に約9億円」: a target aspect is not stated by the figures of a section about today (``section_today``)
+    section_today = bool(extra(group, "section_today", False))
     dated = bool(extra(group, "dated_target", False))
     if dated and topic_not_yet(strong, sentences, markers, near):
         dated = False  # 「KPI：今後…設定する」: the plan says its KPIs are not set, whatever dated figures it gives elsewhere
@@ -117,6 +126,8 @@ def judge_aspect(
                 today = clause_is_current(sentence, hit.start, markers)
                 if aim_only and today and not marked(sentence, hit, [*wish, *vague]):
                     continue  # a wish or a hedge (「…にしたいと考えている」) speaks of the plan's intent, not of today
+                if section_today and under_current_heading(sentence, hit.start, markers):
+                    continue
                 current = current or today
                 distinct += 1
                 said_of_other = another_topic(sentence, hit, negation)

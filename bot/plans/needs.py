@@ -157,9 +157,14 @@ def detect_applicants(
 ) -> dict[str, list[str]]:
     """Who would apply (applicant type → the plan's words or figures that say so)."""
     found: dict[str, list[str]] = {}
+    # the rest of the kind's noun may stand between (「中小」+「企業には該当しない」)
+    denied = [re.compile(r"[^、。,()]{0,4}?\s*" + re.escape(norm(w))) for w in vocab.get("applicant_denied") or []]
     for applicant, terms in (vocab.get("applicants") or {}).items():
         for sentence in sentences:
             for hit in find_terms(sentence, terms):
+                # 「資本金20億円、中小企業には該当しない」: a kind the plan says its firm is not
+                if any(d.match(sentence.norm, hit.end) for d in denied):
+                    continue
                 words = found.setdefault(applicant, [])
                 word = hit.surface.rstrip("はがとの・") or hit.surface
                 if word not in words:

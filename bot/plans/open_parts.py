@@ -9,7 +9,7 @@ from typing import Any
 from bot.plans.aspects import extra
 from bot.plans.numbers import find_years
 from bot.plans.tense import not_yet_sentences
-from bot.plans.terms import Sentence, actors, find_terms, surface
+from bot.plans.terms import Sentence, TermHit, actors, clause_bounds, compile_term, find_terms, surface
 
 
 def declared_open(
@@ -46,8 +46,22 @@ def scheduled_steps(declined: Sequence[Sentence], vocab: Mapping[str, Any]) -> l
     return [
         s for s in dict.fromkeys(declined)
         if not find_terms(s, markers.get("scheduled_not", []))
-        and (find_terms(s, begun) or (find_terms(s, steps) and not find_terms(s, refusals) and concrete_step(s, vocab)))
+        and (find_terms(s, begun) or any(dated_clause(s, h, refusals, vocab) for h in find_terms(s, steps)))
     ]
+
+
+def dated_clause(sentence: Sentence, hit: TermHit, refusals: Sequence[str], vocab: Mapping[str, Any]) -> bool:
+    """True when the words up to a scheduled step (its clause, before the step word ends) make it a concrete step.
+
+    Japanese puts a step's time, partner and put-off before its verb: 「法人を令和9年度に設立する予定であり、運営事業者は
+    設立後に公募で選ぶ」 is a dated step, and the put-off after it is the next predicate's; 「採択された後に相談を始める予定」
+    is put off.
+    """
+    start, _ = clause_bounds(sentence, hit.start)
+    lead = sentence.norm[start : hit.end]
+    if any(compile_term(r).search(lead) for r in refusals):
+        return False
+    return concrete_step(Sentence(text=lead, norm=lead, index=sentence.index, block=sentence.block), vocab)
 
 
 def concrete_step(sentence: Sentence, vocab: Mapping[str, Any]) -> bool:

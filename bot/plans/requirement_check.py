@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from bot.plans.actor_role import actor_check, who
-from bot.plans.aspects import extra, judge_aspect
+from bot.plans.aspects import AspectResult, extra, judge_aspect
 from bot.plans.checklist import CheckItem
+from bot.plans.numbers import find_years
 from bot.plans.open_parts import declared_open, scheduled_steps
 from bot.plans.similarity import Nearest
 from bot.plans.tense import (
@@ -24,6 +26,7 @@ from bot.plans.tense import (
 from bot.plans.terms import (
     Sentence,
     TermHit,
+    actors,
     compile_term,
     find_terms,
     marked,
@@ -120,6 +123,8 @@ def evaluate(
         )
         for g in groups
     ]
+    if sig.need_actor:
+        results = [in_talks_elsewhere(r, g, sentences, vocab) for r, g in zip(results, groups, strict=True)]
     evidence = [s for r in results for s in r.sentences[:1]]
     declared = declared_open(sig, results, sentences, markers, int(vocab.get("not_yet_window", 12)))
     if declared is not None:
@@ -208,11 +213,13 @@ def evaluate(
             reason=f"計画に『{words}』とあり、この状態を続けるとしています: {reason}", **base,
         )
     kept = list(negatives) if partly else []  # a dependence the plan keeps for one part while it localises another
+    # 「これを2028年までに県内の化学メーカーと共同で開発した国産品に切り替え」: a remedy with a deadline is decided as much as
+    # one with a figure; today's dependence it answers is the problem, not a caution
     decided = [
         s for r, g in zip(results, groups, strict=True) if extra(g, "core", False) and r.level == 2
-        for s in r.sentences if remedied(s, markers) and quantities(s)
+        for s in r.sentences if remedied(s, markers) and (quantities(s) or find_years(s.norm))
     ]
-    if decided:  # the plan decides the remedy elsewhere, with a figure (「令和11年度に県内調達比率を80%とする」)
+    if decided:  # the plan decides the remedy elsewhere, with a figure (「令和11年度に県内調達比率を80%とする」) or a date
         # … unless the plan says the dependence stays (「当面この状況は変わらない見込み」, markers.persist)
         cautions = [s for s in cautions if find_terms(s, persist)]
     for r in results:
@@ -274,6 +281,17 @@ def evaluate(
         names = [r.name for r in results]
         why = "、".join(f"『{n}』" for n in names)
         reason = f"{why}のいずれにも目標値（数値）が示されていません。"
+        # 「■ 目標 | 外国人宿泊者数 | 3,200人 | 15,000人 |」 beside 「食材は町内の農家から調達する」: the plan sets figures for
+        # other effects and states this one as its own arrangement — the effect is there, its target is not (partial)
+        # (a row with its baseline and later values; not when the plan says its figures are still to come)
+        others = [
+            s for s in sentences
+            if len(quantities(s)) >= 2 and find_terms(Sentence(text="", norm=norm(s.context), index=s.index), target_words)
+        ]
+        stated = [s for r in results for s in r.sentences if not clause_is_current(s, 0, markers)]
+        if others and stated and not deferred:
+            reason += "目標値はほかの指標にだけ設定されています。"
+            return CheckItem(status="partial", evidence=quote([stated[0], others[0]]), suggestion=sig.suggestion, reason=reason, **base)
         return CheckItem(status="missing", evidence=quote(evidence), suggestion=sig.suggestion, reason=reason, **base)
     if cores_missing or not evidence or not (any(r.level for r in results) or actor_only):
         names = cores_missing or [r.name for r in results if r.level == 0]
@@ -365,3 +383,22 @@ def remedies_elsewhere(sig: Any, sentences: Sequence[Sentence], markers: Mapping
             if plan_hits(s, hits, markers) and any(not clause_is_current(s, h.start, markers) for h in hits) and s not in found:
                 found.append(s)
     return found
+
+
+def in_talks_elsewhere(result: AspectResult, group: Any, sentences: Sequence[Sentence], vocab: Mapping[str, Any]) -> AspectResult:
+    """The carrier named in the role sentence is still in talks in another sentence (``candidates``): a candidate.
+
+    「海外の電池メーカーK社の工場を誘致し、これを核にクラスターを形成する。K社とは現在、立地条件について交渉中である。」:
+    the role is K社's only once the talks succeed — partly met, as when the talks stand in the same sentence.
+    """
+    talks = list(extra(group, "candidates", []) or [])
+    if result.level < 2 or not talks or not result.sentences:
+        return result
+    patterns, rules = vocab.get("actor_patterns", []), vocab.get("actor_names")
+    names = actors(result.sentences[0], patterns, rules)
+    if not names:
+        return result
+    others = [s for s in sentences if s is not result.sentences[0] and find_terms(s, talks)]
+    if not all(any(n in actors(s, patterns, rules) for s in others) for n in names):
+        return result
+    return replace(result, level=1, candidate=True, sentences=[result.sentences[0], *others[:1]])

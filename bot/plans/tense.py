@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from bot.plans.numbers import Quantity, find_quantities, find_years
-from bot.plans.terms import Sentence, TermHit, clause_bounds, compile_term, find_terms, marked
+from bot.plans.terms import Sentence, TermHit, clause_bounds, compile_term, find_terms, marked, norm
 
 
 def _has(clause: str, cues: Sequence[str]) -> bool:
@@ -27,9 +27,26 @@ def clause_is_current(sentence: Sentence, position: int, markers: Mapping[str, S
     start, end = clause_bounds(sentence, position)
     clause = sentence.norm[start:end]
     context = sentence.context.lower()
-    if _has(clause, markers.get("plan_intent", [])):
+    # 「平成28年度に研修制度を始め」: a date of a past era is when something happened, not a date the plan sets
+    if _has(_PAST_DATE.sub("", clause), markers.get("plan_intent", [])):
         return False
+    # 「現在の加工品と比べ、販売単価は約4倍となる」: today's product named as the baseline of a comparison is not today's state
+    clause = _BASELINE.sub("", clause)
     return _has(clause, markers.get("current_state", [])) or _has(context, markers.get("current_heading", []))
+
+
+_PAST_DATE = re.compile(r"(?:昭和|平成)\s*(?:\d{1,2}|元)\s*年度?(?:末|中)?(?:に|から|まで|には)?")
+_BASELINE = re.compile(r"(?:現在|現状|今|いま|従来|これまで)の[^、。]{0,30}?(?:と比べ|に比べ|と比較し|に比較し|より(?=[^、。]{0,20}(?:倍|高|増|上が|上げ)))")
+
+
+def under_current_heading(sentence: Sentence, position: int, markers: Mapping[str, Sequence[str]]) -> bool:
+    """True when the sentence stands under a heading about today (「1 現状」「背景」) and its clause states no intent.
+
+    「1 現状 … 令和5年度のネット売上は約4,000万円となった」: a figure of the current-state section is a baseline, never a target.
+    """
+    start, end = clause_bounds(sentence, position)
+    clause = _PAST_DATE.sub("", sentence.norm[start:end])
+    return _has(sentence.context.lower(), markers.get("current_heading", [])) and not _has(clause, markers.get("plan_intent", []))
 
 
 def refused(sentence: Sentence, hit: TermHit, markers: Mapping[str, Sequence[str]]) -> bool:
@@ -67,6 +84,9 @@ def dated_target(sentence: Sentence, markers: Mapping[str, Sequence[str]]) -> bo
     dates = [(y.start, y.end) for y in find_years(sentence.norm)] + _periods(sentence.norm, markers)
     for at, until in dates:
         start, end = clause_bounds(sentence, at)
+        body = len(norm(sentence.context))
+        if at >= body:  # the clause's own words, not the heading it stands under (「1 目指す姿」 names a section, sets no target)
+            start = max(start, body)
         clause = sentence.norm[start:end]
         if clause_is_current(sentence, at, markers) or not _has(clause, markers.get("plan_intent", [])):
             continue

@@ -54,9 +54,9 @@ def norm(text: str) -> str:
 
 
 _HEADING_LINE = re.compile(r"^\s*(?:#{1,6}\s*(?P<md>.+?)\s*#*|(?P<label>[■□◆◇●○]?\s*(?:\d+[.．]\s*)?(?:【[^】]{1,24}】|[^。:：]{1,24}[:：])))\s*$")
-# 「■製品と市場」「3. 重点支援企業」「第2章 現状と課題」: a short marked line that ends in a noun, not a predicate
+# 「■製品と市場」「3. 重点支援企業」「第2章 現状と課題」「1 現状」: a short marked line that ends in a noun, not a predicate
 _SHORT_HEADING = re.compile(
-    r"^\s*(?:[■□◆◇●○▼▽]|\d{1,2}[.．](?!\d)|第[0-9一二三四五六七八九十]+[章節部]|[(（][0-9一二三四五六七八九十]{1,2}[)）])\s*"
+    r"^\s*(?:[■□◆◇●○▼▽]|\d{1,2}[.．](?!\d)|\d{1,2}[ \u3000]+(?=[^\d\s])|第[0-9一二三四五六七八九十]+[章節部]|[(（][0-9一二三四五六七八九十]{1,2}[)）])\s*"
     r"(?P<text>[^。:：、,]{1,22}?)\s*$"
 )
 _HEADING_TRIM = re.compile(r"^[\s#■□◆◇●○【(（\d.．]+|[\s】)）:：]+$")
@@ -283,7 +283,9 @@ def attached_quantities(sentence: Sentence, hit: TermHit, kind: str = "any", oth
     right = min([o.start for o in rivals if o.start >= hit.end] + [len(text)])
     breaks = [m.end() for m in _SEGMENT_BREAK.finditer(text, 0, hit.start)]
     left = max([o.end for o in rivals if o.end <= hit.start] + breaks + [0])
-    return [q for q in found if (hit.end <= q.start and q.end <= right) or (left <= q.start and q.end <= hit.start)]
+    # 「蔵人を2人増やす」: a figure inside the words of the hit (人を…増や) is the hit's own
+    inside = [q for q in found if hit.start <= q.start and q.end <= hit.end]
+    return [q for q in found if (hit.end <= q.start and q.end <= right) or (left <= q.start and q.end <= hit.start) or q in inside]
 
 
 def metric_figures(

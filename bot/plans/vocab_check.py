@@ -20,7 +20,7 @@ TERMS_FILE = "plan_terms.yaml"
 REQUIREMENTS_FILE = "requirements.yaml"
 NUMBER_KINDS = ("amount", "count", "percent", "any")
 GROUP_KEYS = {"name", "terms", "weak_terms", "core", "need_number", "number", "with_group", "done", "dated_target", "optional", "when", "denial_decides",
-              "current_counts", "weak_stands", "weak_reason", "weak_not_with", "candidates", "pending_terms", "aim_only", "present_state"}
+              "current_counts", "weak_stands", "weak_reason", "weak_not_with", "candidates", "pending_terms", "aim_only", "present_state", "section_today"}
 SIGNAL_KEYS = {
     "groups", "need_number", "need_actor", "number", "negative_terms", "negative_reason", "caution_terms", "caution_reason",
     "applies_when", "not_applicable_reason", "suggestion", "enough_groups", "target_required", "unquantified_caps",
@@ -30,7 +30,7 @@ _TERM_LISTS = ("terms", "weak_terms", "when", "weak_not_with", "candidates", "pe
 _SIGNAL_TERM_LISTS = (
     "negative_terms", "caution_terms", "applies_when", "target_required", "figures_deferred", "negative_not_after", "whole_terms",
 )
-_BOOLS = ("core", "need_number", "done", "dated_target", "optional", "denial_decides", "current_counts", "weak_stands", "aim_only")
+_BOOLS = ("core", "need_number", "done", "dated_target", "optional", "denial_decides", "current_counts", "weak_stands", "aim_only", "section_today")
 
 
 def term_problem(term: Any) -> str:
