@@ -38,13 +38,32 @@ def test_then_for_another_trade_reads_the_new_need(desk: Desk) -> None:
     assert "観光" in answer.text and not _repeats(answer), answer.text
 
 
+CAP = [
+    {"role": "user", "content": "持続化補助金って最大いくらまで出ますか"},
+    {"role": "assistant", "content": "小規模事業者持続化補助金(一般型・通常枠)は、通常枠の上限が50万円です。"},
+]
+
+
 def test_nothing_left_is_said_with_the_windows_not_repeated(desk: Desk) -> None:
-    answer = desk.ask("他には？宇宙ロケットの打ち上げ向けのはないの？", history=EXPORT)
+    answer = desk.ask("ほかには？深海探査の機材向けのはないんですか", history=CAP)
     assert answer.refused
     assert "ご案内したもの以外" in answer.text and "よろず支援拠点" in answer.text
-    assert "JETRO" not in answer.text
+    assert "持続化補助金" not in answer.text and "50万円" not in answer.text
 
 
 def test_a_facet_of_the_same_measure_is_not_a_question_for_others(desk: Desk) -> None:
     answer = desk.ask("他に、相談するときに用意する書類はありますか", history=EXPORT)
     assert "given_measures" not in answer.meta
+
+
+def test_the_examples_a_term_is_given_are_its_defining_passage(desk: Desk) -> None:
+    for question in ("戦略産業クラスターには、どんな例が挙げられていますか", "战略产业集群这个概念，文件里举了哪些例子？"):
+        answer = desk.ask(question)
+        assert not answer.refused, answer.text
+        assert "TSMC" in answer.text, answer.text
+
+
+def test_support_examples_keep_their_own_section(desk: Desk) -> None:
+    answer = desk.ask("地場産業成長プランの支援メニューで例に挙げられているのはどれですか")
+    assert not answer.refused, answer.text
+    assert "レビキャリ" in answer.text, answer.text
