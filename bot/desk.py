@@ -222,7 +222,12 @@ class Desk:
         if answer is None:
             query = intake.follow_up_query(taken.reading.query, taken.turns)
             taken.meta["query"] = query
+            given = intake.given_measures(taken.reading.query, taken.turns)
+            if given:
+                taken.meta["given_measures"] = given
             _, answer = self._grounding().extractive(query, k, mode, filters, taken.meta, taken.reading.asked)
+            if given and answer.refused:
+                answer = intake.none_left(answer)
         answer = intake.in_language(answer, taken.reading)
         self._record(answer, taken.text, started, channel, audience)
         return answer

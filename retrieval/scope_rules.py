@@ -69,10 +69,32 @@ class FollowUpRules(BaseModel):
     # one item picked out of the previous answer (「そのうち実現可能性って」「その中で一番…」): the previous question's
     # topic is carried, the answer's other items are not (they would outweigh the item asked about)
     selects_one: list[str] = Field(default_factory=list)
+    # asks for measures besides those already given (「他には？」「それ以外で」「別のはないの」): the measures the
+    # desk's earlier answers named are left out, and the question's own words (a new need) drive the search
+    asks_for_others: list[str] = Field(default_factory=list)
+    # …unless the rest of it asks for more facets of the same measure (「他に要件は」)
+    others_unless: list[str] = Field(default_factory=list)
+    # the reply when every measure that fits was already given
+    none_left: str = ""
+    # words of such a question that state no need (使う, 以外): a question of only these searches the previous need
+    others_generic: list[str] = Field(default_factory=list)
+    # the word added to the search for others (「観光向けのは」 reads as 観光向けの支援)
+    others_topic: str = ""
 
     _valid_patterns = field_validator(
-        "topic_change", "refers_back", "points_back", "about_the_measure", "names_a_kind", "selects_one"
+        "topic_change", "refers_back", "points_back", "about_the_measure", "names_a_kind", "selects_one",
+        "asks_for_others", "others_unless",
     )(compiled)
+
+    def others_asked(self, text: str) -> str | None:
+        """The question less its 「他には」 phrase when it asks for measures besides those given, else None."""
+        folded = fold(text).strip()
+        for p in self.asks_for_others:
+            m = rx.search(p, folded)
+            if m:
+                rest = (folded[: m.start()] + folded[m.end():]).strip(" 、,。？?！!")
+                return None if any(rx.search(u, rest) for u in self.others_unless) else rest
+        return None
 
     def selects_from_answer(self, text: str) -> bool:
         """True when a follow-up picks one item out of the previous answer (「そのうち…」「among them」「其中」)."""

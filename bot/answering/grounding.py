@@ -13,6 +13,7 @@ from bot.answering.compose import Quote, compose, units
 from bot.answering.enumeration import asks_list, plan_types_overview, whole_list
 from bot.answering.extractive import extractive_answer
 from bot.answering.offers import offers_answer
+from bot.answering.others import names_of, without_given
 from bot.answering.primary import (
     asking_sentence,
     heading_first,
@@ -125,6 +126,9 @@ class Grounding:
         record_asked = any(kind not in NOT_RECORD_KINDS for kind, _ in intents.asked_kind_ids(asking))
         about_measure = (record_asked or intents.has(query, "about_measure")) and not about_policy
         found = self.search(query, k=k, mode=mode, filters=filters, dense_query=asked)
+        if meta.get("given_measures"):  # 「他には？」: the measures earlier answers gave are not given again
+            given = set(meta["given_measures"])
+            found = without_given(found, {m.name: names_of(m) for m in self.corpus().measures if m.name in given})
         defines = None
         # a foreign question is read for it in its own words too, alone: a pattern anchored at its start (「^what is」)
         # cannot match after the Japanese query

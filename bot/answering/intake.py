@@ -18,6 +18,7 @@ from bot.answering.extractive import anchor_names, anchored, in_sources, known_s
 from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
 from bot.answering.language import Reading, read_question, without_message_tags
 from bot.answering.named import named_decline_text, unknown_programme
+from bot.answering.others import given_measures, states_need, without_given
 from bot.answering.referent import named_referent
 from bot.answering.relevance import unread_quoted
 from bot.answering.situation import (
@@ -180,7 +181,16 @@ class Intake:
 
     def situation(self, text: str, turns: Sequence[Turn], meta: dict[str, Any]) -> Answer | None:
         """The overview of fitting measures for a question that describes a need and names no measure, else None."""
-        if turns and self.scope.follow_up.refers_back_to(text):
+        follow = self.scope.follow_up
+        rest = follow.others_asked(text) if turns and not follow.changes_topic(text) else None
+        given: dict[str, list[str]] = {}
+        if rest is not None:  # 「他には？…農産物向けのは？」: the new need (else the previous one) less the measures given
+            previous = next((t.content for t in reversed(turns) if t.role == "user"), "")
+            given = given_measures(turns, self.corpus().measures)
+            # the new need leads; the previous one follows as its setting (「輸出先の現地で」 after 「果物を輸出したい」)
+            text = f"{rest}\n{previous}".strip() if states_need(rest, follow.others_generic) else previous or rest
+            turns = []
+        elif turns and follow.refers_back_to(text):
             return None
         index = self.index()
         clarify = self.clarify()
@@ -194,15 +204,20 @@ class Intake:
         if context == text and clarify.too_vague(text) and not states_needs(reading):
             # 「どこに相談すれば」 alone names no need: asked back only when intents.yaml reads a situation
             return clarify_answer(clarify, meta) if named_intent else None
-        hits = self.search(context, k=SITUATION_DEPTH)
-        measures = {c.id: c for c in index.chunks if c.kind == "measure"}
+        hits = without_given(self.search(context, k=SITUATION_DEPTH), given)
+        if given:
+            meta = {**meta, "given_measures": list(given)}
         corpus = self.corpus()
-        windows = consult_windows(corpus, clarify.situation, context)
+        gone = {f"measure:{m.id}" for m in corpus.measures if m.name in given}  # given earlier (「他には？」)
+        measures = {c.id: c for c in index.chunks if c.kind == "measure" and c.id not in gone}
+        ranks = {mid: r for mid, r in plan_ranks(reading).items() if f"measure:{mid}" not in gone}
+        # 「他には？」: the window asked for is the follow-up's (the previous 「どこに相談」 is not asked again)
+        windows = consult_windows(corpus, clarify.situation, rest if rest is not None else context)
         ruled_out = out_of_reach(corpus.measures, reading, clarify.situation.sizes)
         unrelated = off_topic(corpus.measures, reading, clarify.situation.consult_kinds)
         grants = own_project_grants(clarify.situation.statements, corpus.measures, text, clarify.situation.from_public_body(text),
                                     clarify.situation.public_applicants)
-        return overview(hits, plan_ranks(reading), {**meta, "query": context}, measures, windows, ruled_out, unrelated, grants)
+        return overview(hits, ranks, {**meta, "query": context}, measures, windows, ruled_out, unrelated, grants)
 
     def follow_up_query(self, question: str, turns: Sequence[Turn]) -> str:
         """The retrieval query of a question in a conversation (extractive mode: carried key terms)."""
@@ -217,6 +232,10 @@ class Intake:
             # 「じゃあ住宅ローン控除は？」「猫の飼い方は？」「会社の登記の仕方を教えて」: no pointer back and its words
             # are not the sources': judged alone
             return question
+        rest = follow.others_asked(question)
+        if rest is not None and answered:
+            # 「他には？…農産物向けのはないの？」: the new need is searched; with none stated, the previous one again
+            return f"{rest} {follow.others_topic}".strip() if states_need(rest, follow.others_generic) else previous or question
         question = named_referent(question, follow.named_kind(question), [answered, previous], index)
         if follow.selects_from_answer(question):
             # 「そのうち実現可能性って」: the item is in the question; the answer's other items are not carried
@@ -234,6 +253,20 @@ class Intake:
             answer_trusted=lambda turn: quotes_sources(index, turn),
             topic_names=lambda turn: anchor_names(index, turn),
         )
+
+    def none_left(self, answer: Answer) -> Answer:
+        """The reply to 「他には？」 when nothing besides the measures given fits: said so, with the windows."""
+        reply = self.scope.follow_up.none_left
+        if not reply:
+            return answer
+        return Answer(text=reply, refused=True, meta={**answer.meta, "reason": "none_left"})
+
+    def given_measures(self, question: str, turns: Sequence[Turn]) -> list[str]:
+        """The measures earlier answers named, when the question asks for others (「他には？」), else []."""
+        follow = self.scope.follow_up
+        if not turns or follow.changes_topic(question) or follow.others_asked(question) is None:
+            return []
+        return list(given_measures(turns, self.corpus().measures))
 
     def on_topic(self, index: LoadedIndex, question: str) -> bool:
         """Whether a follow-up without a pointer back stays on the previous topic: one asking about a facet of the
