@@ -78,7 +78,7 @@ def load(url: str, qs: list[str], concurrency: int, max_requests: int, max_secon
     """Send POST /v1/ask from ``concurrency`` threads, each on its own keep-alive connection, until the request
     or time budget is spent.
 
-    The client is the standard library's ``http.client``: about 0.3 ms of CPU per request here, where httpx's
+    The client is the standard library's ``http.client``: 0.5–0.7 ms of CPU per request here, where httpx's
     AsyncClient took 2.5 ms — on two cores that client time ran in series with the server's at c = 1 and was
     counted as HTTP overhead (docs/performance.md, seventh session)."""
     level = Level("", concurrency)
