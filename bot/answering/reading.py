@@ -7,7 +7,7 @@ half-width → full-width) and romaji is read as kana with ``jaconv.alphabet2kan
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import jaconv
@@ -129,21 +129,29 @@ def romaji_to_kana(text: str) -> str | None:
     return kana if letters <= max(2, len(text) // 15) and stray <= max(1, len(text) // 20) else None
 
 
-def _replace_run(run: str, table: dict[str, str]) -> str:
-    folded = fold_long_vowels(jaconv.hira2kata(jaconv.h2z(run)))
-    out: list[str] = []
+def longest_spans(n: int, lookup: Callable[[int, int], str | None], longest: int,
+                  shortest: int) -> list[tuple[int, str | None]]:
+    """Left to right over ``n`` items, the longest span ``[i, j)`` of ``shortest``…``longest`` items that ``lookup``
+    names: ``(i, name)`` for each such span, ``(i, None)`` for an item in none."""
+    out: list[tuple[int, str | None]] = []
     i = 0
-    while i < len(folded):
-        for j in range(min(len(folded), i + MAX_READING), i + MIN_READING - 1, -1):
-            surface = table.get(folded[i:j])
-            if surface:
-                out.append(surface)
+    while i < n:
+        for j in range(min(n, i + longest), i + shortest - 1, -1):
+            name = lookup(i, j)
+            if name:
+                out.append((i, name))
                 i = j
                 break
         else:
-            out.append(run[i])
+            out.append((i, None))
             i += 1
-    return "".join(out)
+    return out
+
+
+def _replace_run(run: str, table: dict[str, str]) -> str:
+    folded = fold_long_vowels(jaconv.hira2kata(jaconv.h2z(run)))
+    spans = longest_spans(len(folded), lambda i, j: table.get(folded[i:j]), MAX_READING, MIN_READING)
+    return "".join(name or run[i] for i, name in spans)
 
 
 def read_terms(index: LoadedIndex, text: str) -> str:
@@ -164,21 +172,14 @@ def joined_terms(text: str, table: Mapping[str, str]) -> str:
     if " " not in text and "\u3000" not in text:
         return text
     words = text.split()
-    out: list[str] = []
-    i = 0
-    while i < len(words):
-        for j in range(min(len(words), i + MAX_JOINED), i + 1, -1):
-            part = words[i:j]
-            if all(_HIRAGANA_WORD.match(w) for w in part):
-                surface = table.get(fold_long_vowels(jaconv.hira2kata("".join(part))))
-                if surface:
-                    out.append(surface)
-                    i = j
-                    break
-        else:
-            out.append(words[i])
-            i += 1
-    return " ".join(out)
+
+    def term(i: int, j: int) -> str | None:
+        part = words[i:j]
+        if not all(_HIRAGANA_WORD.match(w) for w in part):
+            return None
+        return table.get(fold_long_vowels(jaconv.hira2kata("".join(part))))
+
+    return " ".join(name or words[i] for i, name in longest_spans(len(words), term, MAX_JOINED, 2))
 
 
 # a short kana word standing as a word: after a non-kana character, before a particle and a non-kana character
