@@ -13,7 +13,8 @@ from functools import lru_cache
 
 import jaconv
 
-from bot.answering.reading import kana_written, read_kana_words, read_romaji_words, read_terms, romaji_to_kana
+from bot.answering.reading import kana_written, read_kana_words, read_terms
+from bot.answering.romaji import read_romaji_words, romaji_to_kana
 from retrieval.generations import keep_only
 from retrieval.index import LoadedIndex
 from retrieval.questions import Glossary

@@ -1,7 +1,7 @@
-"""Kana and romaji spellings of the sources' terms (「こねくたーど」「chiiki mirai koufukin」) read back as the terms.
+"""Kana and plain spellings of the sources' terms read into the terms (「ものづくりほじょきん」 → ものづくり補助金).
 
 Readings come from SudachiPy over the indexed chunks; kana is folded with jaconv (hiragana → katakana,
-half-width → full-width) and romaji is read as kana with ``jaconv.alphabet2kana``.
+half-width → full-width); romaji questions are read as kana in romaji.py.
 """
 
 from __future__ import annotations
@@ -21,16 +21,13 @@ from retrieval.tokenize import morphemes, noun_readings
 MIN_READING = 4  # shorter readings (「カイ」「ケン」) are too ambiguous to replace
 MAX_READING = 24
 _KANA_RUN = re.compile(r"[\u3041-\u309f\u30a0-\u30ffー]{" + str(MIN_READING) + ",}")
-_ROMAJI = re.compile(r"^[A-Za-z0-9 ,.?!'\"()\-~]+$")
-_LATIN = re.compile(r"[A-Za-z]")
 _KATAKANA = re.compile(r"[\u30a0-\u30ffー]+")
 _READINGS: dict[str, dict[str, str]] = {}
 _WORDS: dict[str, dict[str, str]] = {}
-_KANA_WORD = re.compile(r"[\u3041-\u309fー]{2,8}")
+KANA_WORD = re.compile(r"[\u3041-\u309fー]{2,8}")
 
 
 _VOWELS = "aiueo"
-_DOUBLE_VOWEL_HYPHEN = re.compile(r"(aa|ii|uu|ee|oo)-(?=[a-z])")
 
 
 def fold_long_vowels(kata: str) -> str:
@@ -77,7 +74,7 @@ def synonym_readings(synonyms: Mapping[str, Iterable[str]]) -> dict[str, str]:
     return table
 
 
-_UPPER_WORD = re.compile(r"(?<![A-Za-z])[A-Z]{2,}(?![A-Za-z])")
+UPPER_WORD = re.compile(r"(?<![A-Za-z])[A-Z]{2,}(?![A-Za-z])")
 # how the Latin letters are named in kana: the first name is the usual one, the others are common spellings
 LETTER_NAMES: dict[str, tuple[str, ...]] = {
     "A": ("エー", "エイ"), "B": ("ビー",), "C": ("シー",), "D": ("ディー", "デー"), "E": ("イー",), "F": ("エフ",),
@@ -105,7 +102,7 @@ def acronym_readings(texts: Iterable[str]) -> dict[str, str]:
     kana (「いーびーぴーえむ」「けーぴーあい」) reads them: Sudachi's reading when it knows the word as one (JETRO →
     ジェトロ), and always the letter names."""
     table: dict[str, str] = {}
-    words = dict.fromkeys(w for text in texts for w in _UPPER_WORD.findall(normalize_text(text)))
+    words = dict.fromkeys(w for text in texts for w in UPPER_WORD.findall(normalize_text(text)))
     for word in words:
         known = "".join(m.reading for m in morphemes(word))
         spellings = ([known] if _KATAKANA.fullmatch(known or "-") else []) + letter_spellings(word)
@@ -113,20 +110,6 @@ def acronym_readings(texts: Iterable[str]) -> dict[str, str]:
             if MIN_READING <= len(kana) <= MAX_READING:
                 table.setdefault(fold_long_vowels(kana), word)
     return table
-
-
-def romaji_to_kana(text: str) -> str | None:
-    """The hiragana reading of a romaji question, or None when the text is not romaji (e.g. English); an upper-case
-    word (「EBPM merukumaaru」) is kept as it is."""
-    if not _ROMAJI.match(text):
-        return None
-    acronyms = _UPPER_WORD.findall(text)
-    # 「konekutaa-do」: the hyphen joins
-    pieces = [jaconv.alphabet2kana(_DOUBLE_VOWEL_HYPHEN.sub(r"\1", p.lower())) for p in _UPPER_WORD.split(text)]
-    kana = "".join(p + (acronyms[i] if i < len(acronyms) else "") for i, p in enumerate(pieces))
-    letters = len(_LATIN.findall("".join(pieces)))
-    stray = kana.count("っ") + kana.count("ッ")  # consonant clusters of English words become っ
-    return kana if letters <= max(2, len(text) // 15) and stray <= max(1, len(text) // 20) else None
 
 
 def longest_spans(n: int, lookup: Callable[[int, int], str | None], longest: int,
@@ -294,9 +277,9 @@ def word_readings(index: LoadedIndex) -> dict[str, str]:
     return _WORDS[index.generation]
 
 
-def _whole_word(index: LoadedIndex, word: str) -> str | None:
+def whole_word(index: LoadedIndex, word: str) -> str | None:
     """The sources' noun a whole romaji word spells, when the word is exactly its reading (しえん → 支援)."""
-    if not _KANA_WORD.fullmatch(word):
+    if not KANA_WORD.fullmatch(word):
         return None
     return word_readings(index).get(fold_long_vowels(jaconv.hira2kata(word)))
 
@@ -332,45 +315,6 @@ def read_defined_words(index: LoadedIndex, text: str) -> str:
     return _SPACED_KANA.sub(lambda m: table.get(fold_long_vowels(jaconv.hira2kata(m.group(0))), m.group(0)), text)
 
 
-_ZU = str.maketrans({"ヅ": "ズ", "ヂ": "ジ"})
-_LONG_U = re.compile(r"(?<=[オコソトノホモヨロゴゾドボポョウクスツヌフムユルグズブプュ])ウ")
-_ROMAJI_KEYS: dict[str, dict[str, str]] = {}
-MIN_ROMAJI_KEY = 3
-
-
-def romaji_key(kata: str) -> str:
-    """How a reading is typed in plain romaji: づ as ず, long vowels unmarked (ものづくり → モノズクリ, ちゅうしょう → チュショ)."""
-    return _LONG_U.sub("", fold_long_vowels(kata).translate(_ZU))
-
-
-def _romaji_keys(index: LoadedIndex) -> dict[str, str]:
-    """Romaji key → the sources' term, over the readings of terms and of whole words (built once per generation)."""
-    if index.generation not in _ROMAJI_KEYS:
-        table: dict[str, str] = {}
-        for reading, surface in [*readings(index).items(), *word_readings(index).items()]:
-            key = romaji_key(reading)
-            if len(key) >= MIN_ROMAJI_KEY:
-                table.setdefault(key, surface)
-        keep_only(_ROMAJI_KEYS, index.generation)  # one generation is served at a time
-        _ROMAJI_KEYS[index.generation] = table
-    return _ROMAJI_KEYS[index.generation]
-
-
-def _romaji_word(index: LoadedIndex, word: str) -> str | None:
-    """The sources' term a whole romaji word spells without long vowels or with ず for づ (monozukuri → ものづくり)."""
-    if not _KANA_WORD.fullmatch(word) and not re.fullmatch(r"[\u3041-\u309fー]{9,24}", word):
-        return None
-    key = romaji_key(jaconv.hira2kata(word))
-    return _romaji_keys(index).get(key) if len(key) >= MIN_ROMAJI_KEY else None
-
-
-def read_romaji_words(index: LoadedIndex, kana: str, vocabulary: Mapping[str, str]) -> str:
-    """A romaji question read as kana, word by word: the sources' terms first (ほじょきん → 補助金), then words."""
-    kana = _PARTICLE.sub(lambda m: m.group(1) + _PARTICLES[m.group(2)], kana)
-    words = [_whole_word(index, w) or _romaji_word(index, w) or read_terms(index, w) for w in kana.split()]
-    return "".join(_KANA_ONLY.sub(lambda m: kana_words(m.group(0), vocabulary), w) for w in words)
-
-
 KANA_WRITTEN = 0.6  # share of a question's letters in hiragana from which it is read as written in kana
 KANJI_FEW = 0.1  # at most this share of kanji: written in kana even without spaces
 
@@ -392,11 +336,6 @@ def read_kana_words(text: str, vocabulary: Mapping[str, str]) -> str:
 
 # a hiragana run that starts a word (not the okurigana of a word read already: 手伝「いを」)
 _KANA_WORD_START = re.compile(r"(?<![\u4e00-\u9fff\u30a0-\u30ff々ー])[\u3041-\u309fー]{2,}")
-_PARTICLES = {"わ": "は", "え": "へ"}  # romaji "wa" / "e" standing alone are the particles は / へ
-_PARTICLE = re.compile(r"(^|\s)(わ|え)(?=$|[\s?？!！.,、。])")
-_KANA_ONLY = re.compile(r"[\u3041-\u309fー]{2,}")
-
-
 _SPLIT = re.compile(r"[…|()\[\]?*+]")
 
 

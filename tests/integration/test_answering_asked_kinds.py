@@ -5,7 +5,7 @@ schedule asked as a whole — on the real index."""
 
 from __future__ import annotations
 
-from bot.answering.reading import romaji_key
+from bot.answering.romaji import romaji_key
 from bot.desk import Desk
 
 

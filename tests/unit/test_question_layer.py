@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.answering.language import detect_language
-from bot.answering.reading import romaji_to_kana
+from bot.answering.romaji import romaji_to_kana
 from retrieval.questions import validate_glossary, validate_intents
 from retrieval.scope_rules import validate_scope
 
