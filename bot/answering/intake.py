@@ -14,7 +14,6 @@ from bot.answering.clarify import clarify_answer, with_context
 from bot.answering.compose import query_terms
 from bot.answering.conversation import Turn, carry_terms, parse_history
 from bot.answering.declines import unrelated_decline
-from bot.answering.extractive import anchor_names, anchored, in_sources, known_share, quotes_sources
 from bot.answering.guard import check_question, looks_like_injection, unanswerable_intent
 from bot.answering.language import Reading, read_question, without_message_tags
 from bot.answering.named import named_decline_text, unknown_programme
@@ -31,6 +30,7 @@ from bot.answering.situation import (
     states_needs,
 )
 from bot.answering.situation_read import describes_need, own_project_grants
+from bot.answering.sufficiency import anchor_names, anchored, in_sources, known_share, quotes_sources
 from retrieval.clarify import Clarify
 from retrieval.corpus import Corpus
 from retrieval.index import LoadedIndex

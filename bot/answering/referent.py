@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.answering.extractive import anchor_names
+from bot.answering.sufficiency import anchor_names
 from retrieval.index import LoadedIndex
 from retrieval.normalize import normalize
 

@@ -18,10 +18,10 @@ def test_filling_the_same_generation_twice_keeps_it_and_drops_older_ones() -> No
 
 def test_first_requests_racing_over_a_new_generation_all_get_answers(desk: Any) -> None:
     """Eight threads ask at once on a desk whose per-generation caches are empty: none of them fails."""
-    from bot.answering import extractive, language, named, reading, relevance
+    from bot.answering import language, named, reading, relevance, romaji, sufficiency
 
-    for module, names in ((reading, ("_READINGS", "_WORDS", "_DEFINED", "_ROMAJI_KEYS", "_KATAKANA_WORDS")),
-                          (extractive, ("_ANCHORS", "_BODIES")), (language, ("_ACRONYMS", "_BODIES")),
+    for module, names in ((reading, ("_READINGS", "_WORDS", "_DEFINED", "_KATAKANA_WORDS")), (romaji, ("_ROMAJI_KEYS",)),
+                          (sufficiency, ("_ANCHORS", "_BODIES")), (language, ("_ACRONYMS", "_BODIES")),
                           (named, ("_BODIES",)), (relevance, ("_LABELS",))):
         for name in names:
             getattr(module, name).clear()
